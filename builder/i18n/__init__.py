@@ -1,0 +1,42 @@
+"""One translation table for every UI string (en, ru, uk), and locale-aware formatting of
+dates, numbers and money through Babel.
+
+The table is assembled from one module per area (`site`, `portal`, `history`) so each area
+keeps its strings beside the others; `tests/test_i18n.py` checks that all three languages
+are complete. Look strings up with `t(locale, key, **values)`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_currency, format_decimal
+
+from builder.i18n import history, portal, site
+
+LOCALES = ("en", "ru", "uk")
+TABLE: dict[str, dict[str, str]] = {**site.STRINGS, **portal.STRINGS, **history.STRINGS}
+
+
+def t(locale: str, key: str, **values: object) -> str:
+    """The string `key` in `locale` (English when the locale lacks it), formatted."""
+    entry = TABLE[key]
+    text = entry.get(locale) or entry["en"]
+    return text.format(**values) if values else text
+
+
+def format_date(day: date, locale: str, fmt: str = "medium") -> str:
+    """A date as people of `locale` write it: `Mar 16, 2026`, `16 мар. 2026 г.`."""
+    return _babel_date(day, format=fmt, locale=locale)
+
+
+def format_money(amount: Decimal | float, currency: str, locale: str) -> str:
+    """An amount with its currency, locale style: `$1,200.00`, `1 200,00 ₴`."""
+    return format_currency(amount, currency, locale=locale, format_type="standard")
+
+
+def format_number(value: Decimal | float, locale: str, digits: int = 0) -> str:
+    fmt = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=fmt, locale=locale)

@@ -1,0 +1,6 @@
+"""UI strings of the history area: key -> {en, ru, uk}."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+}

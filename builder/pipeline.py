@@ -1,0 +1,63 @@
+"""The one pipeline: load -> validate -> model. The CLI, the MkDocs plugin and the benchmarks
+all call `run_check`, so problems look the same everywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from builder.load.files import load
+from builder.model import Workspace
+from builder.problems import Problem, sort_key
+from builder.validate.fields import build_record
+from builder.validate.rules import duplicate_id, run_rules
+from builder.validate.settings import effective_today, read_settings
+from builder.validate.warnings import run_warnings
+
+
+@dataclass
+class CheckResult:
+    """The typed workspace, every problem (sorted), the today used and the files read."""
+
+    workspace: Workspace
+    problems: list[Problem] = field(default_factory=list)
+    today: date = date(1970, 1, 1)
+    files: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    def summary(self) -> str:
+        e, w = len(self.errors), len(self.warnings)
+        return (
+            f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''} "
+            f"in {self.files} record{'s' if self.files != 1 else ''}"
+        )
+
+
+def run_check(root: Path, today: date | None = None) -> CheckResult:
+    """Load and validate the workspace at `root`; never raises on bad user data."""
+    loaded = load(root)
+    problems = list(loaded.problems)
+    settings, settings_problems = read_settings(loaded.settings, loaded.settings_path)
+    problems += settings_problems
+    ws = Workspace(settings)
+    for raw in loaded.records:
+        record, field_problems = build_record(raw, settings)
+        problems += field_problems
+        table = ws.table(raw.type)
+        if raw.id in table:
+            problems.append(duplicate_id(raw.type, table[raw.id], record))
+            continue
+        table[raw.id] = record
+    problems += run_rules(ws)
+    day = effective_today(settings, today)
+    problems += run_warnings(ws, day)
+    problems.sort(key=sort_key)
+    return CheckResult(ws, problems, day, loaded.files)

@@ -1,0 +1,64 @@
+"""Problem reports in the three formats `check` offers: text (with the source line and a
+caret), JSON, and GitHub's workflow-command annotations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from builder.problems import Problem
+
+
+def _source_lines(path: str, cache: dict[str, list[str]]) -> list[str]:
+    if path not in cache:
+        try:
+            raw = Path(path).read_bytes()
+            cache[path] = raw.decode("utf-8-sig", errors="replace").splitlines()
+        except OSError:
+            cache[path] = []
+    return cache[path]
+
+
+def format_text(problems: Iterable[Problem], summary: str) -> str:
+    """`path:line:col: severity code: message`, the source line with a caret, the hint."""
+    out: list[str] = []
+    cache: dict[str, list[str]] = {}
+    for p in problems:
+        out.append(p.headline())
+        lines = _source_lines(p.path, cache) if p.line else []
+        if 0 < p.line <= len(lines) and len(lines[p.line - 1]) < 300:
+            src = lines[p.line - 1].replace("\t", " ")
+            out.append(f"    {src}")
+            out.append("    " + " " * (max(p.col, 1) - 1) + "^")
+        if p.hint:
+            out.append(f"    hint: {p.hint}")
+    out.append(summary)
+    return "\n".join(out) + "\n"
+
+
+def format_json(problems: Iterable[Problem], summary: str, counts: dict[str, object]) -> str:
+    payload = {"problems": [p.to_dict() for p in problems], "summary": summary, **counts}
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_prop(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(problems: Iterable[Problem], summary: str) -> str:
+    """GitHub Actions annotations: `::error file=…,line=…,col=…,title=…::message`."""
+    out = []
+    for p in problems:
+        level = "error" if p.is_error else "warning"
+        message = p.message + (f" (hint: {p.hint})" if p.hint else "")
+        out.append(
+            f"::{level} file={_escape_prop(p.path)},line={max(p.line, 1)},"
+            f"col={max(p.col, 1)},title={p.code}::{_escape_data(message)}"
+        )
+    out.append(summary)
+    return "\n".join(out) + "\n"

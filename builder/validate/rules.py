@@ -1,0 +1,221 @@
+"""Cross-record rules. Each is `rule(workspace) -> list[Problem]` with its rule as docstring."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from builder.model import Money, Record, Workspace
+from builder.problems import Problem
+from builder.validate.values import did_you_mean
+
+Rule = Callable[[Workspace], list[Problem]]
+
+_TYPE_WORD = {
+    "person": "person",
+    "company": "company",
+    "contact": "contact",
+    "project": "project",
+    "task": "task",
+    "deal": "deal",
+}
+
+
+def _ref(
+    ws: Workspace,
+    record: Record,
+    field: str,
+    kind: str,
+    value: str | None,
+    at: tuple[int, int] | None = None,
+) -> list[Problem]:
+    if value is None or value in ws.table(kind):
+        return []
+    line, col = at or record.at(field)
+    return [
+        Problem(
+            "PD201",
+            record.path,
+            line,
+            col,
+            f"unknown {_TYPE_WORD[kind]} `{value}`",
+            did_you_mean(value, ws.table(kind)) or f"create {kind} `{value}` first",
+            field,
+        )
+    ]
+
+
+def references(ws: Workspace) -> list[Problem]:
+    """Every reference names an existing record of the right type."""
+    out: list[Problem] = []
+    for c in ws.companies.values():
+        out += _ref(ws, c, "manager", "person", c.manager)
+    for ct in ws.contacts.values():
+        out += _ref(ws, ct, "company", "company", ct.company)
+        out += _ref(ws, ct, "owner", "person", ct.owner)
+    for p in ws.projects.values():
+        out += _ref(ws, p, "company", "company", p.company or None)
+        out += _ref(ws, p, "manager", "person", p.manager)
+    for t in ws.tasks.values():
+        out += _ref(ws, t, "project", "project", t.project or None)
+        out += _ref(ws, t, "assignee", "person", t.assignee)
+        for person in t.participants:
+            if person not in ws.people:
+                line, col = t.at("participants")
+                out.append(
+                    Problem(
+                        "PD201",
+                        t.path,
+                        line,
+                        col,
+                        f"unknown person `{person}`",
+                        did_you_mean(person, ws.people),
+                        "participants",
+                    )
+                )
+        for e in t.time:
+            out += _ref(ws, t, "time", "person", e.person, (e.line, e.col))
+    for d in ws.deals.values():
+        out += _ref(ws, d, "company", "company", d.company or None)
+        out += _ref(ws, d, "contact", "contact", d.contact)
+        out += _ref(ws, d, "owner", "person", d.owner)
+    return out
+
+
+def workflows_and_pipelines(ws: Workspace) -> list[Problem]:
+    """A project's workflow and a deal's pipeline exist in workspace.yml."""
+    out: list[Problem] = []
+    s = ws.settings
+    for p in ws.projects.values():
+        if p.workflow and p.workflow not in s.workflows:
+            line, col = p.at("workflow")
+            out.append(
+                Problem(
+                    "PD205",
+                    p.path,
+                    line,
+                    col,
+                    f"unknown workflow `{p.workflow}`",
+                    did_you_mean(p.workflow, s.workflows),
+                    "workflow",
+                )
+            )
+    for d in ws.deals.values():
+        if d.pipeline and d.pipeline not in s.pipelines:
+            line, col = d.at("pipeline")
+            out.append(
+                Problem(
+                    "PD205",
+                    d.path,
+                    line,
+                    col,
+                    f"unknown pipeline `{d.pipeline}`",
+                    did_you_mean(d.pipeline, s.pipelines),
+                    "pipeline",
+                )
+            )
+    return out
+
+
+def statuses(ws: Workspace) -> list[Problem]:
+    """A task's status is a column of its project's workflow."""
+    out: list[Problem] = []
+    for t in ws.tasks.values():
+        project = ws.projects.get(t.project)
+        if project is None or (project.workflow and project.workflow not in ws.settings.workflows):
+            continue
+        flow = ws.workflow_of(project)
+        if not t.status:
+            t.status = flow.backlog
+        elif t.status not in flow.column_ids:
+            line, col = t.at("status")
+            out.append(
+                Problem(
+                    "PD202",
+                    t.path,
+                    line,
+                    col,
+                    f"status `{t.status}` is not a column of workflow `{flow.id}`",
+                    did_you_mean(t.status, flow.column_ids),
+                    "status",
+                )
+            )
+    return out
+
+
+def stages(ws: Workspace) -> list[Problem]:
+    """A deal's stage is a stage of its pipeline."""
+    out: list[Problem] = []
+    for d in ws.deals.values():
+        if d.pipeline and d.pipeline not in ws.settings.pipelines:
+            continue
+        pipeline = ws.pipeline_of(d)
+        d.pipeline = pipeline.id
+        if d.stage and d.stage not in pipeline.stage_ids:
+            line, col = d.at("stage")
+            out.append(
+                Problem(
+                    "PD203",
+                    d.path,
+                    line,
+                    col,
+                    f"stage `{d.stage}` is not a stage of pipeline `{pipeline.id}`",
+                    did_you_mean(d.stage, pipeline.stage_ids),
+                    "stage",
+                )
+            )
+    return out
+
+
+def _money_fields(ws: Workspace) -> Iterable[tuple[Record, str, Money | None]]:
+    for person in ws.people.values():
+        yield person, "rate", person.rate
+    for p in ws.projects.values():
+        yield p, "budget", p.budget
+    for t in ws.tasks.values():
+        yield t, "price", t.price
+    for d in ws.deals.values():
+        yield d, "amount", d.amount
+
+
+def currencies(ws: Workspace) -> list[Problem]:
+    """Every currency used is the base currency or has a rate in workspace.yml."""
+    s = ws.settings
+    out: list[Problem] = []
+    for record, field, money in _money_fields(ws):
+        if money is None or money.currency == s.base_currency or money.currency in s.rates:
+            continue
+        line, col = record.at(field)
+        out.append(
+            Problem(
+                "PD204",
+                record.path,
+                line,
+                col,
+                f"currency `{money.currency}` has no rate to {s.base_currency}",
+                f"add `{money.currency}` to rates in workspace.yml",
+                field,
+            )
+        )
+    return out
+
+
+RULES: list[Rule] = [references, workflows_and_pipelines, statuses, stages, currencies]
+
+
+def run_rules(ws: Workspace, rules: list[Rule] | None = None) -> list[Problem]:
+    out: list[Problem] = []
+    for rule in rules or RULES:
+        out += rule(ws)
+    return out
+
+
+def duplicate_id(kind: str, first: Any, second: Any) -> Problem:
+    return Problem(
+        "PD109",
+        second.path,
+        1,
+        1,
+        f"duplicate {kind} id `{second.id}`: also {first.path}",
+        "rename one of the files; ids are unique per record type",
+    )

@@ -1,0 +1,152 @@
+"""Warnings that depend on today: overdue tasks, idle deals, follow-ups, inactive
+assignees, WIP limits. Today is always a parameter, never read from the clock here."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+
+from builder.model import Deal, Task, Workspace
+from builder.problems import Problem
+
+Warning_ = Callable[[Workspace, date], list[Problem]]
+
+
+def is_open(ws: Workspace, task: Task) -> bool:
+    return task.status != ws.workflow_of(ws.projects.get(task.project)).done
+
+
+def deal_is_open(ws: Workspace, deal: Deal) -> bool:
+    stage = ws.pipeline_of(deal).stage(deal.stage)
+    return stage is not None and stage.outcome is None
+
+
+def overdue_tasks(ws: Workspace, today: date) -> list[Problem]:
+    """An open task whose due date has passed."""
+    out = []
+    for t in ws.tasks.values():
+        if t.due is not None and t.due < today and is_open(ws, t):
+            line, col = t.at("due")
+            days = (today - t.due).days
+            out.append(
+                Problem(
+                    "PD401",
+                    t.path,
+                    line,
+                    col,
+                    f"task overdue by {days} day{'s' if days != 1 else ''} "
+                    f"(due {t.due.isoformat()})",
+                    "move it to done, or set a new `due:` date",
+                    "due",
+                )
+            )
+    return out
+
+
+def idle_deals(ws: Workspace, today: date) -> list[Problem]:
+    """An open deal untouched for longer than its stage's idle limit."""
+    out = []
+    for d in ws.deals.values():
+        stage = ws.pipeline_of(d).stage(d.stage)
+        last = d.updated
+        if stage is None or stage.outcome or stage.idle_days is None or last is None:
+            continue
+        idle = (today - last).days
+        if idle > stage.idle_days:
+            line, col = d.at("updated")
+            out.append(
+                Problem(
+                    "PD402",
+                    d.path,
+                    line,
+                    col,
+                    f"deal idle for {idle} days in stage `{stage.id}` (limit {stage.idle_days})",
+                    "take the next step and update `updated:`",
+                    "updated",
+                )
+            )
+    return out
+
+
+def overdue_follow_ups(ws: Workspace, today: date) -> list[Problem]:
+    """A contact whose follow-up date has passed."""
+    out = []
+    for c in ws.contacts.values():
+        if c.follow_up is not None and c.follow_up < today:
+            line, col = c.at("follow_up")
+            out.append(
+                Problem(
+                    "PD403",
+                    c.path,
+                    line,
+                    col,
+                    f"follow-up with {c.name} was due {c.follow_up.isoformat()}",
+                    "get in touch, then set the next `follow_up:` date",
+                    "follow_up",
+                )
+            )
+    return out
+
+
+def inactive_assignees(ws: Workspace, today: date) -> list[Problem]:
+    """An open task assigned to a person marked `active: false`."""
+    out = []
+    for t in ws.tasks.values():
+        person = ws.people.get(t.assignee or "")
+        if person is not None and not person.active and is_open(ws, t):
+            line, col = t.at("assignee")
+            out.append(
+                Problem(
+                    "PD404",
+                    t.path,
+                    line,
+                    col,
+                    f"open task assigned to inactive person `{person.id}`",
+                    "assign it to someone on the team",
+                    "assignee",
+                )
+            )
+    return out
+
+
+def wip_limits(ws: Workspace, today: date) -> list[Problem]:
+    """A column of a project's board holding more tasks than its WIP limit."""
+    counts: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for t in ws.tasks.values():
+        counts[(t.project, t.status)].append(t.id)
+    out = []
+    for p in ws.projects.values():
+        flow = ws.workflow_of(p)
+        for column in flow.columns:
+            tasks = counts.get((p.id, column.id), [])
+            if column.wip is not None and len(tasks) > column.wip:
+                line, col = p.at("workflow") if "workflow" in p.pos else (1, 1)
+                out.append(
+                    Problem(
+                        "PD405",
+                        p.path,
+                        line,
+                        col,
+                        f"column `{column.id}` holds {len(tasks)} tasks, WIP limit {column.wip}",
+                        "finish or move tasks: " + ", ".join(sorted(tasks)[:5]),
+                        "workflow",
+                    )
+                )
+    return out
+
+
+WARNINGS: list[Warning_] = [
+    overdue_tasks,
+    idle_deals,
+    overdue_follow_ups,
+    inactive_assignees,
+    wip_limits,
+]
+
+
+def run_warnings(ws: Workspace, today: date) -> list[Problem]:
+    out: list[Problem] = []
+    for warn in WARNINGS:
+        out += warn(ws, today)
+    return out
