@@ -1,0 +1,273 @@
+"""Assemble every generated page: which view goes to which path, rendered by which template.
+
+`render_pages` returns {docs-relative path: file text}; `write_tree` writes only the files
+whose bytes changed (so `mkdocs build --dirty` and the serve loop skip the rest)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from builder import i18n
+from builder.model import Workspace
+from builder.problems import Problem
+from builder.render.markdown import BodyRenderer
+from builder.views import boards, dashboard, directory, funnels, people, records
+from builder.views.common import Fmt, Link
+
+THEME_DIR = Path(__file__).resolve().parent.parent.parent / "theme"
+
+
+def theme_dir() -> Path:
+    """The packaged theme: the repository's `theme/` (installed as `plaindesk_theme`)."""
+    if (THEME_DIR / "plaindesk").is_dir():
+        return THEME_DIR
+    import plaindesk_theme  # type: ignore[import-not-found]  # theme/, as installed
+
+    return Path(plaindesk_theme.__path__[0])
+
+
+@dataclass
+class SiteOptions:
+    """What rendering needs from outside the workspace."""
+
+    edit_base: str = ""  # repo_url + edit_uri, to which a record's repo path is appended
+    content_prefix: str = "content"  # the workspace folder's path inside the repository
+    template_dirs: list[Path] = field(default_factory=list)  # user overrides first
+    history: Any = None  # builder.history result, when available
+
+
+@dataclass
+class Page:
+    path: str
+    title: str
+    template: str
+    context: dict[str, Any]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _root(path: str) -> str:
+    """Relative prefix from a page's directory URL back to the site root."""
+    parts = path[:-3].split("/")
+    depth = len(parts) - 1 if parts[-1] == "index" else len(parts)
+    return "../" * depth
+
+
+def make_env(options: SiteOptions) -> Environment:
+    dirs = [str(d) for d in options.template_dirs] + [str(theme_dir())]
+    env = Environment(loader=FileSystemLoader(dirs), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+    return env
+
+
+def _strings(locale: str) -> dict[str, str]:
+    return {key: i18n.t(locale, key) for key in i18n.TABLE}
+
+
+def iter_pages(ws: Workspace, today: date, problems: list[Problem],
+               options: SiteOptions) -> Iterator[Page]:
+    """Every page of the internal site, in a stable order."""
+    fmt = Fmt.of(ws)
+    t = fmt.t
+    yield Page("index.md", t("nav.dashboard"), "dashboard.html",
+               {"d": dashboard.dashboard(ws, today, problems)}, {"hide": ["toc"]})
+    yield from _board_pages(ws, today, fmt)
+    for pid in sorted(ws.settings.pipelines):
+        f = funnels.funnel(ws, ws.settings.pipelines[pid], today)
+        yield Page(f"funnels/{pid}.md", f.title, "funnel.html", {"f": f},
+                   {"hide": ["toc"], "search": {"exclude": True}})
+    yield Page("funnels/index.md", t("nav.funnels"), "links.html", {
+        "headers": [t("field.pipeline"), t("funnel.open_deals"), t("funnel.open_total"),
+                    t("funnel.forecast")],
+        "rows": [[Link(f.title, f"funnels/{f.id}/"), Link(str(f.open_count)),
+                  Link(f.open_total), Link(f.forecast)]
+                 for f in (funnels.funnel(ws, p, today) for p in ws.settings.pipelines.values())],
+    }, {"hide": ["toc"]})
+    yield from _people_pages(ws, today, fmt)
+    d = directory.directory(ws, today)
+    yield Page("companies/index.md", t("nav.companies"), "directory.html",
+               {"dir": d, "contacts_list": False}, {"hide": ["toc"]})
+    yield Page("contacts/index.md", t("nav.contacts"), "directory.html",
+               {"dir": directory.DirectoryView([], d.contacts, d.tags, d.kinds),
+                "contacts_list": True}, {"hide": ["toc"]})
+    for tc in d.tags:
+        yield Page(f"{tc.url.rstrip('/')}.md", f"{t('nav.contacts')}: {tc.tag}",
+                   "directory.html", {"dir": directory.directory(ws, today, tc.tag),
+                                      "contacts_list": True}, {"hide": ["toc"]})
+    yield Page("projects/index.md", t("nav.projects"), "links.html", {
+        "headers": [t("field.name"), t("field.company"), t("field.status"), t("field.due"),
+                    t("record.board")],
+        "rows": [[Link(p.name, f"projects/{p.id}/"),
+                  Link(*_name_url(ws, "company", p.company)),
+                  Link(t(f"project.{p.status}")), Link(fmt.date(p.due)),
+                  Link(t("record.board"), f"boards/{p.id}/")]
+                 for p in sorted(ws.projects.values(), key=lambda p: p.name.lower())],
+    }, {"hide": ["toc"]})
+    yield from _record_pages(ws, today, options)
+    yield Page("problems.md", t("nav.problems"), "problems.html", {
+        "summary": _summary(problems, fmt), "problems": [_problem_row(p) for p in problems],
+    }, {"search": {"exclude": True}})
+
+
+def _name_url(ws: Workspace, kind: str, ident: str | None) -> tuple[str, str]:
+    from builder.views.records import _ref
+
+    return _ref(ws, kind, ident)
+
+
+def _summary(problems: list[Problem], fmt: Fmt) -> str:
+    errors = sum(1 for p in problems if p.is_error)
+    return fmt.t("problems.summary", e=errors, w=len(problems) - errors)
+
+
+def _problem_row(p: Problem) -> dict[str, Any]:
+    return {"where": f"{p.path}:{p.line}:{p.col}", "severity": p.severity.value,
+            "code": p.code, "message": p.message, "hint": p.hint}
+
+
+def _board_pages(ws: Workspace, today: date, fmt: Fmt) -> Iterator[Page]:
+    t = fmt.t
+    switch = [Link(t("board.lanes_project"), "boards/all/"),
+              Link(t("board.lanes_person"), "boards/all-by-person/")]
+    for lanes, ident in (("project", "all"), ("person", "all-by-person")):
+        b = boards.all_board(ws, today, lanes)
+        links = [Link(s.text, "" if s.url == f"boards/{ident}/" else s.url) for s in switch]
+        yield Page(f"boards/{ident}.md", b.title, "board.html",
+                   {"board": b, "show_project": lanes == "person", "links": links},
+                   {"hide": ["toc", "navigation"], "search": {"exclude": True}})
+    rows = [[Link(t("board.all"), "boards/all/"), Link(""), Link("")],
+            [Link(t("board.all_by_person"), "boards/all-by-person/"), Link(""), Link("")]]
+    for p in sorted(ws.projects.values(), key=lambda p: p.name.lower()):
+        b = boards.project_board(ws, p.id, today)
+        rows.append([Link(p.name, f"boards/{p.id}/"), Link(str(b.open)),
+                     Link(str(b.overdue) if b.overdue else "")])
+        yield Page(f"boards/{p.id}.md", b.title, "board.html",
+                   {"board": b, "show_project": False,
+                    "links": [Link(t("record.project_page"), f"projects/{p.id}/")]},
+                   {"hide": ["toc", "navigation"], "search": {"exclude": True}})
+    yield Page("boards/index.md", t("nav.boards"), "links.html", {
+        "headers": [t("nav.boards"), t("dashboard.open"), t("dashboard.overdue")],
+        "rows": rows}, {"hide": ["toc"]})
+
+
+def _people_pages(ws: Workspace, today: date, fmt: Fmt) -> Iterator[Page]:
+    t = fmt.t
+    rows = []
+    for p in sorted(ws.people.values(), key=lambda p: (not p.active, p.name.lower())):
+        view = people.person_view(ws, p.id, today)
+        rows.append([Link(p.name, f"people/{p.id}/"), Link(p.role), Link(str(view.open)),
+                     Link(str(view.overdue)), Link(f"{view.load} / {view.capacity}"
+                                                   if view.capacity else view.load)])
+        yield Page(f"people/{p.id}.md", p.name, "person.html",
+                   {"p": view, "facts": records.person_record_facts(ws, p), "body_md": p.body,
+                    "record_path": p.path}, {"hide": ["toc", "navigation"]})
+    yield Page("people/index.md", t("nav.people"), "links.html", {
+        "headers": [t("field.name"), t("field.role"), t("dashboard.open"),
+                    t("dashboard.overdue"), t("person.load")], "rows": rows},
+        {"hide": ["toc"]})
+
+
+def _record_pages(ws: Workspace, today: date, options: SiteOptions) -> Iterator[Page]:
+    builders: list[tuple[str, dict[str, Any], Callable[..., records.RecordPage]]] = [
+        ("projects", ws.projects, records.project_page),
+        ("companies", ws.companies, records.company_page),
+        ("contacts", ws.contacts, records.contact_page),
+        ("deals", ws.deals, records.deal_page),
+        ("tasks", ws.tasks, records.task_page),
+    ]
+    for section, table, build in builders:
+        for ident in sorted(table):
+            r = build(ws, table[ident], today)
+            yield Page(f"{section}/{ident}.md", r.title, "record.html",
+                       {"r": r, "body_md": r.body, "record_path": r.path})
+
+
+def edit_url(options: SiteOptions, record_path: str, content_root: str) -> str:
+    """Link to the record's file on the git host, or "" when the site has no repo_url."""
+    if not options.edit_base or not record_path:
+        return ""
+    rel = os.path.relpath(record_path, content_root).replace(os.sep, "/")
+    prefix = options.content_prefix.strip("/")
+    return f"{options.edit_base.rstrip('/')}/{prefix + '/' if prefix else ''}{rel}"
+
+
+def render_pages(ws: Workspace, today: date, problems: list[Problem], options: SiteOptions,
+                 content_root: str) -> dict[str, str]:
+    """{docs-relative path: Markdown page text} for the whole site."""
+    env = make_env(options)
+    strings = _strings(ws.settings.locale)
+    body = BodyRenderer(ws.settings.allow_raw_html)
+    templates: dict[str, Any] = {}
+    out: dict[str, str] = {}
+    for page in iter_pages(ws, today, problems, options):
+        template = templates.get(page.template)
+        if template is None:
+            template = templates[page.template] = env.get_template(
+                f"plaindesk/{page.template}")
+        context = dict(page.context)
+        context["root"] = _root(page.path)
+        context["L"] = strings
+        if "body_md" in context:
+            context["body"] = body(context.pop("body_md"))  # nh3-cleaned; templates mark it safe
+            context["edit_url"] = edit_url(options, context.pop("record_path"), content_root)
+        html = template.render(context)
+        meta = {"title": page.title, **page.meta}
+        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+        out[page.path] = f"---\n{front}---\n\n{html}\n"
+    return out
+
+
+def nav(ws: Workspace) -> list[dict[str, Any]]:
+    """The small, bounded nav: sections and views, never one entry per record."""
+    t = Fmt.of(ws).t
+    entries: list[dict[str, Any]] = [
+        {t("nav.dashboard"): "index.md"},
+        {t("nav.boards"): [{t("nav.boards_index"): "boards/index.md"},
+                           {t("board.all"): "boards/all.md"},
+                           {t("board.all_by_person"): "boards/all-by-person.md"}]},
+        {t("nav.funnels"): [{p.name: f"funnels/{p.id}.md"}
+                            for p in ws.settings.pipelines.values()]},
+        {t("nav.people"): "people/index.md"},
+        {t("nav.companies"): "companies/index.md"},
+        {t("nav.contacts"): "contacts/index.md"},
+        {t("nav.projects"): "projects/index.md"},
+        {t("nav.problems"): "problems.md"},
+        {t("nav.help"): "help.md"},
+    ]
+    return entries
+
+
+def write_tree(pages: dict[str, str], out: Path) -> tuple[list[str], list[str]]:
+    """Write pages whose bytes changed and delete pages that are gone.
+
+    Returns (written, removed) docs-relative paths.
+    """
+    written: list[str] = []
+    out.mkdir(parents=True, exist_ok=True)
+    for rel, text in pages.items():
+        target = out / rel
+        data = text.encode("utf-8")
+        try:
+            if target.read_bytes() == data:
+                continue
+        except OSError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+        written.append(rel)
+    removed = []
+    for dirpath, _dirs, files in os.walk(out):
+        for name in files:
+            rel = os.path.relpath(os.path.join(dirpath, name), out).replace(os.sep, "/")
+            if rel not in pages:
+                os.remove(os.path.join(dirpath, name))
+                removed.append(rel)
+    return written, sorted(removed)

@@ -1,0 +1,43 @@
+"""One call from content folder to page tree: check, views, render, write changed pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from builder.pipeline import CheckResult, run_check
+from builder.render.pages import SiteOptions, nav, render_pages, write_tree
+
+NAV_FILE = "_nav.yml"
+
+
+@dataclass
+class Generated:
+    """What a generation did: the check result, the page paths, and which files changed."""
+
+    result: CheckResult
+    pages: list[str]
+    nav: list[dict[str, object]]
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def generate(content: Path, tree: Path, options: SiteOptions, today: date | None = None,
+             result: CheckResult | None = None) -> Generated:
+    """Check `content` (unless `result` is given), render every page, write what changed.
+
+    The tree holds Markdown pages plus `_nav.yml`; any engine reading a docs folder can
+    build it, which keeps the product's logic out of engine plugins.
+    """
+    if result is None:
+        result = run_check(content, today)
+    ws = result.workspace
+    pages = render_pages(ws, result.today, result.problems, options, str(content))
+    entries = nav(ws)
+    pages[NAV_FILE] = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
+    written, removed = write_tree(pages, tree)
+    return Generated(result, sorted(p for p in pages if p != NAV_FILE), entries, written,
+                     removed)

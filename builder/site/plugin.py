@@ -1,0 +1,115 @@
+"""The `plaindesk` MkDocs plugin: a thin adapter that runs `generate` and hands the page
+tree to MkDocs. It holds no logic a Zensical build (which ignores plugins) would lose."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from builder.pipeline import CheckResult
+from builder.render.pages import SiteOptions, theme_dir
+from builder.report import format_text
+from builder.site.generate import Generated, generate
+from builder.validate.values import parse_date
+
+log = logging.getLogger("mkdocs.plugins.plaindesk")
+
+#: A check result prepared by `plaindesk build` for a content folder, so the plugin does
+#: not load the workspace a second time. Keyed by the resolved content path.
+PREPARED: dict[Path, CheckResult] = {}
+
+
+class PlaindeskConfig(Config):
+    content = c.Type(str, default="content")
+    """The workspace folder, relative to mkdocs.yml."""
+    tree = c.Type(str, default=".plaindesk/docs")
+    """Where the generated page tree is written, relative to mkdocs.yml."""
+    today = c.Optional(c.Type(str))
+    """Pin today (YYYY-MM-DD); the PLAINDESK_TODAY environment variable overrides it."""
+    fail_on_errors = c.Type(bool, default=True)
+    """Fail `mkdocs build` when the workspace has errors (`serve` always shows them)."""
+
+
+def today_from(value: str | None) -> date | None:
+    return parse_date(value) if value else None
+
+
+class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
+    def __init__(self) -> None:
+        self.command = "build"
+        self.generated: Generated | None = None
+        self.content = Path("content")
+        self.tree = Path(".plaindesk/docs")
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = Path(config.config_file_path or ".").resolve().parent
+        self.content = (base / self.config.content).resolve()
+        self.tree = (base / self.config.tree).resolve()
+        today = today_from(os.environ.get("PLAINDESK_TODAY") or self.config.today)
+        options = SiteOptions(edit_base=_edit_base(config),
+                              content_prefix=os.path.relpath(self.content, base))
+        custom = config.theme.custom_dir
+        if custom:
+            options.template_dirs.append(Path(custom))
+        self.generated = generate(self.content, self.tree, options, today,
+                                  PREPARED.pop(self.content, None))
+        result = self.generated.result
+        if result.errors and self.config.fail_on_errors and self.command != "serve":
+            raise PluginError("the workspace has errors:\n" + format_text(
+                result.problems, result.summary()))
+        if result.problems:
+            log.warning("plaindesk: %s (see the Problems page)", result.summary())
+        # Same content and today -> same bytes: pin the build date the sitemap shows.
+        midnight = datetime.combine(result.today, datetime.min.time(), UTC)
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
+        ours = str(theme_dir())
+        if ours not in config.theme.dirs:
+            config.theme.dirs.insert(1 if custom else 0, ours)
+        config.theme["language"] = result.workspace.settings.locale
+        if not config.nav:
+            config.nav = self.generated.nav
+        config.validation.nav.omitted_files = logging.DEBUG
+        config.validation.nav.absolute_links = logging.DEBUG
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.generated is not None
+        for file in list(files):
+            # the portal's templates and assets live in the theme too; they are not pages
+            if file.src_uri.startswith(("portal/", "pages/")) and not file.is_documentation_page():
+                files.remove(file)
+        for rel in self.generated.pages:
+            existing = files.get_file_from_path(rel)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, rel, abs_src_path=str(self.tree / rel)))
+        return files
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(str(self.content))
+        return server
+
+
+def _edit_base(config: MkDocsConfig) -> str:
+    """repo_url + edit_uri's repository root, to which a record's repo path is appended."""
+    repo = config.repo_url or ""
+    edit_uri = config.edit_uri or ""
+    if not repo or not edit_uri:
+        return ""
+    # edit_uri points at the docs folder (e.g. edit/main/docs/); records live beside it.
+    parts = edit_uri.strip("/").split("/")
+    root = "/".join(parts[:2]) if len(parts) >= 2 else edit_uri.strip("/")
+    return f"{repo.rstrip('/')}/{root}"

@@ -1,0 +1,191 @@
+"""Kanban boards: one per project, one across all projects (swimlanes by project or by
+assignee, one section per workflow), one per person."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from builder.model import Task, Workflow, Workspace
+from builder.views.common import CardView, Fmt, card
+
+#: Done columns on boards that span many projects show only the latest cards.
+DONE_CAP = 25
+
+
+@dataclass
+class ColumnView:
+    id: str
+    name: str
+    wip: int | None
+    count: int
+    breached: bool
+    cards: list[CardView] = field(default_factory=list)
+    hidden: int = 0  # cards left off a capped done column
+    is_done: bool = False
+
+
+@dataclass
+class LaneView:
+    id: str
+    title: str
+    url: str
+    columns: list[ColumnView]
+    count: int
+
+
+@dataclass
+class BoardSection:
+    """One workflow's columns, with one or more swimlanes."""
+
+    workflow: str
+    headers: list[ColumnView]
+    lanes: list[LaneView]
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+
+
+@dataclass
+class BoardView:
+    id: str
+    title: str
+    kind: str  # project | all | person
+    sections: list[BoardSection]
+    assignees: list[Option]
+    tags: list[str]
+    priorities: list[Option]
+    total: int
+    open: int
+    overdue: int
+    breaches: int
+
+
+def _sort_key(t: Task) -> tuple[int, str, str]:
+    order = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+    return (order.get(t.priority, 2), t.due.isoformat() if t.due else "9999", t.id)
+
+
+def _columns(ws: Workspace, flow: Workflow, tasks: Iterable[Task], today: date, fmt: Fmt,
+             cap_done: bool, wip_applies: bool) -> list[ColumnView]:
+    by_status: dict[str, list[Task]] = {c.id: [] for c in flow.columns}
+    for t in tasks:
+        by_status.setdefault(t.status, []).append(t)
+    out = []
+    for c in flow.columns:
+        items = sorted(by_status[c.id], key=_sort_key)
+        is_done = c.id == flow.done
+        hidden = 0
+        if is_done:
+            items.sort(key=lambda t: (t.due or date.min, t.id), reverse=True)
+            if cap_done and len(items) > DONE_CAP:
+                hidden, items = len(items) - DONE_CAP, items[:DONE_CAP]
+        count = len(items) + hidden
+        breached = wip_applies and c.wip is not None and count > c.wip
+        out.append(ColumnView(c.id, c.name, c.wip if wip_applies else None, count, breached,
+                              [card(ws, t, today, fmt) for t in items], hidden, is_done))
+    return out
+
+
+def _header(columns: list[list[ColumnView]], flow: Workflow) -> list[ColumnView]:
+    """Column headers summed over lanes (WIP is judged per project, so not repeated)."""
+    out = []
+    for i, c in enumerate(flow.columns):
+        count = sum(lane[i].count for lane in columns)
+        breached = any(lane[i].breached for lane in columns)
+        out.append(ColumnView(c.id, c.name, c.wip, count, breached, is_done=c.id == flow.done))
+    return out
+
+
+def _options(ws: Workspace, tasks: list[Task], fmt: Fmt) -> tuple[list[Option], list[str],
+                                                                  list[Option]]:
+    people = sorted({t.assignee for t in tasks if t.assignee})
+    assignees = [Option(p, ws.people[p].name if p in ws.people else p) for p in people]
+    if any(not t.assignee for t in tasks):
+        assignees.append(Option("", fmt.t("card.unassigned")))
+    tags = sorted({tag for t in tasks for tag in t.tags})
+    used = {t.priority for t in tasks}
+    priorities = [Option(p, fmt.t(f"priority.{p}"))
+                  for p in ("urgent", "high", "normal", "low") if p in used]
+    return assignees, tags, priorities
+
+
+def _stats(ws: Workspace, tasks: list[Task], today: date) -> tuple[int, int]:
+    open_, overdue = 0, 0
+    for t in tasks:
+        if t.status != ws.workflow_of(ws.projects.get(t.project)).done:
+            open_ += 1
+            if t.due is not None and t.due < today:
+                overdue += 1
+    return open_, overdue
+
+
+def _board(ws: Workspace, ident: str, title: str, kind: str, tasks: list[Task], today: date,
+           fmt: Fmt, lane_of: Callable[[Task], tuple[str, str, str]] | None) -> BoardView:
+    """Group `tasks` by workflow, then by lane (`lane_of` -> id, title, url), then column."""
+    by_flow: dict[str, list[Task]] = {}
+    for t in tasks:
+        by_flow.setdefault(ws.workflow_of(ws.projects.get(t.project)).id, []).append(t)
+    sections = []
+    for flow_id in sorted(by_flow, key=lambda f: list(ws.settings.workflows).index(f)):
+        flow = ws.settings.workflows[flow_id]
+        flow_tasks = by_flow[flow_id]
+        lanes_tasks: dict[tuple[str, str, str], list[Task]] = {}
+        for t in flow_tasks:
+            key = lane_of(t) if lane_of else ("", "", "")
+            lanes_tasks.setdefault(key, []).append(t)
+        lanes = []
+        for (lid, ltitle, lurl), lts in sorted(lanes_tasks.items(),
+                                               key=lambda kv: (kv[0][1].lower(), kv[0][0])):
+            # WIP limits are per project board: judged only where a lane is one project
+            wip = kind == "project" or (lane_of is not None and lid.startswith("project:"))
+            cols = _columns(ws, flow, lts, today, fmt, cap_done=kind != "project",
+                            wip_applies=wip)
+            lanes.append(LaneView(lid, ltitle, lurl, cols, len(lts)))
+        header = _header([lane.columns for lane in lanes], flow)
+        sections.append(BoardSection(flow.name, header, lanes))
+    assignees, tags, priorities = _options(ws, tasks, fmt)
+    open_, overdue = _stats(ws, tasks, today)
+    breaches = sum(1 for s in sections for lane in s.lanes for c in lane.columns if c.breached)
+    return BoardView(ident, title, kind, sections, assignees, tags, priorities, len(tasks),
+                     open_, overdue, breaches)
+
+
+def project_board(ws: Workspace, project_id: str, today: date) -> BoardView:
+    fmt = Fmt.of(ws)
+    project = ws.projects[project_id]
+    tasks = [t for t in ws.tasks.values() if t.project == project_id]
+    return _board(ws, project_id, project.name, "project", tasks, today, fmt, None)
+
+
+def all_board(ws: Workspace, today: date, lanes: str = "project") -> BoardView:
+    """Every task; swimlanes by project (default) or by assignee."""
+    fmt = Fmt.of(ws)
+    tasks = sorted(ws.tasks.values(), key=lambda t: t.id)
+
+    def by_project(t: Task) -> tuple[str, str, str]:
+        p = ws.projects.get(t.project)
+        return (f"project:{t.project}", p.name if p else t.project, f"boards/{t.project}/")
+
+    def by_person(t: Task) -> tuple[str, str, str]:
+        p = ws.people.get(t.assignee or "")
+        if p is None:
+            return ("person:", fmt.t("card.unassigned"), "")
+        return (f"person:{p.id}", p.name, f"people/{p.id}/")
+
+    title = fmt.t("board.all") if lanes == "project" else fmt.t("board.all_by_person")
+    ident = "all" if lanes == "project" else "all-by-person"
+    return _board(ws, ident, title, "all", tasks, today, fmt,
+                  by_project if lanes == "project" else by_person)
+
+
+def person_board(ws: Workspace, person_id: str, today: date) -> BoardView:
+    fmt = Fmt.of(ws)
+    person = ws.people[person_id]
+    tasks = sorted((t for t in ws.tasks.values() if t.assignee == person_id),
+                   key=lambda t: t.id)
+    return _board(ws, person_id, person.name, "person", tasks, today, fmt, None)

@@ -1,0 +1,155 @@
+"""What every view shares: site paths of records, locale formatting, checklist counts and
+the task card."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from builder import i18n
+from builder.model import Money, Person, Task, Workspace
+
+SECTIONS = {"person": "people", "company": "companies", "contact": "contacts",
+            "project": "projects", "task": "tasks", "deal": "deals"}
+_CHECKED = re.compile(r"^\s*[-*+]\s+\[[xX]\]\s", re.MULTILINE)
+_UNCHECKED = re.compile(r"^\s*[-*+]\s+\[ \]\s", re.MULTILINE)
+SOON_DAYS = 3
+
+
+def url(kind: str, ident: str) -> str:
+    """Site-root-relative URL of a record's page (directory URLs, as MkDocs and Zensical)."""
+    return f"{SECTIONS[kind]}/{ident}/"
+
+
+def checklist(body: str) -> tuple[int, int]:
+    """(done, total) of Markdown task-list items in a body."""
+    done = len(_CHECKED.findall(body))
+    return done, done + len(_UNCHECKED.findall(body))
+
+
+def week_bounds(today: date) -> tuple[date, date]:
+    """Monday and Sunday of the week holding `today`."""
+    monday = today - timedelta(days=today.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+@dataclass
+class Fmt:
+    """Locale-aware formatting bound to one workspace's locale and base currency."""
+
+    locale: str
+    base: str
+
+    @classmethod
+    def of(cls, ws: Workspace) -> Fmt:
+        return cls(ws.settings.locale, ws.settings.base_currency)
+
+    def t(self, key: str, **values: object) -> str:
+        return i18n.t(self.locale, key, **values)
+
+    def date(self, day: dt.date | None) -> str:
+        return i18n.format_date(day, self.locale) if day else ""
+
+    def short_date(self, day: dt.date | None) -> str:
+        return i18n.format_date(day, self.locale, "d MMM") if day else ""
+
+    def money(self, money: Money | None) -> str:
+        if money is None:
+            return ""
+        return i18n.format_money(money.amount, money.currency, self.locale)
+
+    def base_money(self, amount: Decimal | None) -> str:
+        if amount is None:
+            return ""
+        return i18n.format_money(amount.quantize(Decimal(1)), self.base, self.locale)
+
+    def duration(self, minutes: int | None) -> str:
+        if minutes is None:
+            return ""
+        hours, mins = divmod(minutes, 60)
+        if hours and mins:
+            return self.t("duration.hm", h=hours, m=mins)
+        if hours:
+            return self.t("duration.h", h=hours)
+        return self.t("duration.m", m=mins)
+
+    def hours(self, value: float) -> str:
+        return i18n.format_number(value, self.locale, 1 if value != int(value) else 0)
+
+    def percent(self, value: float | None) -> str:
+        return "" if value is None else f"{round(value * 100)}%"
+
+
+@dataclass
+class Link:
+    text: str
+    url: str = ""
+
+
+@dataclass
+class CardView:
+    """A task card as boards, dashboards and people pages show it."""
+
+    id: str
+    title: str
+    url: str
+    status: str
+    project: Link
+    assignee: Link
+    assignee_id: str
+    due: str
+    due_state: str  # "", "overdue", "soon"
+    priority: str
+    priority_label: str
+    tags: list[str] = field(default_factory=list)
+    checklist: str = ""
+    checklist_done: bool = False
+    estimate: str = ""
+    spent: str = ""
+    over_estimate: bool = False
+    stuck: str = ""
+    search: str = ""
+
+
+def due_state(due: date | None, today: date, is_open: bool) -> str:
+    if due is None or not is_open:
+        return ""
+    if due < today:
+        return "overdue"
+    if due <= today + timedelta(days=SOON_DAYS):
+        return "soon"
+    return ""
+
+
+def person_link(ws: Workspace, person_id: str | None, fmt: Fmt) -> Link:
+    person: Person | None = ws.people.get(person_id or "")
+    if person is None:
+        return Link(person_id or fmt.t("card.unassigned"))
+    return Link(person.name, url("person", person.id))
+
+
+def card(ws: Workspace, task: Task, today: date, fmt: Fmt) -> CardView:
+    project = ws.projects.get(task.project)
+    flow = ws.workflow_of(project)
+    is_open = task.status != flow.done
+    done, total = checklist(task.body)
+    spent = task.spent
+    assignee = person_link(ws, task.assignee, fmt)
+    project_link = Link(project.name, url("project", project.id)) if project else Link(
+        task.project)
+    return CardView(
+        id=task.id, title=task.title, url=url("task", task.id), status=task.status,
+        project=project_link, assignee=assignee, assignee_id=task.assignee or "",
+        due=fmt.short_date(task.due), due_state=due_state(task.due, today, is_open),
+        priority=task.priority, priority_label=fmt.t(f"priority.{task.priority}"),
+        tags=list(task.tags),
+        checklist=f"{done}/{total}" if total else "", checklist_done=bool(total) and
+        done == total,
+        estimate=fmt.duration(task.estimate), spent=fmt.duration(spent) if spent else "",
+        over_estimate=bool(task.estimate) and spent > (task.estimate or 0),
+        search=" ".join((task.title, task.id, project_link.text, assignee.text,
+                         *task.tags)).lower(),
+    )

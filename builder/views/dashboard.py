@@ -1,0 +1,117 @@
+"""The home page: what needs attention today across the whole workspace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from builder.model import Workspace
+from builder.problems import Problem
+from builder.validate.warnings import deal_is_open, is_open
+from builder.views.common import CardView, Fmt, Link, card, url, week_bounds
+from builder.views.funnels import DealCard, deal_card
+
+
+@dataclass
+class FollowUp:
+    contact: Link
+    company: Link
+    owner: Link
+    date: str
+    overdue: bool
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Breach:
+    project: Link
+    column: str
+    count: int
+    wip: int
+
+
+@dataclass
+class PersonRow:
+    person: Link
+    open: int
+    overdue: int
+    due_week: int
+    deals: int
+
+
+@dataclass
+class DashboardView:
+    title: str
+    today: str
+    overdue: list[CardView]
+    due_week: list[CardView]
+    breaches: list[Breach]
+    stale_deals: list[DealCard]
+    follow_ups: list[FollowUp]
+    people: list[PersonRow]
+    errors: int
+    warnings: int
+    problem_lines: list[str]
+
+
+FOLLOW_UP_DAYS = 7
+
+
+def follow_ups(ws: Workspace, today: date, owner: str | None = None) -> list[FollowUp]:
+    """Contacts whose follow-up falls within the next week (or is overdue)."""
+    fmt = Fmt.of(ws)
+    horizon = today + timedelta(days=FOLLOW_UP_DAYS)
+    out = []
+    contacts = sorted(ws.contacts.values(), key=lambda c: (c.follow_up or date.max, c.id))
+    for c in contacts:
+        if c.follow_up is None or c.follow_up > horizon or (owner and c.owner != owner):
+            continue
+        company = ws.companies.get(c.company or "")
+        out.append(FollowUp(
+            Link(c.name, url("contact", c.id)),
+            Link(company.name, url("company", company.id)) if company else Link(""),
+            Link(ws.people[c.owner].name, url("person", c.owner)) if c.owner in ws.people
+            else Link(""), fmt.short_date(c.follow_up), c.follow_up < today, list(c.tags)))
+    return out
+
+
+def wip_breaches(ws: Workspace) -> list[Breach]:
+    counts: dict[tuple[str, str], int] = {}
+    for t in ws.tasks.values():
+        counts[(t.project, t.status)] = counts.get((t.project, t.status), 0) + 1
+    out = []
+    for p in sorted(ws.projects.values(), key=lambda p: p.name.lower()):
+        for c in ws.workflow_of(p).columns:
+            n = counts.get((p.id, c.id), 0)
+            if c.wip is not None and n > c.wip:
+                out.append(Breach(Link(p.name, f"boards/{p.id}/"), c.name, n, c.wip))
+    return out
+
+
+def dashboard(ws: Workspace, today: date, problems: list[Problem]) -> DashboardView:
+    fmt = Fmt.of(ws)
+    monday, sunday = week_bounds(today)
+    open_tasks = sorted((t for t in ws.tasks.values() if is_open(ws, t)),
+                        key=lambda t: (t.due or date.max, t.id))
+    overdue = [t for t in open_tasks if t.due and t.due < today]
+    due_week = [t for t in open_tasks if t.due and today <= t.due <= sunday]
+    stale = [deal_card(ws, d, today, fmt) for d in sorted(ws.deals.values(), key=lambda d: d.id)
+             if deal_is_open(ws, d)]
+    stale = sorted((c for c in stale if c.idle), key=lambda c: -(c.idle_days or 0))
+    people = []
+    for p in sorted(ws.people.values(), key=lambda p: p.name.lower()):
+        if not p.active:
+            continue
+        mine = [t for t in open_tasks if t.assignee == p.id]
+        people.append(PersonRow(
+            Link(p.name, url("person", p.id)), len(mine),
+            sum(1 for t in mine if t.due and t.due < today),
+            sum(1 for t in mine if t.due and monday <= t.due <= sunday and t.due >= today),
+            sum(1 for d in ws.deals.values() if d.owner == p.id and deal_is_open(ws, d))))
+    errors = sum(1 for p in problems if p.is_error)
+    return DashboardView(
+        ws.settings.name, fmt.date(today),
+        [card(ws, t, today, fmt) for t in overdue],
+        [card(ws, t, today, fmt) for t in due_week],
+        wip_breaches(ws), stale, follow_ups(ws, today), people, errors,
+        len(problems) - errors, [p.headline() for p in problems[:10]])

@@ -1,0 +1,69 @@
+/* Plaindesk: in-page filters for boards, funnels and directory tables.
+   Without JavaScript the forms stay hidden and every card and row is shown. */
+(function () {
+  "use strict";
+
+  function matches(el, filters) {
+    var d = el.dataset;
+    if (filters.q && (d.search || "").indexOf(filters.q) === -1) return false;
+    if (filters.assignee !== undefined && filters.assignee !== "*" && d.assignee !== filters.assignee) return false;
+    if (filters.priority && filters.priority !== "*" && d.priority !== filters.priority) return false;
+    if (filters.kind && filters.kind !== "*" && d.kind !== filters.kind) return false;
+    if (filters.tag && filters.tag !== "*" && (" " + (d.tags || "") + " ").indexOf(" " + filters.tag + " ") === -1) return false;
+    return true;
+  }
+
+  function read(form) {
+    var out = {};
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name) return;
+      out[field.name] = field.name === "q" ? field.value.trim().toLowerCase() : field.value;
+    });
+    return out;
+  }
+
+  function targets(form) {
+    if (form.dataset.target) {
+      var table = document.getElementById(form.dataset.target);
+      return table ? table.querySelectorAll("tbody tr") : [];
+    }
+    var scope = form.parentElement;
+    return scope.querySelectorAll(".pd-card");
+  }
+
+  function apply(form) {
+    var filters = read(form);
+    var shown = 0, total = 0;
+    Array.prototype.forEach.call(targets(form), function (el) {
+      var ok = matches(el, filters);
+      el.hidden = !ok;
+      total += 1;
+      if (ok) shown += 1;
+    });
+    var out = form.querySelector("output");
+    if (out) out.textContent = shown === total ? "" : shown + " / " + total;
+    var params = new URLSearchParams();
+    Object.keys(filters).forEach(function (k) {
+      if (filters[k] && filters[k] !== "*") params.set(k, filters[k]);
+    });
+    var query = params.toString();
+    history.replaceState(null, "", query ? "?" + query : location.pathname);
+  }
+
+  function init() {
+    var initial = new URLSearchParams(location.search);
+    Array.prototype.forEach.call(document.querySelectorAll("form.pd-filters"), function (form) {
+      form.hidden = false;
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (field.name && initial.has(field.name)) field.value = initial.get(field.name);
+        field.addEventListener(field.tagName === "SELECT" ? "change" : "input", function () {
+          apply(form);
+        });
+      });
+      if (initial.toString()) apply(form);
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
