@@ -3,6 +3,8 @@ report; logic lives in the stages."""
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -95,6 +97,204 @@ def init(directory: Path) -> None:
     for rel in written:
         click.echo(f"created {directory / rel}")
     click.echo(f"\nNext: cd {directory} && plaindesk check && plaindesk build")
+
+
+CONFIG = click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path),
+                      default=Path("mkdocs.yml"), show_default=True,
+                      help="The site's mkdocs.yml (its plaindesk plugin names the content).")
+
+
+@cli.command()
+@CONFIG
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the internal site goes (default: mkdocs.yml's site_dir).")
+@click.option("--portal-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("public"), show_default=True,
+              help="Where client portals go: PORTAL_DIR/portal/<token>/, separate from the site.")
+@click.option("--portal-only", is_flag=True, help="Build only the client portals.")
+@click.option("--no-portal", is_flag=True, help="Build only the internal site.")
+@TODAY
+def build(config_file: Path, site_dir: Path | None, portal_dir: Path, portal_only: bool,
+          no_portal: bool, today: date | None) -> None:
+    """Check the workspace, then build the team's site and the client portals.
+
+    Nothing is replaced unless the whole build succeeds: errors leave the previous site.
+    Exit status: 0 built, 1 workspace errors or a failed build, 2 usage error.
+    """
+    from builder.site.build import BuildError, build_site, check_for_build, read_config
+
+    if portal_only and no_portal:
+        raise click.UsageError("--portal-only and --no-portal exclude each other")
+    _quiet_mkdocs()
+    try:
+        cfg = read_config(config_file, site_dir)
+        result = check_for_build(cfg.content, today)
+        if result.problems:
+            click.echo(format_text(result.problems, result.summary()), nl=False, err=True)
+        if result.errors:
+            raise BuildError("nothing was built; fix the errors above (the previous site is "
+                             "unchanged)")
+        portals = None if no_portal else _prepare_portals(result)
+        if not portal_only:
+            build_site(cfg, result)
+            click.echo(f"site: {cfg.site_dir} ({result.summary()})", err=True)
+        if portals is not None:
+            portals(portal_dir)
+    except BuildError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+def _prepare_portals(result: Any) -> Any:
+    """Validate the portal secret before anything is built; return the portal step."""
+    from builder.portal import SECRET_ENV, PortalError, PortalSecretError, build_portals
+    from builder.portal import portal_links as links_of
+    from builder.site.build import BuildError
+
+    secret = os.environ.get(SECRET_ENV)
+    try:
+        if not links_of(result, secret):
+            return None
+    except PortalSecretError as exc:
+        raise BuildError(f"{exc} (or pass --no-portal to build only the internal site)"
+                         ) from None
+
+    def step(portal_dir: Path) -> None:
+        try:
+            bundles = build_portals(result, portal_dir, secret)
+        except PortalError as exc:
+            raise BuildError(str(exc)) from None
+        click.echo(f"portals: {len(bundles)} client bundle(s) in {portal_dir / 'portal'}",
+                   err=True)
+
+    return step
+
+
+@cli.command()
+@CONFIG
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
+              metavar="IP:PORT", help="Address to serve on.")
+@TODAY
+def serve(config_file: Path, dev_addr: str, today: date | None) -> None:
+    """Serve the site, rebuilding what an edit changes and reloading the browser.
+
+    A bad edit shows its problems in the terminal and on the site's Problems page; the
+    server keeps running.
+    """
+    import os
+
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    from builder.site.build import BuildError, read_config
+
+    _quiet_mkdocs(level=logging.INFO)
+    try:
+        read_config(config_file)
+    except BuildError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    if today is not None:
+        os.environ["PLAINDESK_TODAY"] = today.isoformat()
+    mkdocs_serve(config_file=str(config_file), livereload=True, build_type="dirty",
+                 dev_addr=dev_addr)
+
+
+def _quiet_mkdocs(level: int = logging.WARNING) -> None:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    for name in ("mkdocs", "plaindesk"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = False
+
+
+@cli.group()
+def portal() -> None:
+    """Client portals: one private, self-contained status page per client.
+
+    Links are derived from the secret in the PLAINDESK_PORTAL_SECRET environment variable
+    (at least 16 characters); changing the secret changes every client's link.
+    """
+
+
+@portal.command("links")
+@click.argument(
+    "path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=DEFAULT_CONTENT
+)
+@click.option(
+    "--base-url",
+    default="",
+    metavar="URL",
+    help="Root of the published portal site, e.g. https://status.example.com/ "
+    "(default: print paths relative to it).",
+)
+def portal_links(path: Path, base_url: str) -> None:
+    """Print each portal-enabled client's link (keep them private: they are the key)."""
+    import os
+
+    from builder.portal import SECRET_ENV, PortalSecretError
+    from builder.portal import portal_links as links_of
+
+    result = run_check(path)
+    try:
+        links = links_of(result, os.environ.get(SECRET_ENV))
+    except PortalSecretError as exc:
+        raise click.ClickException(str(exc)) from None
+    if result.errors:
+        click.echo(f"warning: {result.summary()}; run `plaindesk check`", err=True)
+    if not links:
+        click.echo("No company has the portal enabled (set `portal: {enabled: true}`).")
+    for link in links:
+        click.echo(f"{link.company_id}\t{link.company_name}\t{link.url(base_url)}")
+
+
+@portal.command("build")
+@click.argument(
+    "path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=DEFAULT_CONTENT
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Output folder; the bundles go to OUT/portal/<token>/ (that folder is replaced).",
+)
+@TODAY
+def portal_build(path: Path, out: Path, today: date | None) -> None:
+    """Build only the client portals of the workspace at PATH (default: ./content).
+
+    Exit status: 0 built, 1 workspace errors or no usable secret (nothing is written).
+    """
+    import os
+
+    from builder.portal import SECRET_ENV, PortalError, build_portals
+
+    result = run_check(path, today)
+    if result.errors:
+        click.echo(format_text(result.errors, result.summary()), nl=False, err=True)
+        click.echo("error: no portal was built; fix the errors above first", err=True)
+        sys.exit(1)
+    try:
+        bundles = build_portals(
+            result,
+            out,
+            os.environ.get(SECRET_ENV),
+            theme_dir=path.resolve().parent / "theme" / "portal",
+        )
+    except PortalError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    # The links themselves are not printed: CI logs are often readable by more people
+    # than the clients' pages should be. `plaindesk portal links` shows them.
+    for bundle in bundles:
+        click.echo(f"built the portal of {bundle.company_id} ({bundle.company_name})")
+    click.echo(
+        f"{len(bundles)} client portal{'s' if len(bundles) != 1 else ''} in {out / 'portal'}"
+        " (see `plaindesk portal links`)"
+    )
 
 
 def main() -> None:

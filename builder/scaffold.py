@@ -91,8 +91,20 @@ source: referral
 ---
 What the client asked for and what we proposed.
 """,
+    "docs/help.md": """\
+---
+title: How to edit
+---
+
+# How to edit the workspace
+
+Everything on this site comes from the Markdown files in `content/`. Change a file,
+commit, and the site is rebuilt. `plaindesk check` tells you, line by line, what to fix.
+""",
     "mkdocs.yml": """\
 site_name: My Agency
+# repo_url: https://github.com/you/workspace   # enables the "Edit" link on every record
+# edit_uri: edit/main/docs/
 theme:
   name: material
   custom_dir: theme

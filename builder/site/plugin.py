@@ -27,6 +27,9 @@ log = logging.getLogger("mkdocs.plugins.plaindesk")
 #: A check result prepared by `plaindesk build` for a content folder, so the plugin does
 #: not load the workspace a second time. Keyed by the resolved content path.
 PREPARED: dict[Path, CheckResult] = {}
+#: The MkDocs command of this process. `mkdocs serve` calls on_startup only on its first
+#: plugin instance and makes a new one for every rebuild, so it is kept here.
+_COMMAND = ["build"]
 
 
 class PlaindeskConfig(Config):
@@ -46,13 +49,12 @@ def today_from(value: str | None) -> date | None:
 
 class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
     def __init__(self) -> None:
-        self.command = "build"
         self.generated: Generated | None = None
         self.content = Path("content")
         self.tree = Path(".plaindesk/docs")
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.command = command
+        _COMMAND[0] = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -67,11 +69,11 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         self.generated = generate(self.content, self.tree, options, today,
                                   PREPARED.pop(self.content, None))
         result = self.generated.result
-        if result.errors and self.config.fail_on_errors and self.command != "serve":
+        if result.errors and self.config.fail_on_errors and _COMMAND[0] != "serve":
             raise PluginError("the workspace has errors:\n" + format_text(
                 result.problems, result.summary()))
-        if result.problems:
-            log.warning("plaindesk: %s (see the Problems page)", result.summary())
+        if result.problems and _COMMAND[0] == "serve":
+            log.warning("plaindesk: %s", format_text(result.problems, result.summary()))
         # Same content and today -> same bytes: pin the build date the sitemap shows.
         midnight = datetime.combine(result.today, datetime.min.time(), UTC)
         os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
@@ -80,7 +82,9 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             config.theme.dirs.insert(1 if custom else 0, ours)
         config.theme["language"] = result.workspace.settings.locale
         if not config.nav:
-            config.nav = self.generated.nav
+            has_help = (Path(config.docs_dir) / "help.md").is_file()
+            config.nav = [e for e in self.generated.nav
+                          if has_help or "help.md" not in e.values()]
         config.validation.nav.omitted_files = logging.DEBUG
         config.validation.nav.absolute_links = logging.DEBUG
         return config
