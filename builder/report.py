@@ -7,13 +7,18 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from builder.load.files import MAX_FILE_BYTES
 from builder.problems import Problem
 
 
 def _source_lines(path: str, cache: dict[str, list[str]]) -> list[str]:
     if path not in cache:
         try:
-            raw = Path(path).read_bytes()
+            file = Path(path)
+            # a file rejected for its size is never read whole, not even to quote a line
+            if file.stat().st_size > MAX_FILE_BYTES:
+                raise OSError("too large to quote")
+            raw = file.read_bytes()
             cache[path] = raw.decode("utf-8-sig", errors="replace").splitlines()
         except OSError:
             cache[path] = []
@@ -27,8 +32,9 @@ def format_text(problems: Iterable[Problem], summary: str) -> str:
     for p in problems:
         out.append(p.headline())
         lines = _source_lines(p.path, cache) if p.line else []
-        if 0 < p.line <= len(lines) and len(lines[p.line - 1]) < 300:
-            src = lines[p.line - 1].replace("\t", " ")
+        src = lines[p.line - 1].replace("\t", " ") if 0 < p.line <= len(lines) else ""
+        # no excerpt of binary or garbled lines: they would garble the terminal too
+        if src and len(src) < 300 and src.isprintable():
             out.append(f"    {src}")
             out.append("    " + " " * (max(p.col, 1) - 1) + "^")
         if p.hint:

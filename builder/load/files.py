@@ -115,8 +115,8 @@ def load(root: Path) -> Loaded:
                 "move it into " + ", ".join(f"`{f}/`" for f in FOLDERS),
             )
         )
+    loaded.files += len(found)
     for kind, rel in found:
-        loaded.files += 1
         record = read_record(root, kind, rel, loaded.problems)
         if record is not None:
             loaded.records.append(record)

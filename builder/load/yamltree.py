@@ -74,132 +74,132 @@ def parse(text: str, line_offset: int = 0) -> ParsedYaml:
     """
     duplicates: list[YamlProblem] = []
     stack: list[Mapping | Sequence] = []
-    pending_key: list[Scalar | None] = []
+    keys: list[Scalar | None] = []  # per open mapping: the key waiting for its value
     root: Node | None = None
     documents = 0
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:  # the pure-Python reader checks characters up front
+        raise _reader_problem(exc, text, line_offset) from None
+    get_event = loader.get_event
     try:
         while True:
-            event = loader.get_event()
+            event = get_event()
             if event is None:
                 break
-            line = event.start_mark.line + 1 + line_offset
-            col = event.start_mark.column + 1
-            kind = type(event)
-            if (
-                kind is yaml.ScalarEvent
-                or kind is yaml.MappingStartEvent
-                or (kind is yaml.SequenceStartEvent)
-            ):
-                if event.anchor is not None:
-                    raise YamlProblem(
-                        "PD006",
-                        line,
-                        col,
-                        f"YAML anchor `&{event.anchor}` is not supported",
-                        "write the value out in full; anchors and aliases are refused",
-                    )
-                tag = event.tag
-                if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
-                    raise YamlProblem(
-                        "PD006",
-                        line,
-                        col,
-                        f"YAML tag `{tag}` is not allowed",
-                        "remove the tag; record fields are plain text, numbers and lists",
-                    )
-            if kind is yaml.ScalarEvent:
-                node: Node = Scalar(event.value, line, col, not event.style)
-            elif kind is yaml.MappingStartEvent:
-                node = Mapping(line, col)
-            elif kind is yaml.SequenceStartEvent:
-                node = Sequence(line, col)
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            kind = event.__class__
+            if kind is _SCALAR or kind is _MAP_START or kind is _SEQ_START:
+                if event.anchor is not None or (
+                    event.tag is not None and event.tag != "!" and event.tag not in _STANDARD_TAGS
+                ):
+                    raise _refused(event, line_offset)
+                mark = event.start_mark
+                line, col = mark.line + 1 + line_offset, mark.column + 1
+                node: Node
+                if kind is _SCALAR:
+                    node = Scalar(event.value, line, col, not event.style)
+                elif kind is _MAP_START:
+                    node = Mapping(line, col)
+                else:
+                    node = Sequence(line, col)
+                if stack:
+                    parent = stack[-1]
+                    if parent.__class__ is Sequence:
+                        parent.items.append(node)
+                    elif keys[-1] is None:
+                        if node.__class__ is not Scalar:
+                            raise YamlProblem(
+                                "PD004",
+                                line,
+                                col,
+                                "a mapping key must be plain text",
+                                "use `name: value` pairs",
+                            )
+                        keys[-1] = node
+                    else:
+                        _add(parent, keys, node, duplicates)  # type: ignore[arg-type]
+                elif root is None:
+                    root = node
+                if kind is not _SCALAR:
+                    if len(stack) >= MAX_DEPTH:
+                        raise YamlProblem(
+                            "PD007",
+                            line,
+                            col,
+                            f"YAML nested deeper than {MAX_DEPTH} levels",
+                            "flatten the structure; records need only a few levels",
+                        )
+                    stack.append(node)  # type: ignore[arg-type]
+                    keys.append(None)
+            elif kind is _MAP_END or kind is _SEQ_END:
                 stack.pop()
-                if isinstance(stack[-1] if stack else None, Mapping):
-                    pending_key[-1] = None
-                continue
+                keys.pop()
             elif kind is yaml.AliasEvent:
-                raise YamlProblem(
-                    "PD006",
-                    line,
-                    col,
-                    f"YAML alias `*{event.anchor}` is not supported",
-                    "write the value out in full; anchors and aliases are refused",
-                )
+                raise _refused(event, line_offset)
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
+                    mark = event.start_mark
                     raise YamlProblem(
                         "PD004",
-                        line,
-                        col,
+                        mark.line + 1 + line_offset,
+                        mark.column + 1,
                         "more than one YAML document",
                         "remove the extra `---` line",
                     )
-                continue
-            else:  # stream start/end, document end
-                continue
-            _attach(node, stack, pending_key, duplicates)
-            if not stack and root is None:
-                root = node
-            if isinstance(node, (Mapping, Sequence)):
-                if len(stack) >= MAX_DEPTH:
-                    raise YamlProblem(
-                        "PD007",
-                        line,
-                        col,
-                        f"YAML nested deeper than {MAX_DEPTH} levels",
-                        "flatten the structure; records need only a few levels",
-                    )
-                stack.append(node)
-                pending_key.append(None)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        message = (exc.problem or exc.context or "invalid YAML").strip()
+        if exc.context_mark and exc.context and mark and mark.line >= text.count("\n"):
+            # Found only at the end (an unclosed quote or bracket): point where it opened,
+            # not at the closing `---` line.
+            mark = exc.context_mark
+            message = f"{message} {exc.context.strip()}"
         line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
         col = (mark.column + 1) if mark else 1
-        message = (exc.problem or exc.context or "invalid YAML").strip()
         raise YamlProblem(
             "PD004", line, col, f"YAML syntax error: {message}", _syntax_hint(message)
         ) from None
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
-        raise YamlProblem(
-            "PD004",
-            1 + line_offset,
-            1,
-            f"YAML error: {exc}",
-            "remove control characters from the front matter",
-        ) from None
+        raise _reader_problem(exc, text, line_offset) from None
     finally:
         loader.dispose()
     return ParsedYaml(root, duplicates)
 
 
-def _attach(
-    node: Node,
-    stack: list[Mapping | Sequence],
-    pending_key: list[Scalar | None],
-    duplicates: list[YamlProblem],
+def _reader_problem(exc: yaml.YAMLError, text: str, line_offset: int) -> YamlProblem:
+    """A reader error (a control character), placed at the character itself.
+
+    libyaml reports a byte position, so we find the character in the text instead.
+    """
+    char = getattr(exc, "character", None)
+    reason = getattr(exc, "reason", None) or "invalid character"
+    at = text.find(chr(char)) if isinstance(char, int) else -1
+    line, col = 1 + line_offset, 1
+    if at >= 0:
+        line = text.count("\n", 0, at) + 1 + line_offset
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+    what = f"unacceptable character #x{char:04x}: " if isinstance(char, int) else ""
+    return YamlProblem(
+        "PD004",
+        line,
+        col,
+        f"YAML error: {what}{reason}",
+        "remove control characters from the front matter",
+    )
+
+
+_SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAP_END, _SEQ_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
+
+
+def _add(
+    parent: Mapping, keys: list[Scalar | None], value: Node, duplicates: list[YamlProblem]
 ) -> None:
-    if not stack:
-        return
-    parent = stack[-1]
-    if isinstance(parent, Sequence):
-        parent.items.append(node)
-        return
-    key = pending_key[-1]
-    if key is None:
-        if not isinstance(node, Scalar):
-            raise YamlProblem(
-                "PD004",
-                node.line,
-                node.col,
-                "a mapping key must be plain text",
-                "use `name: value` pairs",
-            )
-        pending_key[-1] = node
-        return
-    pending_key[-1] = None
+    """Store `value` under the mapping's pending key; a repeated key is a problem."""
+    key = keys[-1]
+    assert key is not None
+    keys[-1] = None
     if key.value in parent.items:
         first = parent.items[key.value][0]
         duplicates.append(
@@ -212,7 +212,37 @@ def _attach(
             )
         )
         return
-    parent.items[key.value] = (key, node)
+    parent.items[key.value] = (key, value)
+
+
+def _refused(event: yaml.Event, line_offset: int) -> YamlProblem:
+    """The problem for an anchor, alias or explicit tag: refused to rule out alias bombs
+    and `!!python/object` by construction."""
+    mark = event.start_mark
+    line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
+    if isinstance(event, yaml.AliasEvent):
+        return YamlProblem(
+            "PD006",
+            line,
+            col,
+            f"YAML alias `*{event.anchor}` is not supported",
+            "write the value out in full; anchors and aliases are refused",
+        )
+    if event.anchor is not None:  # type: ignore[attr-defined]
+        return YamlProblem(
+            "PD006",
+            line,
+            col,
+            f"YAML anchor `&{event.anchor}` is not supported",  # type: ignore[attr-defined]
+            "write the value out in full; anchors and aliases are refused",
+        )
+    return YamlProblem(
+        "PD006",
+        line,
+        col,
+        f"YAML tag `{event.tag}` is not allowed",  # type: ignore[attr-defined]
+        "remove the tag; record fields are plain text, numbers and lists",
+    )
 
 
 def _syntax_hint(message: str) -> str:
