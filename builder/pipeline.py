@@ -51,6 +51,8 @@ def run_check(root: Path, today: date | None = None) -> CheckResult:
     for raw in loaded.records:
         record, field_problems = build_record(raw, settings)
         problems += field_problems
+        if not raw.valid_id:  # reported (PD108); an unsafe id never reaches a path or link
+            continue
         table = ws.table(raw.type)
         if raw.id in table:
             problems.append(duplicate_id(raw.type, table[raw.id], record))

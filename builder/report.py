@@ -25,12 +25,19 @@ def _source_lines(path: str, cache: dict[str, list[str]]) -> list[str]:
     return cache[path]
 
 
+def _printable(text: str) -> str:
+    """User text with control characters (terminal escapes) shown as \\xNN."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+
+
 def format_text(problems: Iterable[Problem], summary: str) -> str:
     """`path:line:col: severity code: message`, the source line with a caret, the hint."""
     out: list[str] = []
     cache: dict[str, list[str]] = {}
     for p in problems:
-        out.append(p.headline())
+        out.append(_printable(p.headline()))
         lines = _source_lines(p.path, cache) if p.line else []
         src = lines[p.line - 1].replace("\t", " ") if 0 < p.line <= len(lines) else ""
         # no excerpt of binary or garbled lines: they would garble the terminal too
@@ -38,7 +45,7 @@ def format_text(problems: Iterable[Problem], summary: str) -> str:
             out.append(f"    {src}")
             out.append("    " + " " * (max(p.col, 1) - 1) + "^")
         if p.hint:
-            out.append(f"    hint: {p.hint}")
+            out.append(f"    hint: {_printable(p.hint)}")
     out.append(summary)
     return "\n".join(out) + "\n"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_currency, format_decimal
@@ -27,6 +28,7 @@ def t(locale: str, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+@lru_cache(maxsize=8192)  # a site formats the same few hundred dates thousands of times
 def format_date(day: date, locale: str, fmt: str = "medium") -> str:
     """A date as people of `locale` write it: `Mar 16, 2026`, `16 мар. 2026 г.`."""
     return _babel_date(day, format=fmt, locale=locale)

@@ -45,6 +45,7 @@ class RawRecord:
     fields: Mapping
     body: str = ""
     body_line: int = 1
+    valid_id: bool = True  # False: checked for problems, but never added to the workspace
 
 
 @dataclass
@@ -191,7 +192,7 @@ def read_record(root: Path, kind: str, rel: str, problems: list[Problem]) -> Raw
         return None
     body = text[end.end() :].lstrip("\n")
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
-    return RawRecord(kind, stem, path, fields, body, body_line)
+    return RawRecord(kind, stem, path, fields, body, body_line, _ID.match(stem) is not None)
 
 
 def _read_text(file: Path, path: str, problems: list[Problem]) -> str | None:

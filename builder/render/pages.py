@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import escape
 
 from builder import i18n
 from builder.model import Workspace
@@ -218,7 +219,9 @@ def render_pages(ws: Workspace, today: date, problems: list[Problem], options: S
             context["body"] = body(context.pop("body_md"))  # nh3-cleaned; templates mark it safe
             context["edit_url"] = edit_url(options, context.pop("record_path"), content_root)
         html = template.render(context)
-        meta = {"title": page.title, **page.meta}
+        # Engine templates print a page's title raw (<title>, h1, header, search results),
+        # so a title is HTML here: user text in it is escaped once, at the source.
+        meta = {"title": str(escape(page.title)), **page.meta}
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
         out[page.path] = f"---\n{front}---\n\n{html}\n"
     return out
@@ -241,7 +244,14 @@ def nav(ws: Workspace) -> list[dict[str, Any]]:
         {t("nav.problems"): "problems.md"},
         {t("nav.help"): "help.md"},
     ]
-    return entries
+    return _escape_titles(entries)
+
+
+def _escape_titles(entries: list[Any]) -> list[dict[str, Any]]:
+    """Nav titles are printed raw by the engine's templates: escape them (pipeline names
+    come from workspace.yml)."""
+    return [{str(escape(title)): _escape_titles(target) if isinstance(target, list) else target
+             for title, target in entry.items()} for entry in entries]
 
 
 def write_tree(pages: dict[str, str], out: Path) -> tuple[list[str], list[str]]:

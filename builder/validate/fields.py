@@ -53,7 +53,7 @@ def _money(node: Node, s: Settings) -> Any:
 
 def _capacity(node: Node, s: Settings) -> float:
     if isinstance(node, Scalar) and node.plain and v._NUMBER.match(node.value.strip()):
-        hours = float(node.value)
+        hours = v.number(node)
         if hours < 0:
             raise FieldError(
                 "PD112",
@@ -324,16 +324,12 @@ def build_record(raw: RawRecord, settings: Settings) -> tuple[Record, list[Probl
         elif key in custom:
             parse = _custom_parser(custom[key])
         else:
+            hint = v.did_you_mean(key, [*schema, *custom])
+            if not hint.startswith("did you mean"):  # a new field, not a typo
+                hint = f"declare it under custom_fields.{raw.type} in workspace.yml"
             problems.append(
                 Problem(
-                    "PD102",
-                    raw.path,
-                    knode.line,
-                    knode.col,
-                    f"unknown field `{key}`",
-                    v.did_you_mean(key, [*schema, *custom])
-                    or f"declare it under custom_fields.{raw.type} in workspace.yml",
-                    key,
+                    "PD102", raw.path, knode.line, knode.col, f"unknown field `{key}`", hint, key
                 )
             )
             continue

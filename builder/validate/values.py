@@ -7,6 +7,7 @@ node. The per-record loop in `fields.py` turns the errors into problems.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -88,7 +89,12 @@ def number(node: Node) -> float:
             f"expected a number, found `{s.value}`",
             "write digits only, e.g. `40` or `12.5`",
         )
-    return float(s.value)
+    value = float(s.value)
+    if not math.isfinite(value):  # hundreds of digits overflow to inf
+        raise FieldError(
+            "PD103", node, f"number `{s.value}` is too large", "write a smaller number"
+        )
+    return value
 
 
 def whole_number(node: Node, low: int, high: int) -> int:
@@ -105,7 +111,7 @@ def whole_number(node: Node, low: int, high: int) -> int:
 
 def parse_date(value: str) -> date:
     """An ISO date; raises ValueError with a readable reason."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, re.ASCII):
         raise ValueError("not in YYYY-MM-DD form")
     try:
         return date.fromisoformat(value)
@@ -136,6 +142,8 @@ def parse_duration(value: str, hours_per_day: int = 8) -> int:
         raise ValueError("not a duration")
     days, hours, minutes = m.groups()
     total = (float(days or 0) * hours_per_day + float(hours or 0)) * 60 + int(minutes or 0)
+    if not math.isfinite(total):  # not negative: too many digits to be a real duration
+        raise ValueError("too large")
     return round(total)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from builder.model import Task, Workflow, Workspace
-from builder.views.common import CardView, Fmt, card
+from builder.views.common import CardView, Fmt, card, index
 
 #: Done columns on boards that span many projects show only the latest cards.
 DONE_CAP = 25
@@ -92,12 +92,14 @@ def _columns(ws: Workspace, flow: Workflow, tasks: Iterable[Task], today: date, 
 
 
 def _header(columns: list[list[ColumnView]], flow: Workflow) -> list[ColumnView]:
-    """Column headers summed over lanes (WIP is judged per project, so not repeated)."""
+    """Column headers summed over lanes. WIP is judged per project, so a header shows the
+    limit only when its one lane carries it (a project board), never against a sum."""
     out = []
     for i, c in enumerate(flow.columns):
         count = sum(lane[i].count for lane in columns)
         breached = any(lane[i].breached for lane in columns)
-        out.append(ColumnView(c.id, c.name, c.wip, count, breached, is_done=c.id == flow.done))
+        wip = columns[0][i].wip if len(columns) == 1 else None
+        out.append(ColumnView(c.id, c.name, wip, count, breached, is_done=c.id == flow.done))
     return out
 
 
@@ -158,7 +160,7 @@ def _board(ws: Workspace, ident: str, title: str, kind: str, tasks: list[Task], 
 def project_board(ws: Workspace, project_id: str, today: date) -> BoardView:
     fmt = Fmt.of(ws)
     project = ws.projects[project_id]
-    tasks = [t for t in ws.tasks.values() if t.project == project_id]
+    tasks = index(ws).tasks_by_project.get(project_id, [])
     return _board(ws, project_id, project.name, "project", tasks, today, fmt, None)
 
 
@@ -186,6 +188,5 @@ def all_board(ws: Workspace, today: date, lanes: str = "project") -> BoardView:
 def person_board(ws: Workspace, person_id: str, today: date) -> BoardView:
     fmt = Fmt.of(ws)
     person = ws.people[person_id]
-    tasks = sorted((t for t in ws.tasks.values() if t.assignee == person_id),
-                   key=lambda t: t.id)
+    tasks = index(ws).tasks_by_assignee.get(person_id, [])
     return _board(ws, person_id, person.name, "person", tasks, today, fmt, None)

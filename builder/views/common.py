@@ -5,18 +5,60 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from builder import i18n
-from builder.model import Money, Person, Task, Workspace
+from builder.model import Contact, Deal, Money, Person, Project, Task, Workspace
+
+T = TypeVar("T")
 
 SECTIONS = {"person": "people", "company": "companies", "contact": "contacts",
             "project": "projects", "task": "tasks", "deal": "deals"}
 _CHECKED = re.compile(r"^\s*[-*+]\s+\[[xX]\]\s", re.MULTILINE)
 _UNCHECKED = re.compile(r"^\s*[-*+]\s+\[ \]\s", re.MULTILINE)
 SOON_DAYS = 3
+
+
+@dataclass
+class Index:
+    """Backlinks by id, computed once per workspace so views never rescan every record."""
+
+    tasks_by_project: dict[str, list[Task]]
+    tasks_by_assignee: dict[str, list[Task]]
+    contacts_by_company: dict[str, list[Contact]]
+    projects_by_company: dict[str, list[Project]]
+    deals_by_company: dict[str, list[Deal]]
+    deals_by_contact: dict[str, list[Deal]]
+    deals_by_owner: dict[str, list[Deal]]
+
+
+def _group(items: Iterable[T], key: Callable[[T], str | None]) -> dict[str, list[T]]:
+    out: dict[str, list[T]] = {}
+    for item in items:
+        k = key(item)
+        if k:
+            out.setdefault(k, []).append(item)
+    return out
+
+
+def index(ws: Workspace) -> Index:
+    """The workspace's backlink index (built on first use, then kept on the workspace)."""
+    found = ws.cache.get("index")
+    if found is None:
+        tasks = [ws.tasks[k] for k in sorted(ws.tasks)]
+        deals = [ws.deals[k] for k in sorted(ws.deals)]
+        found = ws.cache["index"] = Index(
+            _group(tasks, lambda t: t.project), _group(tasks, lambda t: t.assignee),
+            _group((ws.contacts[k] for k in sorted(ws.contacts)), lambda c: c.company),
+            _group((ws.projects[k] for k in sorted(ws.projects)), lambda p: p.company),
+            _group(deals, lambda d: d.company), _group(deals, lambda d: d.contact),
+            _group(deals, lambda d: d.owner))
+    assert isinstance(found, Index)
+    return found
 
 
 def url(kind: str, ident: str) -> str:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from builder.model import Workspace
 from builder.problems import Problem
 from builder.validate.warnings import deal_is_open, is_open
-from builder.views.common import CardView, Fmt, Link, card, url, week_bounds
+from builder.views.common import CardView, Fmt, Link, card, index, url, week_bounds
 from builder.views.funnels import DealCard, deal_card
 
 
@@ -102,12 +102,12 @@ def dashboard(ws: Workspace, today: date, problems: list[Problem]) -> DashboardV
     for p in sorted(ws.people.values(), key=lambda p: p.name.lower()):
         if not p.active:
             continue
-        mine = [t for t in open_tasks if t.assignee == p.id]
+        mine = [t for t in index(ws).tasks_by_assignee.get(p.id, []) if is_open(ws, t)]
         people.append(PersonRow(
             Link(p.name, url("person", p.id)), len(mine),
             sum(1 for t in mine if t.due and t.due < today),
             sum(1 for t in mine if t.due and monday <= t.due <= sunday and t.due >= today),
-            sum(1 for d in ws.deals.values() if d.owner == p.id and deal_is_open(ws, d))))
+            sum(1 for d in index(ws).deals_by_owner.get(p.id, []) if deal_is_open(ws, d))))
     errors = sum(1 for p in problems if p.is_error)
     return DashboardView(
         ws.settings.name, fmt.date(today),

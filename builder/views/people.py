@@ -9,7 +9,7 @@ from datetime import date
 from builder.model import Workspace
 from builder.validate.warnings import deal_is_open, is_open
 from builder.views.boards import BoardView, person_board
-from builder.views.common import Fmt, week_bounds
+from builder.views.common import Fmt, index, week_bounds
 from builder.views.dashboard import FollowUp, follow_ups
 from builder.views.funnels import DealCard, deal_card
 
@@ -39,8 +39,8 @@ def week_load_minutes(ws: Workspace, person_id: str, today: date) -> int:
     """
     monday, sunday = week_bounds(today)
     total = 0
-    for t in ws.tasks.values():
-        if t.assignee != person_id or not is_open(ws, t) or not t.estimate or t.due is None:
+    for t in index(ws).tasks_by_assignee.get(person_id, []):
+        if not is_open(ws, t) or not t.estimate or t.due is None:
             continue
         start = t.start or t.due
         if t.due < monday or (start <= sunday and t.due >= monday):
@@ -54,8 +54,8 @@ def person_view(ws: Workspace, person_id: str, today: date) -> PersonView:
     board = person_board(ws, person_id, today)
     load = week_load_minutes(ws, person_id, today) / 60
     capacity = p.capacity or 0
-    deals = [deal_card(ws, d, today, fmt) for d in sorted(ws.deals.values(), key=lambda d: d.id)
-             if d.owner == person_id and deal_is_open(ws, d)]
+    deals = [deal_card(ws, d, today, fmt) for d in index(ws).deals_by_owner.get(person_id, [])
+             if deal_is_open(ws, d)]
     return PersonView(
         p.id, p.name, p.role, p.active, board.open, board.overdue, fmt.hours(load),
         fmt.hours(capacity) if p.capacity is not None else "",

@@ -9,7 +9,7 @@ from typing import Any
 
 from builder.model import Company, Contact, Deal, Person, Project, Record, Task, Workspace
 from builder.validate.warnings import is_open
-from builder.views.common import Fmt, Link, checklist, due_state, person_link, url
+from builder.views.common import Fmt, Link, checklist, due_state, index, person_link, url
 
 
 @dataclass
@@ -170,7 +170,7 @@ def project_page(ws: Workspace, p: Project, today: date) -> RecordPage:
     fmt = Fmt.of(ws)
     cname, curl = _ref(ws, "company", p.company)
     mname, murl = _ref(ws, "person", p.manager)
-    tasks = [t for t in ws.tasks.values() if t.project == p.id]
+    tasks = index(ws).tasks_by_project.get(p.id, [])
     open_ = [t for t in tasks if is_open(ws, t)]
     facts = [
         _fact(fmt, "company", cname, curl), _fact(fmt, "manager", mname, murl),
@@ -201,11 +201,10 @@ def company_page(ws: Workspace, co: Company, today: date) -> RecordPage:
         _fact(fmt, "portal", fmt.t("yes") if co.portal.enabled else ""),
         *_custom(ws, co, fmt, "company"),
     ]
-    contacts = sorted((c for c in ws.contacts.values() if c.company == co.id),
-                      key=lambda c: c.name.lower())
-    deals = sorted((d for d in ws.deals.values() if d.company == co.id), key=lambda d: d.id)
-    projects = sorted((p for p in ws.projects.values() if p.company == co.id),
-                      key=lambda p: p.name.lower())
+    ix = index(ws)
+    contacts = sorted(ix.contacts_by_company.get(co.id, []), key=lambda c: c.name.lower())
+    deals = ix.deals_by_company.get(co.id, [])
+    projects = sorted(ix.projects_by_company.get(co.id, []), key=lambda p: p.name.lower())
     sections = [
         Section(fmt.t("section.contacts"), [BacklinkItem(Link(c.name, url("contact", c.id)),
                                                          c.position) for c in contacts]),
@@ -242,7 +241,7 @@ def contact_page(ws: Workspace, c: Contact, today: date) -> RecordPage:
         _fact(fmt, "consent", fmt.t("yes") if c.consent else fmt.t("no")),
         *_custom(ws, c, fmt, "contact"),
     ]
-    deals = sorted((d for d in ws.deals.values() if d.contact == c.id), key=lambda d: d.id)
+    deals = index(ws).deals_by_contact.get(c.id, [])
     sections = [Section(fmt.t("section.deals"), [BacklinkItem(Link(d.title, url("deal", d.id)))
                                                  for d in deals])]
     return RecordPage("contact", fmt.t("type.contact"), c.id, c.name, c.path,
