@@ -113,7 +113,9 @@ plugins:
   - plaindesk:
       content: content
 """,
-    ".gitignore": "site/\npublic/\n.plaindesk-cache/\n",
+    ".gitignore": "site/\npublic/\n.plaindesk/\n.plaindesk-cache/\n",
+    # git keeps no empty folders, and mkdocs.yml names theme/ as custom_dir
+    "theme/README.md": "Your overrides of Plaindesk's templates and styles go here.\n",
 }
 
 
@@ -131,5 +133,4 @@ def create(directory: Path) -> list[str]:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
-    (directory / "theme").mkdir(exist_ok=True)
     return list(FILES)
