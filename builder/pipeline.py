@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from builder.load.files import load
+from builder.load.files import ReadCache, load
 from builder.model import Workspace
 from builder.problems import Problem, sort_key
 from builder.validate.fields import build_record
@@ -41,12 +41,17 @@ class CheckResult:
         )
 
 
-def run_check(root: Path, today: date | None = None) -> CheckResult:
-    """Load and validate the workspace at `root`; never raises on bad user data."""
-    loaded = load(root)
+def run_check(root: Path, today: date | None = None,
+              cache: ReadCache | None = None) -> CheckResult:
+    """Load and validate the workspace at `root`; never raises on bad user data.
+
+    `cache` keeps parsed files between runs (the serve loop); see `load`.
+    """
+    loaded = load(root, cache)
     problems = list(loaded.problems)
     settings, settings_problems = read_settings(loaded.settings, loaded.settings_path)
     problems += settings_problems
+    settings.digest = loaded.settings_digest
     ws = Workspace(settings)
     for raw in loaded.records:
         record, field_problems = build_record(raw, settings)

@@ -7,6 +7,7 @@ become one problem and the rest of the workspace still loads.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class RawRecord:
     body: str = ""
     body_line: int = 1
     valid_id: bool = True  # False: checked for problems, but never added to the workspace
+    digest: str = ""  # hash of the file's text: what changed, for incremental rebuilds
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Loaded:
     records: list[RawRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    settings_digest: str = ""
 
 
 def display_path(root: Path, rel: str) -> str:
@@ -88,14 +91,23 @@ def discover(root: Path) -> tuple[list[tuple[str, str]], list[str]]:
     return found, stray
 
 
-def load(root: Path) -> Loaded:
-    """Read the settings and every record under `root`; collect every problem."""
+#: A read file, keyed by what `stat` says: (mtime_ns, size, inode) -> record and problems.
+ReadCache = dict[str, tuple[tuple[int, int, int], "RawRecord | None", list[Problem]]]
+
+
+def load(root: Path, cache: ReadCache | None = None) -> Loaded:
+    """Read the settings and every record under `root`; collect every problem.
+
+    With a `cache` (the serve loop keeps one), files whose stat is unchanged since the
+    last call are not read or parsed again.
+    """
     settings_path = display_path(root, SETTINGS_FILE)
     loaded = Loaded(root, None, settings_path)
     settings_file = root / SETTINGS_FILE
     if settings_file.exists():
         text = _read_text(settings_file, settings_path, loaded.problems)
         if text is not None:
+            loaded.settings_digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
             loaded.settings = _parse_mapping(
                 text,
                 0,
@@ -118,10 +130,29 @@ def load(root: Path) -> Loaded:
         )
     loaded.files += len(found)
     for kind, rel in found:
-        record = read_record(root, kind, rel, loaded.problems)
+        record = (read_record(root, kind, rel, loaded.problems) if cache is None
+                  else _read_cached(root, kind, rel, loaded.problems, cache))
         if record is not None:
             loaded.records.append(record)
     return loaded
+
+
+def _read_cached(root: Path, kind: str, rel: str, problems: list[Problem],
+                 cache: ReadCache) -> RawRecord | None:
+    try:
+        st = os.stat(root / rel)
+        key = (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
+        return read_record(root, kind, rel, problems)
+    hit = cache.get(rel)
+    if hit is not None and hit[0] == key:
+        problems.extend(hit[2])
+        return hit[1]
+    mine: list[Problem] = []
+    record = read_record(root, kind, rel, mine)
+    cache[rel] = (key, record, mine)
+    problems.extend(mine)
+    return record
 
 
 def read_record(root: Path, kind: str, rel: str, problems: list[Problem]) -> RawRecord | None:
@@ -192,7 +223,8 @@ def read_record(root: Path, kind: str, rel: str, problems: list[Problem]) -> Raw
         return None
     body = text[end.end() :].lstrip("\n")
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
-    return RawRecord(kind, stem, path, fields, body, body_line, _ID.match(stem) is not None)
+    return RawRecord(kind, stem, path, fields, body, body_line, _ID.match(stem) is not None,
+                     hashlib.sha1(text.encode("utf-8")).hexdigest())
 
 
 def _read_text(file: Path, path: str, problems: list[Problem]) -> str | None:

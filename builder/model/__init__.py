@@ -102,6 +102,7 @@ class Settings:
     portal: PortalDefaults = field(default_factory=PortalDefaults)
     path: str = "workspace.yml"
     pos: dict[str, Pos] = field(default_factory=dict)
+    digest: str = ""
 
     def to_base(self, money: Money) -> Decimal | None:
         """The amount in the base currency, or None when no rate is known."""
@@ -121,6 +122,7 @@ class Record:
     body_line: int = 1
     pos: dict[str, Pos] = field(default_factory=dict)
     custom: dict[str, Any] = field(default_factory=dict)
+    digest: str = ""  # hash of the file's text (see `builder.render.pages` fingerprints)
 
     def at(self, name: str) -> Pos:
         """Line and column of a field, or of the file's start when the field is absent."""

@@ -5,8 +5,9 @@ whose bytes changed (so `mkdocs build --dirty` and the serve loop skip the rest)
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,14 +15,14 @@ from typing import Any
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from builder import i18n
 from builder.model import Workspace
 from builder.problems import Problem
 from builder.render.markdown import BodyRenderer
 from builder.views import boards, dashboard, directory, funnels, people, records
-from builder.views.common import Fmt, Link
+from builder.views.common import Fmt, Link, index
 
 THEME_DIR = Path(__file__).resolve().parent.parent.parent / "theme"
 
@@ -43,15 +44,24 @@ class SiteOptions:
     content_prefix: str = "content"  # the workspace folder's path inside the repository
     template_dirs: list[Path] = field(default_factory=list)  # user overrides first
     history: Any = None  # builder.history result, when available
+    history_key: str = ""  # changes whenever the history does (e.g. the HEAD commit)
 
 
 @dataclass
 class Page:
+    """One page to render. `context` may be a function, so that a page whose `key` (a
+    fingerprint of everything it shows) is unchanged need not compute its view at all."""
+
     path: str
     title: str
     template: str
-    context: dict[str, Any]
+    context: dict[str, Any] | Callable[[], dict[str, Any]]
     meta: dict[str, Any] = field(default_factory=dict)
+    key: str = ""
+
+
+#: path -> (key, text) of pages rendered before; the serve loop keeps one across rebuilds.
+Memo = dict[str, tuple[str, str]]
 
 
 def _root(path: str) -> str:
@@ -63,8 +73,13 @@ def _root(path: str) -> str:
 
 def make_env(options: SiteOptions) -> Environment:
     dirs = [str(d) for d in options.template_dirs] + [str(theme_dir())]
-    env = Environment(loader=FileSystemLoader(dirs), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+    env = Environment(
+        loader=FileSystemLoader(dirs),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
     return env
 
 
@@ -72,49 +87,112 @@ def _strings(locale: str) -> dict[str, str]:
     return {key: i18n.t(locale, key) for key in i18n.TABLE}
 
 
-def iter_pages(ws: Workspace, today: date, problems: list[Problem],
-               options: SiteOptions) -> Iterator[Page]:
+def iter_pages(
+    ws: Workspace, today: date, problems: list[Problem], options: SiteOptions
+) -> Iterator[Page]:
     """Every page of the internal site, in a stable order."""
     fmt = Fmt.of(ws)
     t = fmt.t
-    yield Page("index.md", t("nav.dashboard"), "dashboard.html",
-               {"d": dashboard.dashboard(ws, today, problems)}, {"hide": ["toc"]})
+    yield Page(
+        "index.md",
+        t("nav.dashboard"),
+        "dashboard.html",
+        {"d": dashboard.dashboard(ws, today, problems)},
+        {"hide": ["toc"]},
+    )
     yield from _board_pages(ws, today, fmt)
     for pid in sorted(ws.settings.pipelines):
         f = funnels.funnel(ws, ws.settings.pipelines[pid], today)
-        yield Page(f"funnels/{pid}.md", f.title, "funnel.html", {"f": f},
-                   {"hide": ["toc"], "search": {"exclude": True}})
-    yield Page("funnels/index.md", t("nav.funnels"), "links.html", {
-        "headers": [t("field.pipeline"), t("funnel.open_deals"), t("funnel.open_total"),
-                    t("funnel.forecast")],
-        "rows": [[Link(f.title, f"funnels/{f.id}/"), Link(str(f.open_count)),
-                  Link(f.open_total), Link(f.forecast)]
-                 for f in (funnels.funnel(ws, p, today) for p in ws.settings.pipelines.values())],
-    }, {"hide": ["toc"]})
+        yield Page(
+            f"funnels/{pid}.md",
+            f.title,
+            "funnel.html",
+            {"f": f},
+            {"hide": ["toc"], "search": {"exclude": True}},
+        )
+    yield Page(
+        "funnels/index.md",
+        t("nav.funnels"),
+        "links.html",
+        {
+            "headers": [
+                t("field.pipeline"),
+                t("funnel.open_deals"),
+                t("funnel.open_total"),
+                t("funnel.forecast"),
+            ],
+            "rows": [
+                [
+                    Link(f.title, f"funnels/{f.id}/"),
+                    Link(str(f.open_count)),
+                    Link(f.open_total),
+                    Link(f.forecast),
+                ]
+                for f in (funnels.funnel(ws, p, today) for p in ws.settings.pipelines.values())
+            ],
+        },
+        {"hide": ["toc"]},
+    )
     yield from _people_pages(ws, today, fmt)
     d = directory.directory(ws, today)
-    yield Page("companies/index.md", t("nav.companies"), "directory.html",
-               {"dir": d, "contacts_list": False}, {"hide": ["toc"]})
-    yield Page("contacts/index.md", t("nav.contacts"), "directory.html",
-               {"dir": directory.DirectoryView([], d.contacts, d.tags, d.kinds),
-                "contacts_list": True}, {"hide": ["toc"]})
+    yield Page(
+        "companies/index.md",
+        t("nav.companies"),
+        "directory.html",
+        {"dir": d, "contacts_list": False},
+        {"hide": ["toc"]},
+    )
+    yield Page(
+        "contacts/index.md",
+        t("nav.contacts"),
+        "directory.html",
+        {"dir": directory.DirectoryView([], d.contacts, d.tags, d.kinds), "contacts_list": True},
+        {"hide": ["toc"]},
+    )
     for tc in d.tags:
-        yield Page(f"{tc.url.rstrip('/')}.md", f"{t('nav.contacts')}: {tc.tag}",
-                   "directory.html", {"dir": directory.directory(ws, today, tc.tag),
-                                      "contacts_list": True}, {"hide": ["toc"]})
-    yield Page("projects/index.md", t("nav.projects"), "links.html", {
-        "headers": [t("field.name"), t("field.company"), t("field.status"), t("field.due"),
-                    t("record.board")],
-        "rows": [[Link(p.name, f"projects/{p.id}/"),
-                  Link(*_name_url(ws, "company", p.company)),
-                  Link(t(f"project.{p.status}")), Link(fmt.date(p.due)),
-                  Link(t("record.board"), f"boards/{p.id}/")]
-                 for p in sorted(ws.projects.values(), key=lambda p: p.name.lower())],
-    }, {"hide": ["toc"]})
+        yield Page(
+            f"{tc.url.rstrip('/')}.md",
+            f"{t('nav.contacts')}: {tc.tag}",
+            "directory.html",
+            {"dir": directory.directory(ws, today, tc.tag), "contacts_list": True},
+            {"hide": ["toc"]},
+        )
+    yield Page(
+        "projects/index.md",
+        t("nav.projects"),
+        "links.html",
+        {
+            "headers": [
+                t("field.name"),
+                t("field.company"),
+                t("field.status"),
+                t("field.due"),
+                t("record.board"),
+            ],
+            "rows": [
+                [
+                    Link(p.name, f"projects/{p.id}/"),
+                    Link(*_name_url(ws, "company", p.company)),
+                    Link(t(f"project.{p.status}")),
+                    Link(fmt.date(p.due)),
+                    Link(t("record.board"), f"boards/{p.id}/"),
+                ]
+                for p in sorted(ws.projects.values(), key=lambda p: p.name.lower())
+            ],
+        },
+        {"hide": ["toc"]},
+    )
     yield from _record_pages(ws, today, options)
-    yield Page("problems.md", t("nav.problems"), "problems.html", {
-        "summary": _summary(problems, fmt), "problems": [_problem_row(p) for p in problems],
-    }, {"search": {"exclude": True}})
+    yield Page(
+        "problems.md",
+        t("nav.problems"),
+        "problems.html",
+        {
+            "summary": _summary(problems, fmt),
+            "problems": [_problem_row(p) for p in problems],
+        },
+        {"search": {"exclude": True}},
+    )
 
 
 def _name_url(ws: Workspace, kind: str, ident: str | None) -> tuple[str, str]:
@@ -129,33 +207,62 @@ def _summary(problems: list[Problem], fmt: Fmt) -> str:
 
 
 def _problem_row(p: Problem) -> dict[str, Any]:
-    return {"where": f"{p.path}:{p.line}:{p.col}", "severity": p.severity.value,
-            "code": p.code, "message": p.message, "hint": p.hint}
+    return {
+        "where": f"{p.path}:{p.line}:{p.col}",
+        "severity": p.severity.value,
+        "code": p.code,
+        "message": p.message,
+        "hint": p.hint,
+    }
 
 
 def _board_pages(ws: Workspace, today: date, fmt: Fmt) -> Iterator[Page]:
     t = fmt.t
-    switch = [Link(t("board.lanes_project"), "boards/all/"),
-              Link(t("board.lanes_person"), "boards/all-by-person/")]
+    switch = [
+        Link(t("board.lanes_project"), "boards/all/"),
+        Link(t("board.lanes_person"), "boards/all-by-person/"),
+    ]
     for lanes, ident in (("project", "all"), ("person", "all-by-person")):
         b = boards.all_board(ws, today, lanes)
         links = [Link(s.text, "" if s.url == f"boards/{ident}/" else s.url) for s in switch]
-        yield Page(f"boards/{ident}.md", b.title, "board.html",
-                   {"board": b, "show_project": lanes == "person", "links": links},
-                   {"hide": ["toc", "navigation"], "search": {"exclude": True}})
-    rows = [[Link(t("board.all"), "boards/all/"), Link(""), Link("")],
-            [Link(t("board.all_by_person"), "boards/all-by-person/"), Link(""), Link("")]]
+        yield Page(
+            f"boards/{ident}.md",
+            b.title,
+            "board.html",
+            {"board": b, "show_project": lanes == "person", "links": links},
+            {"hide": ["toc", "navigation"], "search": {"exclude": True}},
+        )
+    rows = [
+        [Link(t("board.all"), "boards/all/"), Link(""), Link("")],
+        [Link(t("board.all_by_person"), "boards/all-by-person/"), Link(""), Link("")],
+    ]
     for p in sorted(ws.projects.values(), key=lambda p: p.name.lower()):
         b = boards.project_board(ws, p.id, today)
-        rows.append([Link(p.name, f"boards/{p.id}/"), Link(str(b.open)),
-                     Link(str(b.overdue) if b.overdue else "")])
-        yield Page(f"boards/{p.id}.md", b.title, "board.html",
-                   {"board": b, "show_project": False,
-                    "links": [Link(t("record.project_page"), f"projects/{p.id}/")]},
-                   {"hide": ["toc", "navigation"], "search": {"exclude": True}})
-    yield Page("boards/index.md", t("nav.boards"), "links.html", {
-        "headers": [t("nav.boards"), t("dashboard.open"), t("dashboard.overdue")],
-        "rows": rows}, {"hide": ["toc"]})
+        rows.append(
+            [
+                Link(p.name, f"boards/{p.id}/"),
+                Link(str(b.open)),
+                Link(str(b.overdue) if b.overdue else ""),
+            ]
+        )
+        yield Page(
+            f"boards/{p.id}.md",
+            b.title,
+            "board.html",
+            {
+                "board": b,
+                "show_project": False,
+                "links": [Link(t("record.project_page"), f"projects/{p.id}/")],
+            },
+            {"hide": ["toc", "navigation"], "search": {"exclude": True}},
+        )
+    yield Page(
+        "boards/index.md",
+        t("nav.boards"),
+        "links.html",
+        {"headers": [t("nav.boards"), t("dashboard.open"), t("dashboard.overdue")], "rows": rows},
+        {"hide": ["toc"]},
+    )
 
 
 def _people_pages(ws: Workspace, today: date, fmt: Fmt) -> Iterator[Page]:
@@ -163,31 +270,114 @@ def _people_pages(ws: Workspace, today: date, fmt: Fmt) -> Iterator[Page]:
     rows = []
     for p in sorted(ws.people.values(), key=lambda p: (not p.active, p.name.lower())):
         view = people.person_view(ws, p.id, today)
-        rows.append([Link(p.name, f"people/{p.id}/"), Link(p.role), Link(str(view.open)),
-                     Link(str(view.overdue)), Link(f"{view.load} / {view.capacity}"
-                                                   if view.capacity else view.load)])
-        yield Page(f"people/{p.id}.md", p.name, "person.html",
-                   {"p": view, "facts": records.person_record_facts(ws, p), "body_md": p.body,
-                    "record_path": p.path}, {"hide": ["toc", "navigation"]})
-    yield Page("people/index.md", t("nav.people"), "links.html", {
-        "headers": [t("field.name"), t("field.role"), t("dashboard.open"),
-                    t("dashboard.overdue"), t("person.load")], "rows": rows},
-        {"hide": ["toc"]})
+        rows.append(
+            [
+                Link(p.name, f"people/{p.id}/"),
+                Link(p.role),
+                Link(str(view.open)),
+                Link(str(view.overdue)),
+                Link(f"{view.load} / {view.capacity}" if view.capacity else view.load),
+            ]
+        )
+        yield Page(
+            f"people/{p.id}.md",
+            p.name,
+            "person.html",
+            {
+                "p": view,
+                "facts": records.person_record_facts(ws, p),
+                "body_md": p.body,
+                "record_path": p.path,
+            },
+            {"hide": ["toc", "navigation"]},
+        )
+    yield Page(
+        "people/index.md",
+        t("nav.people"),
+        "links.html",
+        {
+            "headers": [
+                t("field.name"),
+                t("field.role"),
+                t("dashboard.open"),
+                t("dashboard.overdue"),
+                t("person.load"),
+            ],
+            "rows": rows,
+        },
+        {"hide": ["toc"]},
+    )
+
+
+def _fingerprint(*parts: str) -> str:
+    return hashlib.sha1("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def _digests(ws: Workspace, kind: str, ids: Iterable[str | None]) -> list[str]:
+    table = ws.table(kind)
+    return [table[i].digest if i in table else "-" for i in ids if i]
+
+
+def _record_key(ws: Workspace, kind: str, rec: Any, salt: str) -> str:
+    """Everything a record page shows comes from these files: the record, the records it
+    names, and the records that name it (its backlinks)."""
+    ix = index(ws)
+    parts = [salt, rec.digest]
+    if kind == "task":
+        parts += _digests(ws, "project", [rec.project])
+        parts += _digests(
+            ws, "person", [rec.assignee, *rec.participants, *(e.person for e in rec.time)]
+        )
+    elif kind == "deal":
+        parts += _digests(ws, "company", [rec.company])
+        parts += _digests(ws, "contact", [rec.contact])
+        parts += _digests(ws, "person", [rec.owner])
+    elif kind == "project":
+        parts += _digests(ws, "company", [rec.company])
+        parts += _digests(ws, "person", [rec.manager])
+        parts += [t.digest for t in ix.tasks_by_project.get(rec.id, [])]
+    elif kind == "company":
+        parts += _digests(ws, "person", [rec.manager])
+        parts += [c.digest for c in ix.contacts_by_company.get(rec.id, [])]
+        parts += [d.digest for d in ix.deals_by_company.get(rec.id, [])]
+        parts += [p.digest for p in ix.projects_by_company.get(rec.id, [])]
+    elif kind == "contact":
+        parts += _digests(ws, "company", [rec.company])
+        parts += _digests(ws, "person", [rec.owner])
+        parts += [d.digest for d in ix.deals_by_contact.get(rec.id, [])]
+    return _fingerprint(*parts)
 
 
 def _record_pages(ws: Workspace, today: date, options: SiteOptions) -> Iterator[Page]:
-    builders: list[tuple[str, dict[str, Any], Callable[..., records.RecordPage]]] = [
-        ("projects", ws.projects, records.project_page),
-        ("companies", ws.companies, records.company_page),
-        ("contacts", ws.contacts, records.contact_page),
-        ("deals", ws.deals, records.deal_page),
-        ("tasks", ws.tasks, records.task_page),
+    builders: list[tuple[str, str, dict[str, Any], Callable[..., records.RecordPage]]] = [
+        ("projects", "project", ws.projects, records.project_page),
+        ("companies", "company", ws.companies, records.company_page),
+        ("contacts", "contact", ws.contacts, records.contact_page),
+        ("deals", "deal", ws.deals, records.deal_page),
+        ("tasks", "task", ws.tasks, records.task_page),
     ]
-    for section, table, build in builders:
+    salt = _fingerprint(
+        ws.settings.digest,
+        today.isoformat(),
+        options.edit_base,
+        options.content_prefix,
+        options.history_key,
+    )
+    for section, kind, table, build in builders:
         for ident in sorted(table):
-            r = build(ws, table[ident], today)
-            yield Page(f"{section}/{ident}.md", r.title, "record.html",
-                       {"r": r, "body_md": r.body, "record_path": r.path})
+            rec = table[ident]
+
+            def context(rec: Any = rec, build: Callable[..., Any] = build) -> dict[str, Any]:
+                r = build(ws, rec, today)
+                return {"r": r, "body_md": r.body, "record_path": r.path}
+
+            yield Page(
+                f"{section}/{ident}.md",
+                getattr(rec, "title", "") or rec.name,
+                "record.html",
+                context,
+                key=_record_key(ws, kind, rec, salt),
+            )
 
 
 def edit_url(options: SiteOptions, record_path: str, content_root: str) -> str:
@@ -199,22 +389,49 @@ def edit_url(options: SiteOptions, record_path: str, content_root: str) -> str:
     return f"{options.edit_base.rstrip('/')}/{prefix + '/' if prefix else ''}{rel}"
 
 
-def render_pages(ws: Workspace, today: date, problems: list[Problem], options: SiteOptions,
-                 content_root: str) -> dict[str, str]:
-    """{docs-relative path: Markdown page text} for the whole site."""
+def render_pages(
+    ws: Workspace,
+    today: date,
+    problems: list[Problem],
+    options: SiteOptions,
+    content_root: str,
+    memo: Memo | None = None,
+) -> dict[str, str]:
+    """{docs-relative path: Markdown page text} for the whole site.
+
+    With a `memo`, a page whose key is unchanged since the last call is taken from it
+    instead of being computed and rendered again (the serve loop's incremental rebuild).
+    """
     env = make_env(options)
     strings = _strings(ws.settings.locale)
     body = BodyRenderer(ws.settings.allow_raw_html)
     templates: dict[str, Any] = {}
     out: dict[str, str] = {}
+    card_template = env.get_template("plaindesk/card.html")
+    cards: dict[tuple[str, str, bool], Markup] = {}
+
+    def card_html(c: Any, root: str, show_project: bool) -> Markup:
+        """A task card, rendered once per run: the same card stands on up to four boards."""
+        key = (c.id, root, bool(show_project))
+        html = cards.get(key)
+        if html is None:
+            html = cards[key] = Markup(card_template.render(
+                c=c, root=root, L=strings, show_project=show_project))
+        return html
+
     for page in iter_pages(ws, today, problems, options):
+        if memo is not None and page.key:
+            hit = memo.get(page.path)
+            if hit is not None and hit[0] == page.key:
+                out[page.path] = hit[1]
+                continue
         template = templates.get(page.template)
         if template is None:
-            template = templates[page.template] = env.get_template(
-                f"plaindesk/{page.template}")
-        context = dict(page.context)
+            template = templates[page.template] = env.get_template(f"plaindesk/{page.template}")
+        context = dict(page.context() if callable(page.context) else page.context)
         context["root"] = _root(page.path)
         context["L"] = strings
+        context["card_html"] = card_html
         if "body_md" in context:
             context["body"] = body(context.pop("body_md"))  # nh3-cleaned; templates mark it safe
             context["edit_url"] = edit_url(options, context.pop("record_path"), content_root)
@@ -223,7 +440,9 @@ def render_pages(ws: Workspace, today: date, problems: list[Problem], options: S
         # so a title is HTML here: user text in it is escaped once, at the source.
         meta = {"title": str(escape(page.title)), **page.meta}
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
-        out[page.path] = f"---\n{front}---\n\n{html}\n"
+        out[page.path] = text = f"---\n{front}---\n\n{html}\n"
+        if memo is not None and page.key:
+            memo[page.path] = (page.key, text)
     return out
 
 
@@ -232,11 +451,18 @@ def nav(ws: Workspace) -> list[dict[str, Any]]:
     t = Fmt.of(ws).t
     entries: list[dict[str, Any]] = [
         {t("nav.dashboard"): "index.md"},
-        {t("nav.boards"): [{t("nav.boards_index"): "boards/index.md"},
-                           {t("board.all"): "boards/all.md"},
-                           {t("board.all_by_person"): "boards/all-by-person.md"}]},
-        {t("nav.funnels"): [{p.name: f"funnels/{p.id}.md"}
-                            for p in ws.settings.pipelines.values()]},
+        {
+            t("nav.boards"): [
+                {t("nav.boards_index"): "boards/index.md"},
+                {t("board.all"): "boards/all.md"},
+                {t("board.all_by_person"): "boards/all-by-person.md"},
+            ]
+        },
+        {
+            t("nav.funnels"): [
+                {p.name: f"funnels/{p.id}.md"} for p in ws.settings.pipelines.values()
+            ]
+        },
         {t("nav.people"): "people/index.md"},
         {t("nav.companies"): "companies/index.md"},
         {t("nav.contacts"): "contacts/index.md"},
@@ -250,8 +476,13 @@ def nav(ws: Workspace) -> list[dict[str, Any]]:
 def _escape_titles(entries: list[Any]) -> list[dict[str, Any]]:
     """Nav titles are printed raw by the engine's templates: escape them (pipeline names
     come from workspace.yml)."""
-    return [{str(escape(title)): _escape_titles(target) if isinstance(target, list) else target
-             for title, target in entry.items()} for entry in entries]
+    return [
+        {
+            str(escape(title)): _escape_titles(target) if isinstance(target, list) else target
+            for title, target in entry.items()
+        }
+        for entry in entries
+    ]
 
 
 def write_tree(pages: dict[str, str], out: Path) -> tuple[list[str], list[str]]:

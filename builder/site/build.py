@@ -70,6 +70,8 @@ def build_site(cfg: SiteConfig, result: CheckResult) -> None:
     from builder.site import plugin
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    if sys.stderr.isatty():
+        os.environ["PLAINDESK_PROGRESS"] = "1"
     cfg.site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{cfg.site_dir.name}.tmp-", dir=cfg.site_dir.parent))
     try:
@@ -80,11 +82,28 @@ def build_site(cfg: SiteConfig, result: CheckResult) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, KeyboardInterrupt):
             raise
-        raise BuildError(f"the site build failed: {exc}") from None
+        raise BuildError(f"the site build failed: {describe(exc)}") from None
     finally:
         plugin.PREPARED.pop(cfg.content, None)
     tmp.chmod(0o755)
     swap_in(tmp, cfg.site_dir)
+
+
+def describe(exc: BaseException) -> str:
+    """An engine failure as one line, led by the template and line it happened in."""
+    import traceback
+
+    from jinja2 import TemplateSyntaxError
+
+    message = str(exc) or type(exc).__name__
+    if isinstance(exc, TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}"
+    # Jinja rewrites tracebacks so that template frames name the template file and line
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if f.filename.endswith((".html", ".jinja", ".j2"))]
+    if frames:
+        return f"{frames[-1].filename}:{frames[-1].lineno}: {message}"
+    return message
 
 
 def check_for_build(content: Path, today: date | None) -> CheckResult:
@@ -93,7 +112,3 @@ def check_for_build(content: Path, today: date | None) -> CheckResult:
         raise BuildError(f"{content}: no such folder (set `content:` of the plaindesk plugin)")
     shown = Path(os.path.relpath(content)) if content.is_absolute() else content
     return run_check(shown, today)
-
-
-def progress_enabled() -> bool:
-    return sys.stderr.isatty()

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import yaml
 
+from builder.load.files import ReadCache
 from builder.pipeline import CheckResult, run_check
-from builder.render.pages import SiteOptions, nav, render_pages, write_tree
+from builder.render.pages import Memo, SiteOptions, nav, render_pages, write_tree
 
 NAV_FILE = "_nav.yml"
 
@@ -26,16 +27,18 @@ class Generated:
 
 
 def generate(content: Path, tree: Path, options: SiteOptions, today: date | None = None,
-             result: CheckResult | None = None) -> Generated:
+             result: CheckResult | None = None, memo: Memo | None = None,
+             cache: ReadCache | None = None) -> Generated:
     """Check `content` (unless `result` is given), render every page, write what changed.
 
     The tree holds Markdown pages plus `_nav.yml`; any engine reading a docs folder can
-    build it, which keeps the product's logic out of engine plugins.
+    build it, which keeps the product's logic out of engine plugins. `memo` and `cache`
+    (kept by the serve loop between rebuilds) skip unchanged files and pages.
     """
     if result is None:
-        result = run_check(content, today)
+        result = run_check(content, today, cache)
     ws = result.workspace
-    pages = render_pages(ws, result.today, result.problems, options, str(content))
+    pages = render_pages(ws, result.today, result.problems, options, str(content), memo)
     entries = nav(ws)
     pages[NAV_FILE] = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
     written, removed = write_tree(pages, tree)

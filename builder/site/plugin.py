@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from builder.load.files import ReadCache
 from builder.pipeline import CheckResult
-from builder.render.pages import SiteOptions, theme_dir
+from builder.render.pages import Memo, SiteOptions, theme_dir
 from builder.report import format_text
 from builder.site.generate import Generated, generate
 from builder.validate.values import parse_date
@@ -30,6 +32,10 @@ PREPARED: dict[Path, CheckResult] = {}
 #: The MkDocs command of this process. `mkdocs serve` calls on_startup only on its first
 #: plugin instance and makes a new one for every rebuild, so it is kept here.
 _COMMAND = ["build"]
+#: What the serve loop keeps between rebuilds: parsed files and rendered pages, so an
+#: edit re-reads one file and re-renders only the pages whose inputs changed.
+_READ_CACHE: ReadCache = {}
+_MEMO: Memo = {}
 
 
 class PlaindeskConfig(Config):
@@ -50,6 +56,7 @@ def today_from(value: str | None) -> date | None:
 class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
     def __init__(self) -> None:
         self.generated: Generated | None = None
+        self.done = 0
         self.content = Path("content")
         self.tree = Path(".plaindesk/docs")
 
@@ -66,7 +73,10 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         custom = config.theme.custom_dir
         if custom:
             options.template_dirs.append(Path(custom))
-        self.generated = generate(self.content, self.tree, options, today,
+        # Shown relative to the working folder, as `plaindesk build` and `check` show it:
+        # problem lines (Problems page, dashboard) read the same from every command.
+        shown = Path(os.path.relpath(self.content))
+        self.generated = generate(shown, self.tree, options, today,
                                   PREPARED.pop(self.content, None))
         result = self.generated.result
         if result.errors and self.config.fail_on_errors and _COMMAND[0] != "serve":
@@ -89,6 +99,17 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         config.validation.nav.absolute_links = logging.DEBUG
         return config
 
+    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        """Progress on a terminal (`plaindesk build` sets PLAINDESK_PROGRESS there)."""
+        if os.environ.get("PLAINDESK_PROGRESS") and self.generated is not None:
+            self.done += 1
+            total = len(self.generated.pages)
+            if self.done % 250 == 0 or self.done == total:
+                end = "\n" if self.done >= total else ""
+                sys.stderr.write(f"\rwriting pages: {self.done}/{total}{end}")
+                sys.stderr.flush()
+        return output
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.generated is not None
         for file in list(files):
@@ -101,6 +122,19 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
                 files.remove(existing)
             files.append(File.generated(config, rel, abs_src_path=str(self.tree / rel)))
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """A dirty rebuild (`serve`) keeps old output: drop the pages of deleted records."""
+        assert self.generated is not None
+        for rel in self.generated.removed:
+            if not rel.endswith(".md"):
+                continue
+            page = File(rel, str(self.tree), config.site_dir, config.use_directory_urls)
+            dest = Path(page.abs_dest_path)
+            dest.unlink(missing_ok=True)
+            folder = dest.parent
+            if folder != Path(config.site_dir) and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.content))

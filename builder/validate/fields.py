@@ -361,6 +361,7 @@ def build_record(raw: RawRecord, settings: Settings) -> tuple[Record, list[Probl
         path=raw.path,
         body=raw.body,
         body_line=raw.body_line,
+        digest=raw.digest,
         pos=pos,
         custom=extra,
         **values,

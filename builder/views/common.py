@@ -174,6 +174,15 @@ def person_link(ws: Workspace, person_id: str | None, fmt: Fmt) -> Link:
 
 
 def card(ws: Workspace, task: Task, today: date, fmt: Fmt) -> CardView:
+    """The task's card (made once per workspace and day: boards share it)."""
+    cards: dict[tuple[str, date], CardView] = ws.cache.setdefault("cards", {})
+    found = cards.get((task.id, today))
+    if found is None:
+        found = cards[(task.id, today)] = _card(ws, task, today, fmt)
+    return found
+
+
+def _card(ws: Workspace, task: Task, today: date, fmt: Fmt) -> CardView:
     project = ws.projects.get(task.project)
     flow = ws.workflow_of(project)
     is_open = task.status != flow.done
