@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import pathlib
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -514,17 +513,6 @@ def test_unreadable_file(make: object, reason: str, check: Check, tmp_path: Path
     ]
     assert_good_loaded(result)
     assert_reported_everywhere(result)
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads mode-000 files")
-def test_unreadable_by_permissions(
-    check: Check, make_workspace: MakeWorkspace, tmp_path: Path
-) -> None:
-    make_workspace(tmp_path, {"tasks/secret.md": TASK + "---\n"})
-    (tmp_path / "ws" / "tasks" / "secret.md").chmod(0)
-    result = check({})
-    assert where(result) == [("ws/tasks/secret.md", 1, 1, "PD001")]
-    assert "Permission denied" in result.problems[0].message
 
 
 def test_non_markdown_and_hidden_files_are_ignored(check: Check) -> None:
