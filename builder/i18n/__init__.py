@@ -8,6 +8,7 @@ are complete. Look strings up with `t(locale, key, **values)`.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -18,6 +19,7 @@ from babel.numbers import format_currency, format_decimal
 from builder.i18n import history, portal, site
 
 LOCALES = ("en", "ru", "uk")
+_GLUED = re.compile(r"([A-Za-z]{2,})(\d)")
 TABLE: dict[str, dict[str, str]] = {**site.STRINGS, **portal.STRINGS, **history.STRINGS}
 
 
@@ -35,8 +37,13 @@ def format_date(day: date, locale: str, fmt: str = "medium") -> str:
 
 
 def format_money(amount: Decimal | float, currency: str, locale: str) -> str:
-    """An amount with its currency, locale style: `$1,200.00`, `1 200,00 ₴`."""
-    return format_currency(amount, currency, locale=locale, format_type="standard")
+    """An amount with its currency, locale style: `$1,200.00`, `1 200,00 ₴`, `UAH 5,000.00`.
+
+    CLDR's English pattern glues a letter code to the digits (`UAH5,000.00`); CLDR's
+    currency-spacing rule says to insert a space there, which Babel does not do.
+    """
+    text: str = format_currency(amount, currency, locale=locale, format_type="standard")
+    return _GLUED.sub("\\1\u00a0\\2", text)
 
 
 def format_number(value: Decimal | float, locale: str, digits: int = 0) -> str:

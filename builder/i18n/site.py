@@ -36,7 +36,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "board.overdue_n": {"en": "{n} overdue", "ru": "просрочено: {n}", "uk": "прострочено: {n}"},
     "board.breaches_n": {
-        "en": "{n} columns over WIP limit",
+        "en": "columns over WIP limit: {n}",
         "ru": "колонок сверх лимита WIP: {n}",
         "uk": "колонок понад ліміт WIP: {n}",
     },
@@ -107,7 +107,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "funnel.idle": {"en": "Idle", "ru": "Без движения", "uk": "Без руху"},
     "funnel.idle_days": {
-        "en": "idle {n} days",
+        "en": "idle {n} d",
         "ru": "без движения {n} дн.",
         "uk": "без руху {n} дн.",
     },

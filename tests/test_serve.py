@@ -1,0 +1,146 @@
+"""`plaindesk serve` as a user runs it: a real server on a free port, files edited the way
+editors save them (a temporary file, then a rename), and the pages polled over HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import make_workspace
+from site_cases import SMALL, Node, parse_html, project
+
+POLL_SECONDS = 25.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def save(path: Path, text: str) -> None:
+    """Save as editors do: write a temporary file beside the target, then rename it."""
+    tmp = path.with_name(f".{path.name}.swp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@dataclass
+class Server:
+    root: Path
+    base: str
+    proc: subprocess.Popen[bytes]
+    log: Path
+
+    def get(self, rel: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.base + rel, timeout=5) as resp:
+                return resp.status, resp.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:
+            return exc.code, ""
+
+    def wait_for(self, rel: str, ok: Callable[[int, str], bool], what: str) -> str:
+        """Poll `rel` until `ok(status, html)`; fail with the server's log otherwise."""
+        deadline = time.monotonic() + POLL_SECONDS
+        status, html = 0, ""
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, f"serve exited:\n{self.log.read_text()}"
+            try:
+                status, html = self.get(rel)
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                status, html = 0, ""
+            if ok(status, html):
+                return html
+            time.sleep(0.3)
+        pytest.fail(f"{what}: {rel} never matched (last status {status})\n"
+                    f"{self.log.read_text()[-3000:]}")
+
+    def content(self, rel: str) -> Path:
+        return self.root / "content" / rel
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    root = make_workspace(tmp_path, project(SMALL))
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "builder.cli", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    srv = Server(root, f"http://127.0.0.1:{port}/", proc, log)
+    try:
+        srv.wait_for("boards/site/", lambda s, h: s == 200 and "pd-board" in h, "first build")
+        yield srv
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def column_of(html: str, card_href: str) -> str | None:
+    """The data-column of the board column holding the card linking to `card_href`."""
+    for col in parse_html(html).find_all(cls="pd-col"):
+        if any(a.attrs.get("href") == card_href for a in col.find_all("a", "pd-card-title")):
+            return col.attrs.get("data-column")
+    return None
+
+
+def problems(html: str) -> list[str]:
+    root: Node = parse_html(html)
+    return [li.text() for li in root.find_all("li") if "pd-error" in li.classes
+            or "pd-warning" in li.classes]
+
+
+def test_serve_follows_edits_and_survives_bad_ones(server: Server) -> None:
+    card = "../../tasks/site-review/"
+    html = server.wait_for("boards/site/", lambda s, h: s == 200, "board")
+    assert column_of(html, card) == "review"
+
+    # (a) a status change moves the card
+    task = server.content("tasks/site-review.md")
+    good = task.read_text("utf-8")
+    save(task, good.replace("status: review", "status: queue"))
+    server.wait_for("boards/site/", lambda s, h: column_of(h, card) == "queue", "moved card")
+
+    # (b) a bad edit: the server stays up and the Problems page names the line
+    save(task, good.replace("status: review", "status: [queue"))
+    html = server.wait_for("problems/", lambda s, h: any(
+        "site-review.md" in p and "error" in p for p in problems(h)), "problem shown")
+    line = next(p for p in problems(html) if "site-review.md" in p)
+    assert line.startswith("content/tasks/site-review.md:") and "error PD004" in line, line
+    assert server.proc.poll() is None
+
+    # (c) the fix clears the problem and the card is back in its column
+    save(task, good)
+    server.wait_for("problems/", lambda s, h: not any("site-review.md" in p
+                                                      for p in problems(h)), "problem gone")
+    server.wait_for("boards/site/", lambda s, h: column_of(h, card) == "review", "card back")
+
+
+def test_serve_picks_up_new_and_deleted_files(server: Server) -> None:
+    new = server.content("tasks/site-newsletter.md")
+    save(new, "---\ntitle: Newsletter template\nproject: site\nstatus: review\n---\n")
+    server.wait_for("boards/site/", lambda s, h: column_of(
+        h, "../../tasks/site-newsletter/") == "review", "new card")
+    server.wait_for("tasks/site-newsletter/", lambda s, h: s == 200
+                    and "Newsletter template" in h, "new page")
+
+    server.content("tasks/site-hosting.md").unlink()
+    server.wait_for("boards/site/", lambda s, h: s == 200 and column_of(
+        h, "../../tasks/site-hosting/") is None, "deleted card")
+    server.wait_for("tasks/site-hosting/", lambda s, h: s == 404, "deleted page")
