@@ -69,12 +69,12 @@ def test_a_card_shows_assignee_due_checklist_and_time(demo_site: Path) -> None:
 def test_funnel_sums_are_in_the_base_currency(demo_site: Path) -> None:
     funnel = page(demo_site, "funnels/sales/index.html")
     stats = [s.text() for s in funnel.find(cls="pd-stats").find_all(cls="pd-stat-value")]
-    assert re.fullmatch(r"\$[\d,]+\.00", stats[1]) and re.fullmatch(r"\$[\d,]+\.00", stats[2])
+    assert re.fullmatch(r"\$[\d,]+", stats[1]) and re.fullmatch(r"\$[\d,]+", stats[2])
     rows = funnel.find("table", "pd-funnel").find("tbody").find_all("tr")
     assert [r.find_all("td")[0].text() for r in rows] == [
         "Lead", "Qualified", "Proposal sent", "Negotiation", "Won", "Lost"]
     sums = [r.find_all("td")[4].text() for r in rows]
-    assert all(re.fullmatch(r"\$[\d,]+\.00", s) for s in sums), sums
+    assert all(re.fullmatch(r"\$[\d,]+(\.\d\d)?", s) for s in sums), sums
     conversions = [r.find_all("td")[6].text() for r in rows[:4]]
     assert all(re.fullmatch(r"→ \d+%", c) for c in conversions), conversions
     # a deal in hryvnias is shown as entered, with its value in dollars beside it

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 
+from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_currency, format_decimal
 
@@ -36,13 +37,25 @@ def format_date(day: date, locale: str, fmt: str = "medium") -> str:
     return _babel_date(day, format=fmt, locale=locale)
 
 
-def format_money(amount: Decimal | float, currency: str, locale: str) -> str:
-    """An amount with its currency, locale style: `$1,200.00`, `1 200,00 ₴`, `UAH 5,000.00`.
+@cache
+def _whole_pattern(locale: str) -> str:
+    """The locale's currency pattern without the fraction (`¤#,##0`, `#,##0 ¤`)."""
+    pattern: str = Locale.parse(locale).currency_formats["standard"].pattern
+    return pattern.split(";")[0].replace(".00", "")
 
-    CLDR's English pattern glues a letter code to the digits (`UAH5,000.00`); CLDR's
-    currency-spacing rule says to insert a space there, which Babel does not do.
+
+def format_money(amount: Decimal | float, currency: str, locale: str) -> str:
+    """An amount with its currency, locale style: `$1,200`, `1 200,50 ₴`, `UAH 5,000`.
+
+    Whole amounts drop the `.00`. CLDR's English pattern glues a letter code to the digits
+    (`UAH5,000`); CLDR's currency-spacing rule says to put a space there, which Babel
+    does not do.
     """
-    text: str = format_currency(amount, currency, locale=locale, format_type="standard")
+    if Decimal(amount) == Decimal(amount).to_integral_value():
+        text: str = format_currency(amount, currency, format=_whole_pattern(locale),
+                                    locale=locale, currency_digits=False)
+    else:
+        text = format_currency(amount, currency, locale=locale, format_type="standard")
     return _GLUED.sub("\\1\u00a0\\2", text)
 
 

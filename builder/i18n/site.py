@@ -12,6 +12,28 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.contacts": {"en": "Contacts", "ru": "Контакты", "uk": "Контакти"},
     "nav.projects": {"en": "Projects", "ru": "Проекты", "uk": "Проєкти"},
     "nav.problems": {"en": "Problems", "ru": "Проблемы", "uk": "Проблеми"},
+    "nav.activity": {"en": "Activity", "ru": "Активность", "uk": "Активність"},
+    "dashboard.stuck": {"en": "Stuck cards", "ru": "Застрявшие карточки", "uk": "Застряглі картки"},
+    "dashboard.activity": {
+        "en": "Recent activity",
+        "ru": "Последние изменения",
+        "uk": "Останні зміни",
+    },
+    "dashboard.all_activity": {
+        "en": "All activity",
+        "ru": "Вся активность",
+        "uk": "Уся активність",
+    },
+    "funnel.snapshot": {
+        "en": "now, from the current stages",
+        "ru": "сейчас, по текущим этапам",
+        "uk": "зараз, за поточними етапами",
+    },
+    "funnel.history_conversion": {
+        "en": "Conversion from actual moves (git history)",
+        "ru": "Конверсия по фактическим переходам (история git)",
+        "uk": "Конверсія за фактичними переходами (історія git)",
+    },
     "nav.help": {"en": "How to edit", "ru": "Как редактировать", "uk": "Як редагувати"},
     "board.all": {"en": "All projects", "ru": "Все проекты", "uk": "Усі проєкти"},
     "board.all_by_person": {

@@ -21,8 +21,8 @@ from builder import i18n
 from builder.model import Workspace
 from builder.problems import Problem
 from builder.render.markdown import BodyRenderer
-from builder.views import boards, dashboard, directory, funnels, people, records
-from builder.views.common import Fmt, Link, index
+from builder.views import activity, boards, dashboard, directory, funnels, people, records
+from builder.views.common import SECTIONS, Fmt, Link, index
 
 THEME_DIR = Path(__file__).resolve().parent.parent.parent / "theme"
 
@@ -45,6 +45,7 @@ class SiteOptions:
     template_dirs: list[Path] = field(default_factory=list)  # user overrides first
     history: Any = None  # builder.history result, when available
     history_key: str = ""  # changes whenever the history does (e.g. the HEAD commit)
+    site_url: str = ""  # the published site's root, for absolute links in the Atom feed
 
 
 @dataclass
@@ -97,17 +98,20 @@ def iter_pages(
         "index.md",
         t("nav.dashboard"),
         "dashboard.html",
-        {"d": dashboard.dashboard(ws, today, problems)},
+        {"d": dashboard.dashboard(ws, today, problems), **_dashboard_history(ws, options)},
         {"hide": ["toc"]},
     )
-    yield from _board_pages(ws, today, fmt)
+    if options.history is not None:
+        yield from _activity_pages(ws, options)
+    yield from _board_pages(ws, today, fmt, options)
     for pid in sorted(ws.settings.pipelines):
         f = funnels.funnel(ws, ws.settings.pipelines[pid], today)
         yield Page(
             f"funnels/{pid}.md",
             f.title,
             "funnel.html",
-            {"f": f},
+            {"f": f, "conversions": activity.conversions(options.history, ws, pid)
+             if options.history is not None else []},
             {"hide": ["toc"], "search": {"exclude": True}},
         )
     yield Page(
@@ -195,6 +199,37 @@ def iter_pages(
     )
 
 
+def _dashboard_history(ws: Workspace, options: SiteOptions) -> dict[str, Any]:
+    if options.history is None:
+        return {}
+    return {"stuck": activity.stuck_cards(options.history, ws),
+            "recent": activity.activity(options.history, ws, limit=10)}
+
+
+def _activity_pages(ws: Workspace, options: SiteOptions) -> Iterator[Page]:
+    """The activity feed page and its Atom file (not a page: MkDocs copies it as is)."""
+    assert options.history is not None
+    t = Fmt.of(ws).t
+    yield Page("activity.md", t("nav.activity"), "activity.html",
+               {"a": activity.activity(options.history, ws)},
+               {"hide": ["toc"], "search": {"exclude": True}})
+
+
+def atom_feed(ws: Workspace, options: SiteOptions, site_url: str) -> str:
+    """The newest feed entries as an Atom document, links absolute under `site_url`."""
+    from builder.history import atom, feed_entries
+    from builder.views.common import url as record_url
+
+    assert options.history is not None
+    locale = ws.settings.locale
+    entries = feed_entries(options.history, ws, locale, limit=activity.ATOM_ENTRIES)
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    return atom(entries, title=i18n.t(locale, "history.feed.atom_title", name=ws.settings.name),
+                feed_url=f"{base}activity.xml", site_url=base or "./",
+                href=lambda key: f"{base}{record_url(*key)}" if key[0] in SECTIONS else None,
+                locale=locale, today=options.history.today)
+
+
 def _name_url(ws: Workspace, kind: str, ident: str | None) -> tuple[str, str]:
     from builder.views.records import _ref
 
@@ -216,7 +251,7 @@ def _problem_row(p: Problem) -> dict[str, Any]:
     }
 
 
-def _board_pages(ws: Workspace, today: date, fmt: Fmt) -> Iterator[Page]:
+def _board_pages(ws: Workspace, today: date, fmt: Fmt, options: SiteOptions) -> Iterator[Page]:
     t = fmt.t
     switch = [
         Link(t("board.lanes_project"), "boards/all/"),
@@ -253,6 +288,8 @@ def _board_pages(ws: Workspace, today: date, fmt: Fmt) -> Iterator[Page]:
                 "board": b,
                 "show_project": False,
                 "links": [Link(t("record.project_page"), f"projects/{p.id}/")],
+                "flow": activity.flow(options.history, ws, p.id)
+                if options.history is not None else None,
             },
             {"hide": ["toc", "navigation"], "search": {"exclude": True}},
         )
@@ -369,7 +406,10 @@ def _record_pages(ws: Workspace, today: date, options: SiteOptions) -> Iterator[
 
             def context(rec: Any = rec, build: Callable[..., Any] = build) -> dict[str, Any]:
                 r = build(ws, rec, today)
-                return {"r": r, "body_md": r.body, "record_path": r.path}
+                timeline = None
+                if options.history is not None and r.kind in ("task", "deal"):
+                    timeline = activity.card_history(options.history, ws, r.kind, r.id)
+                return {"r": r, "body_md": r.body, "record_path": r.path, "timeline": timeline}
 
             yield Page(
                 f"{section}/{ident}.md",
@@ -446,7 +486,7 @@ def render_pages(
     return out
 
 
-def nav(ws: Workspace) -> list[dict[str, Any]]:
+def nav(ws: Workspace, activity_page: bool = False) -> list[dict[str, Any]]:
     """The small, bounded nav: sections and views, never one entry per record."""
     t = Fmt.of(ws).t
     entries: list[dict[str, Any]] = [
@@ -467,6 +507,7 @@ def nav(ws: Workspace) -> list[dict[str, Any]]:
         {t("nav.companies"): "companies/index.md"},
         {t("nav.contacts"): "contacts/index.md"},
         {t("nav.projects"): "projects/index.md"},
+        *([{t("nav.activity"): "activity.md"}] if activity_page else []),
         {t("nav.problems"): "problems.md"},
         {t("nav.help"): "help.md"},
     ]

@@ -8,11 +8,14 @@ from pathlib import Path
 
 import yaml
 
+from builder.history import read_history
 from builder.load.files import ReadCache
 from builder.pipeline import CheckResult, run_check
-from builder.render.pages import Memo, SiteOptions, nav, render_pages, write_tree
+from builder.render.pages import Memo, SiteOptions, atom_feed, nav, render_pages, write_tree
+from builder.views.activity import idle_from_history, stuck_labels
 
 NAV_FILE = "_nav.yml"
+ATOM_FILE = "activity.xml"
 
 
 @dataclass
@@ -28,19 +31,28 @@ class Generated:
 
 def generate(content: Path, tree: Path, options: SiteOptions, today: date | None = None,
              result: CheckResult | None = None, memo: Memo | None = None,
-             cache: ReadCache | None = None) -> Generated:
+             cache: ReadCache | None = None, history: bool = True) -> Generated:
     """Check `content` (unless `result` is given), render every page, write what changed.
 
     The tree holds Markdown pages plus `_nav.yml`; any engine reading a docs folder can
     build it, which keeps the product's logic out of engine plugins. `memo` and `cache`
-    (kept by the serve loop between rebuilds) skip unchanged files and pages.
+    (kept by the serve loop between rebuilds) skip unchanged files and pages. With
+    `history`, the content folder's git history feeds card timelines, flow metrics, stuck
+    cards, idle deals and the activity feed (a folder outside git just says so).
     """
     if result is None:
         result = run_check(content, today, cache)
     ws = result.workspace
+    if history:
+        options.history = read_history(content, ws, result.today)
+        st = options.history.status
+        options.history_key = f"{st.state}:{st.commits}:{st.later}:{st.shallow_since}"
+        ws.cache["stuck"] = stuck_labels(options.history, ws)
+        ws.cache["idle"] = idle_from_history(options.history, ws)
     pages = render_pages(ws, result.today, result.problems, options, str(content), memo)
-    entries = nav(ws)
+    if options.history is not None:
+        pages[ATOM_FILE] = atom_feed(ws, options, options.site_url)
+    entries = nav(ws, activity_page=options.history is not None)
     pages[NAV_FILE] = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
     written, removed = write_tree(pages, tree)
-    return Generated(result, sorted(p for p in pages if p != NAV_FILE), entries, written,
-                     removed)
+    return Generated(result, sorted(p for p in pages if p != NAV_FILE), entries, written, removed)

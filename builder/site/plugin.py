@@ -69,7 +69,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         self.tree = (base / self.config.tree).resolve()
         today = today_from(os.environ.get("PLAINDESK_TODAY") or self.config.today)
         options = SiteOptions(edit_base=_edit_base(config),
-                              content_prefix=os.path.relpath(self.content, base))
+                              content_prefix=os.path.relpath(self.content, base),
+                              site_url=config.site_url or "")
         custom = config.theme.custom_dir
         if custom:
             options.template_dirs.append(Path(custom))

@@ -201,6 +201,7 @@ def _card(ws: Workspace, task: Task, today: date, fmt: Fmt) -> CardView:
         done == total,
         estimate=fmt.duration(task.estimate), spent=fmt.duration(spent) if spent else "",
         over_estimate=bool(task.estimate) and spent > (task.estimate or 0),
+        stuck=ws.cache.get("stuck", {}).get(task.id, ""),
         search=" ".join((task.title, task.id, project_link.text, assignee.text,
                          *task.tags)).lower(),
     )

@@ -88,12 +88,17 @@ def closed_on(deal: Deal) -> date | None:
     return deal.updated or deal.expected_close
 
 
-def idle_days(deal: Deal, today: date) -> int | None:
+def idle_days(ws: Workspace, deal: Deal, today: date) -> int | None:
+    """Days since the deal's last change: from git history when the site has it
+    (`ws.cache["idle"]`, set by the render stage), else from its `updated:` field."""
+    from_git: dict[str, tuple[int, bool]] = ws.cache.get("idle", {})
+    if deal.id in from_git:
+        return from_git[deal.id][0]
     return None if deal.updated is None else (today - deal.updated).days
 
 
-def is_idle(stage: Stage | None, deal: Deal, today: date) -> bool:
-    days = idle_days(deal, today)
+def is_idle(ws: Workspace, stage: Stage | None, deal: Deal, today: date) -> bool:
+    days = idle_days(ws, deal, today)
     return (stage is not None and stage.outcome is None and stage.idle_days is not None
             and days is not None and days > stage.idle_days)
 
@@ -123,8 +128,8 @@ def deal_card(ws: Workspace, deal: Deal, today: date, fmt: Fmt) -> DealCard:
         owner=owner, owner_id=deal.owner or "",
         amount=fmt.money(amount), amount_base=fmt.base_money(_base(ws, deal)) if amount else "",
         converted=amount is not None and amount.currency != fmt.base,
-        probability=f"{probability(deal, stage)}%", idle_days=idle_days(deal, today),
-        idle=is_idle(stage, deal, today),
+        probability=f"{probability(deal, stage)}%", idle_days=idle_days(ws, deal, today),
+        idle=is_idle(ws, stage, deal, today),
         next_step=step.action if step else "", next_step_date=fmt.short_date(
             step.date if step else None),
         next_step_overdue=bool(step and step.date and step.date < today and stage and

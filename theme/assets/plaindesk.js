@@ -9,6 +9,8 @@
     if (filters.assignee !== undefined && filters.assignee !== "*" && d.assignee !== filters.assignee) return false;
     if (filters.priority && filters.priority !== "*" && d.priority !== filters.priority) return false;
     if (filters.kind && filters.kind !== "*" && d.kind !== filters.kind) return false;
+    if (filters.person && filters.person !== "*" && d.person !== filters.person) return false;
+    if (filters.project && filters.project !== "*" && d.project !== filters.project) return false;
     if (filters.tag && filters.tag !== "*" && (" " + (d.tags || "") + " ").indexOf(" " + filters.tag + " ") === -1) return false;
     return true;
   }
@@ -28,7 +30,7 @@
       return table ? table.querySelectorAll("tbody tr") : [];
     }
     var scope = form.parentElement;
-    return scope.querySelectorAll(".pd-card");
+    return scope.querySelectorAll(form.classList.contains("pd-feed-filter") ? ".pd-feed-entry" : ".pd-card");
   }
 
   function apply(form) {
@@ -39,6 +41,10 @@
       el.hidden = !ok;
       total += 1;
       if (ok) shown += 1;
+    });
+    // a feed day whose entries are all filtered out disappears with them
+    Array.prototype.forEach.call(form.parentElement.querySelectorAll(".pd-feed-day"), function (day) {
+      day.hidden = !day.querySelector(".pd-feed-entry:not([hidden])");
     });
     var out = form.querySelector("output");
     if (out) out.textContent = shown === total ? "" : shown + " / " + total;

@@ -1,0 +1,245 @@
+"""History on the site: the activity feed, a card's timeline, a board's flow metrics,
+stuck cards, idle deals and funnel conversions, as display-ready view models.
+
+Pure like every view: `History + Workspace -> dataclasses`. The numbers come from
+`builder.history`; this module only words and formats them for a page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from builder.history import (
+    History,
+    Part,
+    cfd_svg,
+    deal_idle,
+    deal_timeline,
+    feed,
+    format_days,
+    project_flow,
+    stage_conversions,
+    task_timeline,
+    throughput_svg,
+)
+from builder.history.flow import Timeline
+from builder.model import Workspace
+from builder.views.common import SECTIONS, Fmt, Link, url
+
+#: The feed page shows this many entries; the Atom file the newest `ATOM_ENTRIES`.
+FEED_ENTRIES = 400
+ATOM_ENTRIES = 50
+
+
+@dataclass
+class PartView:
+    kind: str  # text | person | record | value
+    text: str
+    url: str = ""
+
+
+@dataclass
+class EntryView:
+    time: str
+    person: str  # person id, for the filter ("" when the author is not on the team)
+    project: str  # project id, for the filter
+    parts: list[PartView]
+
+
+@dataclass
+class DayView:
+    label: str
+    entries: list[EntryView]
+
+
+@dataclass
+class ActivityView:
+    days: list[DayView]
+    people: list[Link]  # filter options: text = name, url = id
+    projects: list[Link]
+    notes: list[str]
+    total: int
+
+
+@dataclass
+class StayView:
+    column: str
+    entered: str
+    left: str
+    by: str
+    duration: str
+
+
+@dataclass
+class TimelineView:
+    title: str
+    stays: list[StayView]
+    totals: list[tuple[str, str, int]]  # column name, time, bar width in percent
+    summary: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StuckView:
+    card: Link
+    reason: str
+
+
+@dataclass
+class FlowView:
+    cycle: list[list[str]]  # rows: window, finished, median, 85th percentile
+    throughput_svg: str
+    cfd_svg: str
+    stuck: list[StuckView]
+    notes: list[str]
+
+
+def _part_url(part: Part) -> str:
+    if part.ref is None or part.ref[0] not in SECTIONS:
+        return ""
+    return url(part.ref[0], part.ref[1])
+
+
+def activity(history: History, ws: Workspace, limit: int = FEED_ENTRIES) -> ActivityView:
+    """The feed, newest day first, with what the page's person/project filters offer."""
+    fmt = Fmt.of(ws)
+    days = feed(history, ws, fmt.locale, limit=limit)
+    people: dict[str, str] = {}
+    projects: dict[str, str] = {}
+    out = []
+    total = 0
+    for day in days:
+        entries = []
+        for e in day.entries:
+            total += 1
+            if e.person and e.person in ws.people:
+                people[e.person] = ws.people[e.person].name
+            if e.project and e.project in ws.projects:
+                projects[e.project] = ws.projects[e.project].name
+            parts = [PartView(p.kind, p.text, _part_url(p) if p.kind != "record" or
+                              e.target is not None else "") for p in e.parts]
+            entries.append(EntryView(e.when.strftime("%H:%M"), e.person or "",
+                                     e.project or "", parts))
+        out.append(DayView(day.label, entries))
+    return ActivityView(
+        out, [Link(n, i) for i, n in sorted(people.items(), key=lambda kv: kv[1].lower())],
+        [Link(n, i) for i, n in sorted(projects.items(), key=lambda kv: kv[1].lower())],
+        history.status.notes(fmt.locale), total)
+
+
+def _when(fmt: Fmt, moment: datetime | None) -> str:
+    return fmt.date(moment.date()) if moment else ""
+
+
+def _timeline(history: History, ws: Workspace, tl: Timeline, stage: bool) -> TimelineView:
+    fmt = Fmt.of(ws)
+    locale = fmt.locale
+    now = fmt.t("history.card.now")
+    stays = [StayView(tl.names.get(s.column, s.column),
+                      _when(fmt, s.entered) if s.known_start
+                      else fmt.t("history.card.before_history"),
+                      _when(fmt, s.left) if s.left else now, s.by.name,
+                      format_days(s.days, locale)) for s in tl.stays]
+    longest = max((c.days for c in tl.totals), default=0) or 1
+    totals = [(c.name, format_days(c.days, locale), round(100 * c.days / longest))
+              for c in tl.totals]
+    if tl.cycle_days is not None:
+        summary = fmt.t("history.card.cycle_time", days=format_days(tl.cycle_days, locale))
+    elif tl.started is not None:
+        started = (history.today - tl.started.date()).days
+        summary = fmt.t("history.card.in_progress", days=format_days(started, locale))
+    else:
+        summary = ""
+    notes = [] if tl.complete else history.status.notes(locale)
+    title = fmt.t("history.card.time_in_stage" if stage else "history.card.time_in_column")
+    return TimelineView(title, stays, totals, summary, notes)
+
+
+def card_history(history: History, ws: Workspace, kind: str, ident: str) -> TimelineView | None:
+    """A task's or a deal's timeline for its page; None when git knows nothing of it."""
+    if history.is_uncommitted(kind, ident) and history.get(kind, ident) is None:
+        fmt = Fmt.of(ws)
+        return TimelineView("", [], [], fmt.t("history.card.not_committed"))
+    tl = (task_timeline(history, ws, ident) if kind == "task"
+          else deal_timeline(history, ws, ident))
+    return None if tl is None else _timeline(history, ws, tl, kind == "deal")
+
+
+def flow(history: History, ws: Workspace, project: str) -> FlowView:
+    """A project board's flow metrics and charts."""
+    fmt = Fmt.of(ws)
+    locale = fmt.locale
+    f = project_flow(history, ws, project)
+
+    def days(value: float | None) -> str:
+        return "—" if value is None else format_days(value, locale)
+
+    cycle = [[fmt.t("history.flow.cycle_time", days=c.days), str(c.count), days(c.median),
+              days(c.p85)] for c in f.cycle]
+    has_data = any(w.count for w in f.throughput) or any(
+        any(s.counts) for s in f.cfd.series)
+    tp = throughput_svg(
+        f.throughput, title=fmt.t("history.flow.throughput"),
+        description=fmt.t("history.flow.throughput"),
+        week_label=lambda d: fmt.short_date(d), ident=f"tp-{project}") if has_data else ""
+    cfd = ""
+    if has_data and f.cfd.days:
+        cfd = cfd_svg(f.cfd, title=fmt.t("history.flow.cfd"),
+                      description=fmt.t("history.flow.cfd_desc",
+                                        start=fmt.date(f.cfd.days[0]),
+                                        end=fmt.date(f.cfd.days[-1])),
+                      day_label=lambda d: fmt.short_date(d), ident=f"cfd-{project}")
+    return FlowView(cycle, tp, cfd, _stuck_views(ws, fmt, f.stuck),
+                    history.status.notes(locale) if not has_data or
+                    not history.status.complete else [])
+
+
+def _stuck_views(ws: Workspace, fmt: Fmt, stuck: list) -> list[StuckView]:  # type: ignore[type-arg]
+    out = []
+    for s in stuck:
+        task = ws.tasks.get(s.task)
+        key = "history.flow.stuck_limit" if s.reason == "limit" else "history.flow.stuck_p85"
+        out.append(StuckView(Link(task.title if task else s.task, url("task", s.task)),
+                             fmt.t(key, days=format_days(s.days, fmt.locale), column=s.name,
+                                   limit=format_days(s.threshold, fmt.locale))))
+    return out
+
+
+def stuck_labels(history: History, ws: Workspace) -> dict[str, str]:
+    """task id -> "stuck" chip text, across every project's board."""
+    fmt = Fmt.of(ws)
+    out: dict[str, str] = {}
+    for pid in sorted(ws.projects):
+        for s in project_flow(history, ws, pid).stuck:
+            out[s.task] = fmt.t("history.flow.stuck_chip", days=format_days(s.days, fmt.locale))
+    return out
+
+
+def stuck_cards(history: History, ws: Workspace) -> list[StuckView]:
+    fmt = Fmt.of(ws)
+    out: list[StuckView] = []
+    for pid in sorted(ws.projects):
+        out += _stuck_views(ws, fmt, project_flow(history, ws, pid).stuck)
+    return out
+
+
+def idle_from_history(history: History, ws: Workspace) -> dict[str, tuple[int, bool]]:
+    """deal id -> (idle days, past the stage's limit) measured from git where it knows."""
+    return {d: (i.days, i.idle) for d, i in deal_idle(history, ws).items()
+            if i.days is not None}
+
+
+@dataclass
+class ConversionView:
+    stage: str
+    next: str
+    entered: int
+    advanced: int
+    rate: str
+
+
+def conversions(history: History, ws: Workspace, pipeline: str,
+                since: date | None = None) -> list[ConversionView]:
+    fmt = Fmt.of(ws)
+    return [ConversionView(c.name, c.next_name, c.entered, c.advanced, fmt.percent(c.rate))
+            for c in stage_conversions(history, ws, pipeline, since)]

@@ -1,0 +1,125 @@
+"""Reading the tracked fields of old record versions, and the git log parser."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from builder.history.blobs import snapshot, title_of
+from builder.history.git import classify, parse_log
+from builder.i18n import TABLE, history
+
+
+def test_fields_are_text_like_the_loader_reads_them() -> None:
+    data = (
+        b"---\ntitle: Homepage mock-ups\nproject: site\nstatus: design\nassignee: ~\n"
+        b"due: 2026-03-12\nestimate: 6h\ntime:\n  - 2026-03-03 oleh-p 2h\n---\nBody\n"
+    )
+    assert snapshot("task", data) == {
+        "title": "Homepage mock-ups",
+        "project": "site",
+        "status": "design",
+        "assignee": None,
+        "due": "2026-03-12",
+    }
+    assert snapshot("deal", b"---\ntitle: X\namount: 50000 UAH\nstage: lead\n---\n") == {
+        "title": "X",
+        "amount": "50000 UAH",
+        "stage": "lead",
+    }
+    assert snapshot("contact", b"---\nname: Olena\n---\n") == {}
+
+
+def test_bom_crlf_and_empty_front_matter() -> None:
+    assert snapshot("task", b"\xef\xbb\xbf---\r\ntitle: A\r\nstatus: todo\r\n---\r\n") == {
+        "title": "A",
+        "status": "todo",
+    }
+    assert snapshot("task", b"---\n---\nbody\n") == {}
+
+
+def test_text_with_ampersands_takes_the_safe_parser_with_the_same_result() -> None:
+    assert snapshot("task", b"---\ntitle: R&D *plan*!\nstatus: todo\n---\n") == {
+        "title": "R&D *plan*!",
+        "status": "todo",
+    }
+    assert snapshot("task", b"---\ntitle: [a, b]\nstatus: todo\n---\n") == {
+        "title": None,
+        "status": "todo",
+    }
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"no front matter\n",
+        b"---\ntitle: unterminated\n",
+        b'---\ntitle: "broken\nstatus: x\n---\n',
+        b"---\n- a list\n---\n",
+        b"---\ntitle: x\n\x00\n---\n",
+        b"---\ntitle: \xff\n---\n",
+        b"---\ntitle: &a x\nstatus: *a\n---\n",  # anchors are refused, as by the loader
+        b"---\ntitle: !!python/object/apply:os.system [echo]\n---\n",
+        b"---\na: " + b"[" * 100_000 + b"]" * 100_000 + b"\n---\n",  # no C-stack overflow
+        b"---\na:\n" + b"- " * 60_000 + b"x\n---\n",
+    ],
+)
+def test_broken_versions_give_none(data: bytes) -> None:
+    assert snapshot("task", data) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400))
+def test_never_raises_on_any_bytes(data: bytes) -> None:
+    snapshot("task", b"---\n" + data + b"\n---\n")
+
+
+def test_title_of() -> None:
+    assert title_of("task", {"title": "T"}) == "T"
+    assert title_of("project", {"name": "P"}) == "P"
+    assert title_of("task", None) is None
+
+
+def test_classify_follows_the_loader() -> None:
+    assert classify("tasks/site/x.md") == ("task", "x")
+    assert classify("deals/a.MD") == ("deal", "a")
+    assert classify("tasks/.hidden/x.md") is None
+    assert classify("notes/x.md") is None
+    assert classify("workspace.yml") is None
+    assert classify("tasks/x.png") is None
+
+
+def test_parse_log_raw_output() -> None:
+    sha1, sha2 = "a" * 40, "b" * 40
+    blob1, blob2, zero = "1" * 40, "2" * 40, "0" * 40
+    out = (
+        f"\x1e{sha2}\x1f{sha1}\x1fAnna\x1fanna@x\x1f2026-03-03T09:00:00+02:00\x1f1772521200\0"
+        f"\n:100644 100644 {blob1} {blob2} R090\0content/tasks/a.md\0content/tasks/b/c.md\0"
+        f":000000 100644 {zero} {blob1} A\0content/notes.txt\0"
+        f"\x1e{sha1}\x1f\x1fOleh\x1foleh@x\x1f2026-03-02T09:00:00-05:00\x1f1772460000\0"
+        f"\n:000000 100644 {zero} {blob1} A\0content/tasks/a.md\0"
+    ).encode()
+    commits = parse_log(out, "content/")
+    assert [c.sha for c in commits] == [sha2, sha1]
+    first = commits[0]
+    assert (first.parents, first.name, first.email) == ((sha1,), "Anna", "anna@x")
+    assert [(x.status, x.old_path, x.new_path) for x in first.changes] == [
+        ("R", "tasks/a.md", "tasks/b/c.md")
+    ]
+    assert commits[1].parents == ()
+    assert commits[1].when.utcoffset() is not None
+    assert [(x.status, x.old_blob, x.new_blob) for x in commits[1].changes] == [("A", None, blob1)]
+
+
+def test_history_strings_are_complete_in_every_language() -> None:
+    import string
+
+    for key, entry in history.STRINGS.items():
+        assert key.startswith("history."), key
+        assert set(entry) == {"en", "ru", "uk"}, key
+        fields = [
+            {f for _, f, _, _ in string.Formatter().parse(entry[lang]) if f} for lang in entry
+        ]
+        assert fields[0] == fields[1] == fields[2], key
+        assert TABLE[key] is entry

@@ -1,0 +1,225 @@
+"""The activity feed (exact lines in three languages, filters, parts for links), the Atom
+document and the SVG charts."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import pytest
+from gitrepo import build_scenario
+
+from builder.history import (
+    History,
+    atom,
+    cfd_svg,
+    feed,
+    feed_entries,
+    project_flow,
+    read_history,
+    throughput_svg,
+)
+from builder.history.feed import PERSON, RECORD, TEXT, VALUE, Part
+from builder.history.flow import Cfd, CfdSeries, WeekCount
+from builder.i18n import format_date, format_money
+from builder.model import Workspace
+from builder.pipeline import run_check
+
+TODAY = date(2026, 3, 16)
+ATOM = "{http://www.w3.org/2005/Atom}"
+UAH_50K = format_money(50000, "UAH", "en")  # the site's money style, whatever it is
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[History, Workspace]:
+    repo = build_scenario(tmp_path_factory.mktemp("feed"))
+    ws = run_check(repo.content, TODAY).workspace
+    return read_history(repo.content, ws, TODAY, use_cache=False), ws
+
+
+def lines(days: list, n: int | None = None) -> list[str]:  # type: ignore[type-arg]
+    out = []
+    for day in days:
+        out.append(f"# {day.label}")
+        out += [e.text for e in day.entries]
+    return out[:n]
+
+
+def test_feed_lines_newest_first_grouped_by_day(world: tuple[History, Workspace]) -> None:
+    history, ws = world
+    assert lines(feed(history, ws, "en")) == [
+        "# Friday, March 13, 2026",
+        "Bot moved deal “Kyiv Opera sponsorship” from Proposal sent to Negotiation",
+        # Committed at 23:30 on the 12th in New York: the 13th in Kyiv.
+        "Anna moved “Homepage mock-ups” from Client approval to Released",
+        "# Wednesday, March 11, 2026",
+        "Anna changed the id of “Homepage copy” (was copy)",
+        "# Tuesday, March 10, 2026",
+        "Oleh lost deal “Finlo launch”",
+        "Oleh moved deal “Kyiv Opera sponsorship” from Lead to Proposal sent",
+        "# Monday, March 9, 2026",
+        "Anna moved “Homepage mock-ups” from Design to Client approval",
+        "Anna deleted task “Old brief”",
+        "# Friday, March 6, 2026",
+        "Anna moved “Homepage copy” from Queue to Accepted",
+        "Anna set the due date of “Homepage copy” to Mar 20, 2026",
+        "# Wednesday, March 4, 2026",
+        "Anna created task “Banner <b>&</b>”",
+        "Anna moved “Homepage mock-ups” from Accepted to Design",
+        "# Tuesday, March 3, 2026",
+        "Anna moved “Homepage mock-ups” from Queue to Accepted",
+        "Anna assigned “Homepage mock-ups” to Oleh Petrenko",
+        "Anna created task “Old brief”",
+        "# Monday, March 2, 2026",
+        "Oleh created deal “Finlo launch”",
+        f"Oleh created deal “Kyiv Opera sponsorship” ({UAH_50K})",
+        "Oleh created deal “Tau retainer”",
+        "Anna added company “Kyiv Opera”",
+        "Anna added team member “Anna Kovalenko”",
+        "Anna added team member “Oleh Petrenko”",
+        "Anna created project “Opera website”",
+        "Anna created task “Homepage copy”",
+        "Anna created task “Homepage mock-ups”",
+    ]
+
+
+def test_feed_in_russian_and_ukrainian(world: tuple[History, Workspace]) -> None:
+    history, ws = world
+    assert lines(feed(history, ws, "ru"), 4) == [
+        "# пятница, 13 марта 2026\u202fг.",  # Babel's narrow no-break space
+        "Bot перевел(а) сделку «Kyiv Opera sponsorship»: Proposal sent → Negotiation",
+        "Anna переместил(а) «Homepage mock-ups»: Client approval → Released",
+        "# среда, 11 марта 2026\u202fг.",
+    ]
+    uk = [e.text for e in feed_entries(history, ws, "uk", since=date(2026, 3, 9))]
+    assert uk[-2:] == [
+        "Anna перемістив(ла) «Homepage mock-ups»: Design → Client approval",
+        "Anna видалив(ла) завдання «Old brief»",
+    ]
+
+
+def test_entry_parts_for_links(world: tuple[History, Workspace]) -> None:
+    history, ws = world
+    entry = feed_entries(history, ws, "en", limit=2)[1]
+    assert entry.parts == (
+        Part(PERSON, "Anna", ("person", "anna-k")),
+        Part(TEXT, " moved "),
+        Part(RECORD, "Homepage mock-ups", ("task", "mockups")),
+        Part(TEXT, " from "),
+        Part(VALUE, "Client approval"),
+        Part(TEXT, " to "),
+        Part(VALUE, "Released"),
+    )
+    assert (entry.person, entry.project, entry.target, entry.day) == (
+        "anna-k",
+        "site",
+        ("task", "mockups"),
+        date(2026, 3, 13),
+    )
+    assigned = next(e for e in feed_entries(history, ws, "en") if "assigned" in e.text)
+    assert assigned.parts[-1] == Part(VALUE, "Oleh Petrenko", ("person", "oleh-p"))
+    deleted = next(e for e in feed_entries(history, ws, "en") if "deleted" in e.text)
+    assert deleted.target is None and deleted.record == ("task", "old-brief")
+    bot = feed_entries(history, ws, "en", limit=1)[0]
+    assert bot.parts[0] == Part(PERSON, "Bot", None) and bot.person is None
+
+
+def test_feed_filters(world: tuple[History, Workspace]) -> None:
+    history, ws = world
+    oleh = [e.text for e in feed_entries(history, ws, "en", person="oleh-p")]
+    assert oleh == [
+        "Oleh lost deal “Finlo launch”",
+        "Oleh moved deal “Kyiv Opera sponsorship” from Lead to Proposal sent",
+        "Oleh created deal “Finlo launch”",
+        f"Oleh created deal “Kyiv Opera sponsorship” ({UAH_50K})",
+        "Oleh created deal “Tau retainer”",
+    ]
+    site = feed_entries(history, ws, "en", project="site", since=date(2026, 3, 9))
+    assert [e.text for e in site] == [
+        "Anna moved “Homepage mock-ups” from Client approval to Released",
+        "Anna changed the id of “Homepage copy” (was copy)",
+        "Anna moved “Homepage mock-ups” from Design to Client approval",
+        "Anna deleted task “Old brief”",
+    ]
+    assert len(feed_entries(history, ws, "en", limit=3)) == 3
+
+
+def test_atom_feed(world: tuple[History, Workspace]) -> None:
+    history, ws = world
+    entries = feed_entries(history, ws, "en", since=date(2026, 3, 4))
+    xml = atom(
+        entries,
+        title="Brightline: activity",
+        feed_url="https://team.example/activity.xml",
+        site_url="https://team.example/",
+        href=lambda key: f"https://team.example/{key[0]}s/{key[1]}/",
+        locale="en",
+        today=TODAY,
+    )
+    assert xml.startswith('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns=')
+    assert "Banner &lt;b&gt;&amp;&lt;/b&gt;" in xml  # escaped, never markup
+    root = ET.fromstring(xml)
+    assert root.findtext(f"{ATOM}updated") == "2026-03-13T10:00:00+02:00"
+    items = root.findall(f"{ATOM}entry")
+    assert len(items) == len(entries) == 11
+    first = items[0]
+    assert first.findtext(f"{ATOM}title") == entries[0].text
+    assert first.findtext(f"{ATOM}author/{ATOM}name") == "Bot"
+    assert first.find(f"{ATOM}link").get("href") == "https://team.example/deals/kyiv-opera/"  # type: ignore[union-attr]
+    ids = [i.findtext(f"{ATOM}id") for i in items]
+    assert len(set(ids)) == len(ids) and all(i and i.startswith("urn:uuid:") for i in ids)
+    deleted = next(i for i in items if "deleted" in (i.findtext(f"{ATOM}title") or ""))
+    assert deleted.find(f"{ATOM}link") is None
+    again = atom(
+        entries,
+        title="Brightline: activity",
+        feed_url="https://team.example/activity.xml",
+        site_url="https://team.example/",
+        href=lambda key: f"https://team.example/{key[0]}s/{key[1]}/",
+        locale="en",
+        today=TODAY,
+    )
+    assert again == xml
+
+
+def test_cfd_svg_is_valid_escaped_and_stable(world: tuple[History, Workspace]) -> None:
+    history, ws = world
+    cfd = project_flow(history, ws, "site").cfd
+    svg = cfd_svg(
+        cfd,
+        title="Cumulative flow <site>",
+        description="Cards per column",
+        day_label=lambda d: format_date(d, "en", "MMM d"),
+    )
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.findtext(f"{ns}title") == "Cumulative flow <site>"
+    bands = root.findall(f"{ns}polygon")
+    assert [b.findtext(f"{ns}title") for b in bands] == [
+        "Released",
+        "Client approval",
+        "Design",
+        "Accepted",
+        "Queue",
+    ]
+    assert "Mar 16" in svg and "&lt;site&gt;" in svg
+    assert svg == cfd_svg(
+        cfd,
+        title="Cumulative flow <site>",
+        description="Cards per column",
+        day_label=lambda d: format_date(d, "en", "MMM d"),
+    )
+
+
+def test_charts_escape_column_names_and_survive_no_data() -> None:
+    cfd = Cfd([date(2026, 3, 1)], [CfdSeries("x", "<script>alert(1)</script>", [0])])
+    svg = cfd_svg(cfd, title="t", description="d", day_label=str)
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    ET.fromstring(svg)
+    empty = Cfd([], [])
+    ET.fromstring(cfd_svg(empty, title="t", description="d", day_label=str))
+    weeks = [WeekCount(date(2026, 3, 2), 3), WeekCount(date(2026, 3, 9), 0)]
+    bars = ET.fromstring(
+        throughput_svg(weeks, title="Finished <per> week", description="d", week_label=str)
+    )
+    assert len(bars.findall("{http://www.w3.org/2000/svg}rect")) == 2
