@@ -10,8 +10,10 @@ from datetime import date
 from builder.model import Task, Workflow, Workspace
 from builder.views.common import CardView, Fmt, card, index
 
-#: Done columns on boards that span many projects show only the latest cards.
+#: Done columns show only their latest cards on a person's board, and fewer still in each
+#: swimlane of the all-projects board, which would otherwise be mostly finished work.
 DONE_CAP = 25
+LANE_DONE_CAP = 3
 
 
 @dataclass
@@ -70,8 +72,15 @@ def _sort_key(t: Task) -> tuple[int, str, str]:
     return (order.get(t.priority, 2), t.due.isoformat() if t.due else "9999", t.id)
 
 
-def _columns(ws: Workspace, flow: Workflow, tasks: Iterable[Task], today: date, fmt: Fmt,
-             cap_done: bool, wip_applies: bool) -> list[ColumnView]:
+def _columns(
+    ws: Workspace,
+    flow: Workflow,
+    tasks: Iterable[Task],
+    today: date,
+    fmt: Fmt,
+    done_cap: int | None,
+    wip_applies: bool,
+) -> list[ColumnView]:
     by_status: dict[str, list[Task]] = {c.id: [] for c in flow.columns}
     for t in tasks:
         by_status.setdefault(t.status, []).append(t)
@@ -82,12 +91,22 @@ def _columns(ws: Workspace, flow: Workflow, tasks: Iterable[Task], today: date, 
         hidden = 0
         if is_done:
             items.sort(key=lambda t: (t.due or date.min, t.id), reverse=True)
-            if cap_done and len(items) > DONE_CAP:
-                hidden, items = len(items) - DONE_CAP, items[:DONE_CAP]
+            if done_cap is not None and len(items) > done_cap:
+                hidden, items = len(items) - done_cap, items[:done_cap]
         count = len(items) + hidden
         breached = wip_applies and c.wip is not None and count > c.wip
-        out.append(ColumnView(c.id, c.name, c.wip if wip_applies else None, count, breached,
-                              [card(ws, t, today, fmt) for t in items], hidden, is_done))
+        out.append(
+            ColumnView(
+                c.id,
+                c.name,
+                c.wip if wip_applies else None,
+                count,
+                breached,
+                [card(ws, t, today, fmt) for t in items],
+                hidden,
+                is_done,
+            )
+        )
     return out
 
 
@@ -103,16 +122,18 @@ def _header(columns: list[list[ColumnView]], flow: Workflow) -> list[ColumnView]
     return out
 
 
-def _options(ws: Workspace, tasks: list[Task], fmt: Fmt) -> tuple[list[Option], list[str],
-                                                                  list[Option]]:
+def _options(
+    ws: Workspace, tasks: list[Task], fmt: Fmt
+) -> tuple[list[Option], list[str], list[Option]]:
     people = sorted({t.assignee for t in tasks if t.assignee})
     assignees = [Option(p, ws.people[p].name if p in ws.people else p) for p in people]
     if any(not t.assignee for t in tasks):
         assignees.append(Option("", fmt.t("card.unassigned")))
     tags = sorted({tag for t in tasks for tag in t.tags})
     used = {t.priority for t in tasks}
-    priorities = [Option(p, fmt.t(f"priority.{p}"))
-                  for p in ("urgent", "high", "normal", "low") if p in used]
+    priorities = [
+        Option(p, fmt.t(f"priority.{p}")) for p in ("urgent", "high", "normal", "low") if p in used
+    ]
     return assignees, tags, priorities
 
 
@@ -126,8 +147,16 @@ def _stats(ws: Workspace, tasks: list[Task], today: date) -> tuple[int, int]:
     return open_, overdue
 
 
-def _board(ws: Workspace, ident: str, title: str, kind: str, tasks: list[Task], today: date,
-           fmt: Fmt, lane_of: Callable[[Task], tuple[str, str, str]] | None) -> BoardView:
+def _board(
+    ws: Workspace,
+    ident: str,
+    title: str,
+    kind: str,
+    tasks: list[Task],
+    today: date,
+    fmt: Fmt,
+    lane_of: Callable[[Task], tuple[str, str, str]] | None,
+) -> BoardView:
     """Group `tasks` by workflow, then by lane (`lane_of` -> id, title, url), then column."""
     by_flow: dict[str, list[Task]] = {}
     for t in tasks:
@@ -141,20 +170,43 @@ def _board(ws: Workspace, ident: str, title: str, kind: str, tasks: list[Task], 
             key = lane_of(t) if lane_of else ("", "", "")
             lanes_tasks.setdefault(key, []).append(t)
         lanes = []
-        for (lid, ltitle, lurl), lts in sorted(lanes_tasks.items(),
-                                               key=lambda kv: (kv[0][1].lower(), kv[0][0])):
+        for (lid, ltitle, lurl), lts in sorted(
+            lanes_tasks.items(), key=lambda kv: (kv[0][1].lower(), kv[0][0])
+        ):
             # WIP limits are per project board: judged only where a lane is one project
             wip = kind == "project" or (lane_of is not None and lid.startswith("project:"))
-            cols = _columns(ws, flow, lts, today, fmt, cap_done=kind != "project",
-                            wip_applies=wip)
+            cols = _columns(
+                ws,
+                flow,
+                lts,
+                today,
+                fmt,
+                done_cap=None
+                if kind == "project"
+                else DONE_CAP
+                if kind == "person"
+                else LANE_DONE_CAP,
+                wip_applies=wip,
+            )
             lanes.append(LaneView(lid, ltitle, lurl, cols, len(lts)))
         header = _header([lane.columns for lane in lanes], flow)
         sections.append(BoardSection(flow.name, header, lanes))
     assignees, tags, priorities = _options(ws, tasks, fmt)
     open_, overdue = _stats(ws, tasks, today)
     breaches = sum(1 for s in sections for lane in s.lanes for c in lane.columns if c.breached)
-    return BoardView(ident, title, kind, sections, assignees, tags, priorities, len(tasks),
-                     open_, overdue, breaches)
+    return BoardView(
+        ident,
+        title,
+        kind,
+        sections,
+        assignees,
+        tags,
+        priorities,
+        len(tasks),
+        open_,
+        overdue,
+        breaches,
+    )
 
 
 def project_board(ws: Workspace, project_id: str, today: date) -> BoardView:
@@ -181,8 +233,9 @@ def all_board(ws: Workspace, today: date, lanes: str = "project") -> BoardView:
 
     title = fmt.t("board.all") if lanes == "project" else fmt.t("board.all_by_person")
     ident = "all" if lanes == "project" else "all-by-person"
-    return _board(ws, ident, title, "all", tasks, today, fmt,
-                  by_project if lanes == "project" else by_person)
+    return _board(
+        ws, ident, title, "all", tasks, today, fmt, by_project if lanes == "project" else by_person
+    )
 
 
 def person_board(ws: Workspace, person_id: str, today: date) -> BoardView:
