@@ -1,0 +1,87 @@
+"""`plaindesk build`'s portal options and locales, and the whole translation table."""
+
+from __future__ import annotations
+
+import os
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import make_workspace
+from site_cases import SMALL, project
+
+from builder.i18n import LOCALES, TABLE
+
+SECRET = "a-test-secret-of-32-characters!!"
+PORTAL_COMPANY = "---\nname: Portal Client\nkind: client\nportal: {enabled: true}\n---\n"
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("key", sorted(TABLE))
+def test_every_ui_string_in_every_language_with_the_same_placeholders(key: str) -> None:
+    entry = TABLE[key]
+    assert sorted(entry) == sorted(LOCALES)
+    assert all(entry[locale].strip() for locale in LOCALES)
+    assert _fields(entry["ru"]) == _fields(entry["en"]) == _fields(entry["uk"])
+
+
+def _build(root: Path, *args: str, secret: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PLAINDESK_PORTAL_SECRET"}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    if secret is not None:
+        env["PLAINDESK_PORTAL_SECRET"] = secret
+    return subprocess.run([sys.executable, "-m", "builder.cli", "build", *args], cwd=root,
+                          env=env, capture_output=True, text=True, timeout=180)
+
+
+@pytest.fixture(scope="module")
+def portal_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("portal-project")
+    make_workspace(root, project({**SMALL, "companies/client.md": PORTAL_COMPANY}))
+    return root / "ws"
+
+
+def test_a_portal_without_a_secret_stops_the_build_before_anything_is_written(
+    portal_project: Path,
+) -> None:
+    done = _build(portal_project)
+    assert done.returncode == 1
+    assert "PLAINDESK_PORTAL_SECRET" in done.stderr and "--no-portal" in done.stderr
+    assert not (portal_project / "site").exists() and not (portal_project / "public").exists()
+
+
+def test_portal_only_builds_the_bundles_and_not_the_site(portal_project: Path) -> None:
+    done = _build(portal_project, "--portal-only", secret=SECRET)
+    assert done.returncode == 0, done.stderr
+    bundles = sorted(p.parent.name for p in (portal_project / "public/portal").glob("*/index.html"))
+    assert len(bundles) == 1 and len(bundles[0]) == 32
+    assert not (portal_project / "site").exists()
+
+
+def test_portal_only_and_no_portal_exclude_each_other(portal_project: Path) -> None:
+    done = _build(portal_project, "--portal-only", "--no-portal", secret=SECRET)
+    assert done.returncode == 2
+    assert "exclude each other" in done.stderr
+
+
+@pytest.mark.parametrize(("locale", "words"), [
+    ("ru", ["Сводка", "Просрочено", "Воронки", 'lang="ru"']),
+    ("uk", ["Зведення", "Прострочено", "Воронки", 'lang="uk"']),
+])
+def test_the_site_speaks_the_workspace_locale(tmp_path: Path, locale: str,
+                                              words: list[str]) -> None:
+    settings = SMALL["workspace.yml"]
+    assert isinstance(settings, str)
+    content = {**SMALL, "workspace.yml": settings.replace("locale: en", f"locale: {locale}")}
+    if "locale:" not in settings:
+        content["workspace.yml"] = f"locale: {locale}\n" + settings
+    make_workspace(tmp_path, project(content))
+    done = _build(tmp_path / "ws", "--no-portal")
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "ws/site/index.html").read_text(encoding="utf-8")
+    assert [w for w in words if w not in page] == []
