@@ -3,6 +3,9 @@ all call `run_check`, so problems look the same everywhere."""
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -41,12 +44,31 @@ class CheckResult:
         )
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while loading: the records we keep alive
+    make each of its passes slower (a third of check's time at 13,000 records), and our
+    objects form no cycles that need it; reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run_check(root: Path, today: date | None = None,
               cache: ReadCache | None = None) -> CheckResult:
     """Load and validate the workspace at `root`; never raises on bad user data.
 
     `cache` keeps parsed files between runs (the serve loop); see `load`.
     """
+    with paused_gc():
+        return _run_check(root, today, cache)
+
+
+def _run_check(root: Path, today: date | None, cache: ReadCache | None) -> CheckResult:
     loaded = load(root, cache)
     problems = list(loaded.problems)
     settings, settings_problems = read_settings(loaded.settings, loaded.settings_path)

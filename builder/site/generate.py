@@ -10,7 +10,7 @@ import yaml
 
 from builder.history import read_history
 from builder.load.files import ReadCache
-from builder.pipeline import CheckResult, run_check
+from builder.pipeline import CheckResult, paused_gc, run_check
 from builder.render.pages import Memo, SiteOptions, atom_feed, nav, render_pages, write_tree
 from builder.views.activity import idle_from_history, stuck_labels
 
@@ -49,7 +49,8 @@ def generate(content: Path, tree: Path, options: SiteOptions, today: date | None
         options.history_key = f"{st.state}:{st.commits}:{st.later}:{st.shallow_since}"
         ws.cache["stuck"] = stuck_labels(options.history, ws)
         ws.cache["idle"] = idle_from_history(options.history, ws)
-    pages = render_pages(ws, result.today, result.problems, options, str(content), memo)
+    with paused_gc():
+        pages = render_pages(ws, result.today, result.problems, options, str(content), memo)
     if options.history is not None:
         pages[ATOM_FILE] = atom_feed(ws, options, options.site_url)
     entries = nav(ws, activity_page=options.history is not None)
