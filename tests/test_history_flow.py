@@ -313,3 +313,22 @@ def test_view_models_snapshot(
             }
         ),
     )
+
+
+def test_a_card_that_arrived_done_has_no_cycle_and_no_throughput(tmp_path: Path) -> None:
+    """An import of finished work: when it was finished is unknown, so it counts for
+    neither cycle time nor the week's throughput."""
+    repo = build_scenario(tmp_path / "repo")
+    repo.write({"tasks/imported.md": front(title="Old work", project="site",
+                                           status="released")})
+    repo.commit("2026-03-14T10:00:00+02:00", message="Import finished work")
+    ws = run_check(repo.content, TODAY).workspace
+    history = read_history(repo.content, ws, TODAY, use_cache=False)
+    tl = task_timeline(history, ws, "imported")
+    assert tl is not None and (tl.finished, tl.cycle) == (None, None)
+    before = project_flow(read_history(repo.content, ws, date(2026, 3, 13), use_cache=False),
+                          ws, "site")
+    after = project_flow(history, ws, "site")
+    week = [w for w in after.throughput if w.week == date(2026, 3, 9)]
+    old = [w for w in before.throughput if w.week == date(2026, 3, 9)]
+    assert week and old and week[0].count == old[0].count

@@ -145,8 +145,12 @@ def timeline(
     first = next((s for s in path if starts is None or s.column in starts), None)
     started = first.entered if first is not None and first.known_start else None
     last = path[-1] if path else None
-    # A card deleted (archived) after it was done still counts as finished.
-    finished = last.entered if last is not None and last.column in done else None
+    # A card deleted (archived) after it was done still counts as finished. A card that
+    # was never anywhere but done arrived finished (an import): when it was finished is
+    # unknown, so it counts towards neither cycle time nor throughput.
+    arrived_done = bool(path) and all(s.column in done for s in path)
+    finished = (last.entered if last is not None and last.column in done and not arrived_done
+                else None)
     cycle = finished - started if finished and started and finished >= started else None
     complete = rec.created is not None
     return Timeline(rec.type, rec.id, path, names, totals, started, finished, cycle, complete)

@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,14 @@ def _root(path: str) -> str:
 
 
 def make_env(options: SiteOptions) -> Environment:
-    dirs = [str(d) for d in options.template_dirs] + [str(theme_dir())]
+    """The Jinja environment for the page templates, kept per template folders so the serve
+    loop does not compile them again on every rebuild (Jinja re-reads a changed file)."""
+    return _env(tuple(str(d) for d in options.template_dirs))
+
+
+@cache
+def _env(template_dirs: tuple[str, ...]) -> Environment:
+    dirs = [*template_dirs, str(theme_dir())]
     env = Environment(
         loader=FileSystemLoader(dirs),
         autoescape=select_autoescape(["html"]),

@@ -57,6 +57,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
     def __init__(self) -> None:
         self.generated: Generated | None = None
         self.done = 0
+        self.page_set: set[str] = set()
+        self.stash: dict[str, str] = {}
         self.content = Path("content")
         self.tree = Path(".plaindesk/docs")
 
@@ -77,14 +79,18 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         # Shown relative to the working folder, as `plaindesk build` and `check` show it:
         # problem lines (Problems page, dashboard) read the same from every command.
         shown = Path(os.path.relpath(self.content))
+        serving = _COMMAND[0] == "serve"
         self.generated = generate(shown, self.tree, options, today,
-                                  PREPARED.pop(self.content, None))
+                                  PREPARED.pop(self.content, None),
+                                  memo=_MEMO if serving else None,
+                                  cache=_READ_CACHE if serving else None)
+        self.page_set = {p for p in self.generated.pages if p.endswith(".md")}
         result = self.generated.result
         if result.errors and self.config.fail_on_errors and _COMMAND[0] != "serve":
             raise PluginError("the workspace has errors:\n" + format_text(
                 result.problems, result.summary()))
         if result.problems and _COMMAND[0] == "serve":
-            log.warning("plaindesk: %s", format_text(result.problems, result.summary()))
+            log.warning("plaindesk: %s", format_text(result.errors, result.summary()))
         # Same content and today -> same bytes: pin the build date the sitemap shows.
         midnight = datetime.combine(result.today, datetime.min.time(), UTC)
         os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
@@ -99,6 +105,21 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         config.validation.nav.omitted_files = logging.DEBUG
         config.validation.nav.absolute_links = logging.DEBUG
         return config
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig,
+                         files: Files) -> str:
+        """A generated page's body is finished HTML: keep it away from Python-Markdown,
+        which would only parse and re-emit it (most of a large build's time). Another
+        engine still gets the same page through Markdown; only slower."""
+        if page.file.src_uri in self.page_set:
+            self.stash[page.file.src_uri] = markdown
+            return ""
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig,
+                        files: Files) -> str:
+        stashed = self.stash.pop(page.file.src_uri, None)
+        return html if stashed is None else stashed
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         """Progress on a terminal (`plaindesk build` sets PLAINDESK_PROGRESS there)."""

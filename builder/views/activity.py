@@ -77,6 +77,7 @@ class TimelineView:
     totals: list[tuple[str, str, int]]  # column name, time, bar width in percent
     summary: str
     notes: list[str] = field(default_factory=list)
+    column_label: str = ""  # the first column's heading: "Column" (tasks) or "Stage" (deals)
 
 
 @dataclass
@@ -131,18 +132,27 @@ def _when(fmt: Fmt, moment: datetime | None) -> str:
     return fmt.date(moment.date()) if moment else ""
 
 
+#: marks a time that is only a lower bound: the stay began before the history does
+AT_LEAST = "≥\u00a0"
+
+
 def _timeline(history: History, ws: Workspace, tl: Timeline, stage: bool) -> TimelineView:
     fmt = Fmt.of(ws)
     locale = fmt.locale
     now = fmt.t("history.card.now")
+    # A stay already under way when a shallow clone's history starts: git does not say who
+    # put the card there (the boundary commit's author did not), nor since when.
     stays = [StayView(tl.names.get(s.column, s.column),
                       _when(fmt, s.entered) if s.known_start
                       else fmt.t("history.card.before_history"),
-                      _when(fmt, s.left) if s.left else now, s.by.name,
-                      format_days(s.days, locale)) for s in tl.stays]
+                      _when(fmt, s.left) if s.left else now,
+                      s.by.name if s.known_start else "",
+                      ("" if s.known_start else AT_LEAST) + format_days(s.days, locale))
+             for s in tl.stays]
+    partial = {s.column for s in tl.stays if not s.known_start}
     longest = max((c.days for c in tl.totals), default=0) or 1
-    totals = [(c.name, format_days(c.days, locale), round(100 * c.days / longest))
-              for c in tl.totals]
+    totals = [(c.name, (AT_LEAST if c.column in partial else "") + format_days(c.days, locale),
+               round(100 * c.days / longest)) for c in tl.totals]
     if tl.cycle_days is not None:
         summary = fmt.t("history.card.cycle_time", days=format_days(tl.cycle_days, locale))
     elif tl.started is not None:
@@ -152,7 +162,8 @@ def _timeline(history: History, ws: Workspace, tl: Timeline, stage: bool) -> Tim
         summary = ""
     notes = [] if tl.complete else history.status.notes(locale)
     title = fmt.t("history.card.time_in_stage" if stage else "history.card.time_in_column")
-    return TimelineView(title, stays, totals, summary, notes)
+    label = fmt.t("history.card.stage" if stage else "history.card.column")
+    return TimelineView(title, stays, totals, summary, notes, label)
 
 
 def card_history(history: History, ws: Workspace, kind: str, ident: str) -> TimelineView | None:

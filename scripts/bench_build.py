@@ -1,0 +1,775 @@
+#!/usr/bin/env python3
+"""Benchmark `plaindesk build` and `plaindesk serve` against a raw mkdocs-material build.
+
+    python scripts/bench_build.py [--scale 1] [--repeat N] [--keep DIR]
+
+Generates a synthetic workspace (scripts/generate.py, seed 42) into a temporary project
+folder laid out like the repo: `content/` (the workspace), a copy of the repo's `theme/`,
+`docs/help.md` and an mkdocs.yml with the repo's theme settings (material, custom_dir theme,
+font false) and plugins `search` + `plaindesk`.  Then, in one run:
+
+(a) build time - `plaindesk build --no-portal --site-dir X` (the installed CLI, in a
+    subprocess) against a raw mkdocs-material build (`python -m mkdocs build`, subprocess)
+    of as many plain Markdown pages as the plaindesk site has (its index.html files), each
+    a record's title and body (cycled if there are more pages than records), with a nav of
+    about ten entries, the same theme settings and the search plugin, no plaindesk plugin.
+    The two alternate, --repeat times each (default 1 at scale >= 0.5, else 3); the median
+    wall time is reported, and the CPU time (user + sys of the child, steadier on a shared
+    machine).  Every plaindesk build is cold: the generated page tree (.plaindesk/) and the
+    site folder are removed before it, as on a fresh CI checkout.
+(c) peak memory - one more `plaindesk build`, run through a wrapper
+    (`python -c` that sets sys.argv and calls builder.cli.main in-process) which prints
+    VmHWM from /proc/self/status at exit (atexit): the high-water mark of the build
+    process's own address space.  ru_maxrss is not used: on Linux it survives fork+exec.
+(d) site size - total bytes of the files of the plaindesk site, bytes per record (records
+    = files in content/, workspace.yml included, as the CLI counts them) and the raw
+    site's bytes for contrast.
+(b) serve latency - `plaindesk serve -a 127.0.0.1:PORT` in the project folder (own process
+    group, NO_MKDOCS_2_WARNING=1); once the initial build is done (GET / answers 200),
+    three times: move one task (a different one each time) to another column of its
+    project's workflow (read from workspace.yml; atomic save: temp file + os.replace), start
+    the clock and GET /tasks/<id>/ every 50 ms until its Status shows the new column's name.
+    The median of the three is reported.  The server is stopped (SIGINT to its process
+    group, then SIGTERM/SIGKILL) at the end.  Runs last: its edits change content/.
+
+Targets (2 cores): build <= 1.2x raw, edit -> page <= 1 s, peak RSS <= 1 GiB.
+Prints a Markdown table for the README; exit status 0 when every target is met, 1 when one
+is missed or could not be measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import importlib.util
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+TARGET_RATIO = 1.2
+TARGET_LATENCY = 1.0  # seconds
+TARGET_PEAK_KB = 1024 * 1024  # 1 GiB
+EDITS = 3
+POLL = 0.05  # seconds between GETs of the edited task's page
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+ENV.pop("PLAINDESK_TODAY", None)  # the workspace pins its own today
+
+MKDOCS_YML = """\
+# bench_build.py: like the repo's mkdocs.yml{extra_comment}
+site_name: Plaindesk benchmark
+docs_dir: docs
+theme:
+  name: material
+  custom_dir: theme
+  font: false
+  features:
+    - navigation.sections
+    - search.highlight
+  palette:
+    - scheme: default
+      primary: indigo
+      accent: indigo
+plugins:
+  - search
+{plugin}markdown_extensions:
+  - tables
+"""
+
+# The in-process wrapper for (c): the real CLI, then VmHWM of this very process at exit.
+PEAK_WRAPPER = r"""
+import atexit, json, sys
+
+def _peak():
+    kb, how = None, "VmHWM"
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    kb = int(line.split()[1])
+    except OSError:
+        import resource
+        kb, how = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "ru_maxrss"
+    sys.__stdout__.write("\nBENCH-PEAK " + json.dumps({"kb": kb, "method": how}) + "\n")
+    sys.__stdout__.flush()
+
+atexit.register(_peak)
+sys.argv = ["plaindesk", *sys.argv[1:]]
+from builder.cli import main
+main()
+"""
+
+_SUMMARY = re.compile(r"(\d+) errors?, (\d+) warnings? in (\d+) records?")
+_LOGLINE = re.compile(r"^(WARNING|ERROR|CRITICAL)\b")
+_STATUS_FACT = re.compile(r"<dt>Status</dt>\s*<dd>(.*?)</dd>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_DIRTY = "A 'dirty' build is being performed"  # mkdocs serve --dirty says so every build
+
+
+def load_generator() -> Any:
+    spec = importlib.util.spec_from_file_location("plaindesk_generate", HERE / "generate.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit("scripts/generate.py not found")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def plaindesk_cmd() -> list[str]:
+    """The installed console script next to this interpreter (else on PATH)."""
+    here = Path(sys.executable).parent / "plaindesk"
+    if here.is_file():
+        return [str(here)]
+    found = shutil.which("plaindesk")
+    if found:
+        return [found]
+    return [
+        sys.executable,
+        "-c",
+        "import sys; from builder.cli import main; sys.argv[0] = 'plaindesk'; main()",
+    ]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def tree_bytes(root: Path) -> tuple[int, int]:
+    """(files, bytes) under root; file sizes only, no directory entries."""
+    files = total = 0
+    for dirpath, _dirs, names in os.walk(root):
+        for name in names:
+            files += 1
+            total += os.lstat(os.path.join(dirpath, name)).st_size
+    return files, total
+
+
+def count_pages(site: Path) -> int:
+    return sum(names.count("index.html") for _d, _s, names in os.walk(site))
+
+
+def split_front(text: str) -> tuple[str, str]:
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 3)
+        if end != -1:
+            return text[4 : end + 1], text[end + 5 :]
+    return "", text
+
+
+def front_value(front: str, key: str) -> str | None:
+    m = re.search(rf"^{re.escape(key)}:[ \t]*(.*)$", front, re.M)
+    if not m:
+        return None
+    value = m.group(1).strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    return value or None
+
+
+@dataclass
+class Run:
+    """One subprocess run: wall and CPU seconds, exit status, its log lines of interest."""
+
+    wall: float
+    cpu: float
+    rc: int
+    log: Path
+    notes: list[str] = field(default_factory=list)
+
+
+def run_timed(cmd: list[str], cwd: Path, log: Path) -> Run:
+    """Run cmd with stdout+stderr to `log`; wall clock and the child's user+sys CPU."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    with open(log, "wb") as out:
+        rc = subprocess.run(cmd, cwd=cwd, env=ENV, stdout=out, stderr=subprocess.STDOUT).returncode
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(wall, cpu, rc, log)
+
+
+def engine_lines(log: Path, limit: int = 12) -> tuple[int, list[str]]:
+    """MkDocs/engine log lines at WARNING or above, and tracebacks (not workspace problems,
+    which the CLI prints as `path:line:col: warning PDnnn`)."""
+    hits: list[str] = []
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if _LOGLINE.match(line) or line.startswith("Traceback") or line.startswith("error:"):
+            hits.append(line.rstrip())
+    return len(hits), hits[:limit]
+
+
+def workspace_summary(log: Path) -> str | None:
+    found = _SUMMARY.findall(log.read_text(encoding="utf-8", errors="replace"))
+    if not found:
+        return None
+    e, w, r = found[-1]
+    return f"{e} errors, {w} warnings in {r} records"
+
+
+# --------------------------------------------------------------------------- projects
+
+
+def make_plaindesk_project(proj: Path, gen: Any, scale: float) -> dict[str, int]:
+    counts: dict[str, int] = gen.generate(proj / "content", scale=scale, seed=42)
+    shutil.copytree(REPO / "theme", proj / "theme")
+    (proj / "docs").mkdir()
+    shutil.copyfile(REPO / "theme" / "pages" / "help.md", proj / "docs" / "help.md")
+    (proj / "mkdocs.yml").write_text(
+        MKDOCS_YML.format(extra_comment="", plugin="  - plaindesk:\n      content: content\n"),
+        encoding="utf-8",
+    )
+    return counts
+
+
+def make_raw_project(raw: Path, content: Path, pages: int) -> int:
+    """`pages` plain Markdown pages (index, help, then one per record body, cycled)."""
+    docs = raw / "docs"
+    docs.mkdir(parents=True)
+    shutil.copytree(REPO / "theme", raw / "theme")
+    shutil.copyfile(REPO / "theme" / "pages" / "help.md", docs / "help.md")
+    (docs / "index.md").write_text(
+        "# Workspace\n\nA raw mkdocs-material site of plain pages, for comparison.\n",
+        encoding="utf-8",
+    )
+    records: list[tuple[str, str, str]] = []  # (folder, stem, markdown)
+    for kind in ("people", "companies", "contacts", "projects", "tasks", "deals"):
+        for path in sorted((content / kind).rglob("*.md")):
+            front, body = split_front(path.read_text(encoding="utf-8"))
+            title = front_value(front, "title") or front_value(front, "name") or path.stem
+            records.append((kind, path.stem, f"# {title}\n\n{body.strip()}\n"))
+    want = max(0, pages - 2)
+    firsts: dict[str, str] = {}
+    for i in range(want):
+        kind, stem, text = records[i % len(records)]
+        lap = i // len(records)
+        rel = f"{kind}/{stem}.md" if lap == 0 else f"{kind}-{lap + 1}/{stem}.md"
+        dest = docs / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(text, encoding="utf-8")
+        firsts.setdefault(kind, rel)
+    # about ten nav entries, shaped like plaindesk's (one section of three)
+    nav = ["  - Dashboard: index.md"]
+    task_pages = sorted(p.relative_to(docs).as_posix() for p in (docs / "tasks").glob("*.md"))[:3]
+    if task_pages:
+        nav.append("  - Boards:")
+        nav += [f"    - Board {i + 1}: {rel}" for i, rel in enumerate(task_pages)]
+    nav += [f"  - {kind.capitalize()}: {rel}" for kind, rel in firsts.items() if kind != "tasks"]
+    nav.append("  - How to edit: help.md")
+    (raw / "mkdocs.yml").write_text(
+        MKDOCS_YML.format(extra_comment=", without the plaindesk plugin", plugin="")
+        + "validation:\n  nav:\n    omitted_files: ignore\n"  # plaindesk sets it to DEBUG
+        + "nav:\n"
+        + "\n".join(nav)
+        + "\n",
+        encoding="utf-8",
+    )
+    return want + 2
+
+
+def build_plaindesk(proj: Path, site: Path, log: Path) -> Run:
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(proj / ".plaindesk", ignore_errors=True)  # cold: no page tree yet
+    return run_timed([*plaindesk_cmd(), "build", "--no-portal", "--site-dir", str(site)], proj, log)
+
+
+def build_raw(raw: Path, site: Path, log: Path) -> Run:
+    shutil.rmtree(site, ignore_errors=True)
+    return run_timed([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], raw, log)
+
+
+def peak_build(proj: Path, site: Path, log: Path) -> tuple[Run, int | None, str]:
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(proj / ".plaindesk", ignore_errors=True)
+    cmd = [sys.executable, "-c", PEAK_WRAPPER, "build", "--no-portal", "--site-dir", str(site)]
+    run = run_timed(cmd, proj, log)
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("BENCH-PEAK "):
+            data = json.loads(line.split(" ", 1)[1])
+            return run, data["kb"], data["method"]
+    return run, None, "?"
+
+
+# --------------------------------------------------------------------------- serve
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def fetch(url: str, timeout: float) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status, r.read().decode("utf-8", errors="replace")
+    except urllib.error.HTTPError as e:
+        return e.code, ""
+
+
+def shown_status(page: str) -> str | None:
+    m = _STATUS_FACT.search(page)
+    return html.unescape(_TAG.sub("", m.group(1))).strip() if m else None
+
+
+@dataclass
+class Edit:
+    path: Path
+    task: str
+    old: str
+    new: str
+    new_name: str
+
+
+def column_names(spec: Any) -> list[tuple[str, str, bool]]:
+    """[(id, name, has_limits)] of a workflow's columns (names as the site shows them)."""
+    out = []
+    for col in spec.get("columns", []):
+        if isinstance(col, str):
+            out.append((col, col.replace("-", " ").capitalize(), False))
+        else:
+            ident = str(col["id"])
+            name = col.get("name") or ident.replace("-", " ").capitalize()
+            out.append((ident, str(name), "wip" in col or "limit_days" in col))
+    return out
+
+
+def pick_edits(content: Path, site: Path, n: int) -> list[Edit]:
+    """n tasks of different projects, each with a column to move to: not its current
+    one, not the done or backlog column, preferably without a WIP or time limit."""
+    import yaml
+
+    ws = yaml.safe_load((content / "workspace.yml").read_text(encoding="utf-8"))
+    workflows = ws["workflows"]
+    default = ws.get("default_workflow") or next(iter(workflows))
+    project_wf: dict[str, str] = {}
+    for p in (content / "projects").glob("*.md"):
+        front, _ = split_front(p.read_text(encoding="utf-8"))
+        project_wf[p.stem] = front_value(front, "workflow") or default
+    edits: list[Edit] = []
+    used_projects: set[str] = set()
+    for path in sorted((content / "tasks").rglob("*.md")):
+        front, _ = split_front(path.read_text(encoding="utf-8"))
+        project, status = front_value(front, "project"), front_value(front, "status")
+        if not project or not status or project in used_projects:
+            continue
+        if not (site / "tasks" / path.stem / "index.html").is_file():
+            continue
+        wf = workflows[project_wf.get(project, default)]
+        cols = column_names(wf)
+        names = {ident: name for ident, name, _ in cols}
+        done = wf.get("done") or cols[-1][0]  # the defaults: last and first column
+        backlog = wf.get("backlog") or cols[0][0]
+        if status == done:  # reopening a finished task is not the everyday edit
+            continue
+        skip = {status, done, backlog}
+        options = [
+            (ident, name, lim)
+            for ident, name, lim in cols
+            if ident not in skip and name != names.get(status)
+        ]
+        if not options:
+            continue
+        ident, name, _ = sorted(options, key=lambda o: o[2])[0]  # unlimited columns first
+        edits.append(Edit(path, path.stem, status, ident, name))
+        used_projects.add(project)
+        if len(edits) == n:
+            break
+    return edits
+
+
+def save_status(edit: Edit) -> None:
+    """Atomic save, as an editor does: a temp file beside it, then os.replace."""
+    text = edit.path.read_text(encoding="utf-8")
+    new, count = re.subn(r"^status:.*$", f"status: {edit.new}", text, count=1, flags=re.M)
+    assert count == 1, edit.path
+    tmp = edit.path.with_name(f".{edit.path.name}.tmp")
+    tmp.write_text(new, encoding="utf-8")
+    os.replace(tmp, edit.path)
+
+
+@dataclass
+class ServeResult:
+    ready: float | None = None
+    latencies: list[float] = field(default_factory=list)
+    edits: list[str] = field(default_factory=list)
+    rebuilds: int = 0
+    dirty: int = 0
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def stop_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGINT (mkdocs then removes its temp site), then SIGTERM, then SIGKILL."""
+    for sig, wait in ((signal.SIGINT, 15), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+        if proc.poll() is not None:
+            break
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+    proc.wait()
+
+
+def measure_serve(
+    proj: Path, site: Path, tmp: Path, ready_timeout: float, edit_timeout: float
+) -> ServeResult:
+    res = ServeResult()
+    edits = pick_edits(proj / "content", site, EDITS)
+    if len(edits) < EDITS:
+        res.error = f"found only {len(edits)} tasks to edit"
+        return res
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp / "serve.log"
+    env = {**ENV, "TMPDIR": str(tmp)}  # mkdocs serve's own temp site goes under ours
+    t0 = time.perf_counter()
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [*plaindesk_cmd(), "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=proj,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = t0 + ready_timeout
+        while True:
+            if proc.poll() is not None:
+                res.error = f"plaindesk serve exited with {proc.returncode} before serving"
+                return res
+            try:
+                status, _ = fetch(base + "/", timeout=max(1.0, deadline - time.perf_counter()))
+                if status == 200:
+                    break
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.perf_counter() > deadline:
+                res.error = f"no 200 from {base}/ within {ready_timeout:.0f} s"
+                return res
+            time.sleep(0.5)
+        res.ready = time.perf_counter() - t0
+        detected_before = log.read_text(errors="replace").count("Detected file changes")
+        for edit in edits:
+            url = f"{base}/tasks/{edit.task}/"
+            status, page = fetch(url, timeout=edit_timeout)
+            before = shown_status(page)
+            save_status(edit)
+            start = time.perf_counter()
+            deadline = start + edit_timeout
+            latency = None
+            while time.perf_counter() < deadline:
+                tick = time.perf_counter()
+                try:  # the server holds requests while it rebuilds
+                    status, page = fetch(url, timeout=max(1.0, deadline - tick))
+                except (urllib.error.URLError, OSError):
+                    status, page = 0, ""
+                got = shown_status(page)
+                if status == 200 and (
+                    got == edit.new_name if got is not None else html.escape(edit.new_name) in page
+                ):
+                    latency = time.perf_counter() - start
+                    break
+                time.sleep(max(0.0, POLL - (time.perf_counter() - tick)))
+            res.edits.append(
+                f"{edit.task}: {edit.old} -> {edit.new} ({before} -> "
+                f"{edit.new_name}): " + (f"{latency:.2f} s" if latency is not None else "TIMEOUT")
+            )
+            if latency is None:
+                res.error = f"{url} did not show {edit.new_name!r} within {edit_timeout:.0f} s"
+                return res
+            res.latencies.append(latency)
+            # let a trailing rebuild (if the watcher saw the save twice) finish
+            time.sleep(1.5)
+            fetch(base + "/", timeout=edit_timeout)
+        text = log.read_text(errors="replace")
+        res.rebuilds = text.count("Detected file changes") - detected_before
+        lines = [
+            line for line in text.splitlines() if _LOGLINE.match(line) and "plaindesk:" not in line
+        ]
+        res.dirty = sum(_DIRTY in line for line in lines)
+        res.warnings = [line for line in lines if _DIRTY not in line][:12]
+        return res
+    finally:
+        stop_group(proc)
+
+
+# --------------------------------------------------------------------------- report
+
+
+def fmt_s(x: float | None) -> str:
+    return "—" if x is None else (f"{x:.2f} s" if x < 100 else f"{x:.0f} s")
+
+
+def fmt_mb(n: float) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--scale", type=float, default=1.0, help="workspace scale (default 1)")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help="timed builds of each kind (default 1 at scale >= 0.5, else 3)",
+    )
+    ap.add_argument(
+        "--ready-timeout",
+        type=float,
+        default=3600,
+        help="seconds to wait for `serve`'s initial build (default 3600)",
+    )
+    ap.add_argument(
+        "--edit-timeout",
+        type=float,
+        default=600,
+        help="seconds to wait for one edit to show (default 600)",
+    )
+    ap.add_argument("--keep", type=Path, help="work in this (new) folder and keep it")
+    args = ap.parse_args(argv)
+    repeat = max(1, args.repeat if args.repeat is not None else (1 if args.scale >= 0.5 else 3))
+
+    import mkdocs
+    import yaml
+
+    try:
+        from importlib.metadata import version
+
+        material = version("mkdocs-material")
+    except Exception:
+        material = "?"
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(
+        f"Python {platform.python_version()}, MkDocs {mkdocs.__version__}, mkdocs-material "
+        f"{material}, PyYAML {yaml.__version__}, {cores} cores available",
+        flush=True,
+    )
+    load_before = os.getloadavg()
+
+    if args.keep:
+        args.keep.mkdir(parents=True)
+        tmp_ctx: Any = None
+        tmp = args.keep.resolve()
+    else:
+        tmp_ctx = tempfile.TemporaryDirectory(prefix="plaindesk-bench-build-")
+        tmp = Path(tmp_ctx.name)
+    problems: list[str] = []
+    try:
+        proj, raw = tmp / "project", tmp / "raw"
+        t0 = time.perf_counter()
+        counts = make_plaindesk_project(proj, load_generator(), args.scale)
+        records, content_bytes = tree_bytes(proj / "content")
+        print(
+            f"workspace (scale {args.scale:g}): "
+            + ", ".join(f"{v} {k}" for k, v in counts.items())
+            + f"; {records} files, {fmt_mb(content_bytes)}; generated in "
+            f"{time.perf_counter() - t0:.1f} s",
+            flush=True,
+        )
+
+        pd_site, raw_site = tmp / "site-plaindesk", tmp / "site-raw"
+        pd_runs: list[Run] = []
+        raw_runs: list[Run] = []
+        pages = raw_pages = 0
+        for i in range(repeat):
+            run = build_plaindesk(proj, pd_site, tmp / f"build-{i}.log")
+            pd_runs.append(run)
+            print(
+                f"plaindesk build {i + 1}/{repeat}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, "
+                f"exit {run.rc}",
+                flush=True,
+            )
+            if run.rc != 0:
+                tail = run.log.read_text(errors="replace").splitlines()[-15:]
+                print("\n".join("  " + line for line in tail))
+                problems.append(f"plaindesk build exited with {run.rc}")
+                break
+            if i == 0:
+                pages = count_pages(pd_site)
+                tree_pages = sum(1 for _ in (proj / ".plaindesk" / "docs").rglob("*.md"))
+                if tree_pages + 1 != pages:  # + docs/help.md
+                    problems.append(
+                        f"plaindesk site has {pages} pages, the page tree {tree_pages} + help.md"
+                    )
+                raw_pages = make_raw_project(raw, proj / "content", pages)
+            rrun = build_raw(raw, raw_site, tmp / f"raw-{i}.log")
+            raw_runs.append(rrun)
+            print(
+                f"raw mkdocs build {i + 1}/{repeat}: {rrun.wall:.1f} s wall, "
+                f"{rrun.cpu:.1f} s CPU, exit {rrun.rc}",
+                flush=True,
+            )
+            if rrun.rc != 0:
+                tail = rrun.log.read_text(errors="replace").splitlines()[-15:]
+                print("\n".join("  " + line for line in tail))
+                problems.append(f"raw mkdocs build exited with {rrun.rc}")
+                break
+
+        built = bool(pd_runs) and pd_runs[-1].rc == 0
+        raw_ok = bool(raw_runs) and raw_runs[-1].rc == 0
+        site_files = site_size = raw_size = 0
+        raw_built_pages = 0
+        if built:
+            site_files, site_size = tree_bytes(pd_site)
+        if raw_ok:
+            _, raw_size = tree_bytes(raw_site)
+            raw_built_pages = count_pages(raw_site)
+            if raw_built_pages != raw_pages:
+                problems.append(f"raw site has {raw_built_pages} pages of {raw_pages} written")
+
+        peak_kb: int | None = None
+        peak_how = "?"
+        peak_run: Run | None = None
+        if built:
+            peak_run, peak_kb, peak_how = peak_build(proj, tmp / "site-peak", tmp / "peak.log")
+            print(
+                f"peak-memory build: {peak_run.wall:.1f} s wall, exit {peak_run.rc}, "
+                f"{peak_how} {peak_kb} KiB",
+                flush=True,
+            )
+            if peak_run.rc != 0 or peak_kb is None:
+                problems.append(f"the peak-memory build failed (exit {peak_run.rc})")
+                peak_kb = None
+
+        serve = ServeResult(error="not run: the build failed")
+        if built:
+            serve = measure_serve(proj, pd_site, tmp, args.ready_timeout, args.edit_timeout)
+            if serve.ready is not None:
+                print(f"serve: first 200 after {serve.ready:.1f} s", flush=True)
+            for line in serve.edits:
+                print(f"  edit {line}", flush=True)
+            if serve.error:
+                problems.append(f"serve: {serve.error}")
+                tail = (
+                    (tmp / "serve.log").read_text(errors="replace").splitlines()[-15:]
+                    if (tmp / "serve.log").is_file()
+                    else []
+                )
+                print("\n".join("  " + line for line in tail))
+
+        # ------------------------------------------------------------------ notes
+        print()
+        if pd_runs:
+            summary = workspace_summary(pd_runs[0].log)
+            print(f"workspace check (plaindesk build): {summary or 'no summary line'}")
+            n, lines = engine_lines(pd_runs[0].log)
+            print(f"engine warnings/errors in the plaindesk build's output: {n}")
+            for line in lines:
+                print("  " + line)
+        if raw_runs:
+            n, lines = engine_lines(raw_runs[0].log)
+            print(f"warnings/errors in the raw mkdocs build's output: {n}")
+            for line in lines:
+                print("  " + line)
+        if serve.ready is not None:
+            print(
+                f"serve: {serve.rebuilds} rebuild(s) for {len(serve.latencies)} edit(s); "
+                f"engine warnings in its log: {len(serve.warnings)}, besides MkDocs' "
+                f"'dirty build' notice ({serve.dirty}×, expected with dirty rebuilds)"
+            )
+            for line in serve.warnings:
+                print("  " + line)
+        for p in problems:
+            print(f"PROBLEM: {p}")
+
+        # ------------------------------------------------------------------ table
+        pd_wall = statistics.median(r.wall for r in pd_runs) if built else None
+        pd_cpu = statistics.median(r.cpu for r in pd_runs) if built else None
+        raw_wall = statistics.median(r.wall for r in raw_runs) if raw_ok else None
+        raw_cpu = statistics.median(r.cpu for r in raw_runs) if raw_ok else None
+        ratio = pd_wall / raw_wall if pd_wall and raw_wall else None
+        cpu_ratio = pd_cpu / raw_cpu if pd_cpu and raw_cpu else None
+        latency = statistics.median(serve.latencies) if len(serve.latencies) == EDITS else None
+        ok_ratio = ratio is not None and ratio <= TARGET_RATIO
+        ok_latency = latency is not None and latency <= TARGET_LATENCY
+        ok_peak = peak_kb is not None and peak_kb <= TARGET_PEAK_KB
+        runs = f"median of {repeat}" if repeat > 1 else "1 run"
+
+        def mark(ok: bool) -> str:
+            return "PASS" if ok else "FAIL"
+
+        print()
+        print(
+            f"| measure (scale {args.scale:g}: {records} records, {fmt_mb(content_bytes)}, "
+            f"{pages} pages) | value | target |"
+        )
+        print("|---|---:|---|")
+        print(
+            f"| `plaindesk build --no-portal`, wall ({runs}) | {fmt_s(pd_wall)} "
+            f"(CPU {fmt_s(pd_cpu)}) | |"
+        )
+        print(
+            f"| raw mkdocs-material build of {raw_pages} plain pages, wall ({runs}) | "
+            f"{fmt_s(raw_wall)} (CPU {fmt_s(raw_cpu)}) | |"
+        )
+        print(
+            "| build / raw, wall (CPU) | "
+            + (f"{ratio:.2f}× ({cpu_ratio:.2f}×)" if ratio and cpu_ratio else "—")
+            + f" | ≤ {TARGET_RATIO:g}× {mark(ok_ratio)} |"
+        )
+        print(
+            f"| `serve`: edit a task's status → its page shows it (median of {EDITS}) | "
+            + (
+                f"{latency:.2f} s ({', '.join(f'{x:.2f}' for x in serve.latencies)})"
+                if latency is not None
+                else "—"
+            )
+            + f" | ≤ {TARGET_LATENCY:g} s {mark(ok_latency)} |"
+        )
+        print(f"| `serve`: initial build until the first page (1 run) | {fmt_s(serve.ready)} | |")
+        print(
+            f"| peak RSS of `plaindesk build` ({peak_how} of the build process) | "
+            + (f"{peak_kb / 1024:.0f} MiB" if peak_kb else "—")
+            + f" | ≤ 1 GiB {mark(ok_peak)} |"
+        )
+        print(f"| site size ({site_files} files) | {fmt_mb(site_size)} | |")
+        print(
+            "| site bytes per record | "
+            + (f"{site_size / records / 1e3:.1f} kB" if site_size else "—")
+            + " | |"
+        )
+        print(f"| raw site size ({raw_built_pages} pages) | {fmt_mb(raw_size)} | |")
+        print()
+        print(
+            f"{cores} cores; CPU = user + sys of the build process. Every plaindesk build "
+            "is cold (no .plaindesk/ page tree). Peak RSS: one more build, run in-process by "
+            "`python -c` calling builder.cli.main, printing /proc/self/status VmHWM at exit"
+            + (f" ({peak_run.wall:.0f} s wall)." if peak_run else ".")
+        )
+        print(
+            f"load average (1 min) before/after: {load_before[0]:.2f} / "
+            f"{os.getloadavg()[0]:.2f} (other work on the machine skews the wall times)"
+        )
+        ok = ok_ratio and ok_latency and ok_peak and not problems
+        print(f"targets: {'all met' if ok else 'NOT all met'}")
+        return 0 if ok else 1
+    finally:
+        if tmp_ctx is not None:
+            tmp_ctx.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
