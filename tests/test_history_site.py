@@ -501,6 +501,8 @@ def test_funnel_conversion_from_actual_transitions(sites: Sites) -> None:
     # two; went on: sponsorship (1 of 2). Finlo went from Lead to Lost: not "on".
     assert cells(table) == [["Lead → Proposal sent", "3", "2", "67%"],
                             ["Proposal sent → Won", "2", "1", "50%"]]
+    assert [th.text() for th in table.find_all("th")] == ["Stage", "Entered", "Went on",
+                                                         "To next stage"]
 
 
 def idle_chips(site: Path) -> dict[str, list[str]]:
@@ -522,6 +524,10 @@ def test_idle_deal_is_measured_from_git_not_from_updated(sites: Sites) -> None:
     dash = page(sites.main, "index.html")
     stale = next(s for s in dash.find_all("section") if s.find("h2").attrs.get("id") == "stale")
     assert [a.text() for a in stale.find_all("a", "pd-card-title")] == ["Tau retainer"]
+    # the deal's page agrees: its last activity is git's 03-03, not the field's 03-15
+    facts = page(sites.main, "deals/tau/index.html").find(cls="pd-facts")
+    last = next(f for f in facts.find_all(cls="pd-fact") if f.find("dt").text() == "Last activity")
+    assert last.find("dd").text() == "Mar 3, 2026"
     # the same files outside git fall back to `updated:`: not idle
     assert idle_chips(sites.plain) == {"Tau retainer": [], "Kyiv Opera sponsorship": [],
                                        "Finlo launch": []}

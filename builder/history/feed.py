@@ -357,7 +357,8 @@ def atom(
     sub(root, "title", title)
     newest = entries[0].when if entries else datetime.combine(today, time(0))
     sub(root, "updated", _rfc3339(newest))
-    sub(root, "link", rel="self", href=feed_url)
+    if "://" in feed_url:  # a URN id (no site_url known) is no address to link to
+        sub(root, "link", rel="self", href=feed_url)
     sub(root, "link", rel="alternate", href=site_url)
     sub(root, "generator", "Plaindesk")
     for entry in entries:

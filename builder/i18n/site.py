@@ -34,6 +34,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Конверсия по фактическим переходам (история git)",
         "uk": "Конверсія за фактичними переходами (історія git)",
     },
+    "funnel.entered": {"en": "Entered", "ru": "Вошли", "uk": "Увійшли"},
+    "funnel.went_on": {"en": "Went on", "ru": "Пошли дальше", "uk": "Пішли далі"},
     "nav.help": {"en": "How to edit", "ru": "Как редактировать", "uk": "Як редагувати"},
     "board.all": {"en": "All projects", "ru": "Все проекты", "uk": "Усі проєкти"},
     "board.all_by_person": {

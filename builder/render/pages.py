@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
+from slugify import slugify
 
 from builder import i18n
 from builder.model import Workspace
@@ -118,8 +119,12 @@ def iter_pages(
             f"funnels/{pid}.md",
             f.title,
             "funnel.html",
-            {"f": f, "conversions": activity.conversions(options.history, ws, pid)
-             if options.history is not None else []},
+            {
+                "f": f,
+                "conversions": activity.conversions(options.history, ws, pid)
+                if options.history is not None
+                else [],
+            },
             {"hide": ["toc"], "search": {"exclude": True}},
         )
     yield Page(
@@ -210,17 +215,23 @@ def iter_pages(
 def _dashboard_history(ws: Workspace, options: SiteOptions) -> dict[str, Any]:
     if options.history is None:
         return {}
-    return {"stuck": activity.stuck_cards(options.history, ws),
-            "recent": activity.activity(options.history, ws, limit=10)}
+    return {
+        "stuck": activity.stuck_cards(options.history, ws),
+        "recent": activity.activity(options.history, ws, limit=10),
+    }
 
 
 def _activity_pages(ws: Workspace, options: SiteOptions) -> Iterator[Page]:
     """The activity feed page and its Atom file (not a page: MkDocs copies it as is)."""
     assert options.history is not None
     t = Fmt.of(ws).t
-    yield Page("activity.md", t("nav.activity"), "activity.html",
-               {"a": activity.activity(options.history, ws)},
-               {"hide": ["toc"], "search": {"exclude": True}})
+    yield Page(
+        "activity.md",
+        t("nav.activity"),
+        "activity.html",
+        {"a": activity.activity(options.history, ws)},
+        {"hide": ["toc"], "search": {"exclude": True}},
+    )
 
 
 def atom_feed(ws: Workspace, options: SiteOptions, site_url: str) -> str:
@@ -232,10 +243,18 @@ def atom_feed(ws: Workspace, options: SiteOptions, site_url: str) -> str:
     locale = ws.settings.locale
     entries = feed_entries(options.history, ws, locale, limit=activity.ATOM_ENTRIES)
     base = site_url.rstrip("/") + "/" if site_url else ""
-    return atom(entries, title=i18n.t(locale, "history.feed.atom_title", name=ws.settings.name),
-                feed_url=f"{base}activity.xml", site_url=base or "./",
-                href=lambda key: f"{base}{record_url(*key)}" if key[0] in SECTIONS else None,
-                locale=locale, today=options.history.today)
+    return atom(
+        entries,
+        title=i18n.t(locale, "history.feed.atom_title", name=ws.settings.name),
+        # an Atom id must be absolute: without site_url, a stable URN stands in
+        feed_url=f"{base}activity.xml"
+        if base
+        else f"urn:plaindesk:{slugify(ws.settings.name) or 'workspace'}:activity",
+        site_url=base or "./",
+        href=lambda key: f"{base}{record_url(*key)}" if key[0] in SECTIONS else None,
+        locale=locale,
+        today=options.history.today,
+    )
 
 
 def _name_url(ws: Workspace, kind: str, ident: str | None) -> tuple[str, str]:
@@ -297,7 +316,8 @@ def _board_pages(ws: Workspace, today: date, fmt: Fmt, options: SiteOptions) -> 
                 "show_project": False,
                 "links": [Link(t("record.project_page"), f"projects/{p.id}/")],
                 "flow": activity.flow(options.history, ws, p.id)
-                if options.history is not None else None,
+                if options.history is not None
+                else None,
             },
             {"hide": ["toc", "navigation"], "search": {"exclude": True}},
         )
@@ -463,8 +483,9 @@ def render_pages(
         key = (c.id, root, bool(show_project))
         html = cards.get(key)
         if html is None:
-            html = cards[key] = Markup(card_template.render(
-                c=c, root=root, L=strings, show_project=show_project))
+            html = cards[key] = Markup(
+                card_template.render(c=c, root=root, L=strings, show_project=show_project)
+            )
         return html
 
     for page in iter_pages(ws, today, problems, options):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from builder.model import Company, Contact, Deal, Person, Project, Record, Task, Workspace
@@ -95,16 +95,21 @@ def _custom(ws: Workspace, rec: Record, fmt: Fmt, kind: str) -> list[Fact | None
     return out
 
 
-def _tasks_section(ws: Workspace, fmt: Fmt, title: str, tasks: list[Task],
-                   today: date) -> Section:
+def _tasks_section(ws: Workspace, fmt: Fmt, title: str, tasks: list[Task], today: date) -> Section:
     items = []
     for t in sorted(tasks, key=lambda t: (not is_open(ws, t), t.due or date.max, t.id)):
         flow = ws.workflow_of(ws.projects.get(t.project))
         column = flow.column(t.status)
         state = due_state(t.due, today, t.status != flow.done)
-        items.append(BacklinkItem(Link(t.title, url("task", t.id)),
-                                  " · ".join(x for x in (column.name if column else t.status,
-                                                         fmt.short_date(t.due)) if x), state))
+        items.append(
+            BacklinkItem(
+                Link(t.title, url("task", t.id)),
+                " · ".join(
+                    x for x in (column.name if column else t.status, fmt.short_date(t.due)) if x
+                ),
+                state,
+            )
+        )
     return Section(title, items)
 
 
@@ -120,8 +125,11 @@ def task_page(ws: Workspace, t: Task, today: date) -> RecordPage:
         _fact(fmt, "project", pname, purl),
         _fact(fmt, "status", column.name if column else t.status, f"boards/{t.project}/"),
         _fact(fmt, "assignee", aname, aurl),
-        Fact(fmt.t("field.participants"), "", items=[
-            person_link(ws, p, fmt) for p in t.participants]) if t.participants else None,
+        Fact(
+            fmt.t("field.participants"), "", items=[person_link(ws, p, fmt) for p in t.participants]
+        )
+        if t.participants
+        else None,
         _fact(fmt, "start", fmt.date(t.start)),
         _fact(fmt, "due", fmt.date(t.due), css=due_state(t.due, today, t.status != flow.done)),
         _fact(fmt, "priority", fmt.t(f"priority.{t.priority}")),
@@ -133,10 +141,29 @@ def task_page(ws: Workspace, t: Task, today: date) -> RecordPage:
         _fact(fmt, "client_visible", fmt.t("yes") if t.client_visible else ""),
         *_custom(ws, t, fmt, "task"),
     ]
-    log = [[fmt.date(e.date), _ref(ws, "person", e.person)[0], fmt.duration(e.minutes), e.note]
-           for e in sorted(t.time, key=lambda e: (e.date, e.line))]
-    return RecordPage("task", fmt.t("type.task"), t.id, t.title, t.path,
-                      [f for f in facts if f], t.body, [], time_log=log)
+    log = [
+        [fmt.date(e.date), _ref(ws, "person", e.person)[0], fmt.duration(e.minutes), e.note]
+        for e in sorted(t.time, key=lambda e: (e.date, e.line))
+    ]
+    return RecordPage(
+        "task",
+        fmt.t("type.task"),
+        t.id,
+        t.title,
+        t.path,
+        [f for f in facts if f],
+        t.body,
+        [],
+        time_log=log,
+    )
+
+
+def _last_activity(d: Deal, idle_days: int | None, today: date) -> date | None:
+    """The day of the deal's last change: from git when the site has its history (the
+    deal card's idle days come from there), else the hand-kept `updated:`."""
+    if idle_days is None:
+        return d.updated
+    return today - timedelta(days=idle_days)
 
 
 def deal_page(ws: Workspace, d: Deal, today: date) -> RecordPage:
@@ -151,19 +178,33 @@ def deal_page(ws: Workspace, d: Deal, today: date) -> RecordPage:
     oname, ourl = _ref(ws, "person", d.owner)
     amount = c.amount + (f" ≈ {c.amount_base}" if c.converted else "")
     facts = [
-        _fact(fmt, "company", cname, curl), _fact(fmt, "contact", kname, kurl),
+        _fact(fmt, "company", cname, curl),
+        _fact(fmt, "contact", kname, kurl),
         _fact(fmt, "pipeline", pipeline.name, f"funnels/{pipeline.id}/"),
-        _fact(fmt, "stage", stage.name if stage else d.stage), _fact(fmt, "owner", oname, ourl),
-        _fact(fmt, "amount", amount), _fact(fmt, "probability", c.probability),
+        _fact(fmt, "stage", stage.name if stage else d.stage),
+        _fact(fmt, "owner", oname, ourl),
+        _fact(fmt, "amount", amount),
+        _fact(fmt, "probability", c.probability),
         _fact(fmt, "expected_close", fmt.date(d.expected_close)),
-        _fact(fmt, "next_step", " ".join(x for x in (c.next_step_date, c.next_step) if x),
-              css="overdue" if c.next_step_overdue else ""),
-        _fact(fmt, "updated", fmt.date(d.updated), css="overdue" if c.idle else ""),
-        _fact(fmt, "source", d.source), _fact(fmt, "lost_reason", d.lost_reason),
+        _fact(
+            fmt,
+            "next_step",
+            " ".join(x for x in (c.next_step_date, c.next_step) if x),
+            css="overdue" if c.next_step_overdue else "",
+        ),
+        _fact(
+            fmt,
+            "updated",
+            fmt.date(_last_activity(d, c.idle_days, today)),
+            css="overdue" if c.idle else "",
+        ),
+        _fact(fmt, "source", d.source),
+        _fact(fmt, "lost_reason", d.lost_reason),
         *_custom(ws, d, fmt, "deal"),
     ]
-    return RecordPage("deal", fmt.t("type.deal"), d.id, d.title, d.path,
-                      [f for f in facts if f], d.body, [])
+    return RecordPage(
+        "deal", fmt.t("type.deal"), d.id, d.title, d.path, [f for f in facts if f], d.body, []
+    )
 
 
 def project_page(ws: Workspace, p: Project, today: date) -> RecordPage:
@@ -173,31 +214,55 @@ def project_page(ws: Workspace, p: Project, today: date) -> RecordPage:
     tasks = index(ws).tasks_by_project.get(p.id, [])
     open_ = [t for t in tasks if is_open(ws, t)]
     facts = [
-        _fact(fmt, "company", cname, curl), _fact(fmt, "manager", mname, murl),
+        _fact(fmt, "company", cname, curl),
+        _fact(fmt, "manager", mname, murl),
         _fact(fmt, "status", fmt.t(f"project.{p.status}")),
-        _fact(fmt, "start", fmt.date(p.start)), _fact(fmt, "due", fmt.date(p.due)),
-        _fact(fmt, "workflow", ws.workflow_of(p).name), _fact(fmt, "budget", fmt.money(p.budget)),
+        _fact(fmt, "start", fmt.date(p.start)),
+        _fact(fmt, "due", fmt.date(p.due)),
+        _fact(fmt, "workflow", ws.workflow_of(p).name),
+        _fact(fmt, "budget", fmt.money(p.budget)),
         _fact(fmt, "tasks", f"{len(tasks) - len(open_)}/{len(tasks)}" if tasks else ""),
         *_custom(ws, p, fmt, "project"),
     ]
-    metrics = [MetricView(m.name, fmt.hours(m.target) if m.target is not None else "",
-                          fmt.hours(m.actual) if m.actual is not None else "", m.unit,
-                          min(round(100 * (m.actual or 0) / m.target), 100) if m.target else 0)
-               for m in p.metrics]
+    metrics = [
+        MetricView(
+            m.name,
+            fmt.hours(m.target) if m.target is not None else "",
+            fmt.hours(m.actual) if m.actual is not None else "",
+            m.unit,
+            min(round(100 * (m.actual or 0) / m.target), 100) if m.target else 0,
+        )
+        for m in p.metrics
+    ]
     sections = [_tasks_section(ws, fmt, fmt.t("section.tasks"), tasks, today)]
     if p.client_summary:
         facts.append(_fact(fmt, "client_summary", p.client_summary))
-    return RecordPage("project", fmt.t("type.project"), p.id, p.name, p.path,
-                      [f for f in facts if f], p.body, sections, metrics, f"boards/{p.id}/")
+    return RecordPage(
+        "project",
+        fmt.t("type.project"),
+        p.id,
+        p.name,
+        p.path,
+        [f for f in facts if f],
+        p.body,
+        sections,
+        metrics,
+        f"boards/{p.id}/",
+    )
 
 
 def company_page(ws: Workspace, co: Company, today: date) -> RecordPage:
     fmt = Fmt.of(ws)
     mname, murl = _ref(ws, "person", co.manager)
     facts = [
-        _fact(fmt, "kind", fmt.t(f"kind.{co.kind}")), _fact(fmt, "manager", mname, murl),
-        _fact(fmt, "website", co.website, co.website if co.website.startswith(
-            ("https://", "http://")) else ""),
+        _fact(fmt, "kind", fmt.t(f"kind.{co.kind}")),
+        _fact(fmt, "manager", mname, murl),
+        _fact(
+            fmt,
+            "website",
+            co.website,
+            co.website if co.website.startswith(("https://", "http://")) else "",
+        ),
         _fact(fmt, "portal", fmt.t("yes") if co.portal.enabled else ""),
         *_custom(ws, co, fmt, "company"),
     ]
@@ -206,17 +271,32 @@ def company_page(ws: Workspace, co: Company, today: date) -> RecordPage:
     deals = ix.deals_by_company.get(co.id, [])
     projects = sorted(ix.projects_by_company.get(co.id, []), key=lambda p: p.name.lower())
     sections = [
-        Section(fmt.t("section.contacts"), [BacklinkItem(Link(c.name, url("contact", c.id)),
-                                                         c.position) for c in contacts]),
-        Section(fmt.t("section.projects"), [BacklinkItem(Link(p.name, url("project", p.id)),
-                                                         fmt.t(f"project.{p.status}"))
-                                            for p in projects]),
-        Section(fmt.t("section.deals"), [
-            BacklinkItem(Link(d.title, url("deal", d.id)), _deal_meta(ws, d, fmt))
-            for d in deals]),
+        Section(
+            fmt.t("section.contacts"),
+            [BacklinkItem(Link(c.name, url("contact", c.id)), c.position) for c in contacts],
+        ),
+        Section(
+            fmt.t("section.projects"),
+            [
+                BacklinkItem(Link(p.name, url("project", p.id)), fmt.t(f"project.{p.status}"))
+                for p in projects
+            ],
+        ),
+        Section(
+            fmt.t("section.deals"),
+            [BacklinkItem(Link(d.title, url("deal", d.id)), _deal_meta(ws, d, fmt)) for d in deals],
+        ),
     ]
-    return RecordPage("company", fmt.t("type.company"), co.id, co.name, co.path,
-                      [f for f in facts if f], co.body, sections)
+    return RecordPage(
+        "company",
+        fmt.t("type.company"),
+        co.id,
+        co.name,
+        co.path,
+        [f for f in facts if f],
+        co.body,
+        sections,
+    )
 
 
 def _deal_meta(ws: Workspace, d: Deal, fmt: Fmt) -> str:
@@ -229,23 +309,39 @@ def contact_page(ws: Workspace, c: Contact, today: date) -> RecordPage:
     cname, curl = _ref(ws, "company", c.company)
     oname, ourl = _ref(ws, "person", c.owner)
     facts = [
-        _fact(fmt, "company", cname, curl), _fact(fmt, "position", c.position),
+        _fact(fmt, "company", cname, curl),
+        _fact(fmt, "position", c.position),
         Fact(fmt.t("field.tags"), "", items=[Link(tag) for tag in c.tags]) if c.tags else None,
         _fact(fmt, "email", c.email, f"mailto:{c.email}" if c.email else ""),
         _fact(fmt, "phone", c.phone),
         *[Fact(k, v) for k, v in sorted(c.chat.items())],
         _fact(fmt, "owner", oname, ourl),
-        _fact(fmt, "follow_up", fmt.date(c.follow_up),
-              css="overdue" if c.follow_up and c.follow_up < today else ""),
+        _fact(
+            fmt,
+            "follow_up",
+            fmt.date(c.follow_up),
+            css="overdue" if c.follow_up and c.follow_up < today else "",
+        ),
         _fact(fmt, "cadence", fmt.duration(c.cadence)),
         _fact(fmt, "consent", fmt.t("yes") if c.consent else fmt.t("no")),
         *_custom(ws, c, fmt, "contact"),
     ]
     deals = index(ws).deals_by_contact.get(c.id, [])
-    sections = [Section(fmt.t("section.deals"), [BacklinkItem(Link(d.title, url("deal", d.id)))
-                                                 for d in deals])]
-    return RecordPage("contact", fmt.t("type.contact"), c.id, c.name, c.path,
-                      [f for f in facts if f], c.body, sections)
+    sections = [
+        Section(
+            fmt.t("section.deals"), [BacklinkItem(Link(d.title, url("deal", d.id))) for d in deals]
+        )
+    ]
+    return RecordPage(
+        "contact",
+        fmt.t("type.contact"),
+        c.id,
+        c.name,
+        c.path,
+        [f for f in facts if f],
+        c.body,
+        sections,
+    )
 
 
 def person_record_facts(ws: Workspace, p: Person) -> list[Fact]:
@@ -253,9 +349,13 @@ def person_record_facts(ws: Workspace, p: Person) -> list[Fact]:
     facts = [
         _fact(fmt, "role", p.role),
         _fact(fmt, "email", p.email, f"mailto:{p.email}" if p.email else ""),
-        _fact(fmt, "phone", p.phone), *[Fact(k, v) for k, v in sorted(p.chat.items())],
-        _fact(fmt, "capacity", fmt.t("hours_per_week", h=fmt.hours(p.capacity))
-              if p.capacity is not None else ""),
+        _fact(fmt, "phone", p.phone),
+        *[Fact(k, v) for k, v in sorted(p.chat.items())],
+        _fact(
+            fmt,
+            "capacity",
+            fmt.t("hours_per_week", h=fmt.hours(p.capacity)) if p.capacity is not None else "",
+        ),
         _fact(fmt, "active", "" if p.active else fmt.t("no")),
         *_custom(ws, p, fmt, "person"),
     ]
