@@ -464,11 +464,13 @@ def render_pages(
     options: SiteOptions,
     content_root: str,
     memo: Memo | None = None,
+    reused: set[str] | None = None,
 ) -> dict[str, str]:
     """{docs-relative path: Markdown page text} for the whole site.
 
     With a `memo`, a page whose key is unchanged since the last call is taken from it
-    instead of being computed and rendered again (the serve loop's incremental rebuild).
+    instead of being computed and rendered again (the serve loop's incremental rebuild);
+    so is a task card. The paths of pages taken from the memo are added to `reused`.
     """
     env = make_env(options)
     strings = _strings(ws.settings.locale)
@@ -477,15 +479,29 @@ def render_pages(
     out: dict[str, str] = {}
     card_template = env.get_template("plaindesk/card.html")
     cards: dict[tuple[str, str, bool], Markup] = {}
+    salt = _fingerprint(ws.settings.digest, today.isoformat(), options.history_key)
 
     def card_html(c: Any, root: str, show_project: bool) -> Markup:
-        """A task card, rendered once per run: the same card stands on up to four boards."""
+        """A task card, rendered once: the same card stands on up to four boards, and in
+        the serve loop it is kept until one of the files it shows changes."""
         key = (c.id, root, bool(show_project))
         html = cards.get(key)
-        if html is None:
-            html = cards[key] = Markup(
-                card_template.render(c=c, root=root, L=strings, show_project=show_project)
-            )
+        if html is not None:
+            return html
+        memo_key = f"card:{c.id}:{root}:{bool(show_project)}"
+        task = ws.tasks.get(c.id)
+        print_key = _fingerprint(salt, c.stuck, task.digest if task else "",
+                                 *_digests(ws, "project", [task.project if task else ""]),
+                                 *_digests(ws, "person", [task.assignee if task else ""]))
+        hit = memo.get(memo_key) if memo is not None else None
+        if hit is not None and hit[0] == print_key:
+            html = cards[key] = Markup(hit[1])
+            return html
+        html = cards[key] = Markup(
+            card_template.render(c=c, root=root, L=strings, show_project=show_project)
+        )
+        if memo is not None:
+            memo[memo_key] = (print_key, str(html))
         return html
 
     for page in iter_pages(ws, today, problems, options):
@@ -493,6 +509,8 @@ def render_pages(
             hit = memo.get(page.path)
             if hit is not None and hit[0] == page.key:
                 out[page.path] = hit[1]
+                if reused is not None:
+                    reused.add(page.path)
                 continue
         template = templates.get(page.template)
         if template is None:
@@ -555,14 +573,18 @@ def _escape_titles(entries: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def write_tree(pages: dict[str, str], out: Path) -> tuple[list[str], list[str]]:
-    """Write pages whose bytes changed and delete pages that are gone.
+def write_tree(pages: dict[str, str], out: Path,
+               unchanged: set[str] | None = None) -> tuple[list[str], list[str]]:
+    """Write pages whose bytes changed and delete pages that are gone. Pages in
+    `unchanged` (the memo's, identical to what the last call wrote) are not even compared.
 
     Returns (written, removed) docs-relative paths.
     """
     written: list[str] = []
     out.mkdir(parents=True, exist_ok=True)
     for rel, text in pages.items():
+        if unchanged is not None and rel in unchanged and (out / rel).is_file():
+            continue
         target = out / rel
         data = text.encode("utf-8")
         try:

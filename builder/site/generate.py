@@ -49,11 +49,13 @@ def generate(content: Path, tree: Path, options: SiteOptions, today: date | None
         options.history_key = f"{st.state}:{st.commits}:{st.later}:{st.shallow_since}"
         ws.cache["stuck"] = stuck_labels(options.history, ws)
         ws.cache["idle"] = idle_from_history(options.history, ws)
+    reused: set[str] = set()
     with paused_gc():
-        pages = render_pages(ws, result.today, result.problems, options, str(content), memo)
+        pages = render_pages(ws, result.today, result.problems, options, str(content), memo,
+                             reused)
     if options.history is not None:
         pages[ATOM_FILE] = atom_feed(ws, options, options.site_url)
     entries = nav(ws, activity_page=options.history is not None)
     pages[NAV_FILE] = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
-    written, removed = write_tree(pages, tree)
+    written, removed = write_tree(pages, tree, reused)
     return Generated(result, sorted(p for p in pages if p != NAV_FILE), entries, written, removed)
