@@ -22,7 +22,7 @@ from builder.history import (
     task_timeline,
     throughput_svg,
 )
-from builder.history.flow import Timeline
+from builder.history.flow import BoardFlow, StuckCard, Timeline
 from builder.model import Workspace
 from builder.views.common import SECTIONS, Fmt, Link, url
 
@@ -93,6 +93,17 @@ class FlowView:
     cfd_svg: str
     stuck: list[StuckView]
     notes: list[str]
+
+
+def _project_flow(history: History, ws: Workspace, project: str) -> BoardFlow:
+    """A project's flow, computed once per build: the board, its cards' stuck chips and
+    the dashboard all read it."""
+    key = f"views.flow.{project}"
+    found = history.memo.get(key)
+    if found is None:
+        found = history.memo[key] = project_flow(history, ws, project)
+    assert isinstance(found, BoardFlow)
+    return found
 
 
 def _part_url(part: Part) -> str:
@@ -180,7 +191,7 @@ def flow(history: History, ws: Workspace, project: str) -> FlowView:
     """A project board's flow metrics and charts."""
     fmt = Fmt.of(ws)
     locale = fmt.locale
-    f = project_flow(history, ws, project)
+    f = _project_flow(history, ws, project)
 
     def days(value: float | None) -> str:
         return "—" if value is None else format_days(value, locale)
@@ -205,7 +216,7 @@ def flow(history: History, ws: Workspace, project: str) -> FlowView:
                     not history.status.complete else [])
 
 
-def _stuck_views(ws: Workspace, fmt: Fmt, stuck: list) -> list[StuckView]:  # type: ignore[type-arg]
+def _stuck_views(ws: Workspace, fmt: Fmt, stuck: list[StuckCard]) -> list[StuckView]:
     out = []
     for s in stuck:
         task = ws.tasks.get(s.task)
@@ -221,7 +232,7 @@ def stuck_labels(history: History, ws: Workspace) -> dict[str, str]:
     fmt = Fmt.of(ws)
     out: dict[str, str] = {}
     for pid in sorted(ws.projects):
-        for s in project_flow(history, ws, pid).stuck:
+        for s in _project_flow(history, ws, pid).stuck:
             out[s.task] = fmt.t("history.flow.stuck_chip", days=format_days(s.days, fmt.locale))
     return out
 
@@ -230,7 +241,7 @@ def stuck_cards(history: History, ws: Workspace) -> list[StuckView]:
     fmt = Fmt.of(ws)
     out: list[StuckView] = []
     for pid in sorted(ws.projects):
-        out += _stuck_views(ws, fmt, project_flow(history, ws, pid).stuck)
+        out += _stuck_views(ws, fmt, _project_flow(history, ws, pid).stuck)
     return out
 
 
