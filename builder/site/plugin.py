@@ -159,27 +159,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
                 folder.rmdir()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        _use_native_watcher(server)
         server.watch(str(self.content))
         return server
-
-
-def _use_native_watcher(server: Any) -> None:
-    """Swap MkDocs' polling watcher (a scan of every watched file each 0.5 s) for watchdog's
-    native one (inotify on Linux): an edit is seen at once, and a large workspace costs
-    nothing while idle. Only before the server starts; on any surprise, keep MkDocs' own."""
-    from watchdog.observers import Observer
-
-    paths = getattr(server, "_watched_paths", None)
-    refs = getattr(server, "_watch_refs", None)
-    if not isinstance(paths, dict) or not isinstance(refs, dict) or server.observer.is_alive():
-        return
-    watched = list(paths)
-    server.observer = Observer()
-    paths.clear()
-    refs.clear()
-    for path in watched:
-        server.watch(path)
 
 
 def _edit_base(config: MkDocsConfig) -> str:
