@@ -1,14 +1,13 @@
 """Assemble every generated page: which view goes to which path, rendered by which template.
 
-`render_pages` returns {docs-relative path: file text}; `write_tree` writes only the files
+`render_pages` returns {docs-relative path: file text}; `tree.write_tree` writes only the files
 whose bytes changed (so `mkdocs build --dirty` and the serve loop skip the rest)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -22,9 +21,10 @@ from slugify import slugify
 from builder import i18n
 from builder.model import Workspace
 from builder.problems import Problem
+from builder.render.keys import digests, fingerprint, record_key
 from builder.render.markdown import BodyRenderer
 from builder.views import activity, boards, dashboard, directory, funnels, people, records
-from builder.views.common import SECTIONS, Fmt, Link, index
+from builder.views.common import SECTIONS, Fmt, Link
 
 THEME_DIR = Path(__file__).resolve().parent.parent.parent / "theme"
 
@@ -374,45 +374,6 @@ def _people_pages(ws: Workspace, today: date, fmt: Fmt) -> Iterator[Page]:
     )
 
 
-def _fingerprint(*parts: str) -> str:
-    return hashlib.sha1("\0".join(parts).encode("utf-8")).hexdigest()
-
-
-def _digests(ws: Workspace, kind: str, ids: Iterable[str | None]) -> list[str]:
-    table = ws.table(kind)
-    return [table[i].digest if i in table else "-" for i in ids if i]
-
-
-def _record_key(ws: Workspace, kind: str, rec: Any, salt: str) -> str:
-    """Everything a record page shows comes from these files: the record, the records it
-    names, and the records that name it (its backlinks)."""
-    ix = index(ws)
-    parts = [salt, rec.digest]
-    if kind == "task":
-        parts += _digests(ws, "project", [rec.project])
-        parts += _digests(
-            ws, "person", [rec.assignee, *rec.participants, *(e.person for e in rec.time)]
-        )
-    elif kind == "deal":
-        parts += _digests(ws, "company", [rec.company])
-        parts += _digests(ws, "contact", [rec.contact])
-        parts += _digests(ws, "person", [rec.owner])
-    elif kind == "project":
-        parts += _digests(ws, "company", [rec.company])
-        parts += _digests(ws, "person", [rec.manager])
-        parts += [t.digest for t in ix.tasks_by_project.get(rec.id, [])]
-    elif kind == "company":
-        parts += _digests(ws, "person", [rec.manager])
-        parts += [c.digest for c in ix.contacts_by_company.get(rec.id, [])]
-        parts += [d.digest for d in ix.deals_by_company.get(rec.id, [])]
-        parts += [p.digest for p in ix.projects_by_company.get(rec.id, [])]
-    elif kind == "contact":
-        parts += _digests(ws, "company", [rec.company])
-        parts += _digests(ws, "person", [rec.owner])
-        parts += [d.digest for d in ix.deals_by_contact.get(rec.id, [])]
-    return _fingerprint(*parts)
-
-
 def _record_pages(ws: Workspace, today: date, options: SiteOptions) -> Iterator[Page]:
     builders: list[tuple[str, str, dict[str, Any], Callable[..., records.RecordPage]]] = [
         ("projects", "project", ws.projects, records.project_page),
@@ -421,7 +382,7 @@ def _record_pages(ws: Workspace, today: date, options: SiteOptions) -> Iterator[
         ("deals", "deal", ws.deals, records.deal_page),
         ("tasks", "task", ws.tasks, records.task_page),
     ]
-    salt = _fingerprint(
+    salt = fingerprint(
         ws.settings.digest,
         today.isoformat(),
         options.edit_base,
@@ -444,7 +405,7 @@ def _record_pages(ws: Workspace, today: date, options: SiteOptions) -> Iterator[
                 getattr(rec, "title", "") or rec.name,
                 "record.html",
                 context,
-                key=_record_key(ws, kind, rec, salt),
+                key=record_key(ws, kind, rec, salt),
             )
 
 
@@ -479,7 +440,7 @@ def render_pages(
     out: dict[str, str] = {}
     card_template = env.get_template("plaindesk/card.html")
     cards: dict[tuple[str, str, bool], Markup] = {}
-    salt = _fingerprint(ws.settings.digest, today.isoformat(), options.history_key)
+    salt = fingerprint(ws.settings.digest, today.isoformat(), options.history_key)
 
     def card_html(c: Any, root: str, show_project: bool) -> Markup:
         """A task card, rendered once: the same card stands on up to four boards, and in
@@ -490,9 +451,9 @@ def render_pages(
             return html
         memo_key = f"card:{c.id}:{root}:{bool(show_project)}"
         task = ws.tasks.get(c.id)
-        print_key = _fingerprint(salt, c.stuck, task.digest if task else "",
-                                 *_digests(ws, "project", [task.project if task else ""]),
-                                 *_digests(ws, "person", [task.assignee if task else ""]))
+        print_key = fingerprint(salt, c.stuck, task.digest if task else "",
+                                 *digests(ws, "project", [task.project if task else ""]),
+                                 *digests(ws, "person", [task.assignee if task else ""]))
         hit = memo.get(memo_key) if memo is not None else None
         if hit is not None and hit[0] == print_key:
             html = cards[key] = Markup(hit[1])
@@ -573,36 +534,3 @@ def _escape_titles(entries: list[Any]) -> list[dict[str, Any]]:
         }
         for entry in entries
     ]
-
-
-def write_tree(pages: dict[str, str], out: Path,
-               unchanged: set[str] | None = None) -> tuple[list[str], list[str]]:
-    """Write pages whose bytes changed and delete pages that are gone. Pages in
-    `unchanged` (the memo's, identical to what the last call wrote) are not even compared.
-
-    Returns (written, removed) docs-relative paths.
-    """
-    written: list[str] = []
-    out.mkdir(parents=True, exist_ok=True)
-    for rel, text in pages.items():
-        if unchanged is not None and rel in unchanged and (out / rel).is_file():
-            continue
-        target = out / rel
-        data = text.encode("utf-8")
-        try:
-            if target.read_bytes() == data:
-                continue
-        except OSError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-        written.append(rel)
-    removed = []
-    for dirpath, _dirs, files in os.walk(out):
-        for name in files:
-            rel = os.path.relpath(os.path.join(dirpath, name), out).replace(os.sep, "/")
-            if rel not in pages:
-                os.remove(os.path.join(dirpath, name))
-                removed.append(rel)
-    return written, sorted(removed)

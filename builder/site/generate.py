@@ -11,7 +11,8 @@ import yaml
 from builder.history import read_history
 from builder.load.files import ReadCache
 from builder.pipeline import CheckResult, paused_gc, run_check
-from builder.render.pages import Memo, SiteOptions, atom_feed, nav, render_pages, write_tree
+from builder.render.pages import Memo, SiteOptions, atom_feed, nav, render_pages
+from builder.render.tree import write_tree
 from builder.views.activity import idle_from_history, stuck_labels
 
 NAV_FILE = "_nav.yml"

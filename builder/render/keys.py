@@ -1,0 +1,50 @@
+"""Fingerprints for incremental rebuilds: a page's (or a card's) key hashes the digests of
+every file it shows, so an unchanged key means unchanged output."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from builder.model import Workspace
+from builder.views.common import index
+
+
+def fingerprint(*parts: str) -> str:
+    return hashlib.sha1("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def digests(ws: Workspace, kind: str, ids: Iterable[str | None]) -> list[str]:
+    table = ws.table(kind)
+    return [table[i].digest if i in table else "-" for i in ids if i]
+
+
+def record_key(ws: Workspace, kind: str, rec: Any, salt: str) -> str:
+    """Everything a record page shows comes from these files: the record, the records it
+    names, and the records that name it (its backlinks)."""
+    ix = index(ws)
+    parts = [salt, rec.digest]
+    if kind == "task":
+        parts += digests(ws, "project", [rec.project])
+        parts += digests(
+            ws, "person", [rec.assignee, *rec.participants, *(e.person for e in rec.time)]
+        )
+    elif kind == "deal":
+        parts += digests(ws, "company", [rec.company])
+        parts += digests(ws, "contact", [rec.contact])
+        parts += digests(ws, "person", [rec.owner])
+    elif kind == "project":
+        parts += digests(ws, "company", [rec.company])
+        parts += digests(ws, "person", [rec.manager])
+        parts += [t.digest for t in ix.tasks_by_project.get(rec.id, [])]
+    elif kind == "company":
+        parts += digests(ws, "person", [rec.manager])
+        parts += [c.digest for c in ix.contacts_by_company.get(rec.id, [])]
+        parts += [d.digest for d in ix.deals_by_company.get(rec.id, [])]
+        parts += [p.digest for p in ix.projects_by_company.get(rec.id, [])]
+    elif kind == "contact":
+        parts += digests(ws, "company", [rec.company])
+        parts += digests(ws, "person", [rec.owner])
+        parts += [d.digest for d in ix.deals_by_contact.get(rec.id, [])]
+    return fingerprint(*parts)
