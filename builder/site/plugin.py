@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -160,7 +161,52 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.content))
+        _use_native_watcher(server)
         return server
+
+
+_IGNORED_PARTS = frozenset((".git", ".plaindesk", ".plaindesk-cache"))
+
+
+def _use_native_watcher(server: Any) -> None:
+    """Swap MkDocs' polling watcher (it stats every watched file twice a second: a constant
+    load on a large workspace, and up to half a second before an edit is seen) for
+    watchdog's native one (inotify on Linux). A watched file, such as mkdocs.yml, is
+    watched through its folder with events for other files dropped, so the page tree's
+    own writes never set off a rebuild. Anything unexpected keeps MkDocs' watcher."""
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    paths = getattr(server, "_watched_paths", None)
+    cond = getattr(server, "_rebuild_cond", None)
+    if (not isinstance(paths, dict) or not isinstance(cond, threading.Condition)
+            or server.observer.is_alive()):
+        return
+    rebuild: threading.Condition = cond
+
+    class Handler(FileSystemEventHandler):
+        def __init__(self, only: str | None) -> None:
+            self.only = only
+
+        def on_any_event(self, event: FileSystemEvent) -> None:
+            if event.is_directory or event.event_type in ("opened", "closed_no_write"):
+                return
+            touched = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
+            if self.only is not None and self.only not in touched:
+                return
+            if any(_IGNORED_PARTS.intersection(Path(p).parts) for p in touched if p):
+                return
+            with rebuild:
+                server._want_rebuild = True
+                rebuild.notify_all()
+
+    observer = Observer()
+    for path in paths:
+        if os.path.isdir(path):
+            observer.schedule(Handler(None), path, recursive=True)
+        else:
+            observer.schedule(Handler(path), os.path.dirname(path) or ".", recursive=False)
+    server.observer = observer
 
 
 def _edit_base(config: MkDocsConfig) -> str:
