@@ -195,6 +195,9 @@ def serve(config_file: Path, dev_addr: str, today: date | None) -> None:
         sys.exit(1)
     if today is not None:
         os.environ["PLAINDESK_TODAY"] = today.isoformat()
+    # serve rebuilds only what changed by design; MkDocs warns about that on every rebuild
+    logging.getLogger("mkdocs.commands.build").addFilter(
+        lambda record: not record.getMessage().startswith("A 'dirty' build"))
     mkdocs_serve(config_file=str(config_file), livereload=True, build_type="dirty",
                  dev_addr=dev_addr)
 
