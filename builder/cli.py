@@ -134,7 +134,8 @@ def build(config_file: Path, site_dir: Path | None, portal_dir: Path, portal_onl
         if result.errors:
             raise BuildError("nothing was built; fix the errors above (the previous site is "
                              "unchanged)")
-        portals = None if no_portal else _prepare_portals(result)
+        portals = (None if no_portal else
+                   _prepare_portals(result, cfg.config_file.parent / "theme" / "portal"))
         if not portal_only:
             build_site(cfg, result)
             click.echo(f"site: {cfg.site_dir} ({result.summary()})", err=True)
@@ -145,8 +146,10 @@ def build(config_file: Path, site_dir: Path | None, portal_dir: Path, portal_onl
         sys.exit(1)
 
 
-def _prepare_portals(result: Any) -> Any:
-    """Validate the portal secret before anything is built; return the portal step."""
+def _prepare_portals(result: Any, overrides: Path) -> Any:
+    """Validate the portal secret before anything is built; return the portal step.
+
+    `overrides` is the workspace's own theme/portal/, as `plaindesk portal build` uses."""
     from builder.portal import SECRET_ENV, PortalError, PortalSecretError, build_portals
     from builder.portal import portal_links as links_of
     from builder.site.build import BuildError
@@ -161,7 +164,7 @@ def _prepare_portals(result: Any) -> Any:
 
     def step(portal_dir: Path) -> None:
         try:
-            bundles = build_portals(result, portal_dir, secret)
+            bundles = build_portals(result, portal_dir, secret, theme_dir=overrides)
         except PortalError as exc:
             raise BuildError(str(exc)) from None
         click.echo(f"portals: {len(bundles)} client bundle(s) in {portal_dir / 'portal'}",

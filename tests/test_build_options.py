@@ -85,3 +85,14 @@ def test_the_site_speaks_the_workspace_locale(tmp_path: Path, locale: str,
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "ws/site/index.html").read_text(encoding="utf-8")
     assert [w for w in words if w not in page] == []
+
+
+def test_build_uses_the_workspace_portal_overrides(tmp_path: Path) -> None:
+    """A workspace's own theme/portal/ restyles its bundles, through `plaindesk build` too."""
+    files = {**project({**SMALL, "companies/client.md": PORTAL_COMPANY}),
+             "theme/portal/portal.css": "body { --agency-brand: #123456; }\n"}
+    make_workspace(tmp_path, files)
+    done = _build(tmp_path / "ws", "--portal-only", secret=SECRET)
+    assert done.returncode == 0, done.stderr
+    [bundle] = (tmp_path / "ws/public/portal").glob("*/index.html")
+    assert "--agency-brand: #123456" in bundle.read_text(encoding="utf-8")
