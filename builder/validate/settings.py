@@ -162,7 +162,7 @@ def _timezone(node: Node) -> str:
 
 def _currency(node: Node) -> str:
     code = v.text(node).strip()
-    if len(code) != 3 or not code.isalpha() or not code.isupper():
+    if code not in v._CURRENCIES:
         raise FieldError(
             "PD106",
             node,

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from babel.numbers import list_currencies
+
 from builder.load.yamltree import Mapping, Node, Scalar, Sequence
 from builder.model import Money
 
@@ -20,6 +22,7 @@ _ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*(?:(\d+)\s*m)?\Z")
 _MONEY = re.compile(r"(-?\d[\d_ ]*(?:\.\d+)?)(?:\s+([A-Za-z]{3}))?\Z")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?\Z")
+_CURRENCIES = frozenset(list_currencies())  # ISO 4217, from CLDR via Babel
 _TRUE = {"true", "yes", "on"}
 _FALSE = {"false", "no", "off"}
 
@@ -181,6 +184,13 @@ def money(node: Node, base_currency: str) -> Money:
             node,
             f"bad money `{s.value}`: currency code in lower case",
             f"write the code in capitals: `{digits} {code.upper()}`",
+        )
+    if code is not None and code not in _CURRENCIES:
+        raise FieldError(
+            "PD106",
+            node,
+            f"bad money `{s.value}`: `{code}` is not an ISO 4217 currency code",
+            "use an ISO 4217 code such as `USD`, `EUR` or `UAH`",
         )
     try:
         amount = Decimal(digits.replace("_", "").replace(" ", ""))
