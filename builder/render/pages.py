@@ -38,6 +38,13 @@ def theme_dir() -> Path:
     return Path(plaindesk_theme.__path__[0])
 
 
+#: Front matter of the view pages (dashboard, directories, people, indexes): search finds
+#: records, not the lists of them, so views stay out of the search index (which also
+#: spares the engine's search plugin from parsing every card again).
+VIEW: dict[str, Any] = {"hide": ["toc"], "search": {"exclude": True}}
+WIDE_VIEW: dict[str, Any] = {"hide": ["toc", "navigation"], "search": {"exclude": True}}
+
+
 @dataclass
 class SiteOptions:
     """What rendering needs from outside the workspace."""
@@ -108,7 +115,7 @@ def iter_pages(
         t("nav.dashboard"),
         "dashboard.html",
         {"d": dashboard.dashboard(ws, today, problems), **_dashboard_history(ws, options)},
-        {"hide": ["toc"]},
+        dict(VIEW),
     )
     if options.history is not None:
         yield from _activity_pages(ws, options)
@@ -125,7 +132,7 @@ def iter_pages(
                 if options.history is not None
                 else [],
             },
-            {"hide": ["toc"], "search": {"exclude": True}},
+            dict(VIEW),
         )
     yield Page(
         "funnels/index.md",
@@ -148,7 +155,7 @@ def iter_pages(
                 for f in (funnels.funnel(ws, p, today) for p in ws.settings.pipelines.values())
             ],
         },
-        {"hide": ["toc"]},
+        dict(VIEW),
     )
     yield from _people_pages(ws, today, fmt)
     d = directory.directory(ws, today)
@@ -157,14 +164,14 @@ def iter_pages(
         t("nav.companies"),
         "directory.html",
         {"dir": d, "contacts_list": False},
-        {"hide": ["toc"]},
+        dict(VIEW),
     )
     yield Page(
         "contacts/index.md",
         t("nav.contacts"),
         "directory.html",
         {"dir": directory.DirectoryView([], d.contacts, d.tags, d.kinds), "contacts_list": True},
-        {"hide": ["toc"]},
+        dict(VIEW),
     )
     for tc in d.tags:
         yield Page(
@@ -172,7 +179,7 @@ def iter_pages(
             f"{t('nav.contacts')}: {tc.tag}",
             "directory.html",
             {"dir": directory.directory(ws, today, tc.tag), "contacts_list": True},
-            {"hide": ["toc"]},
+            dict(VIEW),
         )
     yield Page(
         "projects/index.md",
@@ -197,7 +204,7 @@ def iter_pages(
                 for p in sorted(ws.projects.values(), key=lambda p: p.name.lower())
             ],
         },
-        {"hide": ["toc"]},
+        dict(VIEW),
     )
     yield from _record_pages(ws, today, options)
     yield Page(
@@ -230,7 +237,7 @@ def _activity_pages(ws: Workspace, options: SiteOptions) -> Iterator[Page]:
         t("nav.activity"),
         "activity.html",
         {"a": activity.activity(options.history, ws)},
-        {"hide": ["toc"], "search": {"exclude": True}},
+        dict(VIEW),
     )
 
 
@@ -292,7 +299,7 @@ def _board_pages(ws: Workspace, today: date, fmt: Fmt, options: SiteOptions) -> 
             b.title,
             "board.html",
             {"board": b, "show_project": lanes == "person", "links": links},
-            {"hide": ["toc", "navigation"], "search": {"exclude": True}},
+            dict(WIDE_VIEW),
         )
     rows = [
         [Link(t("board.all"), "boards/all/"), Link(""), Link("")],
@@ -319,14 +326,14 @@ def _board_pages(ws: Workspace, today: date, fmt: Fmt, options: SiteOptions) -> 
                 if options.history is not None
                 else None,
             },
-            {"hide": ["toc", "navigation"], "search": {"exclude": True}},
+            dict(WIDE_VIEW),
         )
     yield Page(
         "boards/index.md",
         t("nav.boards"),
         "links.html",
         {"headers": [t("nav.boards"), t("dashboard.open"), t("dashboard.overdue")], "rows": rows},
-        {"hide": ["toc"]},
+        dict(VIEW),
     )
 
 
@@ -354,7 +361,7 @@ def _people_pages(ws: Workspace, today: date, fmt: Fmt) -> Iterator[Page]:
                 "body_md": p.body,
                 "record_path": p.path,
             },
-            {"hide": ["toc", "navigation"]},
+            dict(WIDE_VIEW),
         )
     yield Page(
         "people/index.md",
@@ -370,7 +377,7 @@ def _people_pages(ws: Workspace, today: date, fmt: Fmt) -> Iterator[Page]:
             ],
             "rows": rows,
         },
-        {"hide": ["toc"]},
+        dict(VIEW),
     )
 
 
