@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+# Browser helpers are both a plugin (`pytest_plugins = ["browser"]`) and a module some tests
+# import; registering it here first lets pytest rewrite its asserts either way, silently.
+pytest.register_assert_rewrite("browser")
+
 
 def make_workspace(tmp_path: Path, files: Mapping[str, str | bytes]) -> Path:
     """Write `files` (path relative to the workspace -> text or bytes) under `tmp_path/ws`.
