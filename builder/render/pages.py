@@ -120,8 +120,10 @@ def iter_pages(
     if options.history is not None:
         yield from _activity_pages(ws, options)
     yield from _board_pages(ws, today, fmt, options)
-    for pid in sorted(ws.settings.pipelines):
-        f = funnels.funnel(ws, ws.settings.pipelines[pid], today)
+    # each funnel once: its page and the funnels index both show it
+    views = {pid: funnels.funnel(ws, p, today) for pid, p in ws.settings.pipelines.items()}
+    for pid in sorted(views):
+        f = views[pid]
         yield Page(
             f"funnels/{pid}.md",
             f.title,
@@ -152,7 +154,7 @@ def iter_pages(
                     Link(f.open_total),
                     Link(f.forecast),
                 ]
-                for f in (funnels.funnel(ws, p, today) for p in ws.settings.pipelines.values())
+                for f in views.values()
             ],
         },
         dict(VIEW),
