@@ -3,6 +3,7 @@ byte-identical rebuilds, and a failed build that leaves the previous site in pla
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -101,6 +102,32 @@ def test_task_page_facts_body_and_edit_link(demo_site: Path) -> None:
                                   "tasks/opera-website/opera-hall-seat-map.md")
 
 
+def test_search_finds_records_by_title_and_body_not_by_their_surroundings(
+        demo_site: Path) -> None:
+    docs = json.loads((demo_site / "search/search_index.json").read_text("utf-8"))["docs"]
+    by_page: dict[str, list[dict[str, str]]] = {}
+    for entry in docs:
+        by_page.setdefault(entry["location"].split("#")[0], []).append(entry)
+    records = sum(len(list((REPO / "content" / d).rglob("*.md")))
+                  for d in ("tasks", "deals", "contacts", "companies", "projects", "people"))
+    # one page per record, plus the help page; no views (boards, directories, dashboard)
+    assert sorted(by_page) == sorted([*(u for u in by_page if RECORD_URL.match(u)), "help/"])
+    assert len(by_page) == records + 1
+    (task,) = by_page["tasks/opera-hall-seat-map/"]
+    assert task["title"] == "Hall seat map (240 seats) for ticketing"
+    assert task["text"].startswith("<p>SVG map of the hall: stalls, two side boxes, balcony.")
+    assert "<li> Hall redrawn</li>" in task["text"]
+    # the facts box (assignee, project) and backlinks stay out: they would make every
+    # task of Taras match a search for his name
+    assert "Taras" not in task["text"] and "New website" not in task["text"]
+    (person,) = by_page["people/taras-b/"]
+    assert person["title"] == "Taras Bondar"
+    assert person["text"].startswith("<p>Lead (and only) designer")
+    # the page itself is whole: facts and body
+    html = page(demo_site, "tasks/opera-hall-seat-map/index.html")
+    assert html.find("dl", "pd-facts") is not None and html.find(cls="pd-body") is not None
+
+
 def test_dashboard_lists_what_its_counters_count(demo_site: Path) -> None:
     home = page(demo_site, "index.html")
     stats = {s.find(cls="pd-stat-label").text(): int(s.find(cls="pd-stat-value").text())
@@ -172,6 +199,12 @@ def small_site(small_built: Path, tmp_path: Path) -> tuple[Path, dict[str, bytes
 
 def leftovers(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if ".tmp-" in p.name or ".old-" in p.name)
+
+
+def test_a_record_without_a_body_is_still_found_by_its_title(small_built: Path) -> None:
+    index = json.loads((small_built / "site/search/search_index.json").read_text("utf-8"))
+    assert [e for e in index["docs"] if e["location"] == "people/oleh/"] == [
+        {"location": "people/oleh/", "title": "Oleh Petrenko", "text": ""}]
 
 
 def test_workspace_errors_leave_the_previous_site(small_site: tuple[Path, dict[str, bytes]],

@@ -363,7 +363,9 @@ def _people_pages(ws: Workspace, today: date, fmt: Fmt) -> Iterator[Page]:
                 "body_md": p.body,
                 "record_path": p.path,
             },
-            dict(WIDE_VIEW),
+            # a person is found by name: in the index with the profile text (see the
+            # plugin's search_slice), the rest of the page being a board
+            {"hide": ["toc", "navigation"]},
         )
     yield Page(
         "people/index.md",

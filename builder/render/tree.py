@@ -10,30 +10,39 @@ def write_tree(pages: dict[str, str], out: Path,
                unchanged: set[str] | None = None) -> tuple[list[str], list[str]]:
     """Write pages whose bytes changed and delete pages that are gone. Pages in
     `unchanged` (the memo's, identical to what the last call wrote) are not even compared.
+    A new tree (a fresh checkout, CI) is written straight, without comparing anything.
+
+    No temporary file and rename: nothing reads the tree while it is written, and a page
+    cut short by a crash differs from its next rendering, so the next run rewrites it.
 
     Returns (written, removed) docs-relative paths.
     """
+    fresh = not out.is_dir()
     written: list[str] = []
-    out.mkdir(parents=True, exist_ok=True)
+    folders: set[str] = set()
     for rel, text in pages.items():
         if unchanged is not None and rel in unchanged and (out / rel).is_file():
             continue
         target = out / rel
         data = text.encode("utf-8")
-        try:
-            if target.read_bytes() == data:
-                continue
-        except OSError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        if not fresh:
+            try:
+                if target.read_bytes() == data:
+                    continue
+            except OSError:
+                pass
+        folder = rel.rpartition("/")[0]
+        if folder not in folders:
+            (out / folder).mkdir(parents=True, exist_ok=True)
+            folders.add(folder)
+        target.write_bytes(data)
         written.append(rel)
     removed = []
-    for dirpath, _dirs, files in os.walk(out):
-        for name in files:
-            rel = os.path.relpath(os.path.join(dirpath, name), out).replace(os.sep, "/")
-            if rel not in pages:
-                os.remove(os.path.join(dirpath, name))
-                removed.append(rel)
+    if not fresh:
+        for dirpath, _dirs, files in os.walk(out):
+            for name in files:
+                rel = os.path.relpath(os.path.join(dirpath, name), out).replace(os.sep, "/")
+                if rel not in pages:
+                    os.remove(os.path.join(dirpath, name))
+                    removed.append(rel)
     return written, sorted(removed)

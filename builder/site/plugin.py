@@ -15,7 +15,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from builder.load.files import ReadCache
@@ -60,6 +60,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         self.done = 0
         self.page_set: set[str] = set()
         self.stash: dict[str, str] = {}
+        self.full: dict[str, str] = {}
         self.content = Path("content")
         self.tree = Path(".plaindesk/docs")
 
@@ -122,8 +123,21 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig,
                         files: Files) -> str:
+        """Until the page is indexed, its content is only what search should find (see
+        `search_slice`); `on_page_context` puts the whole page back before it is written."""
         stashed = self.stash.pop(page.file.src_uri, None)
-        return html if stashed is None else stashed
+        if stashed is None:
+            return html
+        self.full[page.file.src_uri] = stashed
+        return search_slice(stashed, page.meta)
+
+    @event_priority(-100)  # after every other plugin's, the search plugin's first of all
+    def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig,
+                        nav: Any) -> Any:
+        full = self.full.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = full
+        return context
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         """Progress on a terminal (`plaindesk build` sets PLAINDESK_PROGRESS there)."""
@@ -166,6 +180,27 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         server.watch(str(self.content))
         _use_native_watcher(server)
         return server
+
+
+SEARCH_START, SEARCH_END = "<!--pd:search-->", "<!--/pd:search-->"
+
+
+def search_slice(html: str, meta: dict[str, Any]) -> str:
+    """What the search index gets of a generated page: nothing for a page kept out of it,
+    the part between the `pd:search` markers for a record (its Markdown body; the facts
+    box, backlinks and history would only make every related record match), else all.
+
+    Besides better results, this spares the engine's search plugin from parsing the
+    markup around the body: most of a large build's search time."""
+    if (meta.get("search") or {}).get("exclude"):
+        return ""
+    start = html.find(SEARCH_START)
+    if start < 0:
+        return html
+    end = html.rfind(SEARCH_END)
+    body = html[start + len(SEARCH_START):end if end > start else len(html)]
+    # an empty page yields no search entry at all: keep one, titled by the page title
+    return body if body.strip() else "<p></p>"
 
 
 _IGNORED_PARTS = frozenset((".git", ".plaindesk", ".plaindesk-cache"))
