@@ -3,6 +3,7 @@ all call `run_check`, so problems look the same everywhere."""
 
 from __future__ import annotations
 
+import copy
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from builder.load.files import ReadCache, load
-from builder.model import Workspace
+from builder.model import Record, Workspace
 from builder.problems import Problem, sort_key
 from builder.validate.fields import build_record
 from builder.validate.rules import duplicate_id, run_rules
@@ -44,6 +45,16 @@ class CheckResult:
         )
 
 
+@dataclass
+class CheckCache:
+    """What the serve loop keeps between checks: parsed files (keyed by their stat) and
+    typed records (keyed by file digest and settings digest), so an edit re-reads and
+    re-types one file. Cross-record rules and warnings still run over the whole workspace."""
+
+    files: ReadCache = field(default_factory=dict)
+    typed: dict[str, tuple[str, str, Record, list[Problem]]] = field(default_factory=dict)
+
+
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while loading: the records we keep alive
@@ -59,24 +70,36 @@ def paused_gc() -> Iterator[None]:
 
 
 def run_check(root: Path, today: date | None = None,
-              cache: ReadCache | None = None) -> CheckResult:
+              cache: CheckCache | None = None) -> CheckResult:
     """Load and validate the workspace at `root`; never raises on bad user data.
 
-    `cache` keeps parsed files between runs (the serve loop); see `load`.
+    `cache` keeps parsed files and typed records between runs (the serve loop).
     """
     with paused_gc():
         return _run_check(root, today, cache)
 
 
-def _run_check(root: Path, today: date | None, cache: ReadCache | None) -> CheckResult:
-    loaded = load(root, cache)
+def _run_check(root: Path, today: date | None, cache: CheckCache | None) -> CheckResult:
+    loaded = load(root, cache.files if cache is not None else None)
     problems = list(loaded.problems)
     settings, settings_problems = read_settings(loaded.settings, loaded.settings_path)
     problems += settings_problems
     settings.digest = loaded.settings_digest
     ws = Workspace(settings)
+    typed: dict[str, tuple[str, str, Record, list[Problem]]] = {}
     for raw in loaded.records:
-        record, field_problems = build_record(raw, settings)
+        if cache is None:
+            record, field_problems = build_record(raw, settings)
+        else:
+            hit = cache.typed.get(raw.path)
+            if hit is not None and hit[0] == raw.digest and hit[1] == settings.digest:
+                pristine, field_problems = hit[2], hit[3]
+            else:
+                pristine, field_problems = build_record(raw, settings)
+            typed[raw.path] = (raw.digest, settings.digest, pristine, field_problems)
+            # the workspace gets a copy: cross-record rules fill in defaults (a task's
+            # first column) that depend on other records
+            record = copy.copy(pristine)
         problems += field_problems
         if not raw.valid_id:  # reported (PD108); an unsafe id never reaches a path or link
             continue
@@ -85,6 +108,8 @@ def _run_check(root: Path, today: date | None, cache: ReadCache | None) -> Check
             problems.append(duplicate_id(raw.type, table[raw.id], record))
             continue
         table[raw.id] = record
+    if cache is not None:
+        cache.typed = typed  # deleted files drop out
     problems += run_rules(ws)
     day = effective_today(settings, today)
     problems += run_warnings(ws, day)

@@ -9,8 +9,7 @@ from pathlib import Path
 import yaml
 
 from builder.history import read_history
-from builder.load.files import ReadCache
-from builder.pipeline import CheckResult, paused_gc, run_check
+from builder.pipeline import CheckCache, CheckResult, paused_gc, run_check
 from builder.render.pages import Memo, SiteOptions, atom_feed, nav, render_pages
 from builder.render.tree import write_tree
 from builder.views.activity import idle_from_history, stuck_labels
@@ -32,7 +31,7 @@ class Generated:
 
 def generate(content: Path, tree: Path, options: SiteOptions, today: date | None = None,
              result: CheckResult | None = None, memo: Memo | None = None,
-             cache: ReadCache | None = None, history: bool = True) -> Generated:
+             cache: CheckCache | None = None, history: bool = True) -> Generated:
     """Check `content` (unless `result` is given), render every page, write what changed.
 
     The tree holds Markdown pages plus `_nav.yml`; any engine reading a docs folder can
