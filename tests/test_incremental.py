@@ -10,6 +10,8 @@ from conftest import make_workspace
 from site_cases import SMALL
 
 from builder.pipeline import CheckCache, CheckResult, run_check
+from builder.render.pages import SiteOptions
+from builder.site.generate import Kept, generate
 
 TABLES = ("people", "companies", "contacts", "projects", "tasks", "deals")
 
@@ -55,3 +57,59 @@ def test_a_kept_check_cache_answers_as_a_fresh_check(tmp_path: Path) -> None:
     (root / "contacts/petro.md").unlink()
     assert "petro" not in same().workspace.contacts
     assert len(cache.typed) == len(list(root.rglob("*.md")))
+
+
+# --- the serve loop's page memo: an edit re-renders only what it changes, and the pages
+# --- it reuses are exactly what a fresh run writes ----------------------------------------
+
+EDITS: list[tuple[str, str, str]] = [
+    # (file, old text, new text): each edit is applied on top of the ones before it
+    ("tasks/site-copy.md", "status: doing", "status: review"),  # columns, WIP, dashboard
+    ("tasks/site-copy.md", "assignee: anna", "assignee: oleh"),  # two people's pages
+    ("tasks/press-list.md", "project: press", "project: site"),  # two project boards
+    ("projects/site.md", "name: Acme website", "name: Acme web shop"),  # names on cards
+    ("people/oleh.md", "name: Oleh Petrenko", "name: Oleh P."),  # names everywhere
+    ("contacts/petro.md", "tags: [journalist]", "tags: [journalist, radio]"),  # a new tag page
+    ("deals/big-lead.md", "stage: lead", "stage: proposal"),  # funnels
+    ("deals/big-lead.md", "amount: 1000 USD", "amount: 1500 USD"),  # its owner's page too
+    ("companies/bank.md", "name: Kyiv Bank", "name: Kyiv Bank JSC"),  # directory, deal cards
+    ("workspace.yml", "UAH: 0.025", "UAH: 0.03"),  # every money figure
+    ("tasks/site-hosting.md", "due: 2026-03-20", "due: 2026-03-10"),  # now overdue
+]
+
+
+def test_a_kept_memo_writes_what_a_fresh_run_writes(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path, SMALL)
+    kept = Kept()
+    kept_tree = tmp_path / "kept"
+    generate(root, kept_tree, SiteOptions(), None, kept=kept, history=False)
+    for n, (rel, old, new) in enumerate(EDITS):
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, rel
+        write(path, text.replace(old, new))
+        done = generate(root, kept_tree, SiteOptions(), None, kept=kept, history=False)
+        fresh_tree = tmp_path / f"fresh-{n}"
+        generate(root, fresh_tree, SiteOptions(), None, history=False)
+        assert snapshot(kept_tree) == snapshot(fresh_tree), rel
+        assert done.written, rel  # every edit shows somewhere
+        if n == 0:
+            # a task's status: its page, its project's page and board, its assignee's page,
+            # the all-projects boards and the pages with no key (they show everything)
+            assert done.rendered == ["boards/all-by-person.md", "boards/all.md",
+                                     "boards/index.md", "boards/site.md", "index.md",
+                                     "people/anna.md", "people/index.md", "problems.md",
+                                     "projects/site.md", "tasks/site-copy.md"]
+    # a deleted record's page goes, a new record's page comes
+    (root / "tasks/site-launch.md").unlink()
+    (root / "tasks/shop-new.md").write_text("---\ntitle: New one\nproject: shop\n---\n",
+                                            encoding="utf-8")
+    done = generate(root, kept_tree, SiteOptions(), None, kept=kept, history=False)
+    generate(root, tmp_path / "fresh-last", SiteOptions(), None, history=False)
+    assert snapshot(kept_tree) == snapshot(tmp_path / "fresh-last")
+    assert done.removed == ["tasks/site-launch.md"] and "tasks/shop-new.md" in done.written
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

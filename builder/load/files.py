@@ -140,7 +140,7 @@ def load(root: Path, cache: ReadCache | None = None) -> Loaded:
 def _read_cached(root: Path, kind: str, rel: str, problems: list[Problem],
                  cache: ReadCache) -> RawRecord | None:
     try:
-        st = os.stat(root / rel)
+        st = os.stat(os.path.join(root, rel))
         key = (st.st_mtime_ns, st.st_size, st.st_ino)
     except OSError:
         return read_record(root, kind, rel, problems)

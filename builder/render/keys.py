@@ -48,3 +48,18 @@ def record_key(ws: Workspace, kind: str, rec: Any, salt: str) -> str:
         parts += digests(ws, "person", [rec.owner])
         parts += [d.digest for d in ix.deals_by_contact.get(rec.id, [])]
     return fingerprint(*parts)
+
+
+def table_digest(ws: Workspace, kind: str) -> str:
+    """One digest over every record of a kind (computed once per workspace)."""
+    found: dict[str, str] = ws.cache.setdefault("table_digests", {})
+    if kind not in found:
+        table = ws.table(kind)
+        found[kind] = fingerprint(*(f"{i}:{table[i].digest}" for i in sorted(table)))
+    return found[kind]
+
+
+def view_key(ws: Workspace, salt: str, kinds: Iterable[str], *parts: str) -> str:
+    """A view page's key: the salt, every record of the `kinds` it reads, and `parts`
+    (digests of the few records of another kind it shows, e.g. one project's tasks)."""
+    return fingerprint(salt, *(table_digest(ws, k) for k in kinds), *parts)

@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +21,10 @@ from slugify import slugify
 from builder import i18n
 from builder.model import Workspace
 from builder.problems import Problem
-from builder.render.keys import digests, fingerprint, record_key
+from builder.render.keys import digests, fingerprint, record_key, table_digest, view_key
 from builder.render.markdown import BodyRenderer
 from builder.views import activity, boards, dashboard, directory, funnels, people, records
-from builder.views.common import SECTIONS, Fmt, Link
+from builder.views.common import SECTIONS, Fmt, Link, index
 
 THEME_DIR = Path(__file__).resolve().parent.parent.parent / "theme"
 
@@ -54,6 +54,7 @@ class SiteOptions:
     template_dirs: list[Path] = field(default_factory=list)  # user overrides first
     history: Any = None  # builder.history result, when available
     history_key: str = ""  # changes whenever the history does (e.g. the HEAD commit)
+    templates_key: str = ""  # changes whenever a page template does (see templates_key)
     site_url: str = ""  # the published site's root, for absolute links in the Atom feed
 
 
@@ -100,6 +101,19 @@ def _env(template_dirs: tuple[str, ...]) -> Environment:
     return env
 
 
+def templates_key(options: SiteOptions) -> str:
+    """A fingerprint of the page templates (a user's overrides first, then ours): editing
+    one while `serve` runs re-renders the pages instead of reusing them."""
+    stamps = []
+    for folder in (*options.template_dirs, theme_dir()):
+        templates = folder / "plaindesk"
+        if templates.is_dir():
+            for entry in sorted(os.scandir(templates), key=lambda e: e.name):
+                st = entry.stat()
+                stamps.append(f"{entry.path}:{st.st_mtime_ns}:{st.st_size}")
+    return fingerprint(*stamps)
+
+
 def _strings(locale: str) -> dict[str, str]:
     return {key: i18n.t(locale, key) for key in i18n.TABLE}
 
@@ -107,87 +121,41 @@ def _strings(locale: str) -> dict[str, str]:
 def iter_pages(
     ws: Workspace, today: date, problems: list[Problem], options: SiteOptions
 ) -> Iterator[Page]:
-    """Every page of the internal site, in a stable order."""
+    """Every page of the internal site, in a stable order.
+
+    A page with a `key` (a fingerprint of every file it shows, see `builder.render.keys`)
+    computes its view lazily: in the serve loop, an edit to one task recomputes that
+    task's page, its project's board, its assignee's page and the all-projects boards,
+    not the funnels, directories or the other 200 boards."""
     fmt = Fmt.of(ws)
     t = fmt.t
-    yield Page(
+    salt = fingerprint(
+        ws.settings.digest,
+        today.isoformat(),
+        options.edit_base,
+        options.content_prefix,
+        options.history_key,
+        options.templates_key,
+    )
+    yield Page(  # no key: it shows a little of everything, the problems included
         "index.md",
         t("nav.dashboard"),
         "dashboard.html",
-        {"d": dashboard.dashboard(ws, today, problems), **_dashboard_history(ws, options)},
+        lambda: {"d": dashboard.dashboard(ws, today, problems),
+                 **_dashboard_history(ws, options)},
         dict(VIEW),
     )
     if options.history is not None:
         yield from _activity_pages(ws, options)
-    yield from _board_pages(ws, today, fmt, options)
-    # each funnel once: its page and the funnels index both show it
-    views = {pid: funnels.funnel(ws, p, today) for pid, p in ws.settings.pipelines.items()}
-    for pid in sorted(views):
-        f = views[pid]
-        yield Page(
-            f"funnels/{pid}.md",
-            f.title,
-            "funnel.html",
-            {
-                "f": f,
-                "conversions": activity.conversions(options.history, ws, pid)
-                if options.history is not None
-                else [],
-            },
-            dict(VIEW),
-        )
-    yield Page(
-        "funnels/index.md",
-        t("nav.funnels"),
-        "links.html",
-        {
-            "headers": [
-                t("field.pipeline"),
-                t("funnel.open_deals"),
-                t("funnel.open_total"),
-                t("funnel.forecast"),
-            ],
-            "rows": [
-                [
-                    Link(f.title, f"funnels/{f.id}/"),
-                    Link(str(f.open_count)),
-                    Link(f.open_total),
-                    Link(f.forecast),
-                ]
-                for f in views.values()
-            ],
-        },
-        dict(VIEW),
-    )
-    yield from _people_pages(ws, today, fmt)
-    d = directory.directory(ws, today)
-    yield Page(
-        "companies/index.md",
-        t("nav.companies"),
-        "directory.html",
-        {"dir": d, "contacts_list": False},
-        dict(VIEW),
-    )
-    yield Page(
-        "contacts/index.md",
-        t("nav.contacts"),
-        "directory.html",
-        {"dir": directory.DirectoryView([], d.contacts, d.tags, d.kinds), "contacts_list": True},
-        dict(VIEW),
-    )
-    for tc in d.tags:
-        yield Page(
-            f"{tc.url.rstrip('/')}.md",
-            f"{t('nav.contacts')}: {tc.tag}",
-            "directory.html",
-            {"dir": directory.directory(ws, today, tc.tag), "contacts_list": True},
-            dict(VIEW),
-        )
+    yield from _board_pages(ws, today, fmt, options, salt)
+    yield from _funnel_pages(ws, today, fmt, options, salt)
+    yield from _people_pages(ws, today, fmt, salt)
+    yield from _directory_pages(ws, today, fmt, salt)
     yield Page(
         "projects/index.md",
         t("nav.projects"),
         "links.html",
-        {
+        lambda: {
             "headers": [
                 t("field.name"),
                 t("field.company"),
@@ -207,8 +175,9 @@ def iter_pages(
             ],
         },
         dict(VIEW),
+        key=view_key(ws, salt, ("project", "company")),
     )
-    yield from _record_pages(ws, today, options)
+    yield from _record_pages(ws, today, options, salt)
     yield Page(
         "problems.md",
         t("nav.problems"),
@@ -219,6 +188,86 @@ def iter_pages(
         },
         {"search": {"exclude": True}},
     )
+
+
+def _funnel_pages(
+    ws: Workspace, today: date, fmt: Fmt, options: SiteOptions, salt: str
+) -> Iterator[Page]:
+    t = fmt.t
+    pipelines = ws.settings.pipelines
+    key = view_key(ws, salt, ("deal", "company", "contact", "person"))
+    views: dict[str, funnels.FunnelView] = {}
+
+    def view(pid: str) -> funnels.FunnelView:
+        """Each funnel once: its page and the funnels index both show it."""
+        if pid not in views:
+            views[pid] = funnels.funnel(ws, pipelines[pid], today)
+        return views[pid]
+
+    def page(pid: str) -> dict[str, Any]:
+        conversions = (activity.conversions(options.history, ws, pid)
+                       if options.history is not None else [])
+        return {"f": view(pid), "conversions": conversions}
+
+    for pid in sorted(pipelines):
+        yield Page(f"funnels/{pid}.md", pipelines[pid].name, "funnel.html",
+                   partial(page, pid), dict(VIEW), key=key)
+    yield Page(
+        "funnels/index.md",
+        t("nav.funnels"),
+        "links.html",
+        lambda: {
+            "headers": [
+                t("field.pipeline"),
+                t("funnel.open_deals"),
+                t("funnel.open_total"),
+                t("funnel.forecast"),
+            ],
+            "rows": [
+                [
+                    Link(f.title, f"funnels/{f.id}/"),
+                    Link(str(f.open_count)),
+                    Link(f.open_total),
+                    Link(f.forecast),
+                ]
+                for f in (view(pid) for pid in pipelines)
+            ],
+        },
+        dict(VIEW),
+        key=key,
+    )
+
+
+def _directory_pages(ws: Workspace, today: date, fmt: Fmt, salt: str) -> Iterator[Page]:
+    t = fmt.t
+    key = view_key(ws, salt, ("company", "contact", "deal", "person", "project"))
+    whole: list[directory.DirectoryView] = []
+
+    def everyone() -> directory.DirectoryView:
+        if not whole:
+            whole.append(directory.directory(ws, today))
+        return whole[0]
+
+    def contacts_only() -> directory.DirectoryView:
+        d = everyone()
+        return directory.DirectoryView([], d.contacts, d.tags, d.kinds)
+
+    yield Page("companies/index.md", t("nav.companies"), "directory.html",
+               lambda: {"dir": everyone(), "contacts_list": False}, dict(VIEW), key=key)
+    yield Page("contacts/index.md", t("nav.contacts"), "directory.html",
+               lambda: {"dir": contacts_only(), "contacts_list": True}, dict(VIEW), key=key)
+    def tagged(tag: str) -> dict[str, Any]:
+        return {"dir": directory.directory(ws, today, tag), "contacts_list": True}
+
+    for tc in directory.tag_counts(ws):
+        yield Page(
+            f"{tc.url.rstrip('/')}.md",
+            f"{t('nav.contacts')}: {tc.tag}",
+            "directory.html",
+            partial(tagged, tc.tag),
+            dict(VIEW),
+            key=key,
+        )
 
 
 def _dashboard_history(ws: Workspace, options: SiteOptions) -> dict[str, Any]:
@@ -287,48 +336,59 @@ def _problem_row(p: Problem) -> dict[str, Any]:
     }
 
 
-def _board_pages(ws: Workspace, today: date, fmt: Fmt, options: SiteOptions) -> Iterator[Page]:
+def _board_pages(
+    ws: Workspace, today: date, fmt: Fmt, options: SiteOptions, salt: str
+) -> Iterator[Page]:
     t = fmt.t
     switch = [
         Link(t("board.lanes_project"), "boards/all/"),
         Link(t("board.lanes_person"), "boards/all-by-person/"),
     ]
-    for lanes, ident in (("project", "all"), ("person", "all-by-person")):
-        b = boards.all_board(ws, today, lanes)
+    all_key = view_key(ws, salt, ("task", "project", "person"))
+
+    def whole(lanes: str, links: list[Link]) -> dict[str, Any]:
+        return {"board": boards.all_board(ws, today, lanes), "show_project": lanes == "person",
+                "links": links}
+
+    for lanes, ident, title in (("project", "all", t("board.all")),
+                                ("person", "all-by-person", t("board.all_by_person"))):
         links = [Link(s.text, "" if s.url == f"boards/{ident}/" else s.url) for s in switch]
-        yield Page(
-            f"boards/{ident}.md",
-            b.title,
-            "board.html",
-            {"board": b, "show_project": lanes == "person", "links": links},
-            dict(WIDE_VIEW),
-        )
+        yield Page(f"boards/{ident}.md", title, "board.html", partial(whole, lanes, links),
+                   dict(WIDE_VIEW), key=all_key)
     rows = [
         [Link(t("board.all"), "boards/all/"), Link(""), Link("")],
         [Link(t("board.all_by_person"), "boards/all-by-person/"), Link(""), Link("")],
     ]
+    ix = index(ws)
+    people_digest = table_digest(ws, "person")
     for p in sorted(ws.projects.values(), key=lambda p: p.name.lower()):
-        b = boards.project_board(ws, p.id, today)
+        tasks = ix.tasks_by_project.get(p.id, [])
+        open_, overdue = boards.board_stats(ws, tasks, today)
         rows.append(
             [
                 Link(p.name, f"boards/{p.id}/"),
-                Link(str(b.open)),
-                Link(str(b.overdue) if b.overdue else ""),
+                Link(str(open_)),
+                Link(str(overdue) if overdue else ""),
             ]
         )
-        yield Page(
-            f"boards/{p.id}.md",
-            b.title,
-            "board.html",
-            {
-                "board": b,
+
+        def context(p: Any = p) -> dict[str, Any]:
+            return {
+                "board": boards.project_board(ws, p.id, today),
                 "show_project": False,
                 "links": [Link(t("record.project_page"), f"projects/{p.id}/")],
                 "flow": activity.flow(options.history, ws, p.id)
                 if options.history is not None
                 else None,
-            },
+            }
+
+        yield Page(
+            f"boards/{p.id}.md",
+            p.name,
+            "board.html",
+            context,
             dict(WIDE_VIEW),
+            key=fingerprint(salt, people_digest, p.digest, *(task.digest for task in tasks)),
         )
     yield Page(
         "boards/index.md",
@@ -339,33 +399,41 @@ def _board_pages(ws: Workspace, today: date, fmt: Fmt, options: SiteOptions) -> 
     )
 
 
-def _people_pages(ws: Workspace, today: date, fmt: Fmt) -> Iterator[Page]:
+def _people_pages(ws: Workspace, today: date, fmt: Fmt, salt: str) -> Iterator[Page]:
     t = fmt.t
+    ix = index(ws)
+    # a person's page shows their tasks and deals, with project, company and contact names
+    shared = [table_digest(ws, k) for k in ("person", "project", "company", "contact")]
     rows = []
+
+    def page(p: Any) -> dict[str, Any]:
+        return {"p": people.person_view(ws, p.id, today),
+                "facts": records.person_record_facts(ws, p), "body_md": p.body,
+                "record_path": p.path}
+
     for p in sorted(ws.people.values(), key=lambda p: (not p.active, p.name.lower())):
-        view = people.person_view(ws, p.id, today)
+        tasks = ix.tasks_by_assignee.get(p.id, [])
+        deals = ix.deals_by_owner.get(p.id, [])
+        open_, overdue = boards.board_stats(ws, tasks, today)
+        load, capacity = people.person_load(ws, p.id, today)
         rows.append(
             [
                 Link(p.name, f"people/{p.id}/"),
                 Link(p.role),
-                Link(str(view.open)),
-                Link(str(view.overdue)),
-                Link(f"{view.load} / {view.capacity}" if view.capacity else view.load),
+                Link(str(open_)),
+                Link(str(overdue)),
+                Link(f"{load} / {capacity}" if capacity else load),
             ]
         )
         yield Page(
             f"people/{p.id}.md",
             p.name,
             "person.html",
-            {
-                "p": view,
-                "facts": records.person_record_facts(ws, p),
-                "body_md": p.body,
-                "record_path": p.path,
-            },
+            partial(page, p),
             # a person is found by name: in the index with the profile text (see the
             # plugin's search_slice), the rest of the page being a board
             {"hide": ["toc", "navigation"]},
+            key=fingerprint(salt, *shared, *(x.digest for x in (*tasks, *deals))),
         )
     yield Page(
         "people/index.md",
@@ -385,7 +453,8 @@ def _people_pages(ws: Workspace, today: date, fmt: Fmt) -> Iterator[Page]:
     )
 
 
-def _record_pages(ws: Workspace, today: date, options: SiteOptions) -> Iterator[Page]:
+def _record_pages(ws: Workspace, today: date, options: SiteOptions, salt: str
+                  ) -> Iterator[Page]:
     builders: list[tuple[str, str, dict[str, Any], Callable[..., records.RecordPage]]] = [
         ("projects", "project", ws.projects, records.project_page),
         ("companies", "company", ws.companies, records.company_page),
@@ -393,13 +462,6 @@ def _record_pages(ws: Workspace, today: date, options: SiteOptions) -> Iterator[
         ("deals", "deal", ws.deals, records.deal_page),
         ("tasks", "task", ws.tasks, records.task_page),
     ]
-    salt = fingerprint(
-        ws.settings.digest,
-        today.isoformat(),
-        options.edit_base,
-        options.content_prefix,
-        options.history_key,
-    )
     for section, kind, table, build in builders:
         for ident in sorted(table):
             rec = table[ident]
@@ -451,7 +513,9 @@ def render_pages(
     out: dict[str, str] = {}
     card_template = env.get_template("plaindesk/card.html")
     cards: dict[tuple[str, str, bool], Markup] = {}
-    salt = fingerprint(ws.settings.digest, today.isoformat(), options.history_key)
+    options.templates_key = templates_key(options)
+    salt = fingerprint(ws.settings.digest, today.isoformat(), options.history_key,
+                       options.templates_key)
 
     def card_html(c: Any, root: str, show_project: bool) -> Markup:
         """A task card, rendered once: the same card stands on up to four boards, and in

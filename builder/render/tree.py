@@ -6,10 +6,11 @@ import os
 from pathlib import Path
 
 
-def write_tree(pages: dict[str, str], out: Path,
-               unchanged: set[str] | None = None) -> tuple[list[str], list[str]]:
+def write_tree(pages: dict[str, str], out: Path, unchanged: set[str] | None = None,
+               before: set[str] | None = None) -> tuple[list[str], list[str]]:
     """Write pages whose bytes changed and delete pages that are gone. Pages in
-    `unchanged` (the memo's, identical to what the last call wrote) are not even compared.
+    `unchanged` (the memo's, identical to what the last call wrote) are not even compared;
+    `before`, the files the last call left, spares walking the tree to find the gone ones.
     A new tree (a fresh checkout, CI) is written straight, without comparing anything.
 
     No temporary file and rename: nothing reads the tree while it is written, and a page
@@ -18,10 +19,13 @@ def write_tree(pages: dict[str, str], out: Path,
     Returns (written, removed) docs-relative paths.
     """
     fresh = not out.is_dir()
+    if fresh:  # the tree was removed (or never written): nothing in it can be trusted
+        unchanged = before = None
     written: list[str] = []
     folders: set[str] = set()
     for rel, text in pages.items():
-        if unchanged is not None and rel in unchanged and (out / rel).is_file():
+        if unchanged is not None and rel in unchanged and (
+                before is not None or (out / rel).is_file()):
             continue
         target = out / rel
         data = text.encode("utf-8")
@@ -38,7 +42,11 @@ def write_tree(pages: dict[str, str], out: Path,
         target.write_bytes(data)
         written.append(rel)
     removed = []
-    if not fresh:
+    if before is not None:
+        for rel in before.difference(pages):
+            (out / rel).unlink(missing_ok=True)
+            removed.append(rel)
+    elif not fresh:
         for dirpath, _dirs, files in os.walk(out):
             for name in files:
                 rel = os.path.relpath(os.path.join(dirpath, name), out).replace(os.sep, "/")

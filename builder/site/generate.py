@@ -19,6 +19,16 @@ ATOM_FILE = "activity.xml"
 
 
 @dataclass
+class Kept:
+    """What the serve loop keeps between rebuilds, so that an edit costs what it changes:
+    parsed files and typed records, rendered pages and cards, and the tree's file list."""
+
+    memo: Memo = field(default_factory=dict)
+    check: CheckCache = field(default_factory=CheckCache)
+    tree: set[str] = field(default_factory=set)  # the page tree's files after the last write
+
+
+@dataclass
 class Generated:
     """What a generation did: the check result, the page paths, and which files changed."""
 
@@ -27,21 +37,22 @@ class Generated:
     nav: list[dict[str, object]]
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)  # pages not taken from the memo
 
 
 def generate(content: Path, tree: Path, options: SiteOptions, today: date | None = None,
-             result: CheckResult | None = None, memo: Memo | None = None,
-             cache: CheckCache | None = None, history: bool = True) -> Generated:
+             result: CheckResult | None = None, kept: Kept | None = None,
+             history: bool = True) -> Generated:
     """Check `content` (unless `result` is given), render every page, write what changed.
 
     The tree holds Markdown pages plus `_nav.yml`; any engine reading a docs folder can
-    build it, which keeps the product's logic out of engine plugins. `memo` and `cache`
-    (kept by the serve loop between rebuilds) skip unchanged files and pages. With
+    build it, which keeps the product's logic out of engine plugins. `kept` (the serve
+    loop's, between rebuilds) skips unchanged files and pages. With
     `history`, the content folder's git history feeds card timelines, flow metrics, stuck
     cards, idle deals and the activity feed (a folder outside git just says so).
     """
     if result is None:
-        result = run_check(content, today, cache)
+        result = run_check(content, today, kept.check if kept is not None else None)
     ws = result.workspace
     if history:
         options.history = read_history(content, ws, result.today)
@@ -51,11 +62,15 @@ def generate(content: Path, tree: Path, options: SiteOptions, today: date | None
         ws.cache["idle"] = idle_from_history(options.history, ws)
     reused: set[str] = set()
     with paused_gc():
-        pages = render_pages(ws, result.today, result.problems, options, str(content), memo,
-                             reused)
+        pages = render_pages(ws, result.today, result.problems, options, str(content),
+                             kept.memo if kept is not None else None, reused)
     if options.history is not None:
         pages[ATOM_FILE] = atom_feed(ws, options, options.site_url)
     entries = nav(ws, activity_page=options.history is not None)
     pages[NAV_FILE] = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
-    written, removed = write_tree(pages, tree, reused)
-    return Generated(result, sorted(p for p in pages if p != NAV_FILE), entries, written, removed)
+    written, removed = write_tree(pages, tree, reused,
+                                  kept.tree if kept is not None and kept.tree else None)
+    if kept is not None:
+        kept.tree = set(pages)
+    return Generated(result, sorted(p for p in pages if p != NAV_FILE), entries, written, removed,
+                     sorted(p for p in pages if p.endswith(".md") and p not in reused))

@@ -18,10 +18,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from builder.pipeline import CheckCache, CheckResult
-from builder.render.pages import Memo, SiteOptions, theme_dir
+from builder.pipeline import CheckResult
+from builder.render.pages import SiteOptions, theme_dir
 from builder.report import format_text
-from builder.site.generate import Generated, generate
+from builder.site.generate import Generated, Kept, generate
 from builder.validate.values import parse_date
 
 log = logging.getLogger("mkdocs.plugins.plaindesk")
@@ -34,8 +34,7 @@ PREPARED: dict[Path, CheckResult] = {}
 _COMMAND = ["build"]
 #: What the serve loop keeps between rebuilds: parsed files and rendered pages, so an
 #: edit re-reads one file and re-renders only the pages whose inputs changed.
-_CHECK_CACHE = CheckCache()
-_MEMO: Memo = {}
+_KEPT = Kept()
 
 
 class PlaindeskConfig(Config):
@@ -83,8 +82,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         serving = _COMMAND[0] == "serve"
         self.generated = generate(shown, self.tree, options, today,
                                   PREPARED.pop(self.content, None),
-                                  memo=_MEMO if serving else None,
-                                  cache=_CHECK_CACHE if serving else None)
+                                  kept=_KEPT if serving else None)
         self.page_set = {p for p in self.generated.pages if p.endswith(".md")}
         result = self.generated.result
         if result.errors and self.config.fail_on_errors and _COMMAND[0] != "serve":

@@ -137,7 +137,8 @@ def _options(
     return assignees, tags, priorities
 
 
-def _stats(ws: Workspace, tasks: list[Task], today: date) -> tuple[int, int]:
+def board_stats(ws: Workspace, tasks: list[Task], today: date) -> tuple[int, int]:
+    """(open, overdue) of `tasks`, as a board of them counts: without building the board."""
     open_, overdue = 0, 0
     for t in tasks:
         if t.status != ws.workflow_of(ws.projects.get(t.project)).done:
@@ -192,7 +193,7 @@ def _board(
         header = _header([lane.columns for lane in lanes], flow)
         sections.append(BoardSection(flow.name, header, lanes))
     assignees, tags, priorities = _options(ws, tasks, fmt)
-    open_, overdue = _stats(ws, tasks, today)
+    open_, overdue = board_stats(ws, tasks, today)
     breaches = sum(1 for s in sections for lane in s.lanes for c in lane.columns if c.breached)
     return BoardView(
         ident,

@@ -48,6 +48,14 @@ def week_load_minutes(ws: Workspace, person_id: str, today: date) -> int:
     return total
 
 
+def person_load(ws: Workspace, person_id: str, today: date) -> tuple[str, str]:
+    """This week's estimated load and the capacity, as shown ("" without a capacity)."""
+    fmt = Fmt.of(ws)
+    capacity = ws.people[person_id].capacity
+    load = fmt.hours(week_load_minutes(ws, person_id, today) / 60)
+    return load, fmt.hours(capacity or 0) if capacity is not None else ""
+
+
 def person_view(ws: Workspace, person_id: str, today: date) -> PersonView:
     fmt = Fmt.of(ws)
     p = ws.people[person_id]
@@ -56,8 +64,8 @@ def person_view(ws: Workspace, person_id: str, today: date) -> PersonView:
     capacity = p.capacity or 0
     deals = [deal_card(ws, d, today, fmt) for d in index(ws).deals_by_owner.get(person_id, [])
              if deal_is_open(ws, d)]
+    shown_load, shown_capacity = person_load(ws, person_id, today)
     return PersonView(
-        p.id, p.name, p.role, p.active, board.open, board.overdue, fmt.hours(load),
-        fmt.hours(capacity) if p.capacity is not None else "",
+        p.id, p.name, p.role, p.active, board.open, board.overdue, shown_load, shown_capacity,
         min(round(100 * load / capacity), 100) if capacity else 0,
         bool(capacity) and load > capacity, board, deals, follow_ups(ws, today, person_id))
