@@ -3,6 +3,7 @@ editors save them (a temporary file, then a rename), and the pages polled over H
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -144,3 +145,19 @@ def test_serve_picks_up_new_and_deleted_files(server: Server) -> None:
     server.wait_for("boards/site/", lambda s, h: s == 200 and column_of(
         h, "../../tasks/site-hosting/") is None, "deleted card")
     server.wait_for("tasks/site-hosting/", lambda s, h: s == 404, "deleted page")
+
+    # Rebuilds hand the engine only the changed pages; the site stays whole around them.
+    # Search lists every record page once (several searchable pages were rebuilt at a
+    # time: the new task and its project), the new one in, the deleted one out.
+    copy = server.content("tasks/site-copy.md")
+    save(copy, copy.read_text("utf-8").replace("Copy for the hero", "Copy for the footer"))
+    index = server.wait_for("search/search_index.json", lambda s, h: s == 200 and any(
+        e["location"] == "tasks/site-copy/" and "footer" in e["text"]
+        for e in json.loads(h)["docs"]), "search entry updated")
+    pages = [e["location"] for e in json.loads(index)["docs"] if "#" not in e["location"]]
+    records = sorted(f"{p.parent.name}/{p.stem}/"
+                     for p in server.root.joinpath("content").glob("*/*.md"))
+    assert sorted(pages) == sorted([*records, "help/"])
+    # the sitemap of the first build is kept, not replaced by one of the rebuilt pages
+    status, sitemap = server.get("sitemap.xml")
+    assert status == 200 and "tasks/site-review/" in sitemap and "funnels/sales/" in sitemap

@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -35,6 +37,29 @@ _COMMAND = ["build"]
 #: What the serve loop keeps between rebuilds: parsed files and rendered pages, so an
 #: edit re-reads one file and re-renders only the pages whose inputs changed.
 _KEPT = Kept()
+#: True once a serve build has run to its end: the site folder then holds every page, so
+#: the next rebuild hands MkDocs only the pages that changed and the nav's (see on_files).
+_SERVED = [False]
+_NAV: list[Any] = [None]  # the nav of the last serve build
+
+
+class _KeptBytecode(BytecodeCache):
+    """Compiled templates kept in memory between serve rebuilds (MkDocs makes a new Jinja
+    environment for each). Jinja checks each template's source, so an edited template
+    is compiled again."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _KeptBytecode()
 
 
 class PlaindeskConfig(Config):
@@ -61,6 +86,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         self.full: dict[str, str] = {}
         self.content = Path("content")
         self.tree = Path(".plaindesk/docs")
+        self.incremental = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         _COMMAND[0] = command
@@ -80,10 +106,17 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         # problem lines (Problems page, dashboard) read the same from every command.
         shown = Path(os.path.relpath(self.content))
         serving = _COMMAND[0] == "serve"
+        self.incremental, _SERVED[0] = serving and _SERVED[0], False
+        if self.incremental:
+            # the sitemap would list only this rebuild's pages: keep the full one
+            config.theme.static_templates.discard("sitemap.xml")
         self.generated = generate(shown, self.tree, options, today,
                                   PREPARED.pop(self.content, None),
                                   kept=_KEPT if serving else None)
         self.page_set = {p for p in self.generated.pages if p.endswith(".md")}
+        if self.incremental and self.generated.nav == _NAV[0]:
+            config.theme.static_templates.discard("404.html")  # shows only the nav
+        _NAV[0] = self.generated.nav if serving else None
         result = self.generated.result
         if result.errors and self.config.fail_on_errors and _COMMAND[0] != "serve":
             raise PluginError("the workspace has errors:\n" + format_text(
@@ -153,30 +186,73 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             # the portal's templates and assets live in the theme too; they are not pages
             if file.src_uri.startswith(("portal/", "pages/")) and not file.is_documentation_page():
                 files.remove(file)
-        for rel in self.generated.pages:
+        pages = self.generated.pages
+        if self.incremental:
+            # MkDocs would set up, stat and skip every unchanged page (seconds at 10,000):
+            # it gets the changed ones, and the nav's so that the nav resolves
+            pages = sorted({*self.generated.written, *_nav_pages(self.generated.nav)}
+                           .intersection(pages))
+        for rel in pages:
             existing = files.get_file_from_path(rel)
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, rel, abs_src_path=str(self.tree / rel)))
         return files
 
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if _COMMAND[0] == "serve":
+            env.bytecode_cache = _BYTECODE
+        return env
+
+    @event_priority(100)  # before the search plugin writes its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """A dirty rebuild (`serve`) keeps old output: drop the pages of deleted records."""
+        """A dirty rebuild (`serve`) keeps old output: drop the pages of deleted records,
+        and their search entries and those of rebuilt pages from the kept index."""
         assert self.generated is not None
+        _SERVED[0] = _COMMAND[0] == "serve"
+        gone = {rel for rel in (*self.generated.written, *self.generated.removed)
+                if rel.endswith(".md")}
+        _forget_search_entries(config, {self._file(config, rel).url for rel in gone})
         for rel in self.generated.removed:
             if not rel.endswith(".md"):
                 continue
-            page = File(rel, str(self.tree), config.site_dir, config.use_directory_urls)
-            dest = Path(page.abs_dest_path)
+            dest = Path(self._file(config, rel).abs_dest_path)
             dest.unlink(missing_ok=True)
             folder = dest.parent
             if folder != Path(config.site_dir) and folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
 
+    def _file(self, config: MkDocsConfig, rel: str) -> File:
+        return File(rel, str(self.tree), config.site_dir, config.use_directory_urls)
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.content))
         _use_native_watcher(server)
         return server
+
+
+def _nav_pages(entries: list[Any]) -> set[str]:
+    found: set[str] = set()
+    for entry in entries:
+        for target in entry.values():
+            if isinstance(target, list):
+                found |= _nav_pages(target)
+            else:
+                found.add(target)
+    return found
+
+
+def _forget_search_entries(config: MkDocsConfig, urls: set[str]) -> None:
+    """mkdocs-material's search keeps its index between dirty rebuilds and, trusting that
+    one page changed, replaces only the first rebuilt page's entries: the others would be
+    listed twice, and deleted pages forever. Drop the entries of every page rebuilt or
+    deleted now; the search plugin then adds the new ones."""
+    for plugin in config.plugins.values():
+        prev: Any = getattr(plugin, "search_index_prev", None)
+        entries = getattr(prev, "entries", None)
+        if urls and isinstance(entries, list):
+            prev.entries = [e for e in entries
+                            if str(e.get("location", "")).partition("#")[0] not in urls]
 
 
 SEARCH_START, SEARCH_END = "<!--pd:search-->", "<!--/pd:search-->"
