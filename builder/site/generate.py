@@ -13,6 +13,7 @@ from builder.pipeline import CheckCache, CheckResult, paused_gc, run_check
 from builder.render.pages import Memo, SiteOptions, atom_feed, nav, render_pages
 from builder.render.tree import write_tree
 from builder.views.activity import idle_from_history, stuck_labels
+from builder.views.common import KeptCard, cards_to_keep, reuse_cards
 
 NAV_FILE = "_nav.yml"
 ATOM_FILE = "activity.xml"
@@ -26,6 +27,7 @@ class Kept:
     memo: Memo = field(default_factory=dict)
     check: CheckCache = field(default_factory=CheckCache)
     tree: set[str] = field(default_factory=set)  # the page tree's files after the last write
+    cards: dict[str, KeptCard] = field(default_factory=dict)  # task id -> card view
 
 
 @dataclass
@@ -61,6 +63,8 @@ def generate(content: Path, tree: Path, options: SiteOptions, today: date | None
         ws.cache["stuck"] = stuck_labels(options.history, ws)
         ws.cache["idle"] = idle_from_history(options.history, ws)
     reused: set[str] = set()
+    if kept is not None:
+        reuse_cards(ws, result.today, kept.cards)
     with paused_gc():
         pages = render_pages(ws, result.today, result.problems, options, str(content),
                              kept.memo if kept is not None else None, reused)
@@ -72,5 +76,6 @@ def generate(content: Path, tree: Path, options: SiteOptions, today: date | None
                                   kept.tree if kept is not None and kept.tree else None)
     if kept is not None:
         kept.tree = set(pages)
+        kept.cards = cards_to_keep(ws, result.today)
     return Generated(result, sorted(p for p in pages if p != NAV_FILE), entries, written, removed,
                      sorted(p for p in pages if p.endswith(".md") and p not in reused))

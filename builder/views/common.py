@@ -182,6 +182,35 @@ def card(ws: Workspace, task: Task, today: date, fmt: Fmt) -> CardView:
     return found
 
 
+#: A card view with what it was made from: see `card_inputs`.
+KeptCard = tuple[tuple[str, ...], CardView]
+
+
+def card_inputs(ws: Workspace, task: Task, today: date) -> tuple[str, ...]:
+    """Everything a card shows comes from these: the task's file, its project's and its
+    assignee's, the settings (workflows, locale), the day and the task's "stuck" label."""
+    project = ws.projects.get(task.project)
+    person = ws.people.get(task.assignee or "")
+    return (task.digest, project.digest if project else "-", person.digest if person else "-",
+            ws.settings.digest, today.isoformat(), ws.cache.get("stuck", {}).get(task.id, ""))
+
+
+def reuse_cards(ws: Workspace, today: date, kept: dict[str, KeptCard]) -> None:
+    """Give this workspace the card views of an earlier one (the serve loop's) whose inputs
+    are unchanged: a rebuild then makes cards only for the tasks an edit touched."""
+    cards: dict[tuple[str, date], CardView] = ws.cache.setdefault("cards", {})
+    for task in ws.tasks.values():
+        hit = kept.get(task.id)
+        if hit is not None and hit[0] == card_inputs(ws, task, today):
+            cards[(task.id, today)] = hit[1]
+
+
+def cards_to_keep(ws: Workspace, today: date) -> dict[str, KeptCard]:
+    cards: dict[tuple[str, date], CardView] = ws.cache.get("cards", {})
+    return {tid: (card_inputs(ws, ws.tasks[tid], day), view)
+            for (tid, day), view in cards.items() if day == today and tid in ws.tasks}
+
+
 def _card(ws: Workspace, task: Task, today: date, fmt: Fmt) -> CardView:
     project = ws.projects.get(task.project)
     flow = ws.workflow_of(project)
