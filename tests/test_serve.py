@@ -150,6 +150,12 @@ def test_serve_picks_up_new_and_deleted_files(server: Server) -> None:
     # Search lists every record page once (several searchable pages were rebuilt at a
     # time: the new task and its project), the new one in, the deleted one out.
     copy = server.content("tasks/site-copy.md")
+    # a card moving changes no title or body: the index is left exactly as it was
+    _, before = server.get("search/search_index.json")
+    save(copy, copy.read_text("utf-8").replace("status: doing", "status: review"))
+    server.wait_for("boards/site/", lambda s, h: column_of(
+        h, "../../tasks/site-copy/") == "review", "moved card")
+    assert server.get("search/search_index.json") == (200, before)
     save(copy, copy.read_text("utf-8").replace("Copy for the hero", "Copy for the footer"))
     index = server.wait_for("search/search_index.json", lambda s, h: s == 200 and any(
         e["location"] == "tasks/site-copy/" and "footer" in e["text"]

@@ -230,9 +230,11 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         _SERVED[0] = _COMMAND[0] == "serve"
         if _SERVED[0]:
             _collect_when_idle()
-        gone = {rel for rel in (*self.generated.written, *self.generated.removed)
-                if rel.endswith(".md")}
-        _forget_search_entries(config, {self._file(config, rel).url for rel in gone})
+        rebuilt = {self._file(config, rel).url for rel in self.generated.written
+                   if rel.endswith(".md")}
+        deleted = {self._file(config, rel).url for rel in self.generated.removed
+                   if rel.endswith(".md")}
+        _update_search_index(config, rebuilt, deleted, self.on_post_build)
         for rel in self.generated.removed:
             if not rel.endswith(".md"):
                 continue
@@ -266,17 +268,47 @@ def _nav_pages(entries: list[Any]) -> set[str]:
     return found
 
 
-def _forget_search_entries(config: MkDocsConfig, urls: set[str]) -> None:
+def _update_search_index(config: MkDocsConfig, rebuilt: set[str], deleted: set[str],
+                         ours: Any) -> None:
     """mkdocs-material's search keeps its index between dirty rebuilds and, trusting that
     one page changed, replaces only the first rebuilt page's entries: the others would be
     listed twice, and deleted pages forever. Drop the entries of every page rebuilt or
-    deleted now; the search plugin then adds the new ones."""
+    deleted now; the search plugin then adds the new ones.
+
+    When the rebuilt pages index exactly as before (a card moved: its facts changed, its
+    title and body did not), the kept index stays as it is and the search plugin's
+    post_build handler, which would write all of it again (44 MB at scale 1), is taken
+    off this build's list of handlers; `ours` (running first) is the one running now."""
     for plugin in config.plugins.values():
         prev: Any = getattr(plugin, "search_index_prev", None)
         entries = getattr(prev, "entries", None)
-        if urls and isinstance(entries, list):
-            prev.entries = [e for e in entries
-                            if str(e.get("location", "")).partition("#")[0] not in urls]
+        now = getattr(getattr(plugin, "search_index", None), "entries", None)
+        if not isinstance(entries, list) or not isinstance(now, list):
+            continue
+        gone = rebuilt | deleted
+
+        def page(entry: dict[str, Any]) -> str:
+            return str(entry.get("location", "")).partition("#")[0]
+
+        before = [e for e in entries if page(e) in gone]
+        if not deleted and sorted(before, key=page) == sorted(now, key=page) and _drop_handler(
+                config, "post_build", ours, getattr(plugin, "on_post_build", None)):
+            continue
+        if gone:
+            prev.entries = [e for e in entries if page(e) not in gone]
+
+
+def _drop_handler(config: MkDocsConfig, event: str, running: Any, later: Any) -> bool:
+    """Take `later` off this build's handlers of `event` while `running`, an earlier one,
+    runs: MkDocs' run_event walks the very list, so removing an entry after the current
+    one skips it (the list is made anew for every build). False if the order is not so."""
+    handlers = getattr(config.plugins, "events", {}).get(event)
+    if not isinstance(handlers, list) or running not in handlers or later not in handlers:
+        return False
+    if handlers.index(later) < handlers.index(running):
+        return False
+    handlers.remove(later)
+    return True
 
 
 SEARCH_START, SEARCH_END = "<!--pd:search-->", "<!--/pd:search-->"
