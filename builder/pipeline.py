@@ -3,7 +3,6 @@ all call `run_check`, so problems look the same everywhere."""
 
 from __future__ import annotations
 
-import copy
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from builder.load.files import ReadCache, load
+from builder.load.files import Listing, ReadCache, load, relist
 from builder.model import Record, Workspace
 from builder.problems import Problem, sort_key
 from builder.validate.fields import build_record
@@ -53,6 +52,7 @@ class CheckCache:
 
     files: ReadCache = field(default_factory=dict)
     typed: dict[str, tuple[str, str, Record, list[Problem]]] = field(default_factory=dict)
+    listing: Listing | None = None  # the record files found last time
 
 
 @contextmanager
@@ -69,18 +69,28 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def run_check(root: Path, today: date | None = None,
-              cache: CheckCache | None = None) -> CheckResult:
+def run_check(root: Path, today: date | None = None, cache: CheckCache | None = None,
+              changed: set[str] | None = None) -> CheckResult:
     """Load and validate the workspace at `root`; never raises on bad user data.
 
-    `cache` keeps parsed files and typed records between runs (the serve loop).
+    `cache` keeps parsed files and typed records between runs (the serve loop); with
+    `changed`, the workspace-relative paths a file watcher saw touched since the last run,
+    the tree is neither walked nor stat-ed beyond them.
     """
     with paused_gc():
-        return _run_check(root, today, cache)
+        return _run_check(root, today, cache, changed)
 
 
-def _run_check(root: Path, today: date | None, cache: CheckCache | None) -> CheckResult:
-    loaded = load(root, cache.files if cache is not None else None)
+def _run_check(root: Path, today: date | None, cache: CheckCache | None,
+               changed: set[str] | None) -> CheckResult:
+    if cache is None:
+        loaded = load(root)
+    else:
+        listing = None
+        if changed is not None and cache.listing is not None:
+            listing = relist(root, cache.listing, changed)
+        loaded = load(root, cache.files, listing, changed if listing is not None else None)
+        cache.listing = loaded.listing
     problems = list(loaded.problems)
     settings, settings_problems = read_settings(loaded.settings, loaded.settings_path)
     problems += settings_problems
@@ -99,7 +109,8 @@ def _run_check(root: Path, today: date | None, cache: CheckCache | None) -> Chec
             typed[raw.path] = (raw.digest, settings.digest, pristine, field_problems)
             # the workspace gets a copy: cross-record rules fill in defaults (a task's
             # first column) that depend on other records
-            record = copy.copy(pristine)
+            record = object.__new__(type(pristine))  # copy.copy, minus its generality
+            record.__dict__.update(pristine.__dict__)
         problems += field_problems
         if not raw.valid_id:  # reported (PD108); an unsafe id never reaches a path or link
             continue

@@ -113,3 +113,44 @@ def test_a_kept_memo_writes_what_a_fresh_run_writes(tmp_path: Path) -> None:
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_watchers_list_of_touched_files_replaces_the_walk(tmp_path: Path) -> None:
+    """With the paths a file watcher saw touched, the check neither walks the workspace nor
+    stats the other files, and still answers as a fresh check."""
+    root = make_workspace(tmp_path, SMALL)
+    cache = CheckCache()
+    run_check(root, None, cache)
+
+    def same(*changed: str) -> CheckResult:
+        kept, fresh = run_check(root, None, cache, set(changed)), run_check(root)
+        assert kept.problems == fresh.problems and tables(kept) == tables(fresh)
+        assert kept.files == fresh.files
+        return kept
+
+    task = root / "tasks/site-copy.md"
+    write(task, task.read_text(encoding="utf-8").replace("status: doing", "status: review"))
+    assert same("tasks/site-copy.md").workspace.tasks["site-copy"].status == "review"
+    # an editor's atomic save: a hidden temp file renamed over the record
+    swap = root / "tasks/.site-copy.md.swp"
+    swap.write_text(task.read_text(encoding="utf-8").replace("review", "doing"), "utf-8")
+    os.replace(swap, task)
+    assert same("tasks/.site-copy.md.swp", "tasks/site-copy.md").workspace.tasks[
+        "site-copy"].status == "doing"
+    # new files (a record in a new folder, a stray file, a README the walk skips), a delete
+    (root / "tasks/shop").mkdir()
+    (root / "tasks/shop/shop-cart.md").write_text(
+        "---\ntitle: Cart\nproject: shop\n---\n", encoding="utf-8")
+    (root / "notes.md").write_text("loose notes\n", encoding="utf-8")
+    (root / "README.md").write_text("# About\n", encoding="utf-8")
+    (root / "contacts/petro.md").unlink()
+    result = same("tasks/shop/shop-cart.md", "notes.md", "README.md", "contacts/petro.md")
+    assert "shop-cart" in result.workspace.tasks and "petro" not in result.workspace.contacts
+    assert [p.code for p in result.problems if p.path.endswith("notes.md")] == ["PD010"]
+    # the order of records is the walk's, so views break ties as a fresh run does
+    assert list(result.workspace.tasks) == list(run_check(root).workspace.tasks)
+    # a file the watcher did not name is not looked at (not even a stat): proof by a
+    # change it cannot see, which the next walk does see
+    write(task, task.read_text(encoding="utf-8").replace("status: doing", "status: queue"))
+    assert run_check(root, None, cache, set()).workspace.tasks["site-copy"].status == "doing"
+    assert run_check(root, None, cache).workspace.tasks["site-copy"].status == "queue"

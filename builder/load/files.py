@@ -61,11 +61,55 @@ class Loaded:
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
     settings_digest: str = ""
+    listing: Listing | None = None
 
 
 def display_path(root: Path, rel: str) -> str:
     """How a file is named in problem lines: the workspace path as given, plus the file."""
     return (root / rel).as_posix() if str(root) not in ("", ".") else rel
+
+
+@dataclass
+class Listing:
+    """What `discover` found: [(type, path)] of record files and stray Markdown paths."""
+
+    found: list[tuple[str, str]]
+    stray: list[str]
+
+
+def classify(rel: str) -> str | None:
+    """How `discover` takes a workspace-relative path: a record type, "" for a stray
+    Markdown file, None for a file it skips (hidden, not Markdown, README at the root)."""
+    *folders, name = rel.split("/")
+    if any(part.startswith(".") for part in (*folders, name)) or not name.lower().endswith(
+            ".md"):
+        return None
+    top = folders[0] if folders else ""
+    kind = FOLDERS.get(top)
+    if kind is not None:
+        return kind
+    return "" if top or name.lower() not in _IGNORED_AT_ROOT else None
+
+
+def _walk_order(rel: str) -> list[tuple[int, str]]:
+    """`discover`'s order: sorted names, a folder's files before its subfolders'."""
+    *folders, name = rel.split("/")
+    return [*((1, f) for f in folders), (0, name)]
+
+
+def relist(root: Path, before: Listing, changed: set[str]) -> Listing:
+    """`discover`'s answer after the files in `changed` (workspace-relative paths that a
+    file watcher saw created, changed, moved or deleted) without walking the tree."""
+    kinds = {rel: kind for kind, rel in before.found}
+    kinds.update((rel, "") for rel in before.stray)
+    for rel in changed:
+        kinds.pop(rel, None)
+        kind = classify(rel)
+        if kind is not None and os.path.isfile(os.path.join(root, rel)):
+            kinds[rel] = kind
+    ordered = sorted(kinds, key=_walk_order)
+    return Listing([(kinds[r], r) for r in ordered if kinds[r]], [r for r in ordered
+                                                                   if not kinds[r]])
 
 
 def discover(root: Path) -> tuple[list[tuple[str, str]], list[str]]:
@@ -95,11 +139,13 @@ def discover(root: Path) -> tuple[list[tuple[str, str]], list[str]]:
 ReadCache = dict[str, tuple[tuple[int, int, int], "RawRecord | None", list[Problem]]]
 
 
-def load(root: Path, cache: ReadCache | None = None) -> Loaded:
+def load(root: Path, cache: ReadCache | None = None, listing: Listing | None = None,
+         changed: set[str] | None = None) -> Loaded:
     """Read the settings and every record under `root`; collect every problem.
 
     With a `cache` (the serve loop keeps one), files whose stat is unchanged since the
-    last call are not read or parsed again.
+    last call are not read or parsed again. With a `listing` (see `relist`) the tree is
+    not walked, and with `changed` (what a file watcher saw) only those files are stat-ed.
     """
     settings_path = display_path(root, SETTINGS_FILE)
     loaded = Loaded(root, None, settings_path)
@@ -116,7 +162,8 @@ def load(root: Path, cache: ReadCache | None = None) -> Loaded:
                 "workspace.yml must be a mapping of settings",
             )
         loaded.files += 1
-    found, stray = discover(root)
+    found, stray = (listing.found, listing.stray) if listing is not None else discover(root)
+    loaded.listing = Listing(found, stray)
     for rel in stray:
         loaded.problems.append(
             Problem(
@@ -130,8 +177,14 @@ def load(root: Path, cache: ReadCache | None = None) -> Loaded:
         )
     loaded.files += len(found)
     for kind, rel in found:
-        record = (read_record(root, kind, rel, loaded.problems) if cache is None
-                  else _read_cached(root, kind, rel, loaded.problems, cache))
+        if cache is None:
+            record = read_record(root, kind, rel, loaded.problems)
+        elif changed is not None and rel not in changed and rel in cache:
+            hit = cache[rel]  # the watcher saw no change: not even a stat
+            loaded.problems.extend(hit[2])
+            record = hit[1]
+        else:
+            record = _read_cached(root, kind, rel, loaded.problems, cache)
         if record is not None:
             loaded.records.append(record)
     return loaded

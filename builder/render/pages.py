@@ -73,6 +73,8 @@ class Page:
 
 #: path -> (key, text) of pages rendered before; the serve loop keeps one across rebuilds.
 Memo = dict[str, tuple[str, str]]
+#: (board, lane, its columns, root, show_project, salt) -> (what it showed, its HTML).
+LaneMemo = dict[tuple[str, ...], tuple[tuple[Any, ...], str]]
 
 
 def _root(path: str) -> str:
@@ -499,12 +501,15 @@ def render_pages(
     content_root: str,
     memo: Memo | None = None,
     reused: set[str] | None = None,
+    lanes: LaneMemo | None = None,
 ) -> dict[str, str]:
     """{docs-relative path: Markdown page text} for the whole site.
 
     With a `memo`, a page whose key is unchanged since the last call is taken from it
     instead of being computed and rendered again (the serve loop's incremental rebuild);
     so is a task card. The paths of pages taken from the memo are added to `reused`.
+    `lanes` keeps board swimlanes the same way: an edit re-renders the all-projects
+    boards, but of their 200 lanes only the one (or two) holding the edited card.
     """
     env = make_env(options)
     strings = _strings(ws.settings.locale)
@@ -540,7 +545,32 @@ def render_pages(
             memo[memo_key] = (print_key, str(html))
         return html
 
+    lane_template = env.get_template("plaindesk/lane.html")
+    board_id = [""]  # the board being rendered: lanes are kept per board
+    lanes_used: set[tuple[str, ...]] = set()
+
+    def lane_html(lane: Any, root: str, show_project: bool) -> Markup:
+        """A board's swimlane. What it shows is compared by value (column counts and
+        limits, and the card views, which the serve loop keeps while unchanged)."""
+        shown = (lane.title, lane.url, lane.count, tuple(
+            (c.id, c.name, c.wip, c.count, c.breached, c.hidden, c.is_done, tuple(c.cards))
+            for c in lane.columns))
+        # a lane id repeats in each workflow's section of a board: its columns tell them
+        key = (board_id[0], lane.id, *(c.id for c in lane.columns), root,
+               str(bool(show_project)), salt)
+        lanes_used.add(key)
+        hit = lanes.get(key) if lanes is not None else None
+        if hit is not None and hit[0] == shown:
+            return Markup(hit[1])
+        html = lane_template.render(lane=lane, root=root, L=strings, show_project=show_project,
+                                    card_html=card_html)
+        if lanes is not None:
+            lanes[key] = (shown, html)
+        return Markup(html)
+
+    rendered_paths: set[str] = set()  # pages rendered (not taken from the memo)
     for page in iter_pages(ws, today, problems, options):
+        board_id[0] = page.path
         if memo is not None and page.key:
             hit = memo.get(page.path)
             if hit is not None and hit[0] == page.key:
@@ -548,6 +578,7 @@ def render_pages(
                 if reused is not None:
                     reused.add(page.path)
                 continue
+        rendered_paths.add(page.path)
         template = templates.get(page.template)
         if template is None:
             template = templates[page.template] = env.get_template(f"plaindesk/{page.template}")
@@ -555,6 +586,7 @@ def render_pages(
         context["root"] = _root(page.path)
         context["L"] = strings
         context["card_html"] = card_html
+        context["lane_html"] = lane_html
         if "body_md" in context:
             context["body"] = body(context.pop("body_md"))  # nh3-cleaned; templates mark it safe
             context["edit_url"] = edit_url(options, context.pop("record_path"), content_root)
@@ -568,6 +600,9 @@ def render_pages(
         out[page.path] = text = f"---\n{front}\n---\n\n{html}\n"
         if memo is not None and page.key:
             memo[page.path] = (page.key, text)
+    if lanes is not None:  # drop the lanes of boards that were rendered without them
+        for gone in [k for k in lanes if k[0] in rendered_paths and k not in lanes_used]:
+            del lanes[gone]
     return out
 
 

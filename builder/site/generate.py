@@ -10,7 +10,7 @@ import yaml
 
 from builder.history import read_history
 from builder.pipeline import CheckCache, CheckResult, paused_gc, run_check
-from builder.render.pages import Memo, SiteOptions, atom_feed, nav, render_pages
+from builder.render.pages import LaneMemo, Memo, SiteOptions, atom_feed, nav, render_pages
 from builder.render.tree import write_tree
 from builder.views.activity import idle_from_history, stuck_labels
 from builder.views.common import KeptCard, cards_to_keep, reuse_cards
@@ -28,6 +28,7 @@ class Kept:
     check: CheckCache = field(default_factory=CheckCache)
     tree: set[str] = field(default_factory=set)  # the page tree's files after the last write
     cards: dict[str, KeptCard] = field(default_factory=dict)  # task id -> card view
+    lanes: LaneMemo = field(default_factory=dict)  # board swimlanes
 
 
 @dataclass
@@ -44,17 +45,19 @@ class Generated:
 
 def generate(content: Path, tree: Path, options: SiteOptions, today: date | None = None,
              result: CheckResult | None = None, kept: Kept | None = None,
-             history: bool = True) -> Generated:
+             history: bool = True, changed: set[str] | None = None) -> Generated:
     """Check `content` (unless `result` is given), render every page, write what changed.
 
     The tree holds Markdown pages plus `_nav.yml`; any engine reading a docs folder can
     build it, which keeps the product's logic out of engine plugins. `kept` (the serve
-    loop's, between rebuilds) skips unchanged files and pages. With
+    loop's, between rebuilds) skips unchanged files and pages; `changed` (content-relative
+    paths a file watcher saw touched) spares it walking the content folder. With
     `history`, the content folder's git history feeds card timelines, flow metrics, stuck
     cards, idle deals and the activity feed (a folder outside git just says so).
     """
     if result is None:
-        result = run_check(content, today, kept.check if kept is not None else None)
+        result = run_check(content, today, kept.check if kept is not None else None,
+                           changed if kept is not None else None)
     ws = result.workspace
     if history:
         options.history = read_history(content, ws, result.today)
@@ -67,7 +70,8 @@ def generate(content: Path, tree: Path, options: SiteOptions, today: date | None
         reuse_cards(ws, result.today, kept.cards)
     with paused_gc():
         pages = render_pages(ws, result.today, result.problems, options, str(content),
-                             kept.memo if kept is not None else None, reused)
+                             kept.memo if kept is not None else None, reused,
+                             kept.lanes if kept is not None else None)
     if options.history is not None:
         pages[ATOM_FILE] = atom_feed(ws, options, options.site_url)
     entries = nav(ws, activity_page=options.history is not None)

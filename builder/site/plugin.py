@@ -62,6 +62,11 @@ class _KeptBytecode(BytecodeCache):
 
 _BYTECODE = _KeptBytecode()
 _GC_TIMERS: list[threading.Timer] = []
+#: What the native watcher saw since the last rebuild began: touched paths, and whether a
+#: folder was touched (then the content folder is walked again). None: no native watcher.
+_TOUCHED: list[set[str] | None] = [None]
+_FOLDER_TOUCHED = [False]
+_TOUCH_LOCK = threading.Lock()
 
 
 def _collect_when_idle() -> None:
@@ -123,6 +128,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         shown = Path(os.path.relpath(self.content))
         serving = _COMMAND[0] == "serve"
         self.incremental, _SERVED[0] = serving and _SERVED[0], False
+        changed = _take_touched(self.content) if self.incremental else None
         if self.incremental:
             gc.disable()  # for good: see _collect_when_idle
         if self.incremental:
@@ -130,7 +136,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             config.theme.static_templates.discard("sitemap.xml")
         self.generated = generate(shown, self.tree, options, today,
                                   PREPARED.pop(self.content, None),
-                                  kept=_KEPT if serving else None)
+                                  kept=_KEPT if serving else None, changed=changed)
         self.page_set = {p for p in self.generated.pages if p.endswith(".md")}
         if self.incremental and self.generated.nav == _NAV[0]:
             config.theme.static_templates.discard("404.html")  # shows only the nav
@@ -356,24 +362,49 @@ def _use_native_watcher(server: Any) -> None:
             self.only = only
 
         def on_any_event(self, event: FileSystemEvent) -> None:
-            if event.is_directory or event.event_type in ("opened", "closed_no_write"):
+            if event.event_type in ("opened", "closed_no_write"):
                 return
             touched = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
             if self.only is not None and self.only not in touched:
                 return
             if any(_IGNORED_PARTS.intersection(Path(p).parts) for p in touched if p):
                 return
+            with _TOUCH_LOCK:
+                if event.is_directory:
+                    # a folder's own "modified" comes with every file event in it; a new,
+                    # moved or deleted folder may hold files no event named
+                    _FOLDER_TOUCHED[0] |= event.event_type in ("created", "moved", "deleted")
+                elif _TOUCHED[0] is not None:
+                    _TOUCHED[0].update(p for p in touched if p)
+            if event.is_directory:
+                return  # the files in it have events of their own
             with rebuild:
                 server._want_rebuild = True
                 rebuild.notify_all()
 
     observer = Observer()
+    _TOUCHED[0] = set()
     for path in paths:
         if os.path.isdir(path):
             observer.schedule(Handler(None), path, recursive=True)
         else:
             observer.schedule(Handler(path), os.path.dirname(path) or ".", recursive=False)
     server.observer = observer
+
+
+def _take_touched(content: Path) -> set[str] | None:
+    """The content-relative paths the native watcher saw touched since the last call, or
+    None when the content folder must be walked (no native watcher, or a folder moved)."""
+    with _TOUCH_LOCK:
+        touched, folders = _TOUCHED[0], _FOLDER_TOUCHED[0]
+        if touched is not None:
+            _TOUCHED[0] = set()
+        _FOLDER_TOUCHED[0] = False
+    if touched is None or folders:
+        return None
+    root = str(content)
+    return {os.path.relpath(p, root).replace(os.sep, "/") for p in touched
+            if os.path.abspath(p).startswith(root + os.sep)}
 
 
 def _edit_base(config: MkDocsConfig) -> str:

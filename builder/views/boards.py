@@ -67,9 +67,11 @@ class BoardView:
     breaches: int
 
 
-def _sort_key(t: Task) -> tuple[int, str, str]:
-    order = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
-    return (order.get(t.priority, 2), t.due.isoformat() if t.due else "9999", t.id)
+_PRIORITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+
+
+def _sort_key(t: Task) -> tuple[int, date, str]:
+    return (_PRIORITY_ORDER.get(t.priority, 2), t.due or date.max, t.id)
 
 
 def _columns(
@@ -192,8 +194,15 @@ def _board(
             lanes.append(LaneView(lid, ltitle, lurl, cols, len(lts)))
         header = _header([lane.columns for lane in lanes], flow)
         sections.append(BoardSection(flow.name, header, lanes))
-    assignees, tags, priorities = _options(ws, tasks, fmt)
-    open_, overdue = board_stats(ws, tasks, today)
+    if kind == "all":  # both all-projects boards: the same tasks, counted once
+        shared = ws.cache.get("all_board_totals")
+        if shared is None:
+            shared = ws.cache["all_board_totals"] = (_options(ws, tasks, fmt),
+                                                      board_stats(ws, tasks, today))
+        (assignees, tags, priorities), (open_, overdue) = shared
+    else:
+        assignees, tags, priorities = _options(ws, tasks, fmt)
+        open_, overdue = board_stats(ws, tasks, today)
     breaches = sum(1 for s in sections for lane in s.lanes for c in lane.columns if c.breached)
     return BoardView(
         ident,

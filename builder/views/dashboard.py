@@ -9,7 +9,7 @@ from builder.model import Workspace
 from builder.problems import Problem
 from builder.validate.warnings import deal_is_open, is_open
 from builder.views.common import CardView, Fmt, Link, card, index, url, week_bounds
-from builder.views.funnels import DealCard, deal_card
+from builder.views.funnels import DealCard, deal_card, is_idle
 
 
 @dataclass
@@ -96,8 +96,9 @@ def dashboard(ws: Workspace, today: date, problems: list[Problem]) -> DashboardV
     overdue = [t for t in open_tasks if t.due and t.due < today]
     due_week = [t for t in open_tasks if t.due and today <= t.due <= sunday]
     stale = [deal_card(ws, d, today, fmt) for d in sorted(ws.deals.values(), key=lambda d: d.id)
-             if deal_is_open(ws, d)]
-    stale = sorted((c for c in stale if c.idle), key=lambda c: -(c.idle_days or 0))
+             if deal_is_open(ws, d)
+             and is_idle(ws, ws.pipeline_of(d).stage(d.stage), d, today)]
+    stale.sort(key=lambda c: -(c.idle_days or 0))
     people = []
     for p in sorted(ws.people.values(), key=lambda p: p.name.lower()):
         if not p.active:
