@@ -102,11 +102,16 @@ def relist(root: Path, before: Listing, changed: set[str]) -> Listing:
     file watcher saw created, changed, moved or deleted) without walking the tree."""
     kinds = {rel: kind for kind, rel in before.found}
     kinds.update((rel, "") for rel in before.stray)
+    added = False
     for rel in changed:
-        kinds.pop(rel, None)
+        known = kinds.pop(rel, None) is not None
         kind = classify(rel)
         if kind is not None and os.path.isfile(os.path.join(root, rel)):
             kinds[rel] = kind
+            added |= not known
+    if not added:  # edits and deletes: the order stands
+        return Listing([(k, r) for k, r in before.found if r in kinds],
+                       [r for r in before.stray if r in kinds])
     ordered = sorted(kinds, key=_walk_order)
     return Listing([(kinds[r], r) for r in ordered if kinds[r]], [r for r in ordered
                                                                    if not kinds[r]])

@@ -384,6 +384,10 @@ def _use_native_watcher(server: Any) -> None:
 
     observer = Observer()
     _TOUCHED[0] = set()
+    # MkDocs waits for 0.1 s without events before rebuilding (a debounce sized for its
+    # polling watcher); native events of one save (an editor's temp file and rename)
+    # arrive within a millisecond or two, and a `git checkout` keeps them coming
+    server.build_delay = 0.05
     for path in paths:
         if os.path.isdir(path):
             observer.schedule(Handler(None), path, recursive=True)
