@@ -35,8 +35,8 @@ PREPARED: dict[Path, CheckResult] = {}
 #: The MkDocs command of this process. `mkdocs serve` calls on_startup only on its first
 #: plugin instance and makes a new one for every rebuild, so it is kept here.
 _COMMAND = ["build"]
-#: What the serve loop keeps between rebuilds: parsed files and rendered pages, so an
-#: edit re-reads one file and re-renders only the pages whose inputs changed.
+#: What the serve loop keeps between rebuilds (docs/incremental.md): an edit re-reads one
+#: file and re-renders only the pages whose inputs changed.
 _KEPT = Kept()
 #: True once a serve build has run to its end: the site folder then holds every page, so
 #: the next rebuild hands MkDocs only the pages that changed and the nav's (see on_files).
@@ -131,7 +131,6 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         changed = _take_touched(self.content) if self.incremental else None
         if self.incremental:
             gc.disable()  # for good: see _collect_when_idle
-        if self.incremental:
             # the sitemap would list only this rebuild's pages: keep the full one
             config.theme.static_templates.discard("sitemap.xml")
         self.generated = generate(shown, self.tree, options, today,
