@@ -156,3 +156,25 @@ def test_a_watchers_list_of_touched_files_replaces_the_walk(tmp_path: Path) -> N
     write(task, task.read_text(encoding="utf-8").replace("status: doing", "status: queue"))
     assert run_check(root, None, cache, set()).workspace.tasks["site-copy"].status == "doing"
     assert run_check(root, None, cache).workspace.tasks["site-copy"].status == "queue"
+
+
+def test_editing_a_template_override_while_serving_re_renders_its_pages(
+        tmp_path: Path) -> None:
+    """A team's own copy of a page template (custom_dir/plaindesk/...) edited while `serve`
+    runs: the pages built from it change, though no content file did."""
+    from builder.render.pages import theme_dir
+
+    root = make_workspace(tmp_path, SMALL)
+    override = tmp_path / "overrides" / "plaindesk" / "facts.html"
+    override.parent.mkdir(parents=True)
+    original = (theme_dir() / "plaindesk" / "facts.html").read_text(encoding="utf-8")
+    override.write_text(original, encoding="utf-8")
+    options = SiteOptions(template_dirs=[tmp_path / "overrides"])
+    kept, tree = Kept(), tmp_path / "kept"
+    generate(root, tree, options, None, kept=kept, history=False)
+    assert "pd-house-style" not in (tree / "tasks/site-copy.md").read_text(encoding="utf-8")
+    write(override, original.replace('class="pd-facts"', 'class="pd-facts pd-house-style"'))
+    done = generate(root, tree, options, None, kept=kept, history=False)
+    assert "tasks/site-copy.md" in done.written
+    assert 'class="pd-facts pd-house-style"' in (tree / "tasks/site-copy.md").read_text(
+        encoding="utf-8")

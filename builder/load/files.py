@@ -127,16 +127,13 @@ def discover(root: Path) -> tuple[list[tuple[str, str]], list[str]]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         rel_dir = os.path.relpath(dirpath, root)
-        top = "" if rel_dir == "." else rel_dir.split(os.sep, 1)[0]
+        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
         for name in sorted(filenames):
-            if name.startswith(".") or not name.lower().endswith(".md"):
-                continue
-            rel = name if not top else f"{rel_dir.replace(os.sep, '/')}/{name}"
-            kind = FOLDERS.get(top)
-            if kind is not None:
-                found.append((kind, rel))
-            elif top or name.lower() not in _IGNORED_AT_ROOT:
-                stray.append(rel)
+            kind = classify(prefix + name)
+            if kind:
+                found.append((kind, prefix + name))
+            elif kind == "":
+                stray.append(prefix + name)
     return found, stray
 
 

@@ -21,10 +21,10 @@ from slugify import slugify
 from builder import i18n
 from builder.model import Workspace
 from builder.problems import Problem
-from builder.render.keys import digests, fingerprint, record_key, table_digest, view_key
+from builder.render.keys import fingerprint, record_key, table_digest, view_key
 from builder.render.markdown import BodyRenderer
 from builder.views import activity, boards, dashboard, directory, funnels, people, records
-from builder.views.common import SECTIONS, Fmt, Link, index
+from builder.views.common import SECTIONS, Fmt, Link, card_inputs, index
 
 THEME_DIR = Path(__file__).resolve().parent.parent.parent / "theme"
 
@@ -529,20 +529,21 @@ def render_pages(
         html = cards.get(key)
         if html is not None:
             return html
+        if memo is None:
+            html = cards[key] = Markup(
+                card_template.render(c=c, root=root, L=strings, show_project=show_project))
+            return html
         memo_key = f"card:{c.id}:{root}:{bool(show_project)}"
         task = ws.tasks.get(c.id)
-        print_key = fingerprint(salt, c.stuck, task.digest if task else "",
-                                 *digests(ws, "project", [task.project if task else ""]),
-                                 *digests(ws, "person", [task.assignee if task else ""]))
-        hit = memo.get(memo_key) if memo is not None else None
+        print_key = fingerprint(salt, *(card_inputs(ws, task, today) if task else ()))
+        hit = memo.get(memo_key)
         if hit is not None and hit[0] == print_key:
             html = cards[key] = Markup(hit[1])
             return html
         html = cards[key] = Markup(
             card_template.render(c=c, root=root, L=strings, show_project=show_project)
         )
-        if memo is not None:
-            memo[memo_key] = (print_key, str(html))
+        memo[memo_key] = (print_key, str(html))
         return html
 
     lane_template = env.get_template("plaindesk/lane.html")
@@ -552,6 +553,9 @@ def render_pages(
     def lane_html(lane: Any, root: str, show_project: bool) -> Markup:
         """A board's swimlane. What it shows is compared by value (column counts and
         limits, and the card views, which the serve loop keeps while unchanged)."""
+        if lanes is None:
+            return Markup(lane_template.render(lane=lane, root=root, L=strings,
+                                               show_project=show_project, card_html=card_html))
         shown = (lane.title, lane.url, lane.count, tuple(
             (c.id, c.name, c.wip, c.count, c.breached, c.hidden, c.is_done, tuple(c.cards))
             for c in lane.columns))
@@ -559,13 +563,12 @@ def render_pages(
         key = (board_id[0], lane.id, *(c.id for c in lane.columns), root,
                str(bool(show_project)), salt)
         lanes_used.add(key)
-        hit = lanes.get(key) if lanes is not None else None
+        hit = lanes.get(key)
         if hit is not None and hit[0] == shown:
             return Markup(hit[1])
         html = lane_template.render(lane=lane, root=root, L=strings, show_project=show_project,
                                     card_html=card_html)
-        if lanes is not None:
-            lanes[key] = (shown, html)
+        lanes[key] = (shown, html)
         return Markup(html)
 
     rendered_paths: set[str] = set()  # pages rendered (not taken from the memo)

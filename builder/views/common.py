@@ -188,11 +188,17 @@ KeptCard = tuple[tuple[str, ...], CardView]
 
 def card_inputs(ws: Workspace, task: Task, today: date) -> tuple[str, ...]:
     """Everything a card shows comes from these: the task's file, its project's and its
-    assignee's, the settings (workflows, locale), the day and the task's "stuck" label."""
-    project = ws.projects.get(task.project)
-    person = ws.people.get(task.assignee or "")
-    return (task.digest, project.digest if project else "-", person.digest if person else "-",
+    assignee's, the settings (workflows, locale), the day and the task's "stuck" label
+    (found once per workspace and day, after the history has set the labels)."""
+    known: dict[tuple[str, date], tuple[str, ...]] = ws.cache.setdefault("card_inputs", {})
+    found = known.get((task.id, today))
+    if found is None:
+        project = ws.projects.get(task.project)
+        person = ws.people.get(task.assignee or "")
+        found = known[(task.id, today)] = (
+            task.digest, project.digest if project else "-", person.digest if person else "-",
             ws.settings.digest, today.isoformat(), ws.cache.get("stuck", {}).get(task.id, ""))
+    return found
 
 
 def reuse_cards(ws: Workspace, today: date, kept: dict[str, KeptCard]) -> None:
