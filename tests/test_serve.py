@@ -146,6 +146,15 @@ def test_serve_picks_up_new_and_deleted_files(server: Server) -> None:
         h, "../../tasks/site-hosting/") is None, "deleted card")
     server.wait_for("tasks/site-hosting/", lambda s, h: s == 404, "deleted page")
 
+    # a folder of records moved in at once (a `git checkout`, a `mv`) shows up too
+    outside = server.root / "incoming" / "shop-extra"
+    outside.mkdir(parents=True)
+    save(outside / "shop-payments.md", "---\ntitle: Payments page\nproject: shop\n"
+                                       "status: doing\n---\n")
+    os.replace(outside, server.content("tasks/shop-extra"))
+    server.wait_for("boards/shop/", lambda s, h: column_of(
+        h, "../../tasks/shop-payments/") == "doing", "card from a moved-in folder")
+
     # Rebuilds hand the engine only the changed pages; the site stays whole around them.
     # Search lists every record page once (several searchable pages were rebuilt at a
     # time: the new task and its project), the new one in, the deleted one out.
@@ -161,8 +170,9 @@ def test_serve_picks_up_new_and_deleted_files(server: Server) -> None:
         e["location"] == "tasks/site-copy/" and "footer" in e["text"]
         for e in json.loads(h)["docs"]), "search entry updated")
     pages = [e["location"] for e in json.loads(index)["docs"] if "#" not in e["location"]]
-    records = sorted(f"{p.parent.name}/{p.stem}/"
-                     for p in server.root.joinpath("content").glob("*/*.md"))
+    content = server.root / "content"
+    records = sorted(f"{p.relative_to(content).parts[0]}/{p.stem}/"
+                     for p in content.glob("*/**/*.md"))
     assert sorted(pages) == sorted([*records, "help/"])
     # the sitemap of the first build is kept, not replaced by one of the rebuilt pages
     status, sitemap = server.get("sitemap.xml")

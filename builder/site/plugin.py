@@ -62,11 +62,47 @@ class _KeptBytecode(BytecodeCache):
 
 _BYTECODE = _KeptBytecode()
 _GC_TIMERS: list[threading.Timer] = []
-#: What the native watcher saw since the last rebuild began: touched paths, and whether a
-#: folder was touched (then the content folder is walked again). None: no native watcher.
-_TOUCHED: list[set[str] | None] = [None]
-_FOLDER_TOUCHED = [False]
-_TOUCH_LOCK = threading.Lock()
+
+
+class _Touched:
+    """What the native watcher saw since the last rebuild began (its thread notes, the
+    build takes): the paths of touched files, and whether a folder appeared, moved or
+    went (then the content folder is walked again)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.paths: set[str] | None = None  # None: no native watcher, nothing to trust
+        self.folder = False
+
+    def watching(self) -> None:
+        with self.lock:
+            self.paths = set()
+
+    def note(self, paths: list[str], folder_event: str | None) -> None:
+        with self.lock:
+            if folder_event is not None:
+                # a folder's own "modified" comes with every file event in it; a new,
+                # moved or deleted folder may hold files no event named
+                self.folder |= folder_event in ("created", "moved", "deleted")
+            elif self.paths is not None:
+                self.paths.update(p for p in paths if p)
+
+    def take(self, content: Path) -> set[str] | None:
+        """The content-relative paths touched since the last call, or None when the
+        content folder must be walked."""
+        with self.lock:
+            paths, folder = self.paths, self.folder
+            if paths is not None:
+                self.paths = set()
+            self.folder = False
+        if paths is None or folder:
+            return None
+        root = str(content)
+        return {os.path.relpath(p, root).replace(os.sep, "/") for p in paths
+                if os.path.abspath(p).startswith(root + os.sep)}
+
+
+_TOUCHED = _Touched()
 
 
 def _collect_when_idle() -> None:
@@ -128,7 +164,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         shown = Path(os.path.relpath(self.content))
         serving = _COMMAND[0] == "serve"
         self.incremental, _SERVED[0] = serving and _SERVED[0], False
-        changed = _take_touched(self.content) if self.incremental else None
+        changed = _TOUCHED.take(self.content) if self.incremental else None
         if self.incremental:
             gc.disable()  # for good: see _collect_when_idle
             # the sitemap would list only this rebuild's pages: keep the full one
@@ -368,13 +404,7 @@ def _use_native_watcher(server: Any) -> None:
                 return
             if any(_IGNORED_PARTS.intersection(Path(p).parts) for p in touched if p):
                 return
-            with _TOUCH_LOCK:
-                if event.is_directory:
-                    # a folder's own "modified" comes with every file event in it; a new,
-                    # moved or deleted folder may hold files no event named
-                    _FOLDER_TOUCHED[0] |= event.event_type in ("created", "moved", "deleted")
-                elif _TOUCHED[0] is not None:
-                    _TOUCHED[0].update(p for p in touched if p)
+            _TOUCHED.note(touched, event.event_type if event.is_directory else None)
             if event.is_directory:
                 return  # the files in it have events of their own
             with rebuild:
@@ -382,7 +412,7 @@ def _use_native_watcher(server: Any) -> None:
                 rebuild.notify_all()
 
     observer = Observer()
-    _TOUCHED[0] = set()
+    _TOUCHED.watching()
     # MkDocs waits for 0.1 s without events before rebuilding (a debounce sized for its
     # polling watcher); native events of one save (an editor's temp file and rename)
     # arrive within a millisecond or two, and a `git checkout` keeps them coming
@@ -393,21 +423,6 @@ def _use_native_watcher(server: Any) -> None:
         else:
             observer.schedule(Handler(path), os.path.dirname(path) or ".", recursive=False)
     server.observer = observer
-
-
-def _take_touched(content: Path) -> set[str] | None:
-    """The content-relative paths the native watcher saw touched since the last call, or
-    None when the content folder must be walked (no native watcher, or a folder moved)."""
-    with _TOUCH_LOCK:
-        touched, folders = _TOUCHED[0], _FOLDER_TOUCHED[0]
-        if touched is not None:
-            _TOUCHED[0] = set()
-        _FOLDER_TOUCHED[0] = False
-    if touched is None or folders:
-        return None
-    root = str(content)
-    return {os.path.relpath(p, root).replace(os.sep, "/") for p in touched
-            if os.path.abspath(p).startswith(root + os.sep)}
 
 
 def _edit_base(config: MkDocsConfig) -> str:
