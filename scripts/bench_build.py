@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import importlib.util
 import json
 import os
 import platform
@@ -60,6 +59,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import generate  # scripts/generate.py: a script's own folder is first on sys.path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -123,13 +124,6 @@ _TAG = re.compile(r"<[^>]+>")
 _DIRTY = "A 'dirty' build is being performed"  # mkdocs serve --dirty says so every build
 
 
-def load_generator() -> Any:
-    spec = importlib.util.spec_from_file_location("plaindesk_generate", HERE / "generate.py")
-    if spec is None or spec.loader is None:
-        raise SystemExit("scripts/generate.py not found")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def plaindesk_cmd() -> list[str]:
@@ -580,7 +574,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         proj, raw = tmp / "project", tmp / "raw"
         t0 = time.perf_counter()
-        counts = make_plaindesk_project(proj, load_generator(), args.scale)
+        counts = make_plaindesk_project(proj, generate, args.scale)
         records, content_bytes = tree_bytes(proj / "content")
         print(
             f"workspace (scale {args.scale:g}): "

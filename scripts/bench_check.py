@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.util
 import json
 import os
 import platform
@@ -44,6 +43,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import generate  # scripts/generate.py: a script's own folder is first on sys.path
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 TODAY = date(2026, 3, 16)  # the generator's pinned `today:`
@@ -56,12 +57,6 @@ def _import_builder_path() -> None:
         sys.path.insert(0, str(REPO))
 
 
-def load_generator():
-    spec = importlib.util.spec_from_file_location("plaindesk_generate", HERE / "generate.py")
-    mod = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(mod)
-    return mod
 
 
 # --------------------------------------------------------------------------- phases
@@ -224,11 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
-    gen = load_generator()
     with tempfile.TemporaryDirectory(prefix="plaindesk-bench-") as tmp:
         root = Path(tmp) / "ws"
         t0 = time.perf_counter()
-        counts = gen.generate(root, scale=args.scale, seed=42)
+        counts = generate.generate(root, scale=args.scale, seed=42)
         t_gen = time.perf_counter() - t0
         files = total = 0
         for dirpath, _d, names in os.walk(root):

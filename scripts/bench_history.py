@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.util
 import json
 import os
 import random
@@ -45,6 +44,8 @@ import time
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+
+import generate  # scripts/generate.py: a script's own folder is first on sys.path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -71,13 +72,6 @@ _STAGE = re.compile(r"^stage: .*$", re.MULTILINE)
 _ASSIGNEE = re.compile(r"^assignee: .*$", re.MULTILINE)
 
 
-def load_generator() -> Any:
-    spec = importlib.util.spec_from_file_location("plaindesk_generate", HERE / "generate.py")
-    if spec is None or spec.loader is None:
-        raise SystemExit("scripts/generate.py not found")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def git(
@@ -210,7 +204,7 @@ def build_repo(root: Path, scale: float, commits: int, seed: int = 42) -> dict[s
     gen = root / "generated"
     repo = root / "repo"
     t0 = time.perf_counter()
-    load_generator().generate(gen, scale=scale, seed=seed)
+    generate.generate(gen, scale=scale, seed=seed)
     ws = run_check(gen, TODAY).workspace
     t_gen = time.perf_counter() - t0
     rng = random.Random(seed)
