@@ -5,6 +5,7 @@ The expected numbers are worked out by hand in the docstring of tests/site_cases
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -200,3 +201,45 @@ def test_views_take_today_as_a_parameter(checked: CheckResult) -> None:
     d = dashboard.dashboard(checked.workspace, later, [])
     assert [c.id for c in d.overdue] == ["site-mockups", "press-release", "site-copy",
                                          "site-hosting"]
+
+
+def test_dashboard_lists_stop_at_the_cap_and_count_the_rest(tmp_path: Path) -> None:
+    """At agency scale the home page stays a page: each list shows its first LIST_CAP
+    items (most overdue first), the counters count them all, and a line says how many
+    more there are and where to find them."""
+    from builder.render.pages import SiteOptions
+    from builder.site.generate import generate
+
+    files = {
+        "workspace.yml": "name: Busy\nlocale: en\n",
+        "people/anna.md": "---\nname: Anna\n---\n",
+        "projects/p.md": "---\nname: Client work\n---\n",
+    }
+    late = dashboard.LIST_CAP + 3
+    for i in range(late):  # due 1..23 March: all overdue on the 30th
+        files[f"tasks/late-{i:02}.md"] = (
+            f"---\ntitle: Late {i:02}\nproject: p\nassignee: anna\n"
+            f"due: 2026-03-{i + 1:02}\n---\n")
+    files["tasks/done.md"] = "---\ntitle: Done\nproject: p\nstatus: done\ndue: 2026-03-01\n---\n"
+    for i in range(dashboard.LIST_CAP + 1):
+        files[f"contacts/c-{i:02}.md"] = (
+            f"---\nname: Contact {i:02}\nowner: anna\nfollow_up: 2026-03-{i + 1:02}\n---\n")
+    root = make_workspace(tmp_path, files)
+    day = TODAY.replace(day=30)
+    result = run_check(root, day)
+    d = dashboard.dashboard(result.workspace, day, result.problems)
+    assert d.overdue_count == late and d.follow_ups_count == dashboard.LIST_CAP + 1
+    assert [c.id for c in d.overdue] == [f"late-{i:02}" for i in range(dashboard.LIST_CAP)]
+    assert len(d.follow_ups) == dashboard.LIST_CAP
+    assert d.follow_ups[0].contact.text == "Contact 00"
+    assert (d.due_week_count, d.due_week, d.stale_count) == (0, [], 0)
+    assert d.people[0].overdue == late  # the team table counts every one
+
+    generate(root, tmp_path / "tree", SiteOptions(), day, history=False)
+    home = (tmp_path / "tree" / "index.md").read_text(encoding="utf-8")
+    assert f'<span class="pd-stat-value">{late}</span>' in home
+    assert home.count('class="pd-card ') == dashboard.LIST_CAP
+    assert re.findall(r'<p class="pd-more pd-muted"><a href="#team">(.*?)</a>', home) == [
+        "…and 3 more: see each person in Team below",
+        "…and 1 more: see each person in Team below"]
+    assert '<h2 id="team">' in home

@@ -116,6 +116,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "dashboard.open": {"en": "Open tasks", "ru": "Открытые задачи", "uk": "Відкриті задачі"},
     "dashboard.deals": {"en": "Open deals", "ru": "Открытые сделки", "uk": "Відкриті угоди"},
     "dashboard.none": {"en": "Nothing here.", "ru": "Ничего нет.", "uk": "Нічого немає."},
+    "dashboard.more": {
+        "en": "…and {n} more: see each person in Team below",
+        "ru": "…и ещё {n}: по каждому сотруднику — в разделе «Команда» ниже",
+        "uk": "…і ще {n}: по кожному співробітнику — у розділі «Команда» нижче",
+    },
     "duration.h": {"en": "{h}h", "ru": "{h} ч", "uk": "{h} год"},
     "duration.m": {"en": "{m}m", "ru": "{m} мин", "uk": "{m} хв"},
     "duration.hm": {"en": "{h}h {m}m", "ru": "{h} ч {m} мин", "uk": "{h} год {m} хв"},

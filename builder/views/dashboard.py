@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from builder.model import Workspace
+from builder.model import Task, Workspace
 from builder.problems import Problem
-from builder.validate.warnings import deal_is_open, is_open
+from builder.validate.warnings import deal_is_open
 from builder.views.common import CardView, Fmt, Link, card, index, url, week_bounds
-from builder.views.funnels import DealCard, deal_card, is_idle
+from builder.views.funnels import DealCard, deal_card, idle_days, is_idle
 
 
 @dataclass
@@ -41,6 +42,9 @@ class PersonRow:
 
 @dataclass
 class DashboardView:
+    """The lists show their first `LIST_CAP` items (most overdue, longest idle, earliest
+    follow-up); the counts are of all of them."""
+
     title: str
     today: str
     overdue: list[CardView]
@@ -52,9 +56,16 @@ class DashboardView:
     errors: int
     warnings: int
     problem_lines: list[str]
+    overdue_count: int = 0
+    due_week_count: int = 0
+    stale_count: int = 0
+    follow_ups_count: int = 0
 
 
 FOLLOW_UP_DAYS = 7
+#: A home page is read at a glance: each list stops here, and the team table below (each
+#: person's page) has the rest. At 10,000 tasks the lists would run to a thousand cards.
+LIST_CAP = 20
 
 
 def follow_ups(ws: Workspace, today: date, owner: str | None = None) -> list[FollowUp]:
@@ -91,28 +102,40 @@ def wip_breaches(ws: Workspace) -> list[Breach]:
 def dashboard(ws: Workspace, today: date, problems: list[Problem]) -> DashboardView:
     fmt = Fmt.of(ws)
     monday, sunday = week_bounds(today)
-    open_tasks = sorted((t for t in ws.tasks.values() if is_open(ws, t)),
-                        key=lambda t: (t.due or date.max, t.id))
-    overdue = [t for t in open_tasks if t.due and t.due < today]
-    due_week = [t for t in open_tasks if t.due and today <= t.due <= sunday]
-    stale = [deal_card(ws, d, today, fmt) for d in sorted(ws.deals.values(), key=lambda d: d.id)
-             if deal_is_open(ws, d)
-             and is_idle(ws, ws.pipeline_of(d).stage(d.stage), d, today)]
-    stale.sort(key=lambda c: -(c.idle_days or 0))
+    done = {pid: ws.workflow_of(p).done for pid, p in ws.projects.items()}
+    default_done = ws.workflow_of(None).done
+    # open tasks with a due date up to Sunday, by person: one pass over the tasks
+    overdue: list[Task] = []
+    due_week: list[Task] = []
+    for t in ws.tasks.values():
+        if t.due is not None and t.due <= sunday and t.status != done.get(t.project,
+                                                                          default_done):
+            (overdue if t.due < today else due_week).append(t)
+    by_due = lambda t: (t.due, t.id)  # noqa: E731
+    stale = sorted(((idle_days(ws, d, today) or 0, d.id, d) for d in ws.deals.values()
+                    if deal_is_open(ws, d)
+                    and is_idle(ws, ws.pipeline_of(d).stage(d.stage), d, today)),
+                   key=lambda s: (-s[0], s[1]))
     people = []
+    ix = index(ws)
     for p in sorted(ws.people.values(), key=lambda p: p.name.lower()):
         if not p.active:
             continue
-        mine = [t for t in index(ws).tasks_by_assignee.get(p.id, []) if is_open(ws, t)]
+        mine = [t for t in ix.tasks_by_assignee.get(p.id, [])
+                if t.status != done.get(t.project, default_done)]
         people.append(PersonRow(
             Link(p.name, url("person", p.id)), len(mine),
             sum(1 for t in mine if t.due and t.due < today),
             sum(1 for t in mine if t.due and monday <= t.due <= sunday and t.due >= today),
-            sum(1 for d in index(ws).deals_by_owner.get(p.id, []) if deal_is_open(ws, d))))
+            sum(1 for d in ix.deals_by_owner.get(p.id, []) if deal_is_open(ws, d))))
     errors = sum(1 for p in problems if p.is_error)
+    follow = follow_ups(ws, today)
     return DashboardView(
         ws.settings.name, fmt.date(today),
-        [card(ws, t, today, fmt) for t in overdue],
-        [card(ws, t, today, fmt) for t in due_week],
-        wip_breaches(ws), stale, follow_ups(ws, today), people, errors,
-        len(problems) - errors, [p.headline() for p in problems[:10]])
+        [card(ws, t, today, fmt) for t in heapq.nsmallest(LIST_CAP, overdue, key=by_due)],
+        [card(ws, t, today, fmt) for t in heapq.nsmallest(LIST_CAP, due_week, key=by_due)],
+        wip_breaches(ws), [deal_card(ws, d, today, fmt) for _, _, d in stale[:LIST_CAP]],
+        follow[:LIST_CAP], people, errors, len(problems) - errors,
+        [p.headline() for p in problems[:10]],
+        overdue_count=len(overdue), due_week_count=len(due_week), stale_count=len(stale),
+        follow_ups_count=len(follow))
