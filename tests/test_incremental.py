@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from conftest import make_workspace
 from site_cases import SMALL
 
@@ -178,3 +179,52 @@ def test_editing_a_template_override_while_serving_re_renders_its_pages(
     assert "tasks/site-copy.md" in done.written
     assert 'class="pd-facts pd-house-style"' in (tree / "tasks/site-copy.md").read_text(
         encoding="utf-8")
+
+
+def test_serve_lists_the_installed_themes_once_and_the_teams_own_every_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs lists every theme file on every build (mkdocs-material's 12,000 icons among
+    them). While serving, the installed themes' listing is kept; the team's custom_dir is
+    listed again each time, so an asset added to it while serving is copied."""
+    import jinja2
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from builder.site import plugin
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "overrides" / "assets").mkdir(parents=True)
+    (tmp_path / "overrides" / "assets" / "house.css").write_text("a{}", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: T\ntheme:\n  name: material\n  custom_dir: overrides\n", encoding="utf-8")
+    walked: list[str] = []
+    listing = jinja2.FileSystemLoader.list_templates
+
+    def counting(self: jinja2.FileSystemLoader) -> list[str]:
+        walked.extend(self.searchpath)
+        return listing(self)
+
+    monkeypatch.setattr(jinja2.FileSystemLoader, "list_templates", counting)
+    monkeypatch.setattr(plugin, "_THEME_FILES", {})
+
+    def theme_files(keep: bool) -> list[str]:
+        config = load_config(str(tmp_path / "mkdocs.yml"))
+        if keep:
+            plugin._keep_theme_work(config.theme)
+        files = Files([])
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        assert (env.bytecode_cache is plugin._BYTECODE) == keep
+        return sorted(f.src_uri for f in files)
+
+    plain = theme_files(keep=False)
+    assert "assets/house.css" in plain
+    assert any(f.startswith("assets/javascripts/bundle.") for f in plain)  # material's
+    walked.clear()
+    assert theme_files(keep=True) == plain
+    custom = str(tmp_path / "overrides")
+    assert custom in walked and len(walked) >= 3
+    walked.clear()
+    (tmp_path / "overrides" / "assets" / "print.css").write_text("b{}", encoding="utf-8")
+    assert theme_files(keep=True) == sorted([*plain, "assets/print.css"])
+    assert walked == [custom]  # the installed themes are not walked again

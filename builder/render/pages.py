@@ -556,9 +556,8 @@ def render_pages(
         if lanes is None:
             return Markup(lane_template.render(lane=lane, root=root, L=strings,
                                                show_project=show_project, card_html=card_html))
-        shown = (lane.title, lane.url, lane.count, tuple(
-            (c.id, c.name, c.wip, c.count, c.breached, c.hidden, c.is_done, tuple(c.cards))
-            for c in lane.columns))
+        # the columns compare by value; unchanged, they are the very list kept by the view
+        shown = (lane.title, lane.url, lane.count, lane.columns)
         # a lane id repeats in each workflow's section of a board: its columns tell them
         key = (board_id[0], lane.id, *(c.id for c in lane.columns), root,
                str(bool(show_project)), salt)

@@ -13,6 +13,7 @@ from builder.pipeline import CheckCache, CheckResult, paused_gc, run_check
 from builder.render.pages import LaneMemo, Memo, SiteOptions, atom_feed, nav, render_pages
 from builder.render.tree import write_tree
 from builder.views.activity import idle_from_history, stuck_labels
+from builder.views.boards import KeptLane, lanes_to_keep, reuse_lanes
 from builder.views.common import KeptCard, cards_to_keep, reuse_cards
 
 NAV_FILE = "_nav.yml"
@@ -28,7 +29,8 @@ class Kept:
     check: CheckCache = field(default_factory=CheckCache)
     tree: set[str] = field(default_factory=set)  # the page tree's files after the last write
     cards: dict[str, KeptCard] = field(default_factory=dict)  # task id -> card view
-    lanes: LaneMemo = field(default_factory=dict)  # board swimlanes
+    lanes: LaneMemo = field(default_factory=dict)  # board swimlanes' HTML
+    lane_views: dict[tuple[str, str, str], KeptLane] = field(default_factory=dict)
 
 
 @dataclass
@@ -68,6 +70,7 @@ def generate(content: Path, tree: Path, options: SiteOptions, today: date | None
     reused: set[str] = set()
     if kept is not None:
         reuse_cards(ws, result.today, kept.cards)
+        reuse_lanes(ws, kept.lane_views)
     with paused_gc():
         pages = render_pages(ws, result.today, result.problems, options, str(content),
                              kept.memo if kept is not None else None, reused,
@@ -81,5 +84,6 @@ def generate(content: Path, tree: Path, options: SiteOptions, today: date | None
     if kept is not None:
         kept.tree = set(pages)
         kept.cards = cards_to_keep(ws, result.today)
+        kept.lane_views = lanes_to_keep(ws)
     return Generated(result, sorted(p for p in pages if p != NAV_FILE), entries, written, removed,
                      sorted(p for p in pages if p.endswith(".md") and p not in reused))

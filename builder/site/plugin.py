@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BytecodeCache
+from jinja2 import BytecodeCache, FileSystemLoader
 from jinja2.bccache import Bucket
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -61,6 +61,9 @@ class _KeptBytecode(BytecodeCache):
 
 
 _BYTECODE = _KeptBytecode()
+#: (theme folder, static templates) -> the folder's files that are theme assets: MkDocs
+#: lists every theme file on every build (mkdocs-material's 12,000 icons included).
+_THEME_FILES: dict[tuple[str, tuple[str, ...]], list[str]] = {}
 _GC_TIMERS: list[threading.Timer] = []
 
 
@@ -165,6 +168,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         serving = _COMMAND[0] == "serve"
         self.incremental, _SERVED[0] = serving and _SERVED[0], False
         changed = _TOUCHED.take(self.content) if self.incremental else None
+        if serving:
+            _keep_theme_work(config.theme)
         if self.incremental:
             gc.disable()  # for good: see _collect_when_idle
             # the sitemap would list only this rebuild's pages: keep the full one
@@ -296,6 +301,43 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         server.watch(str(self.content))
         _use_native_watcher(server)
         return server
+
+
+def _keep_theme_work(theme: Any) -> None:
+    """While serving, the theme's Jinja environments (MkDocs' and its search plugin's, made
+    anew for every rebuild) share compiled templates, and the list of theme assets, which
+    MkDocs gets by walking every theme folder, is kept for the installed themes. The
+    user's `custom_dir` is walked each time, so an asset added to it shows up."""
+    get_env = getattr(theme, "get_env", None)
+    if get_env is None or getattr(get_env, "plaindesk", False):
+        return
+
+    def kept_env() -> Any:
+        env = get_env()
+        env.bytecode_cache = _BYTECODE
+        listed = env.list_templates
+
+        def list_templates(extensions: Any = None, filter_func: Any = None) -> list[str]:
+            if extensions is not None or getattr(filter_func, "__qualname__", "") != (
+                    "Files.add_files_from_theme.<locals>.filter"):
+                return list(listed(extensions, filter_func))
+            static = tuple(sorted(theme.static_templates))
+            found: set[str] = set()
+            for folder in theme.dirs:
+                names = _THEME_FILES.get((folder, static))
+                if names is None:
+                    names = [n for n in FileSystemLoader(folder).list_templates()
+                             if filter_func(n)]
+                    if folder != theme.custom_dir:
+                        _THEME_FILES[(folder, static)] = names
+                found.update(names)
+            return sorted(found)
+
+        env.list_templates = list_templates
+        return env
+
+    kept_env.plaindesk = True  # type: ignore[attr-defined]
+    theme.get_env = kept_env
 
 
 def _nav_pages(entries: list[Any]) -> set[str]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from builder.model import Task, Workflow, Workspace
-from builder.views.common import CardView, Fmt, card, index
+from builder.views.common import CardView, Fmt, card, card_inputs, index
 
 #: Done columns show only their latest cards on a person's board, and fewer still in each
 #: swimlane of the all-projects board, which would otherwise be mostly finished work.
@@ -112,6 +113,37 @@ def _columns(
     return out
 
 
+#: A board's swimlane as made last time: what it was made from, and its columns.
+KeptLane = tuple[tuple[Any, ...], list[ColumnView]]
+
+
+def _lane_columns(ws: Workspace, key: tuple[str, str, str], flow: Workflow, tasks: list[Task],
+                  today: date, fmt: Fmt, done_cap: int | None, wip: bool) -> list[ColumnView]:
+    """A swimlane's columns; in the serve loop (see `reuse_lanes`) the very columns made
+    last time when its tasks' cards are made from the same files, so that an edit sorts
+    and counts only the lanes it touched, on each of the boards showing them."""
+    kept: dict[tuple[str, str, str], KeptLane] | None = ws.cache.get("kept_lanes")
+    if kept is None:
+        return _columns(ws, flow, tasks, today, fmt, done_cap, wip)
+    made: dict[tuple[str, str, str], KeptLane] = ws.cache.setdefault("lanes", {})
+    # the key (board kind and id, workflow, lane) fixes the done cap and whether WIP applies
+    inputs = tuple((t.id, card_inputs(ws, t, today)) for t in tasks)
+    hit = kept.get(key)
+    columns = hit[1] if hit is not None and hit[0] == inputs else _columns(
+        ws, flow, tasks, today, fmt, done_cap, wip)
+    made[key] = (inputs, columns)
+    return columns
+
+
+def reuse_lanes(ws: Workspace, kept: dict[tuple[str, str, str], KeptLane]) -> None:
+    """Let this workspace's boards take unchanged swimlanes from an earlier one's."""
+    ws.cache["kept_lanes"] = kept
+
+
+def lanes_to_keep(ws: Workspace) -> dict[tuple[str, str, str], KeptLane]:
+    return dict(ws.cache.get("lanes", {}))
+
+
 def _header(columns: list[list[ColumnView]], flow: Workflow) -> list[ColumnView]:
     """Column headers summed over lanes. WIP is judged per project, so a header shows the
     limit only when its one lane carries it (a project board), never against a sum."""
@@ -173,24 +205,14 @@ def _board(
             key = lane_of(t) if lane_of else ("", "", "")
             lanes_tasks.setdefault(key, []).append(t)
         lanes = []
+        done_cap = None if kind == "project" else DONE_CAP if kind == "person" else LANE_DONE_CAP
         for (lid, ltitle, lurl), lts in sorted(
             lanes_tasks.items(), key=lambda kv: (kv[0][1].lower(), kv[0][0])
         ):
             # WIP limits are per project board: judged only where a lane is one project
             wip = kind == "project" or (lane_of is not None and lid.startswith("project:"))
-            cols = _columns(
-                ws,
-                flow,
-                lts,
-                today,
-                fmt,
-                done_cap=None
-                if kind == "project"
-                else DONE_CAP
-                if kind == "person"
-                else LANE_DONE_CAP,
-                wip_applies=wip,
-            )
+            cols = _lane_columns(ws, (f"{kind}:{ident}", flow_id, lid), flow, lts, today, fmt,
+                                 done_cap, wip)
             lanes.append(LaneView(lid, ltitle, lurl, cols, len(lts)))
         header = _header([lane.columns for lane in lanes], flow)
         sections.append(BoardSection(flow.name, header, lanes))
