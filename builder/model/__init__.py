@@ -252,6 +252,10 @@ class Deal(Record):
     lost_reason: str = ""
 
 
+_TABLES = {"person": "people", "company": "companies", "contact": "contacts",
+           "project": "projects", "task": "tasks", "deal": "deals"}
+
+
 @dataclass
 class Workspace:
     """The whole typed workspace: settings and records by type and id."""
@@ -268,15 +272,8 @@ class Workspace:
 
     def table(self, kind: str) -> dict[str, Any]:
         """The records of one type, by id (`kind` is a record type such as "task")."""
-        tables: dict[str, dict[str, Any]] = {
-            "person": self.people,
-            "company": self.companies,
-            "contact": self.contacts,
-            "project": self.projects,
-            "task": self.tasks,
-            "deal": self.deals,
-        }
-        return tables[kind]
+        table: dict[str, Any] = getattr(self, _TABLES[kind])
+        return table
 
     def workflow_of(self, project: Project | None) -> Workflow:
         s = self.settings

@@ -15,38 +15,43 @@ def fingerprint(*parts: str) -> str:
     return hashlib.sha1("\0".join(parts).encode("utf-8")).hexdigest()
 
 
-def digests(ws: Workspace, kind: str, ids: Iterable[str | None]) -> list[str]:
-    table = ws.table(kind)
-    return [table[i].digest if i in table else "-" for i in ids if i]
+def _digest(table: dict[str, Any], ident: str | None) -> str:
+    rec = table.get(ident) if ident else None
+    return rec.digest if rec is not None else "-"
 
 
 def record_key(ws: Workspace, kind: str, rec: Any, salt: str) -> str:
     """Everything a record page shows comes from these files: the record, the records it
-    names, and the records that name it (its backlinks)."""
+    names, and the records that name it (its backlinks). (Computed for every record on
+    every serve rebuild, hence the plain loops.)"""
     ix = index(ws)
     parts = [salt, rec.digest]
+    add = parts.append
     if kind == "task":
-        parts += digests(ws, "project", [rec.project])
-        parts += digests(
-            ws, "person", [rec.assignee, *rec.participants, *(e.person for e in rec.time)]
-        )
+        people = ws.people
+        add(_digest(ws.projects, rec.project))
+        add(_digest(people, rec.assignee))
+        for p in rec.participants:
+            add(_digest(people, p))
+        for e in rec.time:
+            add(_digest(people, e.person))
     elif kind == "deal":
-        parts += digests(ws, "company", [rec.company])
-        parts += digests(ws, "contact", [rec.contact])
-        parts += digests(ws, "person", [rec.owner])
+        add(_digest(ws.companies, rec.company))
+        add(_digest(ws.contacts, rec.contact))
+        add(_digest(ws.people, rec.owner))
     elif kind == "project":
-        parts += digests(ws, "company", [rec.company])
-        parts += digests(ws, "person", [rec.manager])
-        parts += [t.digest for t in ix.tasks_by_project.get(rec.id, [])]
+        add(_digest(ws.companies, rec.company))
+        add(_digest(ws.people, rec.manager))
+        parts += [t.digest for t in ix.tasks_by_project.get(rec.id, ())]
     elif kind == "company":
-        parts += digests(ws, "person", [rec.manager])
-        parts += [c.digest for c in ix.contacts_by_company.get(rec.id, [])]
-        parts += [d.digest for d in ix.deals_by_company.get(rec.id, [])]
-        parts += [p.digest for p in ix.projects_by_company.get(rec.id, [])]
+        add(_digest(ws.people, rec.manager))
+        parts += [c.digest for c in ix.contacts_by_company.get(rec.id, ())]
+        parts += [d.digest for d in ix.deals_by_company.get(rec.id, ())]
+        parts += [p.digest for p in ix.projects_by_company.get(rec.id, ())]
     elif kind == "contact":
-        parts += digests(ws, "company", [rec.company])
-        parts += digests(ws, "person", [rec.owner])
-        parts += [d.digest for d in ix.deals_by_contact.get(rec.id, [])]
+        add(_digest(ws.companies, rec.company))
+        add(_digest(ws.people, rec.owner))
+        parts += [d.digest for d in ix.deals_by_contact.get(rec.id, ())]
     return fingerprint(*parts)
 
 

@@ -173,9 +173,14 @@ def _options(
 
 def board_stats(ws: Workspace, tasks: list[Task], today: date) -> tuple[int, int]:
     """(open, overdue) of `tasks`, as a board of them counts: without building the board."""
+    done = ws.cache.get("done_columns")
+    if done is None:  # each project's done column, "" standing for a missing project
+        done = ws.cache["done_columns"] = {pid: ws.workflow_of(p).done
+                                           for pid, p in ws.projects.items()}
+        done[""] = ws.workflow_of(None).done
     open_, overdue = 0, 0
     for t in tasks:
-        if t.status != ws.workflow_of(ws.projects.get(t.project)).done:
+        if t.status != done.get(t.project, done[""]):
             open_ += 1
             if t.due is not None and t.due < today:
                 overdue += 1
