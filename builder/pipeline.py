@@ -14,7 +14,7 @@ from builder.load.files import Listing, ReadCache, load, relist
 from builder.model import Record, Workspace
 from builder.problems import Problem, sort_key
 from builder.validate.fields import build_record
-from builder.validate.rules import duplicate_id, run_rules
+from builder.validate.rules import DEFAULTED, duplicate_id, run_rules
 from builder.validate.settings import effective_today, read_settings
 from builder.validate.warnings import run_warnings
 
@@ -107,10 +107,13 @@ def _run_check(root: Path, today: date | None, cache: CheckCache | None,
             else:
                 pristine, field_problems = build_record(raw, settings)
             typed[raw.path] = (raw.digest, settings.digest, pristine, field_problems)
-            # the workspace gets a copy: cross-record rules fill in defaults (a task's
-            # first column) that depend on other records
-            record = object.__new__(type(pristine))  # copy.copy, minus its generality
-            record.__dict__.update(pristine.__dict__)
+            record = pristine
+            defaulted = DEFAULTED.get(raw.type)
+            if defaulted is not None and not getattr(pristine, defaulted):
+                # cross-record rules fill it in (a task's first column, which depends on
+                # its project): the workspace gets a copy, the kept record stays as read
+                record = object.__new__(type(pristine))  # copy.copy, minus its generality
+                record.__dict__.update(pristine.__dict__)
         problems += field_problems
         if not raw.valid_id:  # reported (PD108); an unsafe id never reaches a path or link
             continue

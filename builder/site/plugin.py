@@ -18,7 +18,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
 from builder.pipeline import CheckResult
@@ -151,7 +151,13 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         _COMMAND[0] = command
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    @event_priority(100)  # before the search plugin's, which makes an environment too
+    def _keep_theme(self, config: MkDocsConfig) -> MkDocsConfig:
+        if _COMMAND[0] == "serve":
+            _keep_theme_work(config.theme)
+        return config
+
+    def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
         self.content = (base / self.config.content).resolve()
         self.tree = (base / self.config.tree).resolve()
@@ -168,8 +174,6 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         serving = _COMMAND[0] == "serve"
         self.incremental, _SERVED[0] = serving and _SERVED[0], False
         changed = _TOUCHED.take(self.content) if self.incremental else None
-        if serving:
-            _keep_theme_work(config.theme)
         if self.incremental:
             gc.disable()  # for good: see _collect_when_idle
             # the sitemap would list only this rebuild's pages: keep the full one
@@ -204,6 +208,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         config.validation.nav.omitted_files = logging.DEBUG
         config.validation.nav.absolute_links = logging.DEBUG
         return config
+
+    on_config = CombinedEvent(_keep_theme, _on_config)
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig,
                          files: Files) -> str:

@@ -11,6 +11,10 @@ from builder.validate.values import did_you_mean
 
 Rule = Callable[[Workspace], list[Problem]]
 
+#: The only fields rules write: each is filled in when a record leaves it empty (a task's
+#: status from its project's workflow, a deal's pipeline from the settings).
+DEFAULTED = {"task": "status", "deal": "pipeline"}
+
 _TYPE_WORD = {
     "person": "person",
     "company": "company",
@@ -150,7 +154,8 @@ def stages(ws: Workspace) -> list[Problem]:
         if d.pipeline and d.pipeline not in ws.settings.pipelines:
             continue
         pipeline = ws.pipeline_of(d)
-        d.pipeline = pipeline.id
+        if not d.pipeline:
+            d.pipeline = pipeline.id
         if d.stage and d.stage not in pipeline.stage_ids:
             line, col = d.at("stage")
             out.append(
