@@ -26,7 +26,7 @@ from builder.history import (
     stage_conversions,
     task_timeline,
 )
-from builder.history.flow import percentile
+from builder.history.flow import percentile, project_stuck
 from builder.model import Workspace
 from builder.pipeline import run_check
 
@@ -116,6 +116,7 @@ def test_stuck_cards(world: tuple[History, Workspace]) -> None:
     assert [(s.task, s.column, s.days, s.threshold, s.reason) for s in stuck] == [
         ("banner", "design", 12.625, 5.0, "limit"),
     ]
+    assert project_stuck(history, ws, "site") == stuck  # without the rest of the flow
 
 
 def test_stuck_by_the_85th_percentile(tmp_path: Path) -> None:
@@ -137,6 +138,7 @@ def test_stuck_by_the_85th_percentile(tmp_path: Path) -> None:
     assert [(s.task, s.days, s.threshold, s.reason) for s in flow.stuck] == [
         ("c5", 8.0, 5.0, "p85")
     ]
+    assert project_stuck(history, ws, "p") == flow.stuck
     assert [c.count for c in flow.cycle] == [5, 5]
     assert flow.cycle[0].median == 3.0 and flow.cycle[0].p85 == 5.0
 

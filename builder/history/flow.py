@@ -256,6 +256,32 @@ def project_flow(history: History, ws: Workspace, project: str) -> BoardFlow:
     return board_flow(history, ws, board_tasks(history, ws, project), flow)
 
 
+def project_stuck(history: History, ws: Workspace, project: str,
+                  stay_days: int = 90) -> list[StuckCard]:
+    """The stuck cards of a project's board, as `project_flow` finds them, without the
+    rest of the flow (the serve loop's rebuilds need the chips on every card, but the
+    flow only of the boards they re-render)."""
+    workflow = ws.workflow_of(ws.projects.get(project))
+    now = now_of(history)
+    lines = _timelines(history, board_tasks(history, ws, project), workflow, now)
+    since = history.today - timedelta(days=stay_days)
+    return _stuck(lines, ws, workflow, _column_p85(lines, workflow, since, history), now)
+
+
+def _timelines(history: History, task_ids: Iterable[str], workflow: Workflow,
+               now: datetime) -> list[Timeline]:
+    columns = [(c.id, c.name) for c in workflow.columns]
+    starts = {c.id for c in workflow.columns if c.id != workflow.backlog}
+    lines: list[Timeline] = []
+    for tid in task_ids:
+        rec = history.get("task", tid)
+        if rec is not None:
+            lines.append(
+                timeline(rec, columns, "status", workflow.backlog, starts, {workflow.done}, now)
+            )
+    return lines
+
+
 def board_flow(
     history: History,
     ws: Workspace,
@@ -274,14 +300,7 @@ def board_flow(
     percentile of the stays that ended there in the last `stay_days` days."""
     now, today, tz = now_of(history), history.today, history.tz
     columns = [(c.id, c.name) for c in workflow.columns]
-    starts = {c.id for c in workflow.columns if c.id != workflow.backlog}
-    lines: list[Timeline] = []
-    for tid in task_ids:
-        rec = history.get("task", tid)
-        if rec is not None:
-            lines.append(
-                timeline(rec, columns, "status", workflow.backlog, starts, {workflow.done}, now)
-            )
+    lines = _timelines(history, task_ids, workflow, now)
     finished = [(tl.finished.astimezone(tz).date(), tl) for tl in lines if tl.finished]
     cycle = []
     for window in windows:

@@ -22,7 +22,7 @@ from builder.history import (
     task_timeline,
     throughput_svg,
 )
-from builder.history.flow import BoardFlow, StuckCard, Timeline
+from builder.history.flow import BoardFlow, StuckCard, Timeline, project_stuck
 from builder.model import Workspace
 from builder.views.common import SECTIONS, Fmt, Link, url
 
@@ -232,9 +232,17 @@ def stuck_labels(history: History, ws: Workspace) -> dict[str, str]:
     fmt = Fmt.of(ws)
     out: dict[str, str] = {}
     for pid in sorted(ws.projects):
-        for s in _project_flow(history, ws, pid).stuck:
+        for s in _project_stuck(history, ws, pid):
             out[s.task] = fmt.t("history.flow.stuck_chip", days=format_days(s.days, fmt.locale))
     return out
+
+
+def _project_stuck(history: History, ws: Workspace, project: str) -> list[StuckCard]:
+    """A project's stuck cards: from its flow when that was computed, else on their own."""
+    found = history.memo.get(f"views.flow.{project}")
+    if isinstance(found, BoardFlow):
+        return found.stuck
+    return project_stuck(history, ws, project)
 
 
 def stuck_cards(history: History, ws: Workspace) -> list[StuckView]:
