@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 Pos = tuple[int, int]
@@ -39,9 +40,9 @@ class Workflow:
     done: str
     backlog: str
 
-    @property
-    def column_ids(self) -> list[str]:
-        return [c.id for c in self.columns]
+    @cached_property
+    def column_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.columns)
 
     def column(self, column_id: str) -> Column | None:
         return next((c for c in self.columns if c.id == column_id), None)
@@ -62,9 +63,9 @@ class Pipeline:
     name: str
     stages: tuple[Stage, ...]
 
-    @property
-    def stage_ids(self) -> list[str]:
-        return [s.id for s in self.stages]
+    @cached_property
+    def stage_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.stages)
 
     def stage(self, stage_id: str) -> Stage | None:
         return next((s for s in self.stages if s.id == stage_id), None)

@@ -14,7 +14,7 @@ from builder.render.pages import LaneMemo, Memo, SiteOptions, atom_feed, nav, re
 from builder.render.tree import write_tree
 from builder.views.activity import idle_from_history, stuck_labels
 from builder.views.boards import KeptLane, lanes_to_keep, reuse_lanes
-from builder.views.common import KeptCard, cards_to_keep, reuse_cards
+from builder.views.common import KeptCards, cards_to_keep, reuse_cards
 
 NAV_FILE = "_nav.yml"
 ATOM_FILE = "activity.xml"
@@ -28,7 +28,7 @@ class Kept:
     memo: Memo = field(default_factory=dict)
     check: CheckCache = field(default_factory=CheckCache)
     tree: set[str] = field(default_factory=set)  # the page tree's files after the last write
-    cards: dict[str, KeptCard] = field(default_factory=dict)  # task id -> card view
+    cards: KeptCards | None = None  # the card views
     lanes: LaneMemo = field(default_factory=dict)  # board swimlanes' HTML
     lane_views: dict[tuple[str, str, str], KeptLane] = field(default_factory=dict)
 

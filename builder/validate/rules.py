@@ -52,19 +52,28 @@ def _ref(
 def references(ws: Workspace) -> list[Problem]:
     """Every reference names an existing record of the right type."""
     out: list[Problem] = []
+    people, companies, contacts, projects = ws.people, ws.companies, ws.contacts, ws.projects
+    # most references resolve: test membership inline, build a problem only when one fails
     for c in ws.companies.values():
-        out += _ref(ws, c, "manager", "person", c.manager)
+        if c.manager is not None and c.manager not in people:
+            out += _ref(ws, c, "manager", "person", c.manager)
     for ct in ws.contacts.values():
-        out += _ref(ws, ct, "company", "company", ct.company)
-        out += _ref(ws, ct, "owner", "person", ct.owner)
+        if ct.company is not None and ct.company not in companies:
+            out += _ref(ws, ct, "company", "company", ct.company)
+        if ct.owner is not None and ct.owner not in people:
+            out += _ref(ws, ct, "owner", "person", ct.owner)
     for p in ws.projects.values():
-        out += _ref(ws, p, "company", "company", p.company or None)
-        out += _ref(ws, p, "manager", "person", p.manager)
+        if p.company and p.company not in companies:
+            out += _ref(ws, p, "company", "company", p.company)
+        if p.manager is not None and p.manager not in people:
+            out += _ref(ws, p, "manager", "person", p.manager)
     for t in ws.tasks.values():
-        out += _ref(ws, t, "project", "project", t.project or None)
-        out += _ref(ws, t, "assignee", "person", t.assignee)
+        if t.project and t.project not in projects:
+            out += _ref(ws, t, "project", "project", t.project)
+        if t.assignee is not None and t.assignee not in people:
+            out += _ref(ws, t, "assignee", "person", t.assignee)
         for person in t.participants:
-            if person not in ws.people:
+            if person not in people:
                 line, col = t.at("participants")
                 out.append(
                     Problem(
@@ -73,16 +82,20 @@ def references(ws: Workspace) -> list[Problem]:
                         line,
                         col,
                         f"unknown person `{person}`",
-                        did_you_mean(person, ws.people),
+                        did_you_mean(person, people),
                         "participants",
                     )
                 )
         for e in t.time:
-            out += _ref(ws, t, "time", "person", e.person, (e.line, e.col))
+            if e.person not in people:
+                out += _ref(ws, t, "time", "person", e.person, (e.line, e.col))
     for d in ws.deals.values():
-        out += _ref(ws, d, "company", "company", d.company or None)
-        out += _ref(ws, d, "contact", "contact", d.contact)
-        out += _ref(ws, d, "owner", "person", d.owner)
+        if d.company and d.company not in companies:
+            out += _ref(ws, d, "company", "company", d.company)
+        if d.contact is not None and d.contact not in contacts:
+            out += _ref(ws, d, "contact", "contact", d.contact)
+        if d.owner is not None and d.owner not in people:
+            out += _ref(ws, d, "owner", "person", d.owner)
     return out
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from builder import i18n
 from builder.model import Contact, Deal, Money, Person, Project, Task, Workspace
@@ -173,48 +173,64 @@ def person_link(ws: Workspace, person_id: str | None, fmt: Fmt) -> Link:
     return Link(person.name, url("person", person.id))
 
 
-def card(ws: Workspace, task: Task, today: date, fmt: Fmt) -> CardView:
-    """The task's card (made once per workspace and day: boards share it)."""
-    cards: dict[tuple[str, date], CardView] = ws.cache.setdefault("cards", {})
-    found = cards.get((task.id, today))
+def _of_day(ws: Workspace, name: str, today: date) -> dict[str, Any]:
+    """A per-task memo of the workspace's, for one day (views take today as a parameter)."""
+    days: dict[date, dict[str, Any]] = ws.cache.setdefault(name, {})
+    found = days.get(today)
     if found is None:
-        found = cards[(task.id, today)] = _card(ws, task, today, fmt)
+        found = days[today] = {}
     return found
 
 
-#: A card view with what it was made from: see `card_inputs`.
-KeptCard = tuple[tuple[str, ...], CardView]
+def card(ws: Workspace, task: Task, today: date, fmt: Fmt) -> CardView:
+    """The task's card (made once per workspace and day: boards share it)."""
+    cards: dict[str, CardView] = _of_day(ws, "cards", today)
+    found = cards.get(task.id)
+    if found is None:
+        found = cards[task.id] = _card(ws, task, today, fmt)
+    return found
+
+
+@dataclass
+class KeptCards:
+    """The card views of one workspace and day, with what each was made from."""
+
+    today: date
+    inputs: dict[str, tuple[str, ...]]  # task id -> card_inputs
+    views: dict[str, CardView]  # task id -> card
 
 
 def card_inputs(ws: Workspace, task: Task, today: date) -> tuple[str, ...]:
     """Everything a card shows comes from these: the task's file, its project's and its
     assignee's, the settings (workflows, locale), the day and the task's "stuck" label
     (found once per workspace and day, after the history has set the labels)."""
-    known: dict[tuple[str, date], tuple[str, ...]] = ws.cache.setdefault("card_inputs", {})
-    found = known.get((task.id, today))
+    known: dict[str, tuple[str, ...]] = _of_day(ws, "card_inputs", today)
+    found = known.get(task.id)
     if found is None:
         project = ws.projects.get(task.project)
         person = ws.people.get(task.assignee or "")
-        found = known[(task.id, today)] = (
+        found = known[task.id] = (
             task.digest, project.digest if project else "-", person.digest if person else "-",
             ws.settings.digest, today.isoformat(), ws.cache.get("stuck", {}).get(task.id, ""))
     return found
 
 
-def reuse_cards(ws: Workspace, today: date, kept: dict[str, KeptCard]) -> None:
+def reuse_cards(ws: Workspace, today: date, kept: KeptCards | None) -> None:
     """Give this workspace the card views of an earlier one (the serve loop's) whose inputs
     are unchanged: a rebuild then makes cards only for the tasks an edit touched."""
-    cards: dict[tuple[str, date], CardView] = ws.cache.setdefault("cards", {})
+    if kept is None or kept.today != today:
+        return
+    cards: dict[str, CardView] = _of_day(ws, "cards", today)
     for task in ws.tasks.values():
-        hit = kept.get(task.id)
-        if hit is not None and hit[0] == card_inputs(ws, task, today):
-            cards[(task.id, today)] = hit[1]
+        view = kept.views.get(task.id)
+        if view is not None and kept.inputs.get(task.id) == card_inputs(ws, task, today):
+            cards[task.id] = view
 
 
-def cards_to_keep(ws: Workspace, today: date) -> dict[str, KeptCard]:
-    cards: dict[tuple[str, date], CardView] = ws.cache.get("cards", {})
-    return {tid: (card_inputs(ws, ws.tasks[tid], day), view)
-            for (tid, day), view in cards.items() if day == today and tid in ws.tasks}
+def cards_to_keep(ws: Workspace, today: date) -> KeptCards:
+    """This workspace's cards and their inputs (every card's inputs were computed when
+    `reuse_cards` ran; a card made later computed its own)."""
+    return KeptCards(today, _of_day(ws, "card_inputs", today), _of_day(ws, "cards", today))
 
 
 def _card(ws: Workspace, task: Task, today: date, fmt: Fmt) -> CardView:
