@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import Any
 
 from builder.model import Workspace
@@ -20,10 +21,11 @@ def _digest(table: dict[str, Any], ident: str | None) -> str:
     return rec.digest if rec is not None else "-"
 
 
-def record_key(ws: Workspace, kind: str, rec: Any, salt: str) -> str:
+def record_key(ws: Workspace, kind: str, rec: Any, salt: str) -> tuple[str, ...]:
     """Everything a record page shows comes from these files: the record, the records it
-    names, and the records that name it (its backlinks). (Computed for every record on
-    every serve rebuild, hence the plain loops.)"""
+    names, and the records that name it (its backlinks). Computed for every record on
+    every serve rebuild, hence the plain loops, and a tuple of digests, not a digest of
+    them: comparing is cheaper than hashing, and the key never leaves the process."""
     ix = index(ws)
     parts = [salt, rec.digest]
     add = parts.append
@@ -52,16 +54,20 @@ def record_key(ws: Workspace, kind: str, rec: Any, salt: str) -> str:
         add(_digest(ws.companies, rec.company))
         add(_digest(ws.people, rec.owner))
         parts += [d.digest for d in ix.deals_by_contact.get(rec.id, ())]
-    return fingerprint(*parts)
+    return tuple(parts)
 
 
 def table_digest(ws: Workspace, kind: str) -> str:
-    """One digest over every record of a kind (computed once per workspace)."""
+    """One digest over every record of a kind (computed once per workspace; the records'
+    order is the listing's, which a fresh run keeps: at worst a reordering is a change)."""
     found: dict[str, str] = ws.cache.setdefault("table_digests", {})
     if kind not in found:
         table = ws.table(kind)
-        found[kind] = fingerprint(*(f"{i}:{table[i].digest}" for i in sorted(table)))
+        found[kind] = fingerprint("\1".join(table), "\1".join(map(_DIGEST, table.values())))
     return found[kind]
+
+
+_DIGEST = attrgetter("digest")
 
 
 def view_key(ws: Workspace, salt: str, kinds: Iterable[str], *parts: str) -> str:

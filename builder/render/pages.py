@@ -68,11 +68,11 @@ class Page:
     template: str
     context: dict[str, Any] | Callable[[], dict[str, Any]]
     meta: dict[str, Any] = field(default_factory=dict)
-    key: str = ""
+    key: str | tuple[str, ...] = ""
 
 
 #: path -> (key, text) of pages rendered before; the serve loop keeps one across rebuilds.
-Memo = dict[str, tuple[str, str]]
+Memo = dict[str, tuple[str | tuple[str, ...], str]]
 #: (board, lane, its columns, root, show_project, salt) -> (what it showed, its HTML).
 LaneMemo = dict[tuple[str, ...], tuple[tuple[Any, ...], str]]
 

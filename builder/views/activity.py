@@ -249,7 +249,7 @@ def stuck_cards(history: History, ws: Workspace) -> list[StuckView]:
     fmt = Fmt.of(ws)
     out: list[StuckView] = []
     for pid in sorted(ws.projects):
-        out += _stuck_views(ws, fmt, _project_flow(history, ws, pid).stuck)
+        out += _stuck_views(ws, fmt, _project_stuck(history, ws, pid))
     return out
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 from builder.model import Task, Workflow, Workspace
-from builder.views.common import CardView, Fmt, card, card_inputs, index
+from builder.views.common import CardView, Fmt, card, index
 
 #: Done columns show only their latest cards on a person's board, and fewer still in each
 #: swimlane of the all-projects board, which would otherwise be mostly finished work.
@@ -118,18 +120,21 @@ KeptLane = tuple[tuple[Any, ...], list[ColumnView]]
 
 
 def _lane_columns(ws: Workspace, key: tuple[str, str, str], flow: Workflow, tasks: list[Task],
-                  today: date, fmt: Fmt, done_cap: int | None, wip: bool) -> list[ColumnView]:
+                  today: date, fmt: Fmt, done_cap: int | None, wip: bool,
+                  dirty: bool) -> list[ColumnView]:
     """A swimlane's columns; in the serve loop (see `reuse_lanes`) the very columns made
-    last time when its tasks' cards are made from the same files, so that an edit sorts
-    and counts only the lanes it touched, on each of the boards showing them."""
+    last time when it holds the same tasks, unchanged (the same objects: records are kept
+    between checks), and none of their cards was made anew (`dirty`: a card also shows
+    its project, its assignee and its stuck chip). An edit then sorts and counts only the
+    lanes it touched, on each of the boards showing them."""
     kept: dict[tuple[str, str, str], KeptLane] | None = ws.cache.get("kept_lanes")
     if kept is None:
         return _columns(ws, flow, tasks, today, fmt, done_cap, wip)
     made: dict[tuple[str, str, str], KeptLane] = ws.cache.setdefault("lanes", {})
     # the key (board kind and id, workflow, lane) fixes the done cap and whether WIP applies
-    inputs = tuple((t.id, card_inputs(ws, t, today)) for t in tasks)
+    inputs = tuple(tasks)
     hit = kept.get(key)
-    columns = hit[1] if hit is not None and hit[0] == inputs else _columns(
+    columns = hit[1] if not dirty and hit is not None and hit[0] == inputs else _columns(
         ws, flow, tasks, today, fmt, done_cap, wip)
     made[key] = (inputs, columns)
     return columns
@@ -156,15 +161,19 @@ def _header(columns: list[list[ColumnView]], flow: Workflow) -> list[ColumnView]
     return out
 
 
+_ASSIGNEE, _TAGS, _PRIORITY = attrgetter("assignee"), attrgetter("tags"), attrgetter("priority")
+
+
 def _options(
     ws: Workspace, tasks: list[Task], fmt: Fmt
 ) -> tuple[list[Option], list[str], list[Option]]:
-    people = sorted({t.assignee for t in tasks if t.assignee})
+    given = set(map(_ASSIGNEE, tasks))  # (C-level passes: the all-projects boards' are long)
+    people = sorted(p for p in given if p)
     assignees = [Option(p, ws.people[p].name if p in ws.people else p) for p in people]
-    if any(not t.assignee for t in tasks):
+    if None in given or "" in given:
         assignees.append(Option("", fmt.t("card.unassigned")))
-    tags = sorted({tag for t in tasks for tag in t.tags})
-    used = {t.priority for t in tasks}
+    tags = sorted(set(chain.from_iterable(map(_TAGS, tasks))))
+    used = set(map(_PRIORITY, tasks))
     priorities = [
         Option(p, fmt.t(f"priority.{p}")) for p in ("urgent", "high", "normal", "low") if p in used
     ]
@@ -187,6 +196,16 @@ def board_stats(ws: Workspace, tasks: list[Task], today: date) -> tuple[int, int
     return open_, overdue
 
 
+def _flow_ids(ws: Workspace) -> dict[str, str]:
+    """Each project's workflow id, "" standing for a task without a known project."""
+    found: dict[str, str] | None = ws.cache.get("flow_ids")
+    if found is None:
+        found = ws.cache["flow_ids"] = {pid: ws.workflow_of(p).id
+                                        for pid, p in ws.projects.items()}
+        found[""] = ws.workflow_of(None).id
+    return found
+
+
 def _board(
     ws: Workspace,
     ident: str,
@@ -195,29 +214,38 @@ def _board(
     tasks: list[Task],
     today: date,
     fmt: Fmt,
-    lane_of: Callable[[Task], tuple[str, str, str]] | None,
+    lanes_by: tuple[Callable[[Task], str], Callable[[str], tuple[str, str, str]]] | None,
 ) -> BoardView:
-    """Group `tasks` by workflow, then by lane (`lane_of` -> id, title, url), then column."""
-    by_flow: dict[str, list[Task]] = {}
+    """Group `tasks` by workflow, then by lane, then column. `lanes_by` is a task's lane
+    (a project or person id) and a lane's id, title and url; None: one lane."""
+    flow_of = _flow_ids(ws)
+    default = flow_of[""]
+    group = lanes_by[0] if lanes_by else None
+    groups: dict[tuple[str, str], list[Task]] = {}
     for t in tasks:
-        by_flow.setdefault(ws.workflow_of(ws.projects.get(t.project)).id, []).append(t)
+        groups.setdefault((flow_of.get(t.project, default), group(t) if group else ""),
+                          []).append(t)
+    reused: set[str] | None = ws.cache.get("reused_cards")
+    dirty = set()
+    if reused is not None:  # the lanes holding a card made anew (serve: see _lane_columns)
+        on_board = {t.id for t in tasks} if kind != "all" else ws.tasks.keys()
+        for tid in on_board - reused:
+            t = ws.tasks[tid]
+            dirty.add((flow_of.get(t.project, default), group(t) if group else ""))
+    info = lanes_by[1] if lanes_by else lambda _: ("", "", "")
+    order = list(ws.settings.workflows)
     sections = []
-    for flow_id in sorted(by_flow, key=lambda f: list(ws.settings.workflows).index(f)):
+    done_cap = None if kind == "project" else DONE_CAP if kind == "person" else LANE_DONE_CAP
+    for flow_id in sorted({f for f, _ in groups}, key=order.index):
         flow = ws.settings.workflows[flow_id]
-        flow_tasks = by_flow[flow_id]
-        lanes_tasks: dict[tuple[str, str, str], list[Task]] = {}
-        for t in flow_tasks:
-            key = lane_of(t) if lane_of else ("", "", "")
-            lanes_tasks.setdefault(key, []).append(t)
+        lanes_here = sorted(((info(g), lts) for (f, g), lts in groups.items() if f == flow_id),
+                            key=lambda kv: (kv[0][1].lower(), kv[0][0]))
         lanes = []
-        done_cap = None if kind == "project" else DONE_CAP if kind == "person" else LANE_DONE_CAP
-        for (lid, ltitle, lurl), lts in sorted(
-            lanes_tasks.items(), key=lambda kv: (kv[0][1].lower(), kv[0][0])
-        ):
+        for (lid, ltitle, lurl), lts in lanes_here:
             # WIP limits are per project board: judged only where a lane is one project
-            wip = kind == "project" or (lane_of is not None and lid.startswith("project:"))
+            wip = kind == "project" or lid.startswith("project:")
             cols = _lane_columns(ws, (f"{kind}:{ident}", flow_id, lid), flow, lts, today, fmt,
-                                 done_cap, wip)
+                                 done_cap, wip, (flow_id, group(lts[0]) if group else "") in dirty)
             lanes.append(LaneView(lid, ltitle, lurl, cols, len(lts)))
         header = _header([lane.columns for lane in lanes], flow)
         sections.append(BoardSection(flow.name, header, lanes))
@@ -256,23 +284,26 @@ def project_board(ws: Workspace, project_id: str, today: date) -> BoardView:
 def all_board(ws: Workspace, today: date, lanes: str = "project") -> BoardView:
     """Every task; swimlanes by project (default) or by assignee."""
     fmt = Fmt.of(ws)
-    tasks = sorted(ws.tasks.values(), key=lambda t: t.id)
+    tasks: list[Task] | None = ws.cache.get("tasks_by_id")
+    if tasks is None:  # both all-projects boards show them in this order
+        tasks = ws.cache["tasks_by_id"] = [ws.tasks[k] for k in sorted(ws.tasks)]
 
-    def by_project(t: Task) -> tuple[str, str, str]:
-        p = ws.projects.get(t.project)
-        return (f"project:{t.project}", p.name if p else t.project, f"boards/{t.project}/")
+    def project_lane(pid: str) -> tuple[str, str, str]:
+        p = ws.projects.get(pid)
+        return (f"project:{pid}", p.name if p else pid, f"boards/{pid}/")
 
-    def by_person(t: Task) -> tuple[str, str, str]:
-        p = ws.people.get(t.assignee or "")
-        if p is None:
+    people = ws.people
+
+    def person_lane(person_id: str) -> tuple[str, str, str]:
+        if not person_id:
             return ("person:", fmt.t("card.unassigned"), "")
-        return (f"person:{p.id}", p.name, f"people/{p.id}/")
+        return (f"person:{person_id}", people[person_id].name, f"people/{person_id}/")
 
-    title = fmt.t("board.all") if lanes == "project" else fmt.t("board.all_by_person")
-    ident = "all" if lanes == "project" else "all-by-person"
-    return _board(
-        ws, ident, title, "all", tasks, today, fmt, by_project if lanes == "project" else by_person
-    )
+    if lanes == "project":
+        return _board(ws, "all", fmt.t("board.all"), "all", tasks, today, fmt,
+                      (attrgetter("project"), project_lane))
+    return _board(ws, "all-by-person", fmt.t("board.all_by_person"), "all", tasks, today, fmt,
+                  (lambda t: t.assignee if t.assignee in people else "", person_lane))
 
 
 def person_board(ws: Workspace, person_id: str, today: date) -> BoardView:

@@ -217,7 +217,9 @@ def card_inputs(ws: Workspace, task: Task, today: date) -> tuple[str, ...]:
 
 def reuse_cards(ws: Workspace, today: date, kept: KeptCards | None) -> None:
     """Give this workspace the card views of an earlier one (the serve loop's) whose inputs
-    are unchanged: a rebuild then makes cards only for the tasks an edit touched."""
+    are unchanged: a rebuild then makes cards only for the tasks an edit touched. Their
+    ids are noted (`reused_cards`): a board lane holding only those is unchanged."""
+    reused: set[str] = ws.cache.setdefault("reused_cards", set())
     if kept is None or kept.today != today:
         return
     cards: dict[str, CardView] = _of_day(ws, "cards", today)
@@ -225,6 +227,7 @@ def reuse_cards(ws: Workspace, today: date, kept: KeptCards | None) -> None:
         view = kept.views.get(task.id)
         if view is not None and kept.inputs.get(task.id) == card_inputs(ws, task, today):
             cards[task.id] = view
+            reused.add(task.id)
 
 
 def cards_to_keep(ws: Workspace, today: date) -> KeptCards:
