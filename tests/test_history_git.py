@@ -251,6 +251,39 @@ def test_cache_gives_the_same_history_and_reads_only_new_commits(
     )
 
 
+def test_the_cache_is_decoded_once_per_process_while_its_files_are_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The serve loop reads the history on every rebuild: the cache file is decoded again
+    only when a commit (or anything else) has rewritten it."""
+    from builder.history import store
+
+    repo = build_scenario(tmp_path / "repo")
+    ws = run_check(repo.content, TODAY).workspace
+    extract(repo.content)  # writes the cache
+    decoded: list[str] = []
+    loads = json.loads
+
+    def counting(text: str) -> object:
+        decoded.append(text[:20])
+        return loads(text)
+
+    monkeypatch.setattr(store.json, "loads", counting)
+    first = read_history(repo.content, ws, TODAY)
+    assert len(decoded) == 1  # the base file (there is no delta yet)
+    second = read_history(repo.content, ws, TODAY)
+    assert len(decoded) == 1 and second.records == first.records
+    repo.write({"tasks/banner.md": front(title="Banner", project="site", status="approval")})
+    repo.commit("2026-03-16T09:00:00+02:00", OLEH)
+    third = read_history(repo.content, ws, TODAY)  # the kept cache, plus the new commit
+    assert len(decoded) == 1
+    assert third.records == read_history(repo.content, ws, TODAY, use_cache=False).records
+    assert read_history(repo.content, ws, TODAY).records == third.records
+    assert len(decoded) == 3  # the delta file written for the commit: both read again
+    read_history(repo.content, ws, TODAY)
+    assert len(decoded) == 3
+
+
 def test_rewritten_history_is_read_again(tmp_path: Path) -> None:
     repo = GitRepo(tmp_path)
     repo.write({"tasks/a.md": front(title="A", project="p", status="todo")})

@@ -4,6 +4,7 @@ with the kept CheckCache equals a check from scratch (records and problems)."""
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -228,3 +229,43 @@ def test_serve_lists_the_installed_themes_once_and_the_teams_own_every_time(
     (tmp_path / "overrides" / "assets" / "print.css").write_text("b{}", encoding="utf-8")
     assert theme_files(keep=True) == sorted([*plain, "assets/print.css"])
     assert walked == [custom]  # the installed themes are not walked again
+
+
+def test_a_kept_memo_with_git_history_writes_what_a_fresh_run_writes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a repository, the serve loop also keeps the history between rebuilds: the
+    decoded cache, the derived histories (while HEAD is the same) and what views work out
+    from them (stuck cards and their chips, the feed's order). Edits in the working tree
+    and a new commit must still write what a run from scratch writes."""
+    from gitrepo import OLEH, build_scenario, front
+
+    from builder.history import reader, store
+
+    repo = build_scenario(tmp_path / "repo")
+    today = date(2026, 3, 16)
+    kept, kept_tree = Kept(), tmp_path / "kept"
+
+    def fresh(n: int) -> dict[str, bytes]:
+        with monkeypatch.context() as m:  # nothing of the kept run's: not even its history
+            m.setattr(reader, "_DERIVED", [])
+            m.setattr(store, "_LOADED", {})
+            generate(repo.content, tmp_path / f"fresh-{n}", SiteOptions(), today)
+        return snapshot(tmp_path / f"fresh-{n}")
+
+    generate(repo.content, kept_tree, SiteOptions(), today, kept=kept)
+    home = (kept_tree / "index.md").read_text(encoding="utf-8")
+    assert 'href="tasks/banner/">Banner &lt;b&gt;' in home  # stuck in design since 03-04
+    banner = repo.content / "tasks/site/banner.md"
+    steps = [
+        lambda: write(banner, front(title="Banner v2", project="site", status="design")),
+        lambda: write(banner, front(title="Banner v2", project="site", status="approval")),
+        lambda: repo.commit("2026-03-16T09:00:00+02:00", OLEH, "Banner to approval"),
+        lambda: write(repo.content / "projects/site.md", front(
+            name="Opera web", company="kyiv-opera", workflow="web", manager="anna-k")),
+    ]
+    for n, step in enumerate(steps):
+        step()
+        generate(repo.content, kept_tree, SiteOptions(), today, kept=kept)
+        assert snapshot(kept_tree) == fresh(n), n
+    home = (kept_tree / "index.md").read_text(encoding="utf-8")
+    assert 'id="stuck"' not in home  # the banner moved on: nothing is stuck any more

@@ -18,7 +18,7 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from builder.history.blobs import TRACKED, Snapshot
 from builder.history.git import Commit, FileChange, classify
@@ -150,6 +150,9 @@ class Derived:
     renamed: dict[Key, str]  # an id that was renamed -> the id it was renamed to
     commits: list[Commit]  # the commits used (parents first), up to `today`
     later: int = 0  # commits left out because they are dated after `today`
+    #: What views work out from these histories alone, kept as long as they are (the
+    #: serve loop reads the history on every rebuild; it changes with each commit)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def derive(

@@ -89,18 +89,25 @@ def feed_entries(
 ) -> list[FeedEntry]:
     """Every feed line, newest first; optionally only those by `person`, about `project`
     (its tasks and itself), or from `since` on, at most `limit` of them."""
-    rows: list[tuple[float, str, Key, int, RecordHistory, Change, date]] = []
-    for key, rec in history.records.items():
-        for index, ch in enumerate(rec.changes):
-            if person is not None and ch.stamp.author.person != person:
-                continue
-            if project is not None and _project_of(ws, rec, ch) != project:
-                continue
-            day = local_day(ch.stamp.when, history.tz)
-            if since is not None and day < since:
-                continue
-            rows.append((-ch.stamp.when.timestamp(), ch.stamp.commit, key, index, rec, ch, day))
-    rows.sort(key=lambda r: r[:4])
+    unfiltered = person is None and project is None and since is None
+    rows: list[tuple[float, str, Key, int, RecordHistory, Change, date]] | None = (
+        history.kept.get("feed_rows") if unfiltered else None)
+    if rows is None:
+        rows = []
+        for key, rec in history.records.items():
+            for index, ch in enumerate(rec.changes):
+                if person is not None and ch.stamp.author.person != person:
+                    continue
+                if project is not None and _project_of(ws, rec, ch) != project:
+                    continue
+                day = local_day(ch.stamp.when, history.tz)
+                if since is not None and day < since:
+                    continue
+                rows.append(
+                    (-ch.stamp.when.timestamp(), ch.stamp.commit, key, index, rec, ch, day))
+        rows.sort(key=lambda r: r[:4])
+        if unfiltered:  # the histories' alone: kept while they are (see History.kept)
+            history.kept["feed_rows"] = rows
     names = _display_names(ws)
     entries: list[FeedEntry] = []
     for *_, rec, ch, day in rows:

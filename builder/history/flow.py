@@ -18,6 +18,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from babel.units import format_unit
 
@@ -261,11 +262,24 @@ def project_stuck(history: History, ws: Workspace, project: str,
     """The stuck cards of a project's board, as `project_flow` finds them, without the
     rest of the flow (the serve loop's rebuilds need the chips on every card, but the
     flow only of the boards they re-render)."""
-    workflow = ws.workflow_of(ws.projects.get(project))
+    record = ws.projects.get(project)
+    workflow = ws.workflow_of(record)
+    tasks = board_tasks(history, ws, project)
+    # the same histories, files and settings find the same cards: kept between rebuilds
+    # (`history.kept` lives as long as the commits do), so an edit recomputes one board
+    inputs = (stay_days, ws.settings.digest, record.digest if record else "",
+              *((t, ws.tasks[t].digest if t in ws.tasks else "-") for t in tasks))
+    memo: dict[str, tuple[tuple[Any, ...], list[StuckCard]]] = history.kept.setdefault(
+        "stuck", {})
+    hit = memo.get(project)
+    if hit is not None and hit[0] == inputs:
+        return hit[1]
     now = now_of(history)
-    lines = _timelines(history, board_tasks(history, ws, project), workflow, now)
+    lines = _timelines(history, tasks, workflow, now)
     since = history.today - timedelta(days=stay_days)
-    return _stuck(lines, ws, workflow, _column_p85(lines, workflow, since, history), now)
+    found = _stuck(lines, ws, workflow, _column_p85(lines, workflow, since, history), now)
+    memo[project] = (inputs, found)
+    return found
 
 
 def _timelines(history: History, task_ids: Iterable[str], workflow: Workflow,

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from builder.history.events import Key, RecordHistory, derive, local_day, people_by_email
+from builder.history.events import (
+    Derived,
+    Key,
+    RecordHistory,
+    derive,
+    local_day,
+    people_by_email,
+)
 from builder.history.git import classify
 from builder.history.store import extract
 from builder.i18n import format_date, t
@@ -24,6 +31,10 @@ OK = "ok"
 NO_REPO = "no_repo"  # the folder is not in a git repository
 NO_COMMITS = "no_commits"  # a repository, but no commit (up to today) touches the folder
 ERROR = "error"  # git is missing, or failed
+
+
+#: The last derivation, with what it was derived from (see read_history).
+_DERIVED: list[tuple[tuple[Any, ...], Derived]] = []
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,9 @@ class History:
     renamed: dict[Key, str] = field(default_factory=dict)  # old id -> id it was renamed to
     timings: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # views' indexes
+    #: Views' results that depend on the histories alone, shared by every History read
+    #: from the same commits (see `Derived.memo`)
+    kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     _dirty: set[Key] | None = field(default=None, repr=False, compare=False)
 
     def get(self, kind: str, ident: str) -> RecordHistory | None:
@@ -120,14 +134,19 @@ def read_history(
     if found.problem:
         return History(status=HistoryStatus(ERROR, found.problem), today=today, tz=tz)
     started = time.perf_counter()
-    derived = derive(
-        found.commits,
-        found.snapshots,
-        people_by_email(workspace),
-        today,
-        tz,
-        found.info.shallow,
-    )
+    emails = people_by_email(workspace)
+    # A commit's changes and blobs are fixed by its id: the same HEAD (and authors' emails,
+    # day and zone) derives the same histories, so a rebuild without a new commit (the
+    # serve loop's) reuses the last ones
+    key = (found.info.toplevel, found.info.prefix, found.info.head, found.info.shallow,
+           tuple(sorted(emails.items())), today, str(tz))
+    if use_cache and _DERIVED and _DERIVED[0][0] == key:
+        derived = _DERIVED[0][1]
+    else:
+        derived = derive(found.commits, found.snapshots, emails, today, tz,
+                         found.info.shallow)
+        if use_cache:
+            _DERIVED[:] = [(key, derived)]
     used = derived.commits
     shallow_since = None
     if found.info.shallow:
@@ -143,4 +162,5 @@ def read_history(
         today=today,
     )
     timings = {**found.timings, "derive": time.perf_counter() - started}
-    return History(derived.records, status, today, tz, derived.renamed, timings)
+    return History(derived.records, status, today, tz, derived.renamed, timings,
+                   kept=derived.memo)

@@ -86,7 +86,12 @@ def _extract(info: RepoInfo, use_cache: bool) -> Extracted:
     else:
         commits, cached = read_log(info), None
     clock.lap("git_log")
-    wanted = _wanted(commits)
+    if cached is not None and commits is cached.commits:  # HEAD unchanged
+        if cached.wanted is None:
+            cached.wanted = _wanted(commits)
+        wanted = cached.wanted
+    else:
+        wanted = _wanted(commits)
     missing = {key: sha for key, sha in wanted.items() if key not in snapshots}
     if missing:
         blobs = read_blobs(info, set(missing.values()))
@@ -160,13 +165,42 @@ class _Cached:
     base_head: str  # the head of the base file
     base_commits: int  # how many of `commits` (the oldest) the base file holds
     base_snapshots: int
+    wanted: dict[str, str] | None = None  # `_wanted(commits)`, once it is asked for
 
 
 #: rewrite the base file once the delta holds this many commits
 DELTA_MAX = 500
 
 
+#: The cache as last loaded by this process (the serve loop reads the history on every
+#: rebuild), by base file, with the files' stamps: decoding it again is most of a read.
+_LOADED: dict[Path, tuple[tuple[Any, ...], _Cached | None]] = {}
+
+
+def _stamp(files: _Files, info: RepoInfo) -> tuple[Any, ...]:
+    out: list[Any] = [info.prefix, tuple(sorted(info.shallow))]
+    for file in (files.base, files.delta):
+        try:
+            st = file.stat()
+            out += [st.st_mtime_ns, st.st_size, st.st_ino]
+        except OSError:
+            out += [None, None, None]
+    return tuple(out)
+
+
 def _load(files: _Files, info: RepoInfo) -> _Cached | None:
+    """The cache, from memory while its files are unchanged (callers only read it)."""
+    stamp = _stamp(files, info)
+    kept = _LOADED.get(files.base)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    cached = _load_files(files, info)
+    _LOADED.clear()  # one content folder per process, in practice: keep one
+    _LOADED[files.base] = (stamp, cached)
+    return cached
+
+
+def _load_files(files: _Files, info: RepoInfo) -> _Cached | None:
     base = _read(files.base, info)
     if base is None:
         return None

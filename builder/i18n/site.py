@@ -116,6 +116,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "dashboard.open": {"en": "Open tasks", "ru": "Открытые задачи", "uk": "Відкриті задачі"},
     "dashboard.deals": {"en": "Open deals", "ru": "Открытые сделки", "uk": "Відкриті угоди"},
     "dashboard.none": {"en": "Nothing here.", "ru": "Ничего нет.", "uk": "Нічого немає."},
+    "dashboard.more_stuck": {
+        "en": "…and {n} more: each project's board marks its stuck cards",
+        "ru": "…и ещё {n}: на доске каждого проекта застрявшие карточки отмечены",
+        "uk": "…і ще {n}: на дошці кожного проєкту застряглі картки позначено",
+    },
     "dashboard.more": {
         "en": "…and {n} more: see each person in Team below",
         "ru": "…и ещё {n}: по каждому сотруднику — в разделе «Команда» ниже",

@@ -276,7 +276,8 @@ def _dashboard_history(ws: Workspace, options: SiteOptions) -> dict[str, Any]:
     if options.history is None:
         return {}
     return {
-        "stuck": activity.stuck_cards(options.history, ws),
+        **dict(zip(("stuck", "stuck_count"),
+                   activity.stuck_cards(options.history, ws, dashboard.LIST_CAP), strict=True)),
         "recent": activity.activity(options.history, ws, limit=10),
     }
 

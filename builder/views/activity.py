@@ -231,10 +231,27 @@ def stuck_labels(history: History, ws: Workspace) -> dict[str, str]:
     """task id -> "stuck" chip text, across every project's board."""
     fmt = Fmt.of(ws)
     out: dict[str, str] = {}
+    # a board's labels, kept with the very list of its stuck cards they were made from
+    kept: dict[str, tuple[list[StuckCard], str, dict[str, str]]] = history.kept.setdefault(
+        "stuck_labels", {})
     for pid in sorted(ws.projects):
-        for s in _project_stuck(history, ws, pid):
-            out[s.task] = fmt.t("history.flow.stuck_chip", days=format_days(s.days, fmt.locale))
+        stuck = _project_stuck(history, ws, pid)
+        hit = kept.get(pid)
+        if hit is None or hit[0] is not stuck or hit[1] != fmt.locale:
+            hit = kept[pid] = (stuck, fmt.locale, {
+                s.task: fmt.t("history.flow.stuck_chip", days=format_days(s.days, fmt.locale))
+                for s in stuck})
+        out.update(hit[2])
     return out
+
+
+def stuck_cards(history: History, ws: Workspace, limit: int | None = None
+                ) -> tuple[list[StuckView], int]:
+    """The stuck cards of every board, longest stuck first (the first `limit` of them),
+    and how many there are."""
+    stuck = [s for pid in sorted(ws.projects) for s in _project_stuck(history, ws, pid)]
+    stuck.sort(key=lambda s: (-s.days, s.task))
+    return _stuck_views(ws, Fmt.of(ws), stuck[:limit]), len(stuck)
 
 
 def _project_stuck(history: History, ws: Workspace, project: str) -> list[StuckCard]:
@@ -243,14 +260,6 @@ def _project_stuck(history: History, ws: Workspace, project: str) -> list[StuckC
     if isinstance(found, BoardFlow):
         return found.stuck
     return project_stuck(history, ws, project)
-
-
-def stuck_cards(history: History, ws: Workspace) -> list[StuckView]:
-    fmt = Fmt.of(ws)
-    out: list[StuckView] = []
-    for pid in sorted(ws.projects):
-        out += _stuck_views(ws, fmt, _project_stuck(history, ws, pid))
-    return out
 
 
 def idle_from_history(history: History, ws: Workspace) -> dict[str, tuple[int, bool]]:
