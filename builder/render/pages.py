@@ -275,11 +275,9 @@ def _directory_pages(ws: Workspace, today: date, fmt: Fmt, salt: str) -> Iterato
 def _dashboard_history(ws: Workspace, options: SiteOptions) -> dict[str, Any]:
     if options.history is None:
         return {}
-    return {
-        **dict(zip(("stuck", "stuck_count"),
-                   activity.stuck_cards(options.history, ws, dashboard.LIST_CAP), strict=True)),
-        "recent": activity.activity(options.history, ws, limit=10),
-    }
+    stuck, stuck_count = activity.stuck_cards(options.history, ws, dashboard.LIST_CAP)
+    return {"stuck": stuck, "stuck_count": stuck_count,
+            "recent": activity.activity(options.history, ws, limit=10)}
 
 
 def _activity_pages(ws: Workspace, options: SiteOptions) -> Iterator[Page]:
