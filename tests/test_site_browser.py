@@ -144,3 +144,21 @@ def test_hostile_text_stays_text_in_pages_and_search(
         assert SCRIPT in page.inner_text(".md-search-result")
         assert page.locator(f".md-search-result :is({injected})").count() == 0
         assert probe.dialogs == [] and probe.page_errors == []
+
+
+@pytest.mark.parametrize(("query", "title"), [("Олена", "Олена Мороз"),
+                                              ("Камерна", "Podil Chamber Opera")])
+def test_search_finds_cyrillic_names_and_words(browser_page: OpenPage, base: str,
+                                               query: str, title: str) -> None:
+    """The demo's people and notes are partly in Ukrainian: Material's search (language
+    en) finds a Cyrillic name and a Cyrillic word of a company's notes."""
+    probe = browser_page()
+    page = probe.page
+    page.goto(base, wait_until="networkidle")  # the search index is loaded
+    page.click(".md-search__input")
+    page.keyboard.type(query, delay=30)
+    page.keyboard.press("End")  # typed text not on the keyboard sends no keyup: one key does
+    page.wait_for_selector(".md-search-result__item")
+    titles = page.locator(".md-search-result__item h1").all_inner_texts()
+    assert titles[0] == title, titles
+    assert probe.console_errors == [] and probe.page_errors == []
