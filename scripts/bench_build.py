@@ -199,6 +199,18 @@ def run_timed(cmd: list[str], cwd: Path, log: Path) -> Run:
     return Run(wall, cpu, rc, log)
 
 
+def reported(run: Run, what: str, i: int, repeat: int, problems: list[str]) -> bool:
+    """Print one timed build; on failure, its log's tail and a problem. True if it passed."""
+    print(f"{what} {i + 1}/{repeat}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, "
+          f"exit {run.rc}", flush=True)
+    if run.rc == 0:
+        return True
+    tail = run.log.read_text(errors="replace").splitlines()[-15:]
+    print("\n".join("  " + line for line in tail))
+    problems.append(f"{what} exited with {run.rc}")
+    return False
+
+
 def engine_lines(log: Path, limit: int = 12) -> tuple[int, list[str]]:
     """MkDocs/engine log lines at WARNING or above, and tracebacks (not workspace problems,
     which the CLI prints as `path:line:col: warning PDnnn`)."""
@@ -591,15 +603,7 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(repeat):
             run = build_plaindesk(proj, pd_site, tmp / f"build-{i}.log")
             pd_runs.append(run)
-            print(
-                f"plaindesk build {i + 1}/{repeat}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, "
-                f"exit {run.rc}",
-                flush=True,
-            )
-            if run.rc != 0:
-                tail = run.log.read_text(errors="replace").splitlines()[-15:]
-                print("\n".join("  " + line for line in tail))
-                problems.append(f"plaindesk build exited with {run.rc}")
+            if not reported(run, "plaindesk build", i, repeat, problems):
                 break
             if i == 0:
                 pages = count_pages(pd_site)
@@ -611,15 +615,7 @@ def main(argv: list[str] | None = None) -> int:
                 raw_pages = make_raw_project(raw, proj / "content", pages)
             rrun = build_raw(raw, raw_site, tmp / f"raw-{i}.log")
             raw_runs.append(rrun)
-            print(
-                f"raw mkdocs build {i + 1}/{repeat}: {rrun.wall:.1f} s wall, "
-                f"{rrun.cpu:.1f} s CPU, exit {rrun.rc}",
-                flush=True,
-            )
-            if rrun.rc != 0:
-                tail = rrun.log.read_text(errors="replace").splitlines()[-15:]
-                print("\n".join("  " + line for line in tail))
-                problems.append(f"raw mkdocs build exited with {rrun.rc}")
+            if not reported(rrun, "raw mkdocs build", i, repeat, problems):
                 break
 
         built = bool(pd_runs) and pd_runs[-1].rc == 0

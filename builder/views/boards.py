@@ -11,7 +11,7 @@ from operator import attrgetter
 from typing import Any
 
 from builder.model import Task, Workflow, Workspace
-from builder.views.common import CardView, Fmt, card, index
+from builder.views.common import CardView, Fmt, card, index, project_workflows
 
 #: Done columns show only their latest cards on a person's board, and fewer still in each
 #: swimlane of the all-projects board, which would otherwise be mostly finished work.
@@ -182,28 +182,15 @@ def _options(
 
 def board_stats(ws: Workspace, tasks: list[Task], today: date) -> tuple[int, int]:
     """(open, overdue) of `tasks`, as a board of them counts: without building the board."""
-    done = ws.cache.get("done_columns")
-    if done is None:  # each project's done column, "" standing for a missing project
-        done = ws.cache["done_columns"] = {pid: ws.workflow_of(p).done
-                                           for pid, p in ws.projects.items()}
-        done[""] = ws.workflow_of(None).done
+    flows = project_workflows(ws)
+    default = flows[""]
     open_, overdue = 0, 0
     for t in tasks:
-        if t.status != done.get(t.project, done[""]):
+        if t.status != flows.get(t.project, default).done:
             open_ += 1
             if t.due is not None and t.due < today:
                 overdue += 1
     return open_, overdue
-
-
-def _flow_ids(ws: Workspace) -> dict[str, str]:
-    """Each project's workflow id, "" standing for a task without a known project."""
-    found: dict[str, str] | None = ws.cache.get("flow_ids")
-    if found is None:
-        found = ws.cache["flow_ids"] = {pid: ws.workflow_of(p).id
-                                        for pid, p in ws.projects.items()}
-        found[""] = ws.workflow_of(None).id
-    return found
 
 
 def _board(
@@ -218,12 +205,12 @@ def _board(
 ) -> BoardView:
     """Group `tasks` by workflow, then by lane, then column. `lanes_by` is a task's lane
     (a project or person id) and a lane's id, title and url; None: one lane."""
-    flow_of = _flow_ids(ws)
-    default = flow_of[""]
+    flows = project_workflows(ws)
+    default = flows[""]
     group = lanes_by[0] if lanes_by else None
     groups: dict[tuple[str, str], list[Task]] = {}
     for t in tasks:
-        groups.setdefault((flow_of.get(t.project, default), group(t) if group else ""),
+        groups.setdefault((flows.get(t.project, default).id, group(t) if group else ""),
                           []).append(t)
     reused: set[str] | None = ws.cache.get("reused_cards")
     dirty = set()
@@ -231,7 +218,7 @@ def _board(
         on_board = {t.id for t in tasks} if kind != "all" else ws.tasks.keys()
         for tid in on_board - reused:
             t = ws.tasks[tid]
-            dirty.add((flow_of.get(t.project, default), group(t) if group else ""))
+            dirty.add((flows.get(t.project, default).id, group(t) if group else ""))
     info = lanes_by[1] if lanes_by else lambda _: ("", "", "")
     order = list(ws.settings.workflows)
     sections = []

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from builder import i18n
-from builder.model import Contact, Deal, Money, Person, Project, Task, Workspace
+from builder.model import Contact, Deal, Money, Person, Project, Task, Workflow, Workspace
 
 T = TypeVar("T")
 
@@ -58,6 +58,17 @@ def index(ws: Workspace) -> Index:
             _group(deals, lambda d: d.company), _group(deals, lambda d: d.contact),
             _group(deals, lambda d: d.owner))
     assert isinstance(found, Index)
+    return found
+
+
+def project_workflows(ws: Workspace) -> dict[str, Workflow]:
+    """Each project's workflow by project id, "" standing for a task whose project is
+    unknown (made once per workspace: boards and the dashboard ask it of every task)."""
+    found: dict[str, Workflow] | None = ws.cache.get("project_workflows")
+    if found is None:
+        found = ws.cache["project_workflows"] = {pid: ws.workflow_of(p)
+                                                 for pid, p in ws.projects.items()}
+        found[""] = ws.workflow_of(None)
     return found
 
 

@@ -9,7 +9,16 @@ from datetime import date, timedelta
 from builder.model import Task, Workspace
 from builder.problems import Problem
 from builder.validate.warnings import deal_is_open
-from builder.views.common import CardView, Fmt, Link, card, index, url, week_bounds
+from builder.views.common import (
+    CardView,
+    Fmt,
+    Link,
+    card,
+    index,
+    project_workflows,
+    url,
+    week_bounds,
+)
 from builder.views.funnels import DealCard, deal_card, idle_days, is_idle
 
 
@@ -102,14 +111,14 @@ def wip_breaches(ws: Workspace) -> list[Breach]:
 def dashboard(ws: Workspace, today: date, problems: list[Problem]) -> DashboardView:
     fmt = Fmt.of(ws)
     monday, sunday = week_bounds(today)
-    done = {pid: ws.workflow_of(p).done for pid, p in ws.projects.items()}
-    default_done = ws.workflow_of(None).done
-    # open tasks with a due date up to Sunday, by person: one pass over the tasks
+    flows = project_workflows(ws)
+    default = flows[""]
+    # open tasks due by Sunday: overdue or due this week, in one pass over the tasks
     overdue: list[Task] = []
     due_week: list[Task] = []
     for t in ws.tasks.values():
-        if t.due is not None and t.due <= sunday and t.status != done.get(t.project,
-                                                                          default_done):
+        if t.due is not None and t.due <= sunday and t.status != flows.get(t.project,
+                                                                           default).done:
             (overdue if t.due < today else due_week).append(t)
     by_due = lambda t: (t.due, t.id)  # noqa: E731
     stale = sorted(((idle_days(ws, d, today) or 0, d.id, d) for d in ws.deals.values()
@@ -122,7 +131,7 @@ def dashboard(ws: Workspace, today: date, problems: list[Problem]) -> DashboardV
         if not p.active:
             continue
         mine = [t for t in ix.tasks_by_assignee.get(p.id, [])
-                if t.status != done.get(t.project, default_done)]
+                if t.status != flows.get(t.project, default).done]
         people.append(PersonRow(
             Link(p.name, url("person", p.id)), len(mine),
             sum(1 for t in mine if t.due and t.due < today),
