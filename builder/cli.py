@@ -99,23 +99,42 @@ def init(directory: Path) -> None:
     click.echo(f"\nNext: cd {directory} && plaindesk check && plaindesk build")
 
 
-CONFIG = click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path),
-                      default=Path("mkdocs.yml"), show_default=True,
-                      help="The site's mkdocs.yml (its plaindesk plugin names the content).")
+CONFIG = click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The site's mkdocs.yml (its plaindesk plugin names the content).",
+)
 
 
 @cli.command()
 @CONFIG
-@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where the internal site goes (default: mkdocs.yml's site_dir).")
-@click.option("--portal-dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("public"), show_default=True,
-              help="Where client portals go: PORTAL_DIR/portal/<token>/, separate from the site.")
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the internal site goes (default: mkdocs.yml's site_dir).",
+)
+@click.option(
+    "--portal-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("public"),
+    show_default=True,
+    help="Where client portals go: PORTAL_DIR/portal/<token>/, separate from the site.",
+)
 @click.option("--portal-only", is_flag=True, help="Build only the client portals.")
 @click.option("--no-portal", is_flag=True, help="Build only the internal site.")
 @TODAY
-def build(config_file: Path, site_dir: Path | None, portal_dir: Path, portal_only: bool,
-          no_portal: bool, today: date | None) -> None:
+def build(
+    config_file: Path,
+    site_dir: Path | None,
+    portal_dir: Path,
+    portal_only: bool,
+    no_portal: bool,
+    today: date | None,
+) -> None:
     """Check the workspace, then build the team's site and the client portals.
 
     Nothing is replaced unless the whole build succeeds: errors leave the previous site.
@@ -132,10 +151,14 @@ def build(config_file: Path, site_dir: Path | None, portal_dir: Path, portal_onl
         if result.problems:
             click.echo(format_text(result.problems, result.summary()), nl=False, err=True)
         if result.errors:
-            raise BuildError("nothing was built; fix the errors above (the previous site is "
-                             "unchanged)")
-        portals = (None if no_portal else
-                   _prepare_portals(result, cfg.config_file.parent / "theme" / "portal"))
+            raise BuildError(
+                "nothing was built; fix the errors above (the previous site is unchanged)"
+            )
+        portals = (
+            None
+            if no_portal
+            else _prepare_portals(result, cfg.config_file.parent / "theme" / "portal")
+        )
         if not portal_only:
             build_site(cfg, result)
             click.echo(f"site: {cfg.site_dir} ({result.summary()})", err=True)
@@ -159,24 +182,28 @@ def _prepare_portals(result: Any, overrides: Path) -> Any:
         if not links_of(result, secret):
             return None
     except PortalSecretError as exc:
-        raise BuildError(f"{exc} (or pass --no-portal to build only the internal site)"
-                         ) from None
+        raise BuildError(f"{exc} (or pass --no-portal to build only the internal site)") from None
 
     def step(portal_dir: Path) -> None:
         try:
             bundles = build_portals(result, portal_dir, secret, theme_dir=overrides)
         except PortalError as exc:
             raise BuildError(str(exc)) from None
-        click.echo(f"portals: {len(bundles)} client bundle(s) in {portal_dir / 'portal'}",
-                   err=True)
+        click.echo(f"portals: {len(bundles)} client bundle(s) in {portal_dir / 'portal'}", err=True)
 
     return step
 
 
 @cli.command()
 @CONFIG
-@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
-              metavar="IP:PORT", help="Address to serve on.")
+@click.option(
+    "-a",
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    metavar="IP:PORT",
+    help="Address to serve on.",
+)
 @TODAY
 def serve(config_file: Path, dev_addr: str, today: date | None) -> None:
     """Serve the site, rebuilding what an edit changes and reloading the browser.
@@ -200,9 +227,11 @@ def serve(config_file: Path, dev_addr: str, today: date | None) -> None:
         os.environ["PLAINDESK_TODAY"] = today.isoformat()
     # serve rebuilds only what changed by design; MkDocs warns about that on every rebuild
     logging.getLogger("mkdocs.commands.build").addFilter(
-        lambda record: not record.getMessage().startswith("A 'dirty' build"))
-    mkdocs_serve(config_file=str(config_file), livereload=True, build_type="dirty",
-                 dev_addr=dev_addr)
+        lambda record: not record.getMessage().startswith("A 'dirty' build")
+    )
+    mkdocs_serve(
+        config_file=str(config_file), livereload=True, build_type="dirty", dev_addr=dev_addr
+    )
 
 
 def _quiet_mkdocs(level: int = logging.WARNING) -> None:

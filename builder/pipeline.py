@@ -69,8 +69,12 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def run_check(root: Path, today: date | None = None, cache: CheckCache | None = None,
-              changed: set[str] | None = None) -> CheckResult:
+def run_check(
+    root: Path,
+    today: date | None = None,
+    cache: CheckCache | None = None,
+    changed: set[str] | None = None,
+) -> CheckResult:
     """Load and validate the workspace at `root`; never raises on bad user data.
 
     `cache` keeps parsed files and typed records between runs (the serve loop); with
@@ -81,8 +85,9 @@ def run_check(root: Path, today: date | None = None, cache: CheckCache | None = 
         return _run_check(root, today, cache, changed)
 
 
-def _run_check(root: Path, today: date | None, cache: CheckCache | None,
-               changed: set[str] | None) -> CheckResult:
+def _run_check(
+    root: Path, today: date | None, cache: CheckCache | None, changed: set[str] | None
+) -> CheckResult:
     if cache is None:
         loaded = load(root)
     else:

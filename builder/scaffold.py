@@ -125,7 +125,8 @@ def create(directory: Path) -> list[str]:
     if existing:
         raise ScaffoldError(
             f"{directory} already has {', '.join(existing)}; nothing was written "
-            "(init never overwrites files)")
+            "(init never overwrites files)"
+        )
     for rel, text in FILES.items():
         target = directory / rel
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -124,8 +124,6 @@ _TAG = re.compile(r"<[^>]+>")
 _DIRTY = "A 'dirty' build is being performed"  # mkdocs serve --dirty says so every build
 
 
-
-
 def plaindesk_cmd() -> list[str]:
     """The installed console script next to this interpreter (else on PATH)."""
     here = Path(sys.executable).parent / "plaindesk"
@@ -201,8 +199,10 @@ def run_timed(cmd: list[str], cwd: Path, log: Path) -> Run:
 
 def reported(run: Run, what: str, i: int, repeat: int, problems: list[str]) -> bool:
     """Print one timed build; on failure, its log's tail and a problem. True if it passed."""
-    print(f"{what} {i + 1}/{repeat}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, "
-          f"exit {run.rc}", flush=True)
+    print(
+        f"{what} {i + 1}/{repeat}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, exit {run.rc}",
+        flush=True,
+    )
     if run.rc == 0:
         return True
     tail = run.log.read_text(errors="replace").splitlines()[-15:]

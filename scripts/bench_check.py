@@ -57,8 +57,6 @@ def _import_builder_path() -> None:
         sys.path.insert(0, str(REPO))
 
 
-
-
 # --------------------------------------------------------------------------- phases
 
 

@@ -72,8 +72,6 @@ _STAGE = re.compile(r"^stage: .*$", re.MULTILINE)
 _ASSIGNEE = re.compile(r"^assignee: .*$", re.MULTILINE)
 
 
-
-
 def git(
     repo: Path, *args: str, env: dict[str, str] | None = None, data: bytes | None = None
 ) -> str:

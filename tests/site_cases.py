@@ -54,25 +54,24 @@ pipelines:
       - {id: lost, name: Lost, probability: 0, outcome: lost}
 """,
     "people/anna.md": "---\nname: Anna Kovalenko\nrole: Account director\n"
-                      "email: anna@example.com\ncapacity: 40\n---\nLeads the accounts.\n",
+    "email: anna@example.com\ncapacity: 40\n---\nLeads the accounts.\n",
     "people/oleh.md": "---\nname: Oleh Petrenko\nrole: Designer\ncapacity: 20\n---\n",
     "people/ivan.md": "---\nname: Ivan Former\nactive: false\n---\n",
     "companies/acme.md": "---\nname: Acme Foods\nkind: client\nmanager: anna\n"
-                         "website: https://acme.example\n---\nOur oldest client.\n",
+    "website: https://acme.example\n---\nOur oldest client.\n",
     "companies/bank.md": "---\nname: Kyiv Bank\nkind: prospect\nmanager: oleh\n---\n",
     "contacts/olena.md": "---\nname: Olena Shevchuk\ncompany: acme\nposition: CMO\n"
-                         "tags: [client, decision-maker]\nowner: anna\nfollow_up: 2026-03-12\n"
-                         "consent: true\n---\nPrefers calls.\n",
+    "tags: [client, decision-maker]\nowner: anna\nfollow_up: 2026-03-12\n"
+    "consent: true\n---\nPrefers calls.\n",
     "contacts/petro.md": "---\nname: Petro Melnyk\ncompany: bank\ntags: [journalist]\n"
-                         "owner: oleh\nfollow_up: 2026-03-19\n---\n",
-    "contacts/maria.md": "---\nname: Maria Later\ntags: [journalist]\nfollow_up: 2026-05-01\n"
-                         "---\n",
+    "owner: oleh\nfollow_up: 2026-03-19\n---\n",
+    "contacts/maria.md": "---\nname: Maria Later\ntags: [journalist]\nfollow_up: 2026-05-01\n---\n",
     "projects/site.md": "---\nname: Acme website\ncompany: acme\nmanager: anna\n"
-                        "workflow: web\nstart: 2026-02-01\ndue: 2026-04-30\n"
-                        "budget: 5000 USD\n---\n",
+    "workflow: web\nstart: 2026-02-01\ndue: 2026-04-30\n"
+    "budget: 5000 USD\n---\n",
     "projects/shop.md": "---\nname: Bank shop\ncompany: bank\nworkflow: web\n---\n",
     "projects/press.md": "---\nname: Acme press tour\ncompany: acme\nmanager: anna\n"
-                         "workflow: pr\n---\n",
+    "workflow: pr\n---\n",
     "tasks/site-copy.md": """\
 ---
 title: Write the homepage copy
@@ -108,37 +107,37 @@ priority: urgent
 ---
 """,
     "tasks/site-hosting.md": "---\ntitle: Order hosting\nproject: site\nstatus: doing\n"
-                             "due: 2026-03-20\n---\n",
+    "due: 2026-03-20\n---\n",
     "tasks/site-review.md": "---\ntitle: Review the sitemap\nproject: site\nstatus: review\n"
-                            "assignee: anna\ndue: 2026-04-10\npriority: low\n---\n",
+    "assignee: anna\ndue: 2026-04-10\npriority: low\n---\n",
     "tasks/site-brief.md": "---\ntitle: Agree the brief\nproject: site\nstatus: done\n"
-                           "assignee: anna\ndue: 2026-03-01\n---\n- [x] Call\n- [x] Notes\n",
+    "assignee: anna\ndue: 2026-03-01\n---\n- [x] Call\n- [x] Notes\n",
     "tasks/site-launch.md": "---\ntitle: Launch\nproject: site\nstatus: queue\n"
-                            "assignee: oleh\ndue: 2026-04-30\ntags: [web]\n---\n",
+    "assignee: oleh\ndue: 2026-04-30\ntags: [web]\n---\n",
     "tasks/shop-catalog.md": "---\ntitle: Catalogue page\nproject: shop\nstatus: doing\n"
-                             "assignee: oleh\n---\n",
+    "assignee: oleh\n---\n",
     "tasks/press-release.md": "---\ntitle: Press release\nproject: press\nstatus: writing\n"
-                              "assignee: anna\ndue: 2026-03-15\ntags: [copy]\n---\n",
+    "assignee: anna\ndue: 2026-03-15\ntags: [copy]\n---\n",
     "tasks/press-list.md": "---\ntitle: Media list\nproject: press\nstatus: backlog\n"
-                           "assignee: oleh\n---\n",
+    "assignee: oleh\n---\n",
     "deals/big-lead.md": "---\ntitle: Big lead\ncompany: bank\nstage: lead\nowner: anna\n"
-                         "amount: 1000 USD\nexpected_close: 2026-05-01\n"
-                         "updated: 2026-03-01\n---\n",
+    "amount: 1000 USD\nexpected_close: 2026-05-01\n"
+    "updated: 2026-03-01\n---\n",
     "deals/uah-lead.md": "---\ntitle: Hryvnia lead\ncompany: bank\nstage: lead\nowner: oleh\n"
-                         "amount: 40000 UAH\nprobability: 20\nexpected_close: 2026-04-20\n"
-                         "updated: 2026-03-10\n"
-                         "next_step: {date: 2026-03-12, action: Call back}\n---\n",
+    "amount: 40000 UAH\nprobability: 20\nexpected_close: 2026-04-20\n"
+    "updated: 2026-03-10\n"
+    "next_step: {date: 2026-03-12, action: Call back}\n---\n",
     "deals/eur-proposal.md": "---\ntitle: Euro proposal\ncompany: acme\ncontact: olena\n"
-                             "stage: proposal\nowner: anna\namount: 2000 EUR\n"
-                             "expected_close: 2026-04-01\nupdated: 2026-03-05\n---\n",
+    "stage: proposal\nowner: anna\namount: 2000 EUR\n"
+    "expected_close: 2026-04-01\nupdated: 2026-03-05\n---\n",
     "deals/march-win.md": "---\ntitle: March win\ncompany: acme\nstage: won\nowner: anna\n"
-                          "amount: 500 USD\nupdated: 2026-03-03\n---\n",
+    "amount: 500 USD\nupdated: 2026-03-03\n---\n",
     "deals/january-win.md": "---\ntitle: January win\ncompany: acme\nstage: won\nowner: oleh\n"
-                            "amount: 1000 EUR\nupdated: 2026-01-20\n---\n",
+    "amount: 1000 EUR\nupdated: 2026-01-20\n---\n",
     "deals/march-loss.md": "---\ntitle: March loss\ncompany: bank\nstage: lost\nowner: anna\n"
-                           "amount: 300 USD\nupdated: 2026-03-10\nlost_reason: price\n---\n",
+    "amount: 300 USD\nupdated: 2026-03-10\nlost_reason: price\n---\n",
     "deals/december-loss.md": "---\ntitle: December loss\ncompany: bank\nstage: lost\n"
-                              "owner: oleh\namount: 200 USD\nupdated: 2025-12-20\n---\n",
+    "owner: oleh\namount: 200 USD\nupdated: 2025-12-20\n---\n",
 }
 
 MKDOCS_YML = """\
@@ -187,27 +186,59 @@ def build(root: Path, site: Path | None = None, *extra: str) -> Built:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("PLAINDESK_TODAY", None)
     proc = subprocess.run(
-        [sys.executable, "-m", "builder.cli", "build", "--no-portal", "--site-dir", str(site),
-         *extra], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "builder.cli",
+            "build",
+            "--no-portal",
+            "--site-dir",
+            str(site),
+            *extra,
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return Built(proc.returncode, proc.stdout, proc.stderr, site)
 
 
 def snapshot_files(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` by relative path, with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def html_files(folder: Path) -> dict[str, str]:
     """Every generated HTML page under `folder` by relative path, with its text."""
-    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted(folder.rglob("*.html"))}
+    return {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(folder.rglob("*.html"))
+    }
 
 
 # --- a small DOM over the standard library's HTML parser ------------------------------------
 
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-         "track", "wbr"}
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 @dataclass
@@ -230,8 +261,11 @@ class Node:
                 yield from child.iter()
 
     def find_all(self, tag: str | None = None, cls: str | None = None) -> list[Node]:
-        return [n for n in self.iter() if (tag is None or n.tag == tag)
-                and (cls is None or cls in n.classes)]
+        return [
+            n
+            for n in self.iter()
+            if (tag is None or n.tag == tag) and (cls is None or cls in n.classes)
+        ]
 
     def find(self, tag: str | None = None, cls: str | None = None) -> Node:
         found = self.find_all(tag, cls)

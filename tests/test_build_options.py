@@ -35,8 +35,14 @@ def _build(root: Path, *args: str, secret: str | None = None) -> subprocess.Comp
     env["NO_MKDOCS_2_WARNING"] = "1"
     if secret is not None:
         env["PLAINDESK_PORTAL_SECRET"] = secret
-    return subprocess.run([sys.executable, "-m", "builder.cli", "build", *args], cwd=root,
-                          env=env, capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "builder.cli", "build", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -69,12 +75,16 @@ def test_portal_only_and_no_portal_exclude_each_other(portal_project: Path) -> N
     assert "exclude each other" in done.stderr
 
 
-@pytest.mark.parametrize(("locale", "words"), [
-    ("ru", ["Сводка", "Просрочено", "Воронки", 'lang="ru"']),
-    ("uk", ["Зведення", "Прострочено", "Воронки", 'lang="uk"']),
-])
-def test_the_site_speaks_the_workspace_locale(tmp_path: Path, locale: str,
-                                              words: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("ru", ["Сводка", "Просрочено", "Воронки", 'lang="ru"']),
+        ("uk", ["Зведення", "Прострочено", "Воронки", 'lang="uk"']),
+    ],
+)
+def test_the_site_speaks_the_workspace_locale(
+    tmp_path: Path, locale: str, words: list[str]
+) -> None:
     settings = SMALL["workspace.yml"]
     assert isinstance(settings, str)
     content = {**SMALL, "workspace.yml": settings.replace("locale: en", f"locale: {locale}")}
@@ -89,8 +99,10 @@ def test_the_site_speaks_the_workspace_locale(tmp_path: Path, locale: str,
 
 def test_build_uses_the_workspace_portal_overrides(tmp_path: Path) -> None:
     """A workspace's own theme/portal/ restyles its bundles, through `plaindesk build` too."""
-    files = {**project({**SMALL, "companies/client.md": PORTAL_COMPANY}),
-             "theme/portal/portal.css": "body { --agency-brand: #123456; }\n"}
+    files = {
+        **project({**SMALL, "companies/client.md": PORTAL_COMPANY}),
+        "theme/portal/portal.css": "body { --agency-brand: #123456; }\n",
+    }
     make_workspace(tmp_path, files)
     done = _build(tmp_path / "ws", "--portal-only", secret=SECRET)
     assert done.returncode == 0, done.stderr

@@ -144,7 +144,8 @@ def test_stuck_by_the_85th_percentile(tmp_path: Path) -> None:
 
 
 def test_the_dashboard_lists_the_longest_stuck_cards_and_counts_the_rest(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Across boards, longest stuck first, cut at the dashboard's list length; the rest
     are counted and the line under the list points at the boards."""
     from builder.render.pages import SiteOptions
@@ -157,24 +158,28 @@ def test_the_dashboard_lists_the_longest_stuck_cards_and_counts_the_rest(
     repo.write({"workspace.yml": "timezone: UTC\n" + wf})
     for p in ("p", "q"):
         repo.write({f"projects/{p}.md": front(name=p.upper(), workflow="w")})
-    for day, (card, project) in enumerate([("a", "q"), ("b", "p"), ("c", "q"), ("d", "p")],
-                                           start=1):  # in doing since the 1st..4th
-        repo.write({f"tasks/{card}.md": front(title=card.upper(), project=project,
-                                              status="doing")})
+    for day, (card, project) in enumerate(
+        [("a", "q"), ("b", "p"), ("c", "q"), ("d", "p")], start=1
+    ):  # in doing since the 1st..4th
+        repo.write({f"tasks/{card}.md": front(title=card.upper(), project=project, status="doing")})
         repo.commit(f"2026-03-0{day}T00:00:00+00:00")
     today = date(2026, 3, 10)
     ws = run_check(repo.content, today).workspace
     history = read_history(repo.content, ws, today, use_cache=False)
     views, count = activity.stuck_cards(history, ws, limit=2)
     assert [(v.card.text, v.reason) for v in views] == [
-        ("A", "10 days in Doing (limit 1 day)"), ("B", "9 days in Doing (limit 1 day)")]
+        ("A", "10 days in Doing (limit 1 day)"),
+        ("B", "9 days in Doing (limit 1 day)"),
+    ]
     assert count == 4
     generate(repo.content, tmp_path / "tree", SiteOptions(), today)
     home = (tmp_path / "tree" / "index.md").read_text(encoding="utf-8")
-    stuck = home[home.index('<h2 id="stuck">'):home.index("</section>", home.index('id="stuck"'))]
+    stuck = home[home.index('<h2 id="stuck">') : home.index("</section>", home.index('id="stuck"'))]
     assert stuck.count("<li") == 2
-    assert ('<p class="pd-more pd-muted"><a href="boards/">…and 2 more: each project&#39;s '
-            "board marks its stuck cards</a></p>") in stuck
+    assert (
+        '<p class="pd-more pd-muted"><a href="boards/">…and 2 more: each project&#39;s '
+        "board marks its stuck cards</a></p>"
+    ) in stuck
 
 
 def test_card_moved_in_the_working_tree_is_not_stuck(tmp_path: Path) -> None:
@@ -355,15 +360,15 @@ def test_a_card_that_arrived_done_has_no_cycle_and_no_throughput(tmp_path: Path)
     """An import of finished work: when it was finished is unknown, so it counts for
     neither cycle time nor the week's throughput."""
     repo = build_scenario(tmp_path / "repo")
-    repo.write({"tasks/imported.md": front(title="Old work", project="site",
-                                           status="released")})
+    repo.write({"tasks/imported.md": front(title="Old work", project="site", status="released")})
     repo.commit("2026-03-14T10:00:00+02:00", message="Import finished work")
     ws = run_check(repo.content, TODAY).workspace
     history = read_history(repo.content, ws, TODAY, use_cache=False)
     tl = task_timeline(history, ws, "imported")
     assert tl is not None and (tl.finished, tl.cycle) == (None, None)
-    before = project_flow(read_history(repo.content, ws, date(2026, 3, 13), use_cache=False),
-                          ws, "site")
+    before = project_flow(
+        read_history(repo.content, ws, date(2026, 3, 13), use_cache=False), ws, "site"
+    )
     after = project_flow(history, ws, "site")
     week = [w for w in after.throughput if w.week == date(2026, 3, 9)]
     old = [w for w in before.throughput if w.week == date(2026, 3, 9)]

@@ -120,47 +120,54 @@ def script(root: Path) -> GitRepo:
     (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     (root / "docs").mkdir()
     (root / "docs" / "help.md").write_text("# Help\n\nEdit the files in content/.\n")
-    shutil.copytree(REPO / "theme", root / "theme",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    repo.write({
-        "workspace.yml": WORKSPACE,
-        "people/anna.md": front(name="Anna Kovalenko", email=ANNA[1], role="Account director"),
-        "people/oleh.md": front(name="Oleh Petrenko", email=OLEH[1], role="Designer"),
-        "people/maria.md": front(name="Maria Shevchenko", email=MARIA[1], role="Developer"),
-        "companies/kyiv-opera.md": front(name="Kyiv Opera", kind="client", manager="anna"),
-        "projects/site.md": front(name="Opera website", company="kyiv-opera", workflow="web",
-                                  manager="anna"),
-        "tasks/brief.md": task("Brand brief", "queue"),
-    })
+    shutil.copytree(REPO / "theme", root / "theme", ignore=shutil.ignore_patterns("__pycache__"))
+    repo.write(
+        {
+            "workspace.yml": WORKSPACE,
+            "people/anna.md": front(name="Anna Kovalenko", email=ANNA[1], role="Account director"),
+            "people/oleh.md": front(name="Oleh Petrenko", email=OLEH[1], role="Designer"),
+            "people/maria.md": front(name="Maria Shevchenko", email=MARIA[1], role="Developer"),
+            "companies/kyiv-opera.md": front(name="Kyiv Opera", kind="client", manager="anna"),
+            "projects/site.md": front(
+                name="Opera website", company="kyiv-opera", workflow="web", manager="anna"
+            ),
+            "tasks/brief.md": task("Brand brief", "queue"),
+        }
+    )
     repo.commit(kyiv("01-05", "10:00"), ANNA, "Start")
     repo.write({"tasks/brief.md": task("Brand brief", "design")})
     repo.commit(kyiv("01-06", "09:00"), OLEH)
     repo.write({"tasks/brief.md": task("Brand brief", "released")})
     repo.commit(kyiv("01-09", "09:00"), MARIA)
-    repo.write({
-        "tasks/mockups.md": task("Homepage mock-ups", "queue"),
-        "tasks/copy.md": task("Homepage copy", "queue"),
-        "tasks/banner.md": task("Banner", "queue"),
-        "tasks/seatmap.md": task("Hall seat map", "queue"),
-    })
+    repo.write(
+        {
+            "tasks/mockups.md": task("Homepage mock-ups", "queue"),
+            "tasks/copy.md": task("Homepage copy", "queue"),
+            "tasks/banner.md": task("Banner", "queue"),
+            "tasks/seatmap.md": task("Hall seat map", "queue"),
+        }
+    )
     repo.commit(kyiv("03-02", "10:00"), ANNA)
-    repo.write({
-        "deals/sponsorship.md": deal("Kyiv Opera sponsorship", "lead", **SPONSORSHIP),
-        "deals/tau.md": deal("Tau retainer", "lead", **TAU),
-        "deals/finlo.md": deal("Finlo launch", "lead"),
-    })
+    repo.write(
+        {
+            "deals/sponsorship.md": deal("Kyiv Opera sponsorship", "lead", **SPONSORSHIP),
+            "deals/tau.md": deal("Tau retainer", "lead", **TAU),
+            "deals/finlo.md": deal("Finlo launch", "lead"),
+        }
+    )
     repo.commit(kyiv("03-02", "12:00"), OLEH)
-    repo.write({
-        "tasks/mockups.md": task("Homepage mock-ups", "design"),
-        "tasks/copy.md": task("Homepage copy", "design"),
-    })
+    repo.write(
+        {
+            "tasks/mockups.md": task("Homepage mock-ups", "design"),
+            "tasks/copy.md": task("Homepage copy", "design"),
+        }
+    )
     repo.commit(kyiv("03-03", "09:00"), OLEH)
     repo.write({"deals/tau.md": deal("Tau retainer", "proposal", **TAU)})
     repo.commit(kyiv("03-03", "11:00"), ANNA)
     repo.write({"tasks/banner.md": task("Banner", "design")})
     repo.commit(kyiv("03-04", "09:00"), ANNA)
-    repo.write({"deals/sponsorship.md": deal("Kyiv Opera sponsorship", "proposal",
-                                             **SPONSORSHIP)})
+    repo.write({"deals/sponsorship.md": deal("Kyiv Opera sponsorship", "proposal", **SPONSORSHIP)})
     repo.commit(kyiv("03-04", "12:00"), OLEH)
     repo.write({"tasks/copy.md": task("Homepage copy", "released")})
     repo.commit(kyiv("03-05", "09:00"), MARIA)
@@ -193,8 +200,11 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Sites:
     plain = base / "plain"
     shutil.copytree(root, plain, ignore=shutil.ignore_patterns(".git"))
     shallow = base / "shallow"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", root.as_uri(), str(shallow)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", root.as_uri(), str(shallow)],
+        check=True,
+        capture_output=True,
+    )
     out = {}
     with pytest.MonkeyPatch.context() as mp:
         # the copy must not find a repository above it, wherever the temp folder is
@@ -220,8 +230,10 @@ def cells(table: Node) -> list[list[str]]:
 
 def rows(node: Node, cls: str = "pd-backlinks") -> list[tuple[str, str, str]]:
     """(link text, href, muted note) of each item of a list of cards."""
-    return [(li.find("a").text(), li.find("a").attrs["href"], li.find(cls="pd-muted").text())
-            for li in node.find(cls=cls).find_all("li")]
+    return [
+        (li.find("a").text(), li.find("a").attrs["href"], li.find(cls="pd-muted").text())
+        for li in node.find(cls=cls).find_all("li")
+    ]
 
 
 # --- the activity feed ----------------------------------------------------------------------
@@ -309,11 +321,17 @@ def test_activity_entries_link_people_and_records(sites: Sites) -> None:
 
 def test_activity_filter_offers_the_people_and_projects_of_the_feed(sites: Sites) -> None:
     form = page(sites.main, "activity/index.html").find("form", "pd-feed-filter")
-    options = {s.attrs["name"]: [(o.attrs["value"], o.text()) for o in s.find_all("option")]
-               for s in form.find_all("select")}
+    options = {
+        s.attrs["name"]: [(o.attrs["value"], o.text()) for o in s.find_all("option")]
+        for s in form.find_all("select")
+    }
     assert options == {
-        "person": [("*", "Everyone"), ("anna", "Anna Kovalenko"), ("maria", "Maria Shevchenko"),
-                   ("oleh", "Oleh Petrenko")],
+        "person": [
+            ("*", "Everyone"),
+            ("anna", "Anna Kovalenko"),
+            ("maria", "Maria Shevchenko"),
+            ("oleh", "Oleh Petrenko"),
+        ],
         "project": [("*", "All projects"), ("site", "Opera website")],
     }
     assert "hidden" in form.attrs  # shown by the script; without it the whole feed shows
@@ -321,8 +339,10 @@ def test_activity_filter_offers_the_people_and_projects_of_the_feed(sites: Sites
 
 def test_activity_is_in_the_nav_and_escapes_user_text(sites: Sites) -> None:
     html = raw(sites.main, "activity/index.html")
-    nav = {a.text(): a.attrs["href"]
-           for a in page(sites.main, "index.html").find_all("a", "md-nav__link")}
+    nav = {
+        a.text(): a.attrs["href"]
+        for a in page(sites.main, "index.html").find_all("a", "md-nav__link")
+    }
     assert nav["Activity"] == "activity/"
     assert "<b>&</b>" not in html and "Intake &lt;b&gt;&amp;&lt;/b&gt; triage" in html
 
@@ -337,18 +357,40 @@ def test_atom_feed_is_valid_and_holds_the_newest_entries(sites: Sites) -> None:
     assert links == {"self": f"{SITE_URL}activity.xml", "alternate": SITE_URL}
     entries = root.findall(f"{ATOM}entry")
     assert len(entries) == ENTRIES  # fewer than the feed's cap of 50: all of them
-    head = [(e.findtext(f"{ATOM}title"), e.findtext(f"{ATOM}updated"),
-             e.findtext(f"{ATOM}author/{ATOM}name"), e.findall(f"{ATOM}link")[0].get("href"))
-            for e in entries[:4]]
+    head = [
+        (
+            e.findtext(f"{ATOM}title"),
+            e.findtext(f"{ATOM}updated"),
+            e.findtext(f"{ATOM}author/{ATOM}name"),
+            e.findall(f"{ATOM}link")[0].get("href"),
+        )
+        for e in entries[:4]
+    ]
     assert head == [
-        (f"Anna moved “Hall seat map” from {QUEUE} to Client approval",
-         "2026-03-12T10:00:00+02:00", "Anna", f"{SITE_URL}tasks/seatmap/"),
-        ("Anna assigned “Hall seat map” to Oleh Petrenko",
-         "2026-03-12T10:00:00+02:00", "Anna", f"{SITE_URL}tasks/seatmap/"),
-        ("Oleh won deal “Kyiv Opera sponsorship”",
-         "2026-03-10T15:00:00+02:00", "Oleh", f"{SITE_URL}deals/sponsorship/"),
-        ("Maria moved “Homepage mock-ups” from Client approval to Released",
-         "2026-03-09T09:00:00+02:00", "Maria", f"{SITE_URL}tasks/mockups/"),
+        (
+            f"Anna moved “Hall seat map” from {QUEUE} to Client approval",
+            "2026-03-12T10:00:00+02:00",
+            "Anna",
+            f"{SITE_URL}tasks/seatmap/",
+        ),
+        (
+            "Anna assigned “Hall seat map” to Oleh Petrenko",
+            "2026-03-12T10:00:00+02:00",
+            "Anna",
+            f"{SITE_URL}tasks/seatmap/",
+        ),
+        (
+            "Oleh won deal “Kyiv Opera sponsorship”",
+            "2026-03-10T15:00:00+02:00",
+            "Oleh",
+            f"{SITE_URL}deals/sponsorship/",
+        ),
+        (
+            "Maria moved “Homepage mock-ups” from Client approval to Released",
+            "2026-03-09T09:00:00+02:00",
+            "Maria",
+            f"{SITE_URL}tasks/mockups/",
+        ),
     ]
     ids = [e.findtext(f"{ATOM}id", "") for e in entries]
     assert len(set(ids)) == len(ids) and all(i.startswith("urn:uuid:") for i in ids)
@@ -369,8 +411,10 @@ def timeline_rows(section: Node) -> list[list[str]]:
 
 
 def totals(section: Node) -> list[tuple[str, str]]:
-    return [(m.find(cls="pd-metric-name").text(), m.find(cls="pd-metric-value").text())
-            for m in section.find_all(cls="pd-metric")]
+    return [
+        (m.find(cls="pd-metric-name").text(), m.find(cls="pd-metric-value").text())
+        for m in section.find_all(cls="pd-metric")
+    ]
 
 
 def test_task_page_shows_its_columns_dates_movers_and_cycle_time(sites: Sites) -> None:
@@ -386,8 +430,12 @@ def test_task_page_shows_its_columns_dates_movers_and_cycle_time(sites: Sites) -
         ["Released", "Mar 9, 2026", "now", "Maria Shevchenko", "7.6 days"],  # to 03-17 00:00
     ]
     assert h.find("h3").text() == "Time in each column"
-    assert totals(h) == [(QUEUE, "1 day"), ("Design", "2.5 days"),
-                         ("Client approval", "3.5 days"), ("Released", "7.6 days")]
+    assert totals(h) == [
+        (QUEUE, "1 day"),
+        ("Design", "2.5 days"),
+        ("Client approval", "3.5 days"),
+        ("Released", "7.6 days"),
+    ]
 
 
 def test_open_task_page_says_how_long_it_has_been_in_progress(sites: Sites) -> None:
@@ -422,14 +470,21 @@ def test_board_flow_section_cycle_time_and_stuck_card(sites: Sites) -> None:
     assert flow.find("h2").text() == "Flow"
     table = flow.find("table")
     assert [th.text() for th in table.find_all("th")] == [
-        "", "Finished", "Median", "85th percentile"]
+        "",
+        "Finished",
+        "Median",
+        "85th percentile",
+    ]
     # finished in the last 30 days: copy (2 d), mock-ups (6 d); in 90 days also brief (3 d)
     assert cells(table) == [
         ["Cycle time, last 30 days", "2", "4 days", "6 days"],
         ["Cycle time, last 90 days", "3", "3 days", "6 days"],
     ]
     assert [h.text() for h in flow.find_all("h3")] == [
-        "Stuck cards", "Finished per week", "Cumulative flow"]
+        "Stuck cards",
+        "Finished per week",
+        "Cumulative flow",
+    ]
     # the seat map has been in Client approval 4.6 days of its 7: not stuck
     assert rows(flow) == [("Banner", "../../tasks/banner/", "12.6 days in Design (limit 5 days)")]
     assert flow.find_all(cls="pd-note") == []
@@ -438,12 +493,23 @@ def test_board_flow_section_cycle_time_and_stuck_card(sites: Sites) -> None:
 def test_board_marks_only_the_stuck_card(sites: Sites) -> None:
     board = page(sites.main, BOARD)
     cards = {c.find("a", "pd-card-title").text(): c for c in board.find_all("article", "pd-card")}
-    assert set(cards) == {"Brand brief", "Homepage copy", "Homepage mock-ups", "Banner",
-                          "Hall seat map"}
-    chips = {title: [s.text() for s in c.find_all("span", "pd-stuck")]
-             for title, c in cards.items()}
-    assert chips == {"Brand brief": [], "Homepage copy": [], "Homepage mock-ups": [],
-                     "Banner": ["stuck 12.6 days"], "Hall seat map": []}
+    assert set(cards) == {
+        "Brand brief",
+        "Homepage copy",
+        "Homepage mock-ups",
+        "Banner",
+        "Hall seat map",
+    }
+    chips = {
+        title: [s.text() for s in c.find_all("span", "pd-stuck")] for title, c in cards.items()
+    }
+    assert chips == {
+        "Brand brief": [],
+        "Homepage copy": [],
+        "Homepage mock-ups": [],
+        "Banner": ["stuck 12.6 days"],
+        "Hall seat map": [],
+    }
     design = next(c for c in board.find_all(cls="pd-col") if c.attrs["data-column"] == "design")
     assert [a.text() for a in design.find_all("a", "pd-card-title")] == ["Banner"]
 
@@ -454,7 +520,7 @@ def svgs(html: str) -> list[ET.Element]:
 
 def test_flow_charts_are_well_formed_svg_with_escaped_column_names(sites: Sites) -> None:
     html = raw(sites.main, BOARD)
-    flow = html[html.index('<section class="pd-flow">'):]
+    flow = html[html.index('<section class="pd-flow">') :]
     svg = "{http://www.w3.org/2000/svg}"
     throughput, cfd = svgs(flow)  # parsing as XML fails on any unescaped < or &
     assert throughput.findtext(f"{svg}title") == "Finished per week"
@@ -462,7 +528,8 @@ def test_flow_charts_are_well_formed_svg_with_escaped_column_names(sites: Sites)
     assert len(bars) == 12 and bars[-1] == "16 Mar: 0"
     assert [b for b in bars if not b.endswith(": 0")] == ["5 Jan: 1", "2 Mar: 1", "9 Mar: 1"]
     assert cfd.findtext(f"{svg}desc") == (
-        "Cards in each column at the end of each day, Dec 17, 2025 to Mar 16, 2026")
+        "Cards in each column at the end of each day, Dec 17, 2025 to Mar 16, 2026"
+    )
     bands = [p.findtext(f"{svg}title") for p in cfd.iter(f"{svg}polygon")]
     assert bands == ["Released", "Client approval", "Design", QUEUE]  # done at the bottom
     legend = [t.text for t in cfd.iter(f"{svg}text") if t.text and not t.text[0].isdigit()]
@@ -477,8 +544,11 @@ def test_flow_charts_are_well_formed_svg_with_escaped_column_names(sites: Sites)
 
 def test_dashboard_lists_the_stuck_card_and_recent_activity(sites: Sites) -> None:
     dash = page(sites.main, "index.html")
-    stuck = next(s for s in dash.find_all("section") if s.find_all("h2")
-                 and s.find("h2").attrs.get("id") == "stuck")
+    stuck = next(
+        s
+        for s in dash.find_all("section")
+        if s.find_all("h2") and s.find("h2").attrs.get("id") == "stuck"
+    )
     assert stuck.find("h2").text() == "Stuck cards"
     assert rows(stuck) == [("Banner", "tasks/banner/", "12.6 days in Design (limit 5 days)")]
     recent = next(s for s in dash.find_all("section") if s.find("h2").text() == "Recent activity")
@@ -495,31 +565,43 @@ def test_funnel_conversion_from_actual_transitions(sites: Sites) -> None:
     funnel = page(sites.main, "funnels/sales/index.html")
     heading = next(h for h in funnel.find_all("h2") if "git history" in h.text())
     assert heading.text() == "Conversion from actual moves (git history)"
-    table = next(t for t in funnel.find_all("table", "pd-table")
-                 if "→" in t.find("tbody").text())
+    table = next(t for t in funnel.find_all("table", "pd-table") if "→" in t.find("tbody").text())
     # entered Lead: all three; went on: sponsorship and Tau. Entered Proposal sent: those
     # two; went on: sponsorship (1 of 2). Finlo went from Lead to Lost: not "on".
-    assert cells(table) == [["Lead → Proposal sent", "3", "2", "67%"],
-                            ["Proposal sent → Won", "2", "1", "50%"]]
-    assert [th.text() for th in table.find_all("th")] == ["Stage", "Entered", "Went on",
-                                                         "To next stage"]
+    assert cells(table) == [
+        ["Lead → Proposal sent", "3", "2", "67%"],
+        ["Proposal sent → Won", "2", "1", "50%"],
+    ]
+    assert [th.text() for th in table.find_all("th")] == [
+        "Stage",
+        "Entered",
+        "Went on",
+        "To next stage",
+    ]
 
 
 def idle_chips(site: Path) -> dict[str, list[str]]:
     funnel = page(site, "funnels/sales/index.html")
-    return {c.find("a", "pd-card-title").text(): [s.text() for s in c.find_all("span", "pd-stuck")]
-            for c in funnel.find_all("article", "pd-deal")}
+    return {
+        c.find("a", "pd-card-title").text(): [s.text() for s in c.find_all("span", "pd-stuck")]
+        for c in funnel.find_all("article", "pd-deal")
+    }
 
 
 def test_idle_deal_is_measured_from_git_not_from_updated(sites: Sites) -> None:
     tau = (sites.main.parent / "content" / "deals" / "tau.md").read_text(encoding="utf-8")
     assert "updated: 2026-03-15" in tau  # by the field: 1 day idle, well within 7
     # git: last changed 03-03, 13 days ago, past Proposal sent's 7
-    assert idle_chips(sites.main) == {"Tau retainer": ["idle 13 d"],
-                                      "Kyiv Opera sponsorship": [], "Finlo launch": []}
+    assert idle_chips(sites.main) == {
+        "Tau retainer": ["idle 13 d"],
+        "Kyiv Opera sponsorship": [],
+        "Finlo launch": [],
+    }
     funnel = page(sites.main, "funnels/sales/index.html")
-    stats = {s.find(cls="pd-stat-label").text(): s.find(cls="pd-stat-value").text()
-             for s in funnel.find_all(cls="pd-stat")}
+    stats = {
+        s.find(cls="pd-stat-label").text(): s.find(cls="pd-stat-value").text()
+        for s in funnel.find_all(cls="pd-stat")
+    }
     assert stats["Idle"] == "1"
     dash = page(sites.main, "index.html")
     stale = next(s for s in dash.find_all("section") if s.find("h2").attrs.get("id") == "stale")
@@ -529,8 +611,11 @@ def test_idle_deal_is_measured_from_git_not_from_updated(sites: Sites) -> None:
     last = next(f for f in facts.find_all(cls="pd-fact") if f.find("dt").text() == "Last activity")
     assert last.find("dd").text() == "Mar 3, 2026"
     # the same files outside git fall back to `updated:`: not idle
-    assert idle_chips(sites.plain) == {"Tau retainer": [], "Kyiv Opera sponsorship": [],
-                                       "Finlo launch": []}
+    assert idle_chips(sites.plain) == {
+        "Tau retainer": [],
+        "Kyiv Opera sponsorship": [],
+        "Finlo launch": [],
+    }
 
 
 # --- the same project outside git, and as a shallow clone -----------------------------------
@@ -539,7 +624,8 @@ def test_idle_deal_is_measured_from_git_not_from_updated(sites: Sites) -> None:
 def test_outside_git_the_site_builds_and_says_why_there_is_no_history(sites: Sites) -> None:
     activity = page(sites.plain, "activity/index.html").find(cls="pd-activity")
     assert [n.text() for n in activity.find_all(cls="pd-note")] == [
-        "No history: the workspace is not in a git repository."]
+        "No history: the workspace is not in a git repository."
+    ]
     assert activity.find_all("li", "pd-feed-entry") == []
     assert "No activity in this period." in activity.text()
     assert activity.find_all("form") == []  # no filter over an empty feed
@@ -547,13 +633,16 @@ def test_outside_git_the_site_builds_and_says_why_there_is_no_history(sites: Sit
     board = page(sites.plain, BOARD)
     flow = board.find("section", "pd-flow")
     assert [n.text() for n in flow.find_all(cls="pd-note")] == [
-        "No history: the workspace is not in a git repository."]
+        "No history: the workspace is not in a git repository."
+    ]
     assert board.find_all("span", "pd-stuck") == [] and "pd-chart" not in raw(sites.plain, BOARD)
     assert page(sites.plain, "tasks/mockups/index.html").find_all("section", "pd-history") == []
     dash_ids = [h.attrs.get("id") for h in page(sites.plain, "index.html").find_all("h2")]
     assert "overdue" in dash_ids and "stuck" not in dash_ids  # the dashboard, minus history
-    assert cells(flow.find("table")) == [["Cycle time, last 30 days", "0", "—", "—"],
-                                         ["Cycle time, last 90 days", "0", "—", "—"]]
+    assert cells(flow.find("table")) == [
+        ["Cycle time, last 30 days", "0", "—", "—"],
+        ["Cycle time, last 90 days", "0", "—", "—"],
+    ]
 
 
 SHALLOW = "History starts at Mar 12, 2026: shallow clone."
@@ -568,7 +657,8 @@ def test_shallow_clone_builds_and_says_where_history_starts(sites: Sites) -> Non
     assert [n.text() for n in h.find_all(cls="pd-note")] == [SHALLOW]
     # in Released since 03-09, but the clone cannot know that, nor who moved it there
     assert timeline_rows(h) == [
-        ["Released", "Already there when the history starts", "now", "", "≥ 4.6 days"]]
+        ["Released", "Already there when the history starts", "now", "", "≥ 4.6 days"]
+    ]
     assert h.find_all("p", "pd-summary") == []  # no cycle time: it started before the clone
     flow = page(sites.shallow, BOARD).find("section", "pd-flow")
     assert [n.text() for n in flow.find_all(cls="pd-note")] == [SHALLOW]
@@ -591,8 +681,10 @@ def base(sites: Sites) -> Iterator[str]:
 def shown(page: Any, selector: str) -> list[dict[str, str]]:
     """The elements matching `selector` that take up room on the page, with their data."""
     found: list[dict[str, str]] = page.eval_on_selector_all(
-        selector, "els => els.filter(e => e.getClientRects().length > 0)"
-                  ".map(e => ({...e.dataset, text: e.textContent}))")
+        selector,
+        "els => els.filter(e => e.getClientRects().length > 0)"
+        ".map(e => ({...e.dataset, text: e.textContent}))",
+    )
     return found
 
 
@@ -608,8 +700,9 @@ def assert_clean(probe: Probe, base: str) -> None:
 
 
 @pytest.mark.browser
-def test_feed_person_filter_keeps_only_that_persons_entries(browser_page: OpenPage,
-                                                            base: str) -> None:
+def test_feed_person_filter_keeps_only_that_persons_entries(
+    browser_page: OpenPage, base: str
+) -> None:
     probe = open_clean(browser_page, base, "activity/")
     page = probe.page
     page.wait_for_selector("form.pd-feed-filter:not([hidden])")
@@ -620,7 +713,8 @@ def test_feed_person_filter_keeps_only_that_persons_entries(browser_page: OpenPa
     entries = shown(page, "li.pd-feed-entry")
     assert [e["person"] for e in entries] == ["maria"] * BY_PERSON["maria"]
     assert [" ".join(e["text"].split()) for e in entries] == [
-        line for line in FEED if line.startswith("09:00 Maria")]
+        line for line in FEED if line.startswith("09:00 Maria")
+    ]
     assert page.locator("li.pd-feed-entry:not([hidden])").count() == BY_PERSON["maria"]
     # days without her entries disappear with them
     days = [d["text"] for d in shown(page, "section.pd-feed-day h2")]
@@ -644,8 +738,7 @@ def test_feed_person_filter_keeps_only_that_persons_entries(browser_page: OpenPa
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 375])
-def test_board_flow_section_renders_and_fits(browser_page: OpenPage, base: str,
-                                            width: int) -> None:
+def test_board_flow_section_renders_and_fits(browser_page: OpenPage, base: str, width: int) -> None:
     probe = open_clean(browser_page, base, "boards/site/", width)
     page = probe.page
     flow = page.locator("section.pd-flow")
@@ -656,7 +749,8 @@ def test_board_flow_section_renders_and_fits(browser_page: OpenPage, base: str,
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     # each bar is drawn as tall as the chart says (no page style overrides its geometry)
     bars = flow.locator("rect.pd-bar").evaluate_all(
-        "rs => rs.map(r => [r.getBBox().height, parseFloat(r.getAttribute('height'))])")
+        "rs => rs.map(r => [r.getBBox().height, parseFloat(r.getAttribute('height'))])"
+    )
     assert len(bars) == 12 and all(abs(drawn - told) < 0.01 for drawn, told in bars), bars
     from browser import ARTIFACTS
 
@@ -664,6 +758,9 @@ def test_board_flow_section_renders_and_fits(browser_page: OpenPage, base: str,
     # from the full page, so the sticky header stays at the top instead of over the section
     box = flow.bounding_box()
     assert box is not None
-    page.screenshot(path=str(ARTIFACTS / f"history-flow-{width}.png"), full_page=True,
-                    clip={**box, "y": box["y"] + page.evaluate("window.scrollY")})
+    page.screenshot(
+        path=str(ARTIFACTS / f"history-flow-{width}.png"),
+        full_page=True,
+        clip={**box, "y": box["y"] + page.evaluate("window.scrollY")},
+    )
     assert_clean(probe, base)

@@ -98,14 +98,23 @@ def test_a_kept_memo_writes_what_a_fresh_run_writes(tmp_path: Path) -> None:
         if n == 0:
             # a task's status: its page, its project's page and board, its assignee's page,
             # the all-projects boards and the pages with no key (they show everything)
-            assert done.rendered == ["boards/all-by-person.md", "boards/all.md",
-                                     "boards/index.md", "boards/site.md", "index.md",
-                                     "people/anna.md", "people/index.md", "problems.md",
-                                     "projects/site.md", "tasks/site-copy.md"]
+            assert done.rendered == [
+                "boards/all-by-person.md",
+                "boards/all.md",
+                "boards/index.md",
+                "boards/site.md",
+                "index.md",
+                "people/anna.md",
+                "people/index.md",
+                "problems.md",
+                "projects/site.md",
+                "tasks/site-copy.md",
+            ]
     # a deleted record's page goes, a new record's page comes
     (root / "tasks/site-launch.md").unlink()
-    (root / "tasks/shop-new.md").write_text("---\ntitle: New one\nproject: shop\n---\n",
-                                            encoding="utf-8")
+    (root / "tasks/shop-new.md").write_text(
+        "---\ntitle: New one\nproject: shop\n---\n", encoding="utf-8"
+    )
     done = generate(root, kept_tree, SiteOptions(), None, kept=kept, history=False)
     generate(root, tmp_path / "fresh-last", SiteOptions(), None, history=False)
     assert snapshot(kept_tree) == snapshot(tmp_path / "fresh-last")
@@ -113,8 +122,11 @@ def test_a_kept_memo_writes_what_a_fresh_run_writes(tmp_path: Path) -> None:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_a_watchers_list_of_touched_files_replaces_the_walk(tmp_path: Path) -> None:
@@ -137,12 +149,15 @@ def test_a_watchers_list_of_touched_files_replaces_the_walk(tmp_path: Path) -> N
     swap = root / "tasks/.site-copy.md.swp"
     swap.write_text(task.read_text(encoding="utf-8").replace("review", "doing"), "utf-8")
     os.replace(swap, task)
-    assert same("tasks/.site-copy.md.swp", "tasks/site-copy.md").workspace.tasks[
-        "site-copy"].status == "doing"
+    assert (
+        same("tasks/.site-copy.md.swp", "tasks/site-copy.md").workspace.tasks["site-copy"].status
+        == "doing"
+    )
     # new files (a record in a new folder, a stray file, a README the walk skips), a delete
     (root / "tasks/shop").mkdir()
     (root / "tasks/shop/shop-cart.md").write_text(
-        "---\ntitle: Cart\nproject: shop\n---\n", encoding="utf-8")
+        "---\ntitle: Cart\nproject: shop\n---\n", encoding="utf-8"
+    )
     (root / "notes.md").write_text("loose notes\n", encoding="utf-8")
     (root / "README.md").write_text("# About\n", encoding="utf-8")
     (root / "contacts/petro.md").unlink()
@@ -160,8 +175,7 @@ def test_a_watchers_list_of_touched_files_replaces_the_walk(tmp_path: Path) -> N
     assert run_check(root, None, cache).workspace.tasks["site-copy"].status == "queue"
 
 
-def test_editing_a_template_override_while_serving_re_renders_its_pages(
-        tmp_path: Path) -> None:
+def test_editing_a_template_override_while_serving_re_renders_its_pages(tmp_path: Path) -> None:
     """A team's own copy of a page template (custom_dir/plaindesk/...) edited while `serve`
     runs: the pages built from it change, though no content file did."""
     from builder.render.pages import theme_dir
@@ -179,11 +193,13 @@ def test_editing_a_template_override_while_serving_re_renders_its_pages(
     done = generate(root, tree, options, None, kept=kept, history=False)
     assert "tasks/site-copy.md" in done.written
     assert 'class="pd-facts pd-house-style"' in (tree / "tasks/site-copy.md").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 def test_serve_lists_the_installed_themes_once_and_the_teams_own_every_time(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """MkDocs lists every theme file on every build (mkdocs-material's 12,000 icons among
     them). While serving, the installed themes' listing is kept; the team's custom_dir is
     listed again each time, so an asset added to it while serving is copied."""
@@ -197,7 +213,8 @@ def test_serve_lists_the_installed_themes_once_and_the_teams_own_every_time(
     (tmp_path / "overrides" / "assets").mkdir(parents=True)
     (tmp_path / "overrides" / "assets" / "house.css").write_text("a{}", encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text(
-        "site_name: T\ntheme:\n  name: material\n  custom_dir: overrides\n", encoding="utf-8")
+        "site_name: T\ntheme:\n  name: material\n  custom_dir: overrides\n", encoding="utf-8"
+    )
     walked: list[str] = []
     listing = jinja2.FileSystemLoader.list_templates
 
@@ -232,7 +249,8 @@ def test_serve_lists_the_installed_themes_once_and_the_teams_own_every_time(
 
 
 def test_a_kept_memo_with_git_history_writes_what_a_fresh_run_writes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """In a repository, the serve loop also keeps the history between rebuilds: the
     decoded cache, the derived histories (while HEAD is the same) and what views work out
     from them (stuck cards and their chips, the feed's order). Edits in the working tree
@@ -260,8 +278,10 @@ def test_a_kept_memo_with_git_history_writes_what_a_fresh_run_writes(
         lambda: write(banner, front(title="Banner v2", project="site", status="design")),
         lambda: write(banner, front(title="Banner v2", project="site", status="approval")),
         lambda: repo.commit("2026-03-16T09:00:00+02:00", OLEH, "Banner to approval"),
-        lambda: write(repo.content / "projects/site.md", front(
-            name="Opera web", company="kyiv-opera", workflow="web", manager="anna-k")),
+        lambda: write(
+            repo.content / "projects/site.md",
+            front(name="Opera web", company="kyiv-opera", workflow="web", manager="anna-k"),
+        ),
     ]
     for n, step in enumerate(steps):
         step()

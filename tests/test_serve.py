@@ -63,8 +63,9 @@ class Server:
             if ok(status, html):
                 return html
             time.sleep(0.3)
-        pytest.fail(f"{what}: {rel} never matched (last status {status})\n"
-                    f"{self.log.read_text()[-3000:]}")
+        pytest.fail(
+            f"{what}: {rel} never matched (last status {status})\n{self.log.read_text()[-3000:]}"
+        )
 
     def content(self, rel: str) -> Path:
         return self.root / "content" / rel
@@ -79,7 +80,12 @@ def server(tmp_path: Path) -> Iterator[Server]:
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "builder.cli", "serve", "-a", f"127.0.0.1:{port}"],
-            cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     srv = Server(root, f"http://127.0.0.1:{port}/", proc, log)
     try:
         srv.wait_for("boards/site/", lambda s, h: s == 200 and "pd-board" in h, "first build")
@@ -103,8 +109,11 @@ def column_of(html: str, card_href: str) -> str | None:
 
 def problems(html: str) -> list[str]:
     root: Node = parse_html(html)
-    return [li.text() for li in root.find_all("li") if "pd-error" in li.classes
-            or "pd-warning" in li.classes]
+    return [
+        li.text()
+        for li in root.find_all("li")
+        if "pd-error" in li.classes or "pd-warning" in li.classes
+    ]
 
 
 def test_serve_follows_edits_and_survives_bad_ones(server: Server) -> None:
@@ -120,40 +129,58 @@ def test_serve_follows_edits_and_survives_bad_ones(server: Server) -> None:
 
     # (b) a bad edit: the server stays up and the Problems page names the line
     save(task, good.replace("status: review", "status: [queue"))
-    html = server.wait_for("problems/", lambda s, h: any(
-        "site-review.md" in p and "error" in p for p in problems(h)), "problem shown")
+    html = server.wait_for(
+        "problems/",
+        lambda s, h: any("site-review.md" in p and "error" in p for p in problems(h)),
+        "problem shown",
+    )
     line = next(p for p in problems(html) if "site-review.md" in p)
     assert line.startswith("content/tasks/site-review.md:") and "error PD004" in line, line
     assert server.proc.poll() is None
 
     # (c) the fix clears the problem and the card is back in its column
     save(task, good)
-    server.wait_for("problems/", lambda s, h: not any("site-review.md" in p
-                                                      for p in problems(h)), "problem gone")
+    server.wait_for(
+        "problems/",
+        lambda s, h: not any("site-review.md" in p for p in problems(h)),
+        "problem gone",
+    )
     server.wait_for("boards/site/", lambda s, h: column_of(h, card) == "review", "card back")
 
 
 def test_serve_picks_up_new_and_deleted_files(server: Server) -> None:
     new = server.content("tasks/site-newsletter.md")
     save(new, "---\ntitle: Newsletter template\nproject: site\nstatus: review\n---\n")
-    server.wait_for("boards/site/", lambda s, h: column_of(
-        h, "../../tasks/site-newsletter/") == "review", "new card")
-    server.wait_for("tasks/site-newsletter/", lambda s, h: s == 200
-                    and "Newsletter template" in h, "new page")
+    server.wait_for(
+        "boards/site/",
+        lambda s, h: column_of(h, "../../tasks/site-newsletter/") == "review",
+        "new card",
+    )
+    server.wait_for(
+        "tasks/site-newsletter/", lambda s, h: s == 200 and "Newsletter template" in h, "new page"
+    )
 
     server.content("tasks/site-hosting.md").unlink()
-    server.wait_for("boards/site/", lambda s, h: s == 200 and column_of(
-        h, "../../tasks/site-hosting/") is None, "deleted card")
+    server.wait_for(
+        "boards/site/",
+        lambda s, h: s == 200 and column_of(h, "../../tasks/site-hosting/") is None,
+        "deleted card",
+    )
     server.wait_for("tasks/site-hosting/", lambda s, h: s == 404, "deleted page")
 
     # a folder of records moved in at once (a `git checkout`, a `mv`) shows up too
     outside = server.root / "incoming" / "shop-extra"
     outside.mkdir(parents=True)
-    save(outside / "shop-payments.md", "---\ntitle: Payments page\nproject: shop\n"
-                                       "status: doing\n---\n")
+    save(
+        outside / "shop-payments.md",
+        "---\ntitle: Payments page\nproject: shop\nstatus: doing\n---\n",
+    )
     os.replace(outside, server.content("tasks/shop-extra"))
-    server.wait_for("boards/shop/", lambda s, h: column_of(
-        h, "../../tasks/shop-payments/") == "doing", "card from a moved-in folder")
+    server.wait_for(
+        "boards/shop/",
+        lambda s, h: column_of(h, "../../tasks/shop-payments/") == "doing",
+        "card from a moved-in folder",
+    )
 
     # Rebuilds hand the engine only the changed pages; the site stays whole around them.
     # Search lists every record page once (several searchable pages were rebuilt at a
@@ -162,17 +189,29 @@ def test_serve_picks_up_new_and_deleted_files(server: Server) -> None:
     # a card moving changes no title or body: the index is left exactly as it was
     _, before = server.get("search/search_index.json")
     save(copy, copy.read_text("utf-8").replace("status: doing", "status: review"))
-    server.wait_for("boards/site/", lambda s, h: column_of(
-        h, "../../tasks/site-copy/") == "review", "moved card")
+    server.wait_for(
+        "boards/site/",
+        lambda s, h: column_of(h, "../../tasks/site-copy/") == "review",
+        "moved card",
+    )
     assert server.get("search/search_index.json") == (200, before)
     save(copy, copy.read_text("utf-8").replace("Copy for the hero", "Copy for the footer"))
-    index = server.wait_for("search/search_index.json", lambda s, h: s == 200 and any(
-        e["location"] == "tasks/site-copy/" and "footer" in e["text"]
-        for e in json.loads(h)["docs"]), "search entry updated")
+    index = server.wait_for(
+        "search/search_index.json",
+        lambda s, h: (
+            s == 200
+            and any(
+                e["location"] == "tasks/site-copy/" and "footer" in e["text"]
+                for e in json.loads(h)["docs"]
+            )
+        ),
+        "search entry updated",
+    )
     pages = [e["location"] for e in json.loads(index)["docs"] if "#" not in e["location"]]
     content = server.root / "content"
-    records = sorted(f"{p.relative_to(content).parts[0]}/{p.stem}/"
-                     for p in content.glob("*/**/*.md"))
+    records = sorted(
+        f"{p.relative_to(content).parts[0]}/{p.stem}/" for p in content.glob("*/**/*.md")
+    )
     assert sorted(pages) == sorted([*records, "help/"])
     # the sitemap of the first build is kept, not replaced by one of the rebuilt pages
     status, sitemap = server.get("sitemap.xml")

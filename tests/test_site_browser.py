@@ -20,8 +20,12 @@ browser_page = browser.browser_page
 
 OpenPage = Callable[..., Probe]
 BOARD = "boards/opera-website/"
-PAGES = {"dashboard": "", "board": BOARD, "funnel": "funnels/sales/",
-         "task": "tasks/opera-hall-seat-map/"}
+PAGES = {
+    "dashboard": "",
+    "board": BOARD,
+    "funnel": "funnels/sales/",
+    "task": "tasks/opera-hall-seat-map/",
+}
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +36,10 @@ def base(demo_site: Path) -> Iterator[str]:
 
 def visible_cards(page: Any) -> list[dict[str, str]]:
     return page.eval_on_selector_all(
-        ".pd-card", "cards => cards.filter(c => c.offsetParent !== null)"
-                    ".map(c => ({assignee: c.dataset.assignee, search: c.dataset.search}))")
+        ".pd-card",
+        "cards => cards.filter(c => c.offsetParent !== null)"
+        ".map(c => ({assignee: c.dataset.assignee, search: c.dataset.search}))",
+    )
 
 
 def open_board(browser_page: OpenPage, base: str, width: int = 1280) -> Probe:
@@ -105,8 +111,7 @@ def test_phone_width_board_stacks_columns(browser_page: OpenPage, base: str) -> 
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_pages_load_cleanly_and_stay_local(browser_page: OpenPage, base: str,
-                                           width: int) -> None:
+def test_pages_load_cleanly_and_stay_local(browser_page: OpenPage, base: str, width: int) -> None:
     for name, rel in PAGES.items():
         probe = browser_page(width=width)
         # the wide pass waits for every late request (the search index); the phone pass
@@ -120,7 +125,8 @@ def test_pages_load_cleanly_and_stay_local(browser_page: OpenPage, base: str,
 
 
 def test_hostile_text_stays_text_in_pages_and_search(
-        browser_page: OpenPage, tmp_path: Path) -> None:
+    browser_page: OpenPage, tmp_path: Path
+) -> None:
     """Record text full of markup, in a real browser: pages and Material's search results
     show it as text; no dialog opens and no injected element exists."""
     from conftest import make_workspace
@@ -146,10 +152,12 @@ def test_hostile_text_stays_text_in_pages_and_search(
         assert probe.dialogs == [] and probe.page_errors == []
 
 
-@pytest.mark.parametrize(("query", "title"), [("Олена", "Олена Мороз"),
-                                              ("Камерна", "Podil Chamber Opera")])
-def test_search_finds_cyrillic_names_and_words(browser_page: OpenPage, base: str,
-                                               query: str, title: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "title"), [("Олена", "Олена Мороз"), ("Камерна", "Podil Chamber Opera")]
+)
+def test_search_finds_cyrillic_names_and_words(
+    browser_page: OpenPage, base: str, query: str, title: str
+) -> None:
     """The demo's people and notes are partly in Ukrainian: Material's search (language
     en) finds a Cyrillic name and a Cyrillic word of a company's notes."""
     probe = browser_page()

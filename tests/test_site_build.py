@@ -36,8 +36,7 @@ def test_project_board_columns_wip_and_breach(demo_site: Path) -> None:
     board = page(demo_site, "boards/opera-website/index.html")
     heads = board.find(cls="pd-head").find_all(cls="pd-col-head")
     assert [h.find(cls="pd-col-name").text() for h in heads] == [c.name for c in flow.columns]
-    counts = {h.find(cls="pd-col-name").text(): h.find(cls="pd-col-count").text()
-              for h in heads}
+    counts = {h.find(cls="pd-col-name").text(): h.find(cls="pd-col-count").text() for h in heads}
     assert counts["At designer"] == "4 / 3"  # the demo's breach: 4 cards, WIP 3
     assert counts["Accepted"].endswith("/ 8") and counts["Queue"].isdigit()
     breached = [h.find(cls="pd-col-name").text() for h in heads if "pd-breach" in h.classes]
@@ -73,7 +72,13 @@ def test_funnel_sums_are_in_the_base_currency(demo_site: Path) -> None:
     assert re.fullmatch(r"\$[\d,]+", stats[1]) and re.fullmatch(r"\$[\d,]+", stats[2])
     rows = funnel.find("table", "pd-funnel").find("tbody").find_all("tr")
     assert [r.find_all("td")[0].text() for r in rows] == [
-        "Lead", "Qualified", "Proposal sent", "Negotiation", "Won", "Lost"]
+        "Lead",
+        "Qualified",
+        "Proposal sent",
+        "Negotiation",
+        "Won",
+        "Lost",
+    ]
     sums = [r.find_all("td")[4].text() for r in rows]
     assert all(re.fullmatch(r"\$[\d,]+(\.\d\d)?", s) for s in sums), sums
     conversions = [r.find_all("td")[6].text() for r in rows[:4]]
@@ -86,8 +91,10 @@ def test_funnel_sums_are_in_the_base_currency(demo_site: Path) -> None:
 
 def test_task_page_facts_body_and_edit_link(demo_site: Path) -> None:
     task = page(demo_site, "tasks/opera-hall-seat-map/index.html")
-    facts = {f.find("dt").text(): f.find("dd").text()
-             for f in task.find("dl", "pd-facts").find_all(cls="pd-fact")}
+    facts = {
+        f.find("dt").text(): f.find("dd").text()
+        for f in task.find("dl", "pd-facts").find_all(cls="pd-fact")
+    }
     assert facts["Project"] == "New website and ticketing"
     assert facts["Status"] == "At designer"
     assert facts["Assignee"] == "Taras Bondar"
@@ -95,21 +102,23 @@ def test_task_page_facts_body_and_edit_link(demo_site: Path) -> None:
     assert (facts["Estimate"], facts["Spent"], facts["Checklist"]) == ("10h", "6h", "2/5")
     items = [li for li in task.find(cls="pd-body").find_all("li") if li.find("input")]
     assert [i.text() for i in items][:2] == ["Hall redrawn", "Seat ids agreed with Andrii"]
-    assert ["checked" in i.find("input").attrs for i in items] == [True, True, False, False,
-                                                                    False]
+    assert ["checked" in i.find("input").attrs for i in items] == [True, True, False, False, False]
     edit = task.find("a", "pd-edit")
-    assert edit.attrs["href"] == ("https://github.com/brightline/workspace/edit/main/content/"
-                                  "tasks/opera-website/opera-hall-seat-map.md")
+    assert edit.attrs["href"] == (
+        "https://github.com/brightline/workspace/edit/main/content/"
+        "tasks/opera-website/opera-hall-seat-map.md"
+    )
 
 
-def test_search_finds_records_by_title_and_body_not_by_their_surroundings(
-        demo_site: Path) -> None:
+def test_search_finds_records_by_title_and_body_not_by_their_surroundings(demo_site: Path) -> None:
     docs = json.loads((demo_site / "search/search_index.json").read_text("utf-8"))["docs"]
     by_page: dict[str, list[dict[str, str]]] = {}
     for entry in docs:
         by_page.setdefault(entry["location"].split("#")[0], []).append(entry)
-    records = sum(len(list((REPO / "content" / d).rglob("*.md")))
-                  for d in ("tasks", "deals", "contacts", "companies", "projects", "people"))
+    records = sum(
+        len(list((REPO / "content" / d).rglob("*.md")))
+        for d in ("tasks", "deals", "contacts", "companies", "projects", "people")
+    )
     # one page per record, plus the help page; no views (boards, directories, dashboard)
     assert sorted(by_page) == sorted([*(u for u in by_page if RECORD_URL.match(u)), "help/"])
     assert len(by_page) == records + 1
@@ -130,10 +139,13 @@ def test_search_finds_records_by_title_and_body_not_by_their_surroundings(
 
 def test_dashboard_lists_what_its_counters_count(demo_site: Path) -> None:
     home = page(demo_site, "index.html")
-    stats = {s.find(cls="pd-stat-label").text(): int(s.find(cls="pd-stat-value").text())
-             for s in home.find_all("a", "pd-stat")}
-    sections = {h2.attrs.get("id"): s for s in home.find_all("section")
-                for h2 in s.find_all("h2")[:1]}
+    stats = {
+        s.find(cls="pd-stat-label").text(): int(s.find(cls="pd-stat-value").text())
+        for s in home.find_all("a", "pd-stat")
+    }
+    sections = {
+        h2.attrs.get("id"): s for s in home.find_all("section") for h2 in s.find_all("h2")[:1]
+    }
     assert stats["Overdue"] == len(sections["overdue"].find_all(cls="pd-card")) > 0
     assert stats["Due this week"] == len(sections["due-week"].find_all(cls="pd-card"))
     follow_rows = sections["follow-ups"].find("table", "pd-follow").find("tbody").find_all("tr")
@@ -143,8 +155,11 @@ def test_dashboard_lists_what_its_counters_count(demo_site: Path) -> None:
 
 def test_nav_stays_bounded(demo_site: Path) -> None:
     tasks = len(list((REPO / "content" / "tasks").rglob("*.md")))
-    for rel in ("tasks/opera-hall-seat-map/index.html", "index.html",
-                "contacts/olena-moroz/index.html"):
+    for rel in (
+        "tasks/opera-hall-seat-map/index.html",
+        "index.html",
+        "contacts/olena-moroz/index.html",
+    ):
         nav = page(demo_site, rel).find(cls="md-nav--primary")
         links = [a.attrs.get("href", "") for a in nav.find_all("a")]
         assert 5 < len(links) < 40 < tasks, (rel, len(links))
@@ -153,17 +168,26 @@ def test_nav_stays_bounded(demo_site: Path) -> None:
 
 
 def test_no_request_to_google_fonts(demo_site: Path) -> None:
-    offenders = [p.relative_to(demo_site).as_posix() for p in demo_site.rglob("*")
-                 if p.is_file() and p.suffix in (".html", ".css", ".js", ".json", ".xml")
-                 and b"fonts.googleapis.com" in p.read_bytes()]
+    offenders = [
+        p.relative_to(demo_site).as_posix()
+        for p in demo_site.rglob("*")
+        if p.is_file()
+        and p.suffix in (".html", ".css", ".js", ".json", ".xml")
+        and b"fonts.googleapis.com" in p.read_bytes()
+    ]
     assert offenders == []
 
 
 def test_every_record_has_a_page(demo_site: Path) -> None:
     ws = run_check(REPO / "content").workspace
-    for folder, table in (("tasks", ws.tasks), ("deals", ws.deals), ("contacts", ws.contacts),
-                          ("companies", ws.companies), ("projects", ws.projects),
-                          ("people", ws.people)):
+    for folder, table in (
+        ("tasks", ws.tasks),
+        ("deals", ws.deals),
+        ("contacts", ws.contacts),
+        ("companies", ws.companies),
+        ("projects", ws.projects),
+        ("people", ws.people),
+    ):
         missing = [i for i in table if not (demo_site / folder / i / "index.html").is_file()]
         assert missing == [], folder
 
@@ -204,41 +228,59 @@ def leftovers(root: Path) -> list[str]:
 def test_a_record_without_a_body_is_still_found_by_its_title(small_built: Path) -> None:
     index = json.loads((small_built / "site/search/search_index.json").read_text("utf-8"))
     assert [e for e in index["docs"] if e["location"] == "people/oleh/"] == [
-        {"location": "people/oleh/", "title": "Oleh Petrenko", "text": ""}]
+        {"location": "people/oleh/", "title": "Oleh Petrenko", "text": ""}
+    ]
 
 
-def test_workspace_errors_leave_the_previous_site(small_site: tuple[Path, dict[str, bytes]],
-                                                  ) -> None:
+def test_workspace_errors_leave_the_previous_site(
+    small_site: tuple[Path, dict[str, bytes]],
+) -> None:
     root, before = small_site
     task = root / "content" / "tasks" / "site-copy.md"
     task.write_text(task.read_text("utf-8").replace("status: doing", "status: doign"), "utf-8")
     failed = build(root)
     assert failed.returncode == 1
-    assert ("content/tasks/site-copy.md:4:9: error PD202: status `doign` is not a column of "
-            "workflow `web`") in failed.stderr
+    assert (
+        "content/tasks/site-copy.md:4:9: error PD202: status `doign` is not a column of "
+        "workflow `web`"
+    ) in failed.stderr
     assert "did you mean `doing`?" in failed.stderr
     assert "previous site is unchanged" in failed.stderr
     assert snapshot_files(failed.site) == before
     assert leftovers(root) == []
 
 
-@pytest.mark.parametrize("template", [
-    # the engine's own step: a theme override MkDocs cannot compile
-    ("overrides/main.html", '{% extends "base.html" %}\n{% block content %}{{ broken( }}'
-                            "{% endblock %}\n", "main.html:2: unexpected '}'"),
-    # Plaindesk's generation step: a card template that fails while rendering
-    ("overrides/plaindesk/card.html", "{{ c.title.no_such_method() }}\n",
-     "card.html:1: 'str object' has no attribute 'no_such_method'"),
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        # the engine's own step: a theme override MkDocs cannot compile
+        (
+            "overrides/main.html",
+            '{% extends "base.html" %}\n{% block content %}{{ broken( }}{% endblock %}\n',
+            "main.html:2: unexpected '}'",
+        ),
+        # Plaindesk's generation step: a card template that fails while rendering
+        (
+            "overrides/plaindesk/card.html",
+            "{{ c.title.no_such_method() }}\n",
+            "card.html:1: 'str object' has no attribute 'no_such_method'",
+        ),
+    ],
+)
 def test_a_failing_engine_step_leaves_the_previous_site(
-        small_site: tuple[Path, dict[str, bytes]], template: tuple[str, str, str]) -> None:
+    small_site: tuple[Path, dict[str, bytes]], template: tuple[str, str, str]
+) -> None:
     root, before = small_site
     rel, text, message = template
     (root / rel).parent.mkdir(parents=True, exist_ok=True)
     (root / rel).write_text(text, encoding="utf-8")
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text("utf-8").replace(
-        "  font: false\n", "  font: false\n  custom_dir: overrides\n"), "utf-8")
+    config.write_text(
+        config.read_text("utf-8").replace(
+            "  font: false\n", "  font: false\n  custom_dir: overrides\n"
+        ),
+        "utf-8",
+    )
     failed = build(root)
     assert failed.returncode == 1
     assert "error: the site build failed: " in failed.stderr

@@ -42,20 +42,20 @@ pipelines:
 """,
     "people/eve.md": f"---\nname: {q('Eve ' + SVG)}\nrole: {q(SCRIPT)}\n---\nHi {SCRIPT}\n",
     "companies/evil.md": f"---\nname: {q('Evil ' + SVG)}\nkind: client\nmanager: eve\n"
-                         f"website: 'javascript:alert(5)'\n---\n",
+    f"website: 'javascript:alert(5)'\n---\n",
     "contacts/mallory.md": f"---\nname: {q('Mallory ' + SVG)}\ncompany: evil\n"
-                           f"tags: [{q(IMG)}]\nposition: {q(SCRIPT)}\nfollow_up: 2026-03-17\n"
-                           f"owner: eve\n---\n",
+    f"tags: [{q(IMG)}]\nposition: {q(SCRIPT)}\nfollow_up: 2026-03-17\n"
+    f"owner: eve\n---\n",
     "projects/proj.md": f"---\nname: {q('Proj ' + SCRIPT)}\ncompany: evil\nmanager: eve\n"
-                        f"metrics:\n  - {{name: {q(IMG)}, target: 3, actual: 1}}\n---\n",
+    f"metrics:\n  - {{name: {q(IMG)}, target: 3, actual: 1}}\n---\n",
     "tasks/t1.md": f"---\ntitle: {q(SCRIPT)}\nproject: proj\nassignee: eve\n"
-                   f"tags: [{q(IMG)}, plain]\ndue: 2026-03-10\n"
-                   f"time:\n  - {{date: 2026-03-09, person: eve, spent: 1h, note: {q(SVG)}}}\n"
-                   f"---\n{BODY}",
+    f"tags: [{q(IMG)}, plain]\ndue: 2026-03-10\n"
+    f"time:\n  - {{date: 2026-03-09, person: eve, spent: 1h, note: {q(SVG)}}}\n"
+    f"---\n{BODY}",
     "deals/d1.md": f"---\ntitle: {q('Deal ' + SCRIPT)}\ncompany: evil\ncontact: mallory\n"
-                   f"stage: lead\nowner: eve\namount: 100 USD\nupdated: 2026-01-01\n"
-                   f"next_step: {{date: 2026-03-01, action: {q(IMG)}}}\nsource: {q(SVG)}\n"
-                   f"---\n{BODY}",
+    f"stage: lead\nowner: eve\namount: 100 USD\nupdated: 2026-01-01\n"
+    f"next_step: {{date: 2026-03-01, action: {q(IMG)}}}\nsource: {q(SVG)}\n"
+    f"---\n{BODY}",
 }
 #: What must never appear in a page's source: the markup of the records, unescaped.
 #: (`javascript:` may appear as text - a website field shown unlinked; the DOM test checks
@@ -66,8 +66,9 @@ OWN_HANDLERS = {("onsubmit", "return false")}
 
 
 @pytest.fixture(scope="module")
-def build_ws(tmp_path_factory: pytest.TempPathFactory,
-             ) -> Callable[[Mapping[str, str]], Built]:
+def build_ws(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[[Mapping[str, str]], Built]:
     from conftest import make_workspace
 
     def run(content: Mapping[str, str]) -> Built:
@@ -104,26 +105,39 @@ def test_no_injected_element_or_handler_in_the_dom(hostile_site: Path) -> None:
                     assert not value.strip().lower().startswith("javascript:"), (rel, value)
 
 
-@pytest.mark.parametrize("page", [
-    "tasks/t1/index.html", "boards/proj/index.html", "boards/all/index.html",
-    "people/eve/index.html", "funnels/sales/index.html", "index.html",
-    "contacts/index.html", "companies/evil/index.html", "deals/d1/index.html",
-    "projects/proj/index.html",
-])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "tasks/t1/index.html",
+        "boards/proj/index.html",
+        "boards/all/index.html",
+        "people/eve/index.html",
+        "funnels/sales/index.html",
+        "index.html",
+        "contacts/index.html",
+        "companies/evil/index.html",
+        "deals/d1/index.html",
+        "projects/proj/index.html",
+    ],
+)
 def test_the_text_is_shown_escaped(hostile_site: Path, page: str) -> None:
     text = (hostile_site / page).read_text(encoding="utf-8")
     shown = parse_html(text).text()
     assert any(s in shown for s in (SCRIPT, IMG, SVG)), page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text or "&lt;img src=x" in text or (
-        "&gt;&lt;svg onload" in text), page
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+        or "&lt;img src=x" in text
+        or ("&gt;&lt;svg onload" in text)
+    ), page
 
 
 def test_titles_header_and_filters_are_escaped(hostile_site: Path) -> None:
     task = parse_html((hostile_site / "tasks/t1/index.html").read_text(encoding="utf-8"))
     assert task.find("title").text().startswith(SCRIPT)
     assert task.find("h1").text() == SCRIPT
-    assert SCRIPT in task.find(cls="md-header__topic").text() or SCRIPT in task.find(
-        "header").text()
+    assert (
+        SCRIPT in task.find(cls="md-header__topic").text() or SCRIPT in task.find("header").text()
+    )
     body = task.find(cls="pd-body")
     assert body.text().startswith("Body text and .")
     assert [n.tag for n in body.iter() if n.tag in ("script", "iframe")] == []
@@ -152,7 +166,8 @@ def test_the_search_index_holds_no_markup(hostile_site: Path) -> None:
 
 
 def test_allow_raw_html_lets_body_html_through(
-        build_ws: Callable[[Mapping[str, str]], Built]) -> None:
+    build_ws: Callable[[Mapping[str, str]], Built],
+) -> None:
     workspace = HOSTILE["workspace.yml"] + "allow_raw_html: true\n"
     site = build_ws({**HOSTILE, "workspace.yml": workspace}).site
     task = (site / "tasks/t1/index.html").read_text(encoding="utf-8")

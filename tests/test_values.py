@@ -162,8 +162,10 @@ def test_unknown_currency_code(text: str) -> None:
     exc = error(v.money, node(text), "USD")
     code = text.split()[1]
     assert (exc.code, exc.message, exc.hint) == (
-        "PD106", f"bad money `{text}`: `{code}` is not an ISO 4217 currency code",
-        "use an ISO 4217 code such as `USD`, `EUR` or `UAH`")
+        "PD106",
+        f"bad money `{text}`: `{code}` is not an ISO 4217 currency code",
+        "use an ISO 4217 code such as `USD`, `EUR` or `UAH`",
+    )
 
 
 @pytest.mark.parametrize("text", ["-5 USD", "-0.01", "-1 000 EUR"])
@@ -365,7 +367,10 @@ def test_settings_refuse_a_rate_for_an_unknown_currency(tmp_path: Path) -> None:
 
     root = make_workspace(tmp_path, {"workspace.yml": "rates:\n  ABC: 1.5\n  EUR: 1.08\n"})
     result = run_check(root)
-    assert [(p.headline(), p.hint) for p in result.problems] == [(
-        f"{root.as_posix()}/workspace.yml:2:3: error PD106: bad currency code `ABC`",
-        "use an ISO 4217 code in capitals, e.g. `USD`")]
+    assert [(p.headline(), p.hint) for p in result.problems] == [
+        (
+            f"{root.as_posix()}/workspace.yml:2:3: error PD106: bad currency code `ABC`",
+            "use an ISO 4217 code in capitals, e.g. `USD`",
+        )
+    ]
     assert dict(result.workspace.settings.rates) == {"EUR": Decimal("1.08")}

@@ -46,9 +46,17 @@ def test_project_board(checked: CheckResult, snapshot: Snapshot) -> None:
 
     headers = board.sections[0].headers
     assert [(h.id, h.name) for h in headers] == [
-        ("queue", "Queue"), ("doing", "Doing"), ("review", "Review"), ("done", "Done")]
+        ("queue", "Queue"),
+        ("doing", "Doing"),
+        ("review", "Review"),
+        ("done", "Done"),
+    ]
     assert [(h.count, h.wip, h.breached) for h in headers] == [
-        (1, None, False), (3, 2, True), (1, 1, False), (1, None, False)]
+        (1, None, False),
+        (3, 2, True),
+        (1, 1, False),
+        (1, None, False),
+    ]
     cols = columns(board)
     # urgent before high before normal; then by due date
     assert card_ids(cols["doing"]) == ["site-mockups", "site-copy", "site-hosting"]
@@ -68,7 +76,8 @@ def test_project_board(checked: CheckResult, snapshot: Snapshot) -> None:
 
 
 def test_all_projects_board_has_a_lane_per_project_and_a_section_per_workflow(
-        checked: CheckResult, snapshot: Snapshot) -> None:
+    checked: CheckResult, snapshot: Snapshot
+) -> None:
     board = boards.all_board(checked.workspace, TODAY)
     snapshot("board_all", board)
 
@@ -76,7 +85,8 @@ def test_all_projects_board_has_a_lane_per_project_and_a_section_per_workflow(
     web, pr = board.sections
     assert [(lane.id, lane.title, lane.url, lane.count) for lane in web.lanes] == [
         ("project:site", "Acme website", "boards/site/", 6),
-        ("project:shop", "Bank shop", "boards/shop/", 1)]
+        ("project:shop", "Bank shop", "boards/shop/", 1),
+    ]
     assert [(lane.id, lane.count) for lane in pr.lanes] == [("project:press", 2)]
     # WIP is judged in each project's lane; the header sums the lanes and shows no limit
     site, shop = columns(board, 0, 0)["doing"], columns(board, 0, 1)["doing"]
@@ -91,8 +101,7 @@ def test_all_board_by_person_never_judges_wip(checked: CheckResult, snapshot: Sn
     snapshot("board_all_by_person", board)
 
     web = board.sections[0]
-    assert [lane.title for lane in web.lanes] == ["Anna Kovalenko", "Oleh Petrenko",
-                                                  "Unassigned"]
+    assert [lane.title for lane in web.lanes] == ["Anna Kovalenko", "Oleh Petrenko", "Unassigned"]
     assert board.breaches == 0
     assert all(h.wip is None and not h.breached for h in web.headers)
 
@@ -112,7 +121,11 @@ def test_person_board_and_page(checked: CheckResult, snapshot: Snapshot) -> None
     snapshot("person_anna", view)
     # this week: site-copy only (4h estimate - 1h30m spent); the rest has no estimate
     assert (view.load, view.capacity, view.load_percent, view.over_capacity) == (
-        "2.5", "40", 6, False)
+        "2.5",
+        "40",
+        6,
+        False,
+    )
     assert [d.id for d in view.deals] == ["big-lead", "eur-proposal"]
     assert [f.contact.text for f in view.follow_ups] == ["Olena Shevchuk"]
 
@@ -124,7 +137,11 @@ def test_funnel_numbers(checked: CheckResult, snapshot: Snapshot) -> None:
 
     stages = {s.id: s for s in f.stages}
     assert [(s.id, s.count) for s in f.stages] == [
-        ("lead", 2), ("proposal", 1), ("won", 2), ("lost", 2)]
+        ("lead", 2),
+        ("proposal", 1),
+        ("won", 2),
+        ("lost", 2),
+    ]
     # snapshot conversion: 5 deals reached lead, 3 reached proposal, 2 were won
     assert (stages["lead"].conversion, stages["proposal"].conversion) == ("60%", "67%")
     assert stages["won"].conversion == stages["lost"].conversion == ""
@@ -145,7 +162,10 @@ def test_funnel_numbers(checked: CheckResult, snapshot: Snapshot) -> None:
 
     # idle past the stage limit: big-lead 15 d > 10, eur-proposal 11 d > 7; uah-lead 6 d
     assert [(d.id, d.idle_days, d.idle) for d in (usd, eur, uah)] == [
-        ("big-lead", 15, True), ("eur-proposal", 11, True), ("uah-lead", 6, False)]
+        ("big-lead", 15, True),
+        ("eur-proposal", 11, True),
+        ("uah-lead", 6, False),
+    ]
     assert (stages["lead"].idle_count, stages["proposal"].idle_count, f.idle_count) == (1, 1, 2)
     assert uah.next_step_overdue  # the call back was due on the 12th
     assert not deals["march-win"].idle  # closed deals are never idle
@@ -153,17 +173,23 @@ def test_funnel_numbers(checked: CheckResult, snapshot: Snapshot) -> None:
     # won/lost: March and Q1 2026 (the December loss is outside both)
     assert [(p.label, p.won, p.won_total, p.lost, p.lost_total) for p in f.periods] == [
         ("This month", 1, "$500", 1, "$300"),
-        ("This quarter", 2, "$1,600", 1, "$300")]
-    assert [(o.owner_id, o.open, o.total, o.weighted, o.won, o.won_total, o.lost)
-            for o in f.owners] == [
+        ("This quarter", 2, "$1,600", 1, "$300"),
+    ]
+    assert [
+        (o.owner_id, o.open, o.total, o.weighted, o.won, o.won_total, o.lost) for o in f.owners
+    ] == [
         ("anna", 2, "$3,200", "$1,200", 1, "$500", 1),
-        ("oleh", 1, "$1,000", "$200", 1, "$1,100", 1)]
+        ("oleh", 1, "$1,000", "$200", 1, "$1,100", 1),
+    ]
 
 
-def test_funnel_names_a_currency_without_a_rate(make_workspace: Callable[..., Path],
-                                                tmp_path: Path) -> None:
-    files = {**SMALL, "deals/pln.md": "---\ntitle: Zloty\ncompany: acme\nstage: lead\n"
-                                      "amount: 100 PLN\n---\n"}
+def test_funnel_names_a_currency_without_a_rate(
+    make_workspace: Callable[..., Path], tmp_path: Path
+) -> None:
+    files = {
+        **SMALL,
+        "deals/pln.md": "---\ntitle: Zloty\ncompany: acme\nstage: lead\namount: 100 PLN\n---\n",
+    }
     result = run_check(make_workspace(tmp_path, files), TODAY)
     ws = result.workspace
     f = funnels.funnel(ws, ws.settings.pipelines["sales"], TODAY)
@@ -180,27 +206,35 @@ def test_dashboard(checked: CheckResult, snapshot: Snapshot) -> None:
     # the week of Monday 16 March runs to Sunday the 22nd
     assert [c.id for c in d.due_week] == ["site-copy", "site-hosting"]
     assert [(b.project.text, b.project.url, b.column, b.count, b.wip) for b in d.breaches] == [
-        ("Acme website", "boards/site/", "Doing", 3, 2)]
-    assert [(c.id, c.idle_days) for c in d.stale_deals] == [
-        ("big-lead", 15), ("eur-proposal", 11)]
+        ("Acme website", "boards/site/", "Doing", 3, 2)
+    ]
+    assert [(c.id, c.idle_days) for c in d.stale_deals] == [("big-lead", 15), ("eur-proposal", 11)]
     # overdue or within the next 7 days; May is too far
     assert [(f.contact.text, f.date, f.overdue) for f in d.follow_ups] == [
-        ("Olena Shevchuk", "12 Mar", True), ("Petro Melnyk", "19 Mar", False)]
+        ("Olena Shevchuk", "12 Mar", True),
+        ("Petro Melnyk", "19 Mar", False),
+    ]
     # inactive people are left off
     assert [(p.person.text, p.open, p.overdue, p.due_week, p.deals) for p in d.people] == [
-        ("Anna Kovalenko", 3, 1, 1, 2), ("Oleh Petrenko", 4, 1, 0, 1)]
+        ("Anna Kovalenko", 3, 1, 1, 2),
+        ("Oleh Petrenko", 4, 1, 0, 1),
+    ]
     assert (d.errors, d.warnings) == (0, 6)
     assert d.problem_lines[0] == (
-        "ws/contacts/olena.md:7:12: warning PD403: follow-up with Olena Shevchuk was due "
-        "2026-03-12")
+        "ws/contacts/olena.md:7:12: warning PD403: follow-up with Olena Shevchuk was due 2026-03-12"
+    )
 
 
 def test_views_take_today_as_a_parameter(checked: CheckResult) -> None:
     """A week later the same files give other overdue cards: nothing reads the clock."""
     later = TODAY.replace(day=23)
     d = dashboard.dashboard(checked.workspace, later, [])
-    assert [c.id for c in d.overdue] == ["site-mockups", "press-release", "site-copy",
-                                         "site-hosting"]
+    assert [c.id for c in d.overdue] == [
+        "site-mockups",
+        "press-release",
+        "site-copy",
+        "site-hosting",
+    ]
 
 
 def test_dashboard_lists_stop_at_the_cap_and_count_the_rest(tmp_path: Path) -> None:
@@ -218,12 +252,13 @@ def test_dashboard_lists_stop_at_the_cap_and_count_the_rest(tmp_path: Path) -> N
     late = dashboard.LIST_CAP + 3
     for i in range(late):  # due 1..23 March: all overdue on the 30th
         files[f"tasks/late-{i:02}.md"] = (
-            f"---\ntitle: Late {i:02}\nproject: p\nassignee: anna\n"
-            f"due: 2026-03-{i + 1:02}\n---\n")
+            f"---\ntitle: Late {i:02}\nproject: p\nassignee: anna\ndue: 2026-03-{i + 1:02}\n---\n"
+        )
     files["tasks/done.md"] = "---\ntitle: Done\nproject: p\nstatus: done\ndue: 2026-03-01\n---\n"
     for i in range(dashboard.LIST_CAP + 1):
         files[f"contacts/c-{i:02}.md"] = (
-            f"---\nname: Contact {i:02}\nowner: anna\nfollow_up: 2026-03-{i + 1:02}\n---\n")
+            f"---\nname: Contact {i:02}\nowner: anna\nfollow_up: 2026-03-{i + 1:02}\n---\n"
+        )
     root = make_workspace(tmp_path, files)
     day = TODAY.replace(day=30)
     result = run_check(root, day)
@@ -241,5 +276,6 @@ def test_dashboard_lists_stop_at_the_cap_and_count_the_rest(tmp_path: Path) -> N
     assert home.count('class="pd-card ') == dashboard.LIST_CAP
     assert re.findall(r'<p class="pd-more pd-muted"><a href="#team">(.*?)</a>', home) == [
         "…and 3 more: see each person in Team below",
-        "…and 1 more: see each person in Team below"]
+        "…and 1 more: see each person in Team below",
+    ]
     assert '<h2 id="team">' in home

@@ -91,7 +91,8 @@ def feed_entries(
     (its tasks and itself), or from `since` on, at most `limit` of them."""
     unfiltered = person is None and project is None and since is None
     rows: list[tuple[float, str, Key, int, RecordHistory, Change, date]] | None = (
-        history.kept.get("feed_rows") if unfiltered else None)
+        history.kept.get("feed_rows") if unfiltered else None
+    )
     if rows is None:
         rows = []
         for key, rec in history.records.items():
@@ -103,8 +104,7 @@ def feed_entries(
                 day = local_day(ch.stamp.when, history.tz)
                 if since is not None and day < since:
                     continue
-                rows.append(
-                    (-ch.stamp.when.timestamp(), ch.stamp.commit, key, index, rec, ch, day))
+                rows.append((-ch.stamp.when.timestamp(), ch.stamp.commit, key, index, rec, ch, day))
         rows.sort(key=lambda r: r[:4])
         if unfiltered:  # the histories' alone: kept while they are (see History.kept)
             history.kept["feed_rows"] = rows

@@ -150,8 +150,9 @@ def timeline(
     # was never anywhere but done arrived finished (an import): when it was finished is
     # unknown, so it counts towards neither cycle time nor throughput.
     arrived_done = bool(path) and all(s.column in done for s in path)
-    finished = (last.entered if last is not None and last.column in done and not arrived_done
-                else None)
+    finished = (
+        last.entered if last is not None and last.column in done and not arrived_done else None
+    )
     cycle = finished - started if finished and started and finished >= started else None
     complete = rec.created is not None
     return Timeline(rec.type, rec.id, path, names, totals, started, finished, cycle, complete)
@@ -257,8 +258,9 @@ def project_flow(history: History, ws: Workspace, project: str) -> BoardFlow:
     return board_flow(history, ws, board_tasks(history, ws, project), flow)
 
 
-def project_stuck(history: History, ws: Workspace, project: str,
-                  stay_days: int = 90) -> list[StuckCard]:
+def project_stuck(
+    history: History, ws: Workspace, project: str, stay_days: int = 90
+) -> list[StuckCard]:
     """The stuck cards of a project's board, as `project_flow` finds them, without the
     rest of the flow (the serve loop's rebuilds need the chips on every card, but the
     flow only of the boards they re-render)."""
@@ -267,10 +269,13 @@ def project_stuck(history: History, ws: Workspace, project: str,
     tasks = board_tasks(history, ws, project)
     # the same histories, files and settings find the same cards: kept between rebuilds
     # (`history.kept` lives as long as the commits do), so an edit recomputes one board
-    inputs = (stay_days, ws.settings.digest, record.digest if record else "",
-              *((t, ws.tasks[t].digest if t in ws.tasks else "-") for t in tasks))
-    memo: dict[str, tuple[tuple[Any, ...], list[StuckCard]]] = history.kept.setdefault(
-        "stuck", {})
+    inputs = (
+        stay_days,
+        ws.settings.digest,
+        record.digest if record else "",
+        *((t, ws.tasks[t].digest if t in ws.tasks else "-") for t in tasks),
+    )
+    memo: dict[str, tuple[tuple[Any, ...], list[StuckCard]]] = history.kept.setdefault("stuck", {})
     hit = memo.get(project)
     if hit is not None and hit[0] == inputs:
         return hit[1]
@@ -282,8 +287,9 @@ def project_stuck(history: History, ws: Workspace, project: str,
     return found
 
 
-def _timelines(history: History, task_ids: Iterable[str], workflow: Workflow,
-               now: datetime) -> list[Timeline]:
+def _timelines(
+    history: History, task_ids: Iterable[str], workflow: Workflow, now: datetime
+) -> list[Timeline]:
     columns = [(c.id, c.name) for c in workflow.columns]
     starts = {c.id for c in workflow.columns if c.id != workflow.backlog}
     lines: list[Timeline] = []

@@ -138,13 +138,19 @@ def read_history(
     # A commit's changes and blobs are fixed by its id: the same HEAD (and authors' emails,
     # day and zone) derives the same histories, so a rebuild without a new commit (the
     # serve loop's) reuses the last ones
-    key = (found.info.toplevel, found.info.prefix, found.info.head, found.info.shallow,
-           tuple(sorted(emails.items())), today, str(tz))
+    key = (
+        found.info.toplevel,
+        found.info.prefix,
+        found.info.head,
+        found.info.shallow,
+        tuple(sorted(emails.items())),
+        today,
+        str(tz),
+    )
     if use_cache and _DERIVED and _DERIVED[0][0] == key:
         derived = _DERIVED[0][1]
     else:
-        derived = derive(found.commits, found.snapshots, emails, today, tz,
-                         found.info.shallow)
+        derived = derive(found.commits, found.snapshots, emails, today, tz, found.info.shallow)
         if use_cache:
             _DERIVED[:] = [(key, derived)]
     used = derived.commits
@@ -162,5 +168,4 @@ def read_history(
         today=today,
     )
     timings = {**found.timings, "derive": time.perf_counter() - started}
-    return History(derived.records, status, today, tz, derived.renamed, timings,
-                   kept=derived.memo)
+    return History(derived.records, status, today, tz, derived.renamed, timings, kept=derived.memo)

@@ -52,8 +52,9 @@ def format_money(amount: Decimal | float, currency: str, locale: str) -> str:
     does not do.
     """
     if Decimal(amount) == Decimal(amount).to_integral_value():
-        text: str = format_currency(amount, currency, format=_whole_pattern(locale),
-                                    locale=locale, currency_digits=False)
+        text: str = format_currency(
+            amount, currency, format=_whole_pattern(locale), locale=locale, currency_digits=False
+        )
     else:
         text = format_currency(amount, currency, locale=locale, format_type="standard")
     return _GLUED.sub("\\1\u00a0\\2", text)

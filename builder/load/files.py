@@ -81,8 +81,7 @@ def classify(rel: str) -> str | None:
     """How `discover` takes a workspace-relative path: a record type, "" for a stray
     Markdown file, None for a file it skips (hidden, not Markdown, README at the root)."""
     *folders, name = rel.split("/")
-    if any(part.startswith(".") for part in (*folders, name)) or not name.lower().endswith(
-            ".md"):
+    if any(part.startswith(".") for part in (*folders, name)) or not name.lower().endswith(".md"):
         return None
     top = folders[0] if folders else ""
     kind = FOLDERS.get(top)
@@ -110,11 +109,13 @@ def relist(root: Path, before: Listing, changed: set[str]) -> Listing:
             kinds[rel] = kind
             added |= not known
     if not added:  # edits and deletes: the order stands
-        return Listing([(k, r) for k, r in before.found if r in kinds],
-                       [r for r in before.stray if r in kinds])
+        return Listing(
+            [(k, r) for k, r in before.found if r in kinds], [r for r in before.stray if r in kinds]
+        )
     ordered = sorted(kinds, key=_walk_order)
-    return Listing([(kinds[r], r) for r in ordered if kinds[r]], [r for r in ordered
-                                                                   if not kinds[r]])
+    return Listing(
+        [(kinds[r], r) for r in ordered if kinds[r]], [r for r in ordered if not kinds[r]]
+    )
 
 
 def discover(root: Path) -> tuple[list[tuple[str, str]], list[str]]:
@@ -141,8 +142,12 @@ def discover(root: Path) -> tuple[list[tuple[str, str]], list[str]]:
 ReadCache = dict[str, tuple[tuple[int, int, int], "RawRecord | None", list[Problem]]]
 
 
-def load(root: Path, cache: ReadCache | None = None, listing: Listing | None = None,
-         changed: set[str] | None = None) -> Loaded:
+def load(
+    root: Path,
+    cache: ReadCache | None = None,
+    listing: Listing | None = None,
+    changed: set[str] | None = None,
+) -> Loaded:
     """Read the settings and every record under `root`; collect every problem.
 
     With a `cache` (the serve loop keeps one), files whose stat is unchanged since the
@@ -192,8 +197,9 @@ def load(root: Path, cache: ReadCache | None = None, listing: Listing | None = N
     return loaded
 
 
-def _read_cached(root: Path, kind: str, rel: str, problems: list[Problem],
-                 cache: ReadCache) -> RawRecord | None:
+def _read_cached(
+    root: Path, kind: str, rel: str, problems: list[Problem], cache: ReadCache
+) -> RawRecord | None:
     try:
         st = os.stat(os.path.join(root, rel))
         key = (st.st_mtime_ns, st.st_size, st.st_ino)
@@ -278,8 +284,16 @@ def read_record(root: Path, kind: str, rel: str, problems: list[Problem]) -> Raw
         return None
     body = text[end.end() :].lstrip("\n")
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
-    return RawRecord(kind, stem, path, fields, body, body_line, _ID.match(stem) is not None,
-                     hashlib.sha1(text.encode("utf-8")).hexdigest())
+    return RawRecord(
+        kind,
+        stem,
+        path,
+        fields,
+        body,
+        body_line,
+        _ID.match(stem) is not None,
+        hashlib.sha1(text.encode("utf-8")).hexdigest(),
+    )
 
 
 def _read_text(file: Path, path: str, problems: list[Problem]) -> str | None:

@@ -253,8 +253,14 @@ class Deal(Record):
     lost_reason: str = ""
 
 
-_TABLES = {"person": "people", "company": "companies", "contact": "contacts",
-           "project": "projects", "task": "tasks", "deal": "deals"}
+_TABLES = {
+    "person": "people",
+    "company": "companies",
+    "contact": "contacts",
+    "project": "projects",
+    "task": "tasks",
+    "deal": "deals",
+}
 
 
 @dataclass

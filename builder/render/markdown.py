@@ -16,8 +16,11 @@ from cmarkgfm.cmark import Options
 
 _TAGS = set(nh3.ALLOWED_TAGS) | {"input", "span"}
 _ATTRIBUTES = {k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items()}
-for tag, attrs in {"input": {"type", "checked", "disabled"}, "span": {"class"},
-                   "code": {"class"}}.items():
+for tag, attrs in {
+    "input": {"type", "checked", "disabled"},
+    "span": {"class"},
+    "code": {"class"},
+}.items():
     _ATTRIBUTES.setdefault(tag, set()).update(attrs)
 _SAFE = Options.CMARK_OPT_DEFAULT
 _UNSAFE = Options.CMARK_OPT_UNSAFE
@@ -27,8 +30,9 @@ _EXTENSIONS = ["table", "autolink", "strikethrough", "tasklist"]
 
 
 def _render(body: str, options: int) -> str:
-    html: str = cmarkgfm.markdown_to_html_with_extensions(body, options=options,
-                                                          extensions=_EXTENSIONS)
+    html: str = cmarkgfm.markdown_to_html_with_extensions(
+        body, options=options, extensions=_EXTENSIONS
+    )
     return html
 
 
@@ -51,7 +55,11 @@ class BodyRenderer:
         elif "<" not in body:
             html = _render(body, _SAFE)
         else:
-            html = nh3.clean(_render(body, _UNSAFE), tags=_TAGS, attributes=_ATTRIBUTES,
-                             url_schemes={"http", "https", "mailto", "tel"})
+            html = nh3.clean(
+                _render(body, _UNSAFE),
+                tags=_TAGS,
+                attributes=_ATTRIBUTES,
+                url_schemes={"http", "https", "mailto", "tel"},
+            )
         self._cache[key] = html
         return html

@@ -143,8 +143,7 @@ def iter_pages(
         "index.md",
         t("nav.dashboard"),
         "dashboard.html",
-        lambda: {"d": dashboard.dashboard(ws, today, problems),
-                 **_dashboard_history(ws, options)},
+        lambda: {"d": dashboard.dashboard(ws, today, problems), **_dashboard_history(ws, options)},
         dict(VIEW),
     )
     if options.history is not None:
@@ -207,13 +206,20 @@ def _funnel_pages(
         return views[pid]
 
     def page(pid: str) -> dict[str, Any]:
-        conversions = (activity.conversions(options.history, ws, pid)
-                       if options.history is not None else [])
+        conversions = (
+            activity.conversions(options.history, ws, pid) if options.history is not None else []
+        )
         return {"f": view(pid), "conversions": conversions}
 
     for pid in sorted(pipelines):
-        yield Page(f"funnels/{pid}.md", pipelines[pid].name, "funnel.html",
-                   partial(page, pid), dict(VIEW), key=key)
+        yield Page(
+            f"funnels/{pid}.md",
+            pipelines[pid].name,
+            "funnel.html",
+            partial(page, pid),
+            dict(VIEW),
+            key=key,
+        )
     yield Page(
         "funnels/index.md",
         t("nav.funnels"),
@@ -254,10 +260,23 @@ def _directory_pages(ws: Workspace, today: date, fmt: Fmt, salt: str) -> Iterato
         d = everyone()
         return directory.DirectoryView([], d.contacts, d.tags, d.kinds)
 
-    yield Page("companies/index.md", t("nav.companies"), "directory.html",
-               lambda: {"dir": everyone(), "contacts_list": False}, dict(VIEW), key=key)
-    yield Page("contacts/index.md", t("nav.contacts"), "directory.html",
-               lambda: {"dir": contacts_only(), "contacts_list": True}, dict(VIEW), key=key)
+    yield Page(
+        "companies/index.md",
+        t("nav.companies"),
+        "directory.html",
+        lambda: {"dir": everyone(), "contacts_list": False},
+        dict(VIEW),
+        key=key,
+    )
+    yield Page(
+        "contacts/index.md",
+        t("nav.contacts"),
+        "directory.html",
+        lambda: {"dir": contacts_only(), "contacts_list": True},
+        dict(VIEW),
+        key=key,
+    )
+
     def tagged(tag: str) -> dict[str, Any]:
         return {"dir": directory.directory(ws, today, tag), "contacts_list": True}
 
@@ -276,8 +295,11 @@ def _dashboard_history(ws: Workspace, options: SiteOptions) -> dict[str, Any]:
     if options.history is None:
         return {}
     stuck, stuck_count = activity.stuck_cards(options.history, ws, dashboard.LIST_CAP)
-    return {"stuck": stuck, "stuck_count": stuck_count,
-            "recent": activity.activity(options.history, ws, limit=10)}
+    return {
+        "stuck": stuck,
+        "stuck_count": stuck_count,
+        "recent": activity.activity(options.history, ws, limit=10),
+    }
 
 
 def _activity_pages(ws: Workspace, options: SiteOptions) -> Iterator[Page]:
@@ -348,14 +370,25 @@ def _board_pages(
     all_key = view_key(ws, salt, ("task", "project", "person"))
 
     def whole(lanes: str, links: list[Link]) -> dict[str, Any]:
-        return {"board": boards.all_board(ws, today, lanes), "show_project": lanes == "person",
-                "links": links}
+        return {
+            "board": boards.all_board(ws, today, lanes),
+            "show_project": lanes == "person",
+            "links": links,
+        }
 
-    for lanes, ident, title in (("project", "all", t("board.all")),
-                                ("person", "all-by-person", t("board.all_by_person"))):
+    for lanes, ident, title in (
+        ("project", "all", t("board.all")),
+        ("person", "all-by-person", t("board.all_by_person")),
+    ):
         links = [Link(s.text, "" if s.url == f"boards/{ident}/" else s.url) for s in switch]
-        yield Page(f"boards/{ident}.md", title, "board.html", partial(whole, lanes, links),
-                   dict(WIDE_VIEW), key=all_key)
+        yield Page(
+            f"boards/{ident}.md",
+            title,
+            "board.html",
+            partial(whole, lanes, links),
+            dict(WIDE_VIEW),
+            key=all_key,
+        )
     rows = [
         [Link(t("board.all"), "boards/all/"), Link(""), Link("")],
         [Link(t("board.all_by_person"), "boards/all-by-person/"), Link(""), Link("")],
@@ -408,9 +441,12 @@ def _people_pages(ws: Workspace, today: date, fmt: Fmt, salt: str) -> Iterator[P
     rows = []
 
     def page(p: Any) -> dict[str, Any]:
-        return {"p": people.person_view(ws, p.id, today),
-                "facts": records.person_record_facts(ws, p), "body_md": p.body,
-                "record_path": p.path}
+        return {
+            "p": people.person_view(ws, p.id, today),
+            "facts": records.person_record_facts(ws, p),
+            "body_md": p.body,
+            "record_path": p.path,
+        }
 
     for p in sorted(ws.people.values(), key=lambda p: (not p.active, p.name.lower())):
         tasks = ix.tasks_by_assignee.get(p.id, [])
@@ -454,8 +490,7 @@ def _people_pages(ws: Workspace, today: date, fmt: Fmt, salt: str) -> Iterator[P
     )
 
 
-def _record_pages(ws: Workspace, today: date, options: SiteOptions, salt: str
-                  ) -> Iterator[Page]:
+def _record_pages(ws: Workspace, today: date, options: SiteOptions, salt: str) -> Iterator[Page]:
     builders: list[tuple[str, str, dict[str, Any], Callable[..., records.RecordPage]]] = [
         ("projects", "project", ws.projects, records.project_page),
         ("companies", "company", ws.companies, records.company_page),
@@ -518,8 +553,9 @@ def render_pages(
     card_template = env.get_template("plaindesk/card.html")
     cards: dict[tuple[str, str, bool], Markup] = {}
     options.templates_key = templates_key(options)
-    salt = fingerprint(ws.settings.digest, today.isoformat(), options.history_key,
-                       options.templates_key)
+    salt = fingerprint(
+        ws.settings.digest, today.isoformat(), options.history_key, options.templates_key
+    )
 
     def card_html(c: Any, root: str, show_project: bool) -> Markup:
         """A task card, rendered once: the same card stands on up to four boards, and in
@@ -530,7 +566,8 @@ def render_pages(
             return html
         if memo is None:
             html = cards[key] = Markup(
-                card_template.render(c=c, root=root, L=strings, show_project=show_project))
+                card_template.render(c=c, root=root, L=strings, show_project=show_project)
+            )
             return html
         memo_key = f"card:{c.id}:{root}:{bool(show_project)}"
         task = ws.tasks.get(c.id)
@@ -553,19 +590,29 @@ def render_pages(
         """A board's swimlane. What it shows is compared by value (column counts and
         limits, and the card views, which the serve loop keeps while unchanged)."""
         if lanes is None:
-            return Markup(lane_template.render(lane=lane, root=root, L=strings,
-                                               show_project=show_project, card_html=card_html))
+            return Markup(
+                lane_template.render(
+                    lane=lane, root=root, L=strings, show_project=show_project, card_html=card_html
+                )
+            )
         # the columns compare by value; unchanged, they are the very list kept by the view
         shown = (lane.title, lane.url, lane.count, lane.columns)
         # a lane id repeats in each workflow's section of a board: its columns tell them
-        key = (board_id[0], lane.id, *(c.id for c in lane.columns), root,
-               str(bool(show_project)), salt)
+        key = (
+            board_id[0],
+            lane.id,
+            *(c.id for c in lane.columns),
+            root,
+            str(bool(show_project)),
+            salt,
+        )
         lanes_used.add(key)
         hit = lanes.get(key)
         if hit is not None and hit[0] == shown:
             return Markup(hit[1])
-        html = lane_template.render(lane=lane, root=root, L=strings, show_project=show_project,
-                                    card_html=card_html)
+        html = lane_template.render(
+            lane=lane, root=root, L=strings, show_project=show_project, card_html=card_html
+        )
         lanes[key] = (shown, html)
         return Markup(html)
 

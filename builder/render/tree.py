@@ -6,8 +6,12 @@ import os
 from pathlib import Path
 
 
-def write_tree(pages: dict[str, str], out: Path, unchanged: set[str] | None = None,
-               before: set[str] | None = None) -> tuple[list[str], list[str]]:
+def write_tree(
+    pages: dict[str, str],
+    out: Path,
+    unchanged: set[str] | None = None,
+    before: set[str] | None = None,
+) -> tuple[list[str], list[str]]:
     """Write pages whose bytes changed and delete pages that are gone. Pages in
     `unchanged` (the memo's, identical to what the last call wrote) are not even compared;
     `before`, the files the last call left, spares walking the tree to find the gone ones.
@@ -24,8 +28,11 @@ def write_tree(pages: dict[str, str], out: Path, unchanged: set[str] | None = No
     written: list[str] = []
     folders: set[str] = set()
     for rel, text in pages.items():
-        if unchanged is not None and rel in unchanged and (
-                before is not None or (out / rel).is_file()):
+        if (
+            unchanged is not None
+            and rel in unchanged
+            and (before is not None or (out / rel).is_file())
+        ):
             continue
         target = out / rel
         data = text.encode("utf-8")

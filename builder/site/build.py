@@ -36,8 +36,9 @@ def read_config(config_file: Path, site_dir: Path | None = None) -> SiteConfig:
     from mkdocs.exceptions import ConfigurationError
 
     if not config_file.is_file():
-        raise BuildError(f"{config_file}: no such file; run `plaindesk init DIR` to create a "
-                         "workspace with one")
+        raise BuildError(
+            f"{config_file}: no such file; run `plaindesk init DIR` to create a workspace with one"
+        )
     try:
         config = load_config(config_file=str(config_file))
     except (ConfigurationError, SystemExit) as exc:
@@ -47,8 +48,7 @@ def read_config(config_file: Path, site_dir: Path | None = None) -> SiteConfig:
         raise BuildError(f"{config_file}: add `- plaindesk` under `plugins:`")
     base = config_file.resolve().parent
     content = (base / plugin.config["content"]).resolve()
-    return SiteConfig(config_file.resolve(), content,
-                      (site_dir or Path(config.site_dir)).resolve())
+    return SiteConfig(config_file.resolve(), content, (site_dir or Path(config.site_dir)).resolve())
 
 
 def swap_in(new: Path, target: Path) -> None:
@@ -99,8 +99,11 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, TemplateSyntaxError):
         return f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}"
     # Jinja rewrites tracebacks so that template frames name the template file and line
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if f.filename.endswith((".html", ".jinja", ".j2"))]
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename.endswith((".html", ".jinja", ".j2"))
+    ]
     if frames:
         return f"{frames[-1].filename}:{frames[-1].lineno}: {message}"
     return message

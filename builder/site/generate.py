@@ -45,9 +45,16 @@ class Generated:
     rendered: list[str] = field(default_factory=list)  # pages not taken from the memo
 
 
-def generate(content: Path, tree: Path, options: SiteOptions, today: date | None = None,
-             result: CheckResult | None = None, kept: Kept | None = None,
-             history: bool = True, changed: set[str] | None = None) -> Generated:
+def generate(
+    content: Path,
+    tree: Path,
+    options: SiteOptions,
+    today: date | None = None,
+    result: CheckResult | None = None,
+    kept: Kept | None = None,
+    history: bool = True,
+    changed: set[str] | None = None,
+) -> Generated:
     """Check `content` (unless `result` is given), render every page, write what changed.
 
     The tree holds Markdown pages plus `_nav.yml`; any engine reading a docs folder can
@@ -58,8 +65,12 @@ def generate(content: Path, tree: Path, options: SiteOptions, today: date | None
     cards, idle deals and the activity feed (a folder outside git just says so).
     """
     if result is None:
-        result = run_check(content, today, kept.check if kept is not None else None,
-                           changed if kept is not None else None)
+        result = run_check(
+            content,
+            today,
+            kept.check if kept is not None else None,
+            changed if kept is not None else None,
+        )
     ws = result.workspace
     if history:
         options.history = read_history(content, ws, result.today)
@@ -72,18 +83,32 @@ def generate(content: Path, tree: Path, options: SiteOptions, today: date | None
         reuse_cards(ws, result.today, kept.cards)
         reuse_lanes(ws, kept.lane_views)
     with paused_gc():
-        pages = render_pages(ws, result.today, result.problems, options, str(content),
-                             kept.memo if kept is not None else None, reused,
-                             kept.lanes if kept is not None else None)
+        pages = render_pages(
+            ws,
+            result.today,
+            result.problems,
+            options,
+            str(content),
+            kept.memo if kept is not None else None,
+            reused,
+            kept.lanes if kept is not None else None,
+        )
     if options.history is not None:
         pages[ATOM_FILE] = atom_feed(ws, options, options.site_url)
     entries = nav(ws, activity_page=options.history is not None)
     pages[NAV_FILE] = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
-    written, removed = write_tree(pages, tree, reused,
-                                  kept.tree if kept is not None and kept.tree else None)
+    written, removed = write_tree(
+        pages, tree, reused, kept.tree if kept is not None and kept.tree else None
+    )
     if kept is not None:
         kept.tree = set(pages)
         kept.cards = cards_to_keep(ws, result.today)
         kept.lane_views = lanes_to_keep(ws)
-    return Generated(result, sorted(p for p in pages if p != NAV_FILE), entries, written, removed,
-                     sorted(p for p in pages if p.endswith(".md") and p not in reused))
+    return Generated(
+        result,
+        sorted(p for p in pages if p != NAV_FILE),
+        entries,
+        written,
+        removed,
+        sorted(p for p in pages if p.endswith(".md") and p not in reused),
+    )

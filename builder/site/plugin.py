@@ -101,8 +101,11 @@ class _Touched:
         if paths is None or folder:
             return None
         root = str(content)
-        return {os.path.relpath(p, root).replace(os.sep, "/") for p in paths
-                if os.path.abspath(p).startswith(root + os.sep)}
+        return {
+            os.path.relpath(p, root).replace(os.sep, "/")
+            for p in paths
+            if os.path.abspath(p).startswith(root + os.sep)
+        }
 
 
 _TOUCHED = _Touched()
@@ -162,9 +165,11 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         self.content = (base / self.config.content).resolve()
         self.tree = (base / self.config.tree).resolve()
         today = today_from(os.environ.get("PLAINDESK_TODAY") or self.config.today)
-        options = SiteOptions(edit_base=_edit_base(config),
-                              content_prefix=os.path.relpath(self.content, base),
-                              site_url=config.site_url or "")
+        options = SiteOptions(
+            edit_base=_edit_base(config),
+            content_prefix=os.path.relpath(self.content, base),
+            site_url=config.site_url or "",
+        )
         custom = config.theme.custom_dir
         if custom:
             options.template_dirs.append(Path(custom))
@@ -178,17 +183,24 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             gc.disable()  # for good: see _collect_when_idle
             # the sitemap would list only this rebuild's pages: keep the full one
             config.theme.static_templates.discard("sitemap.xml")
-        self.generated = generate(shown, self.tree, options, today,
-                                  PREPARED.pop(self.content, None),
-                                  kept=_KEPT if serving else None, changed=changed)
+        self.generated = generate(
+            shown,
+            self.tree,
+            options,
+            today,
+            PREPARED.pop(self.content, None),
+            kept=_KEPT if serving else None,
+            changed=changed,
+        )
         self.page_set = {p for p in self.generated.pages if p.endswith(".md")}
         if self.incremental and self.generated.nav == _NAV[0]:
             config.theme.static_templates.discard("404.html")  # shows only the nav
         _NAV[0] = self.generated.nav if serving else None
         result = self.generated.result
         if result.errors and self.config.fail_on_errors and _COMMAND[0] != "serve":
-            raise PluginError("the workspace has errors:\n" + format_text(
-                result.problems, result.summary()))
+            raise PluginError(
+                "the workspace has errors:\n" + format_text(result.problems, result.summary())
+            )
         if _COMMAND[0] == "serve":  # errors in full (see the Problems page); else a count
             if result.errors:
                 log.warning("plaindesk: %s", format_text(result.errors, result.summary()))
@@ -203,16 +215,16 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         config.theme["language"] = result.workspace.settings.locale
         if not config.nav:
             has_help = (Path(config.docs_dir) / "help.md").is_file()
-            config.nav = [e for e in self.generated.nav
-                          if has_help or "help.md" not in e.values()]
+            config.nav = [e for e in self.generated.nav if has_help or "help.md" not in e.values()]
         config.validation.nav.omitted_files = logging.DEBUG
         config.validation.nav.absolute_links = logging.DEBUG
         return config
 
     on_config = CombinedEvent(_keep_theme, _on_config)
 
-    def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig,
-                         files: Files) -> str:
+    def on_page_markdown(
+        self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files
+    ) -> str:
         """A generated page's body is finished HTML: keep it away from Python-Markdown,
         which would only parse and re-emit it (most of a large build's time). Another
         engine still gets the same page through Markdown; only slower."""
@@ -221,8 +233,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             return ""
         return markdown
 
-    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig,
-                        files: Files) -> str:
+    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         """Until the page is indexed, its content is only what search should find (see
         `search_slice`); `on_page_context` puts the whole page back before it is written."""
         stashed = self.stash.pop(page.file.src_uri, None)
@@ -232,8 +243,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         return search_slice(stashed, page.meta)
 
     @event_priority(-100)  # after every other plugin's, the search plugin's first of all
-    def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig,
-                        nav: Any) -> Any:
+    def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
         full = self.full.pop(page.file.src_uri, None)
         if full is not None:
             page.content = full
@@ -260,8 +270,9 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         if self.incremental:
             # MkDocs would set up, stat and skip every unchanged page (seconds at 10,000):
             # it gets the changed ones, and the nav's so that the nav resolves
-            pages = sorted({*self.generated.written, *_nav_pages(self.generated.nav)}
-                           .intersection(pages))
+            pages = sorted(
+                {*self.generated.written, *_nav_pages(self.generated.nav)}.intersection(pages)
+            )
         for rel in pages:
             existing = files.get_file_from_path(rel)
             if existing is not None:
@@ -282,10 +293,12 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         _SERVED[0] = _COMMAND[0] == "serve"
         if _SERVED[0]:
             _collect_when_idle()
-        rebuilt = {self._file(config, rel).url for rel in self.generated.written
-                   if rel.endswith(".md")}
-        deleted = {self._file(config, rel).url for rel in self.generated.removed
-                   if rel.endswith(".md")}
+        rebuilt = {
+            self._file(config, rel).url for rel in self.generated.written if rel.endswith(".md")
+        }
+        deleted = {
+            self._file(config, rel).url for rel in self.generated.removed if rel.endswith(".md")
+        }
         _update_search_index(config, rebuilt, deleted, self.on_post_build)
         for rel in self.generated.removed:
             if not rel.endswith(".md"):
@@ -325,15 +338,15 @@ def _keep_theme_work(theme: Any) -> None:
 
         def list_templates(extensions: Any = None, filter_func: Any = None) -> list[str]:
             if extensions is not None or getattr(filter_func, "__qualname__", "") != (
-                    "Files.add_files_from_theme.<locals>.filter"):
+                "Files.add_files_from_theme.<locals>.filter"
+            ):
                 return list(listed(extensions, filter_func))
             static = tuple(sorted(theme.static_templates))
             found: set[str] = set()
             for folder in theme.dirs:
                 names = _THEME_FILES.get((folder, static))
                 if names is None:
-                    names = [n for n in FileSystemLoader(folder).list_templates()
-                             if filter_func(n)]
+                    names = [n for n in FileSystemLoader(folder).list_templates() if filter_func(n)]
                     if folder != theme.custom_dir:
                         _THEME_FILES[(folder, static)] = names
                 found.update(names)
@@ -357,8 +370,9 @@ def _nav_pages(entries: list[Any]) -> set[str]:
     return found
 
 
-def _update_search_index(config: MkDocsConfig, rebuilt: set[str], deleted: set[str],
-                         ours: Any) -> None:
+def _update_search_index(
+    config: MkDocsConfig, rebuilt: set[str], deleted: set[str], ours: Any
+) -> None:
     """mkdocs-material's search keeps its index between dirty rebuilds and, trusting that
     one page changed, replaces only the first rebuilt page's entries: the others would be
     listed twice, and deleted pages forever. Drop the entries of every page rebuilt or
@@ -380,8 +394,11 @@ def _update_search_index(config: MkDocsConfig, rebuilt: set[str], deleted: set[s
             return str(entry.get("location", "")).partition("#")[0]
 
         before = [e for e in entries if page(e) in gone]
-        if not deleted and sorted(before, key=page) == sorted(now, key=page) and _drop_handler(
-                config, "post_build", ours, getattr(plugin, "on_post_build", None)):
+        if (
+            not deleted
+            and sorted(before, key=page) == sorted(now, key=page)
+            and _drop_handler(config, "post_build", ours, getattr(plugin, "on_post_build", None))
+        ):
             continue
         if gone:
             prev.entries = [e for e in entries if page(e) not in gone]
@@ -416,7 +433,7 @@ def search_slice(html: str, meta: dict[str, Any]) -> str:
     if start < 0:
         return html
     end = html.rfind(SEARCH_END)
-    body = html[start + len(SEARCH_START):end if end > start else len(html)]
+    body = html[start + len(SEARCH_START) : end if end > start else len(html)]
     # an empty page yields no search entry at all: keep one, titled by the page title
     return body if body.strip() else "<p></p>"
 
@@ -435,8 +452,11 @@ def _use_native_watcher(server: Any) -> None:
 
     paths = getattr(server, "_watched_paths", None)
     cond = getattr(server, "_rebuild_cond", None)
-    if (not isinstance(paths, dict) or not isinstance(cond, threading.Condition)
-            or server.observer.is_alive()):
+    if (
+        not isinstance(paths, dict)
+        or not isinstance(cond, threading.Condition)
+        or server.observer.is_alive()
+    ):
         return
     rebuild: threading.Condition = cond
 

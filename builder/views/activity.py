@@ -128,15 +128,25 @@ def activity(history: History, ws: Workspace, limit: int = FEED_ENTRIES) -> Acti
                 people[e.person] = ws.people[e.person].name
             if e.project and e.project in ws.projects:
                 projects[e.project] = ws.projects[e.project].name
-            parts = [PartView(p.kind, p.text, _part_url(p) if p.kind != "record" or
-                              e.target is not None else "") for p in e.parts]
-            entries.append(EntryView(e.when.strftime("%H:%M"), e.person or "",
-                                     e.project or "", parts))
+            parts = [
+                PartView(
+                    p.kind,
+                    p.text,
+                    _part_url(p) if p.kind != "record" or e.target is not None else "",
+                )
+                for p in e.parts
+            ]
+            entries.append(
+                EntryView(e.when.strftime("%H:%M"), e.person or "", e.project or "", parts)
+            )
         out.append(DayView(day.label, entries))
     return ActivityView(
-        out, [Link(n, i) for i, n in sorted(people.items(), key=lambda kv: kv[1].lower())],
+        out,
+        [Link(n, i) for i, n in sorted(people.items(), key=lambda kv: kv[1].lower())],
         [Link(n, i) for i, n in sorted(projects.items(), key=lambda kv: kv[1].lower())],
-        history.status.notes(fmt.locale), total)
+        history.status.notes(fmt.locale),
+        total,
+    )
 
 
 def _when(fmt: Fmt, moment: datetime | None) -> str:
@@ -153,17 +163,26 @@ def _timeline(history: History, ws: Workspace, tl: Timeline, stage: bool) -> Tim
     now = fmt.t("history.card.now")
     # A stay already under way when a shallow clone's history starts: git does not say who
     # put the card there (the boundary commit's author did not), nor since when.
-    stays = [StayView(tl.names.get(s.column, s.column),
-                      _when(fmt, s.entered) if s.known_start
-                      else fmt.t("history.card.before_history"),
-                      _when(fmt, s.left) if s.left else now,
-                      s.by.name if s.known_start else "",
-                      ("" if s.known_start else AT_LEAST) + format_days(s.days, locale))
-             for s in tl.stays]
+    stays = [
+        StayView(
+            tl.names.get(s.column, s.column),
+            _when(fmt, s.entered) if s.known_start else fmt.t("history.card.before_history"),
+            _when(fmt, s.left) if s.left else now,
+            s.by.name if s.known_start else "",
+            ("" if s.known_start else AT_LEAST) + format_days(s.days, locale),
+        )
+        for s in tl.stays
+    ]
     partial = {s.column for s in tl.stays if not s.known_start}
     longest = max((c.days for c in tl.totals), default=0) or 1
-    totals = [(c.name, (AT_LEAST if c.column in partial else "") + format_days(c.days, locale),
-               round(100 * c.days / longest)) for c in tl.totals]
+    totals = [
+        (
+            c.name,
+            (AT_LEAST if c.column in partial else "") + format_days(c.days, locale),
+            round(100 * c.days / longest),
+        )
+        for c in tl.totals
+    ]
     if tl.cycle_days is not None:
         summary = fmt.t("history.card.cycle_time", days=format_days(tl.cycle_days, locale))
     elif tl.started is not None:
@@ -182,8 +201,7 @@ def card_history(history: History, ws: Workspace, kind: str, ident: str) -> Time
     if history.is_uncommitted(kind, ident) and history.get(kind, ident) is None:
         fmt = Fmt.of(ws)
         return TimelineView("", [], [], fmt.t("history.card.not_committed"))
-    tl = (task_timeline(history, ws, ident) if kind == "task"
-          else deal_timeline(history, ws, ident))
+    tl = task_timeline(history, ws, ident) if kind == "task" else deal_timeline(history, ws, ident)
     return None if tl is None else _timeline(history, ws, tl, kind == "deal")
 
 
@@ -196,24 +214,40 @@ def flow(history: History, ws: Workspace, project: str) -> FlowView:
     def days(value: float | None) -> str:
         return "—" if value is None else format_days(value, locale)
 
-    cycle = [[fmt.t("history.flow.cycle_time", days=c.days), str(c.count), days(c.median),
-              days(c.p85)] for c in f.cycle]
-    has_data = any(w.count for w in f.throughput) or any(
-        any(s.counts) for s in f.cfd.series)
-    tp = throughput_svg(
-        f.throughput, title=fmt.t("history.flow.throughput"),
-        description=fmt.t("history.flow.throughput"),
-        week_label=lambda d: fmt.short_date(d), ident=f"tp-{project}") if has_data else ""
+    cycle = [
+        [fmt.t("history.flow.cycle_time", days=c.days), str(c.count), days(c.median), days(c.p85)]
+        for c in f.cycle
+    ]
+    has_data = any(w.count for w in f.throughput) or any(any(s.counts) for s in f.cfd.series)
+    tp = (
+        throughput_svg(
+            f.throughput,
+            title=fmt.t("history.flow.throughput"),
+            description=fmt.t("history.flow.throughput"),
+            week_label=lambda d: fmt.short_date(d),
+            ident=f"tp-{project}",
+        )
+        if has_data
+        else ""
+    )
     cfd = ""
     if has_data and f.cfd.days:
-        cfd = cfd_svg(f.cfd, title=fmt.t("history.flow.cfd"),
-                      description=fmt.t("history.flow.cfd_desc",
-                                        start=fmt.date(f.cfd.days[0]),
-                                        end=fmt.date(f.cfd.days[-1])),
-                      day_label=lambda d: fmt.short_date(d), ident=f"cfd-{project}")
-    return FlowView(cycle, tp, cfd, _stuck_views(ws, fmt, f.stuck),
-                    history.status.notes(locale) if not has_data or
-                    not history.status.complete else [])
+        cfd = cfd_svg(
+            f.cfd,
+            title=fmt.t("history.flow.cfd"),
+            description=fmt.t(
+                "history.flow.cfd_desc", start=fmt.date(f.cfd.days[0]), end=fmt.date(f.cfd.days[-1])
+            ),
+            day_label=lambda d: fmt.short_date(d),
+            ident=f"cfd-{project}",
+        )
+    return FlowView(
+        cycle,
+        tp,
+        cfd,
+        _stuck_views(ws, fmt, f.stuck),
+        history.status.notes(locale) if not has_data or not history.status.complete else [],
+    )
 
 
 def _stuck_views(ws: Workspace, fmt: Fmt, stuck: list[StuckCard]) -> list[StuckView]:
@@ -221,9 +255,17 @@ def _stuck_views(ws: Workspace, fmt: Fmt, stuck: list[StuckCard]) -> list[StuckV
     for s in stuck:
         task = ws.tasks.get(s.task)
         key = "history.flow.stuck_limit" if s.reason == "limit" else "history.flow.stuck_p85"
-        out.append(StuckView(Link(task.title if task else s.task, url("task", s.task)),
-                             fmt.t(key, days=format_days(s.days, fmt.locale), column=s.name,
-                                   limit=format_days(s.threshold, fmt.locale))))
+        out.append(
+            StuckView(
+                Link(task.title if task else s.task, url("task", s.task)),
+                fmt.t(
+                    key,
+                    days=format_days(s.days, fmt.locale),
+                    column=s.name,
+                    limit=format_days(s.threshold, fmt.locale),
+                ),
+            )
+        )
     return out
 
 
@@ -233,20 +275,27 @@ def stuck_labels(history: History, ws: Workspace) -> dict[str, str]:
     out: dict[str, str] = {}
     # a board's labels, kept with the very list of its stuck cards they were made from
     kept: dict[str, tuple[list[StuckCard], str, dict[str, str]]] = history.kept.setdefault(
-        "stuck_labels", {})
+        "stuck_labels", {}
+    )
     for pid in sorted(ws.projects):
         stuck = _project_stuck(history, ws, pid)
         hit = kept.get(pid)
         if hit is None or hit[0] is not stuck or hit[1] != fmt.locale:
-            hit = kept[pid] = (stuck, fmt.locale, {
-                s.task: fmt.t("history.flow.stuck_chip", days=format_days(s.days, fmt.locale))
-                for s in stuck})
+            hit = kept[pid] = (
+                stuck,
+                fmt.locale,
+                {
+                    s.task: fmt.t("history.flow.stuck_chip", days=format_days(s.days, fmt.locale))
+                    for s in stuck
+                },
+            )
         out.update(hit[2])
     return out
 
 
-def stuck_cards(history: History, ws: Workspace, limit: int | None = None
-                ) -> tuple[list[StuckView], int]:
+def stuck_cards(
+    history: History, ws: Workspace, limit: int | None = None
+) -> tuple[list[StuckView], int]:
     """The stuck cards of every board, longest stuck first (the first `limit` of them),
     and how many there are."""
     stuck = [s for pid in sorted(ws.projects) for s in _project_stuck(history, ws, pid)]
@@ -264,8 +313,7 @@ def _project_stuck(history: History, ws: Workspace, project: str) -> list[StuckC
 
 def idle_from_history(history: History, ws: Workspace) -> dict[str, tuple[int, bool]]:
     """deal id -> (idle days, past the stage's limit) measured from git where it knows."""
-    return {d: (i.days, i.idle) for d, i in deal_idle(history, ws).items()
-            if i.days is not None}
+    return {d: (i.days, i.idle) for d, i in deal_idle(history, ws).items() if i.days is not None}
 
 
 @dataclass
@@ -277,8 +325,11 @@ class ConversionView:
     rate: str
 
 
-def conversions(history: History, ws: Workspace, pipeline: str,
-                since: date | None = None) -> list[ConversionView]:
+def conversions(
+    history: History, ws: Workspace, pipeline: str, since: date | None = None
+) -> list[ConversionView]:
     fmt = Fmt.of(ws)
-    return [ConversionView(c.name, c.next_name, c.entered, c.advanced, fmt.percent(c.rate))
-            for c in stage_conversions(history, ws, pipeline, since)]
+    return [
+        ConversionView(c.name, c.next_name, c.entered, c.advanced, fmt.percent(c.rate))
+        for c in stage_conversions(history, ws, pipeline, since)
+    ]

@@ -119,9 +119,17 @@ def _columns(
 KeptLane = tuple[tuple[Any, ...], list[ColumnView]]
 
 
-def _lane_columns(ws: Workspace, key: tuple[str, str, str], flow: Workflow, tasks: list[Task],
-                  today: date, fmt: Fmt, done_cap: int | None, wip: bool,
-                  dirty: bool) -> list[ColumnView]:
+def _lane_columns(
+    ws: Workspace,
+    key: tuple[str, str, str],
+    flow: Workflow,
+    tasks: list[Task],
+    today: date,
+    fmt: Fmt,
+    done_cap: int | None,
+    wip: bool,
+    dirty: bool,
+) -> list[ColumnView]:
     """A swimlane's columns; in the serve loop (see `reuse_lanes`) the very columns made
     last time when it holds the same tasks, unchanged (the same objects: records are kept
     between checks), and none of their cards was made anew (`dirty`: a card also shows
@@ -134,8 +142,11 @@ def _lane_columns(ws: Workspace, key: tuple[str, str, str], flow: Workflow, task
     # the key (board kind and id, workflow, lane) fixes the done cap and whether WIP applies
     inputs = tuple(tasks)
     hit = kept.get(key)
-    columns = hit[1] if not dirty and hit is not None and hit[0] == inputs else _columns(
-        ws, flow, tasks, today, fmt, done_cap, wip)
+    columns = (
+        hit[1]
+        if not dirty and hit is not None and hit[0] == inputs
+        else _columns(ws, flow, tasks, today, fmt, done_cap, wip)
+    )
     made[key] = (inputs, columns)
     return columns
 
@@ -210,8 +221,9 @@ def _board(
     group = lanes_by[0] if lanes_by else None
     groups: dict[tuple[str, str], list[Task]] = {}
     for t in tasks:
-        groups.setdefault((flows.get(t.project, default).id, group(t) if group else ""),
-                          []).append(t)
+        groups.setdefault((flows.get(t.project, default).id, group(t) if group else ""), []).append(
+            t
+        )
     reused: set[str] | None = ws.cache.get("reused_cards")
     dirty = set()
     if reused is not None:  # the lanes holding a card made anew (serve: see _lane_columns)
@@ -225,22 +237,35 @@ def _board(
     done_cap = None if kind == "project" else DONE_CAP if kind == "person" else LANE_DONE_CAP
     for flow_id in sorted({f for f, _ in groups}, key=order.index):
         flow = ws.settings.workflows[flow_id]
-        lanes_here = sorted(((info(g), lts) for (f, g), lts in groups.items() if f == flow_id),
-                            key=lambda kv: (kv[0][1].lower(), kv[0][0]))
+        lanes_here = sorted(
+            ((info(g), lts) for (f, g), lts in groups.items() if f == flow_id),
+            key=lambda kv: (kv[0][1].lower(), kv[0][0]),
+        )
         lanes = []
         for (lid, ltitle, lurl), lts in lanes_here:
             # WIP limits are per project board: judged only where a lane is one project
             wip = kind == "project" or lid.startswith("project:")
-            cols = _lane_columns(ws, (f"{kind}:{ident}", flow_id, lid), flow, lts, today, fmt,
-                                 done_cap, wip, (flow_id, group(lts[0]) if group else "") in dirty)
+            cols = _lane_columns(
+                ws,
+                (f"{kind}:{ident}", flow_id, lid),
+                flow,
+                lts,
+                today,
+                fmt,
+                done_cap,
+                wip,
+                (flow_id, group(lts[0]) if group else "") in dirty,
+            )
             lanes.append(LaneView(lid, ltitle, lurl, cols, len(lts)))
         header = _header([lane.columns for lane in lanes], flow)
         sections.append(BoardSection(flow.name, header, lanes))
     if kind == "all":  # both all-projects boards: the same tasks, counted once
         shared = ws.cache.get("all_board_totals")
         if shared is None:
-            shared = ws.cache["all_board_totals"] = (_options(ws, tasks, fmt),
-                                                      board_stats(ws, tasks, today))
+            shared = ws.cache["all_board_totals"] = (
+                _options(ws, tasks, fmt),
+                board_stats(ws, tasks, today),
+            )
         (assignees, tags, priorities), (open_, overdue) = shared
     else:
         assignees, tags, priorities = _options(ws, tasks, fmt)
@@ -287,10 +312,26 @@ def all_board(ws: Workspace, today: date, lanes: str = "project") -> BoardView:
         return (f"person:{person_id}", people[person_id].name, f"people/{person_id}/")
 
     if lanes == "project":
-        return _board(ws, "all", fmt.t("board.all"), "all", tasks, today, fmt,
-                      (attrgetter("project"), project_lane))
-    return _board(ws, "all-by-person", fmt.t("board.all_by_person"), "all", tasks, today, fmt,
-                  (lambda t: t.assignee if t.assignee in people else "", person_lane))
+        return _board(
+            ws,
+            "all",
+            fmt.t("board.all"),
+            "all",
+            tasks,
+            today,
+            fmt,
+            (attrgetter("project"), project_lane),
+        )
+    return _board(
+        ws,
+        "all-by-person",
+        fmt.t("board.all_by_person"),
+        "all",
+        tasks,
+        today,
+        fmt,
+        (lambda t: t.assignee if t.assignee in people else "", person_lane),
+    )
 
 
 def person_board(ws: Workspace, person_id: str, today: date) -> BoardView:

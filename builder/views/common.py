@@ -16,8 +16,14 @@ from builder.model import Contact, Deal, Money, Person, Project, Task, Workflow,
 
 T = TypeVar("T")
 
-SECTIONS = {"person": "people", "company": "companies", "contact": "contacts",
-            "project": "projects", "task": "tasks", "deal": "deals"}
+SECTIONS = {
+    "person": "people",
+    "company": "companies",
+    "contact": "contacts",
+    "project": "projects",
+    "task": "tasks",
+    "deal": "deals",
+}
 _CHECKED = re.compile(r"^\s*[-*+]\s+\[[xX]\]\s", re.MULTILINE)
 _UNCHECKED = re.compile(r"^\s*[-*+]\s+\[ \]\s", re.MULTILINE)
 SOON_DAYS = 3
@@ -52,11 +58,14 @@ def index(ws: Workspace) -> Index:
         tasks = [ws.tasks[k] for k in sorted(ws.tasks)]
         deals = [ws.deals[k] for k in sorted(ws.deals)]
         found = ws.cache["index"] = Index(
-            _group(tasks, lambda t: t.project), _group(tasks, lambda t: t.assignee),
+            _group(tasks, lambda t: t.project),
+            _group(tasks, lambda t: t.assignee),
             _group((ws.contacts[k] for k in sorted(ws.contacts)), lambda c: c.company),
             _group((ws.projects[k] for k in sorted(ws.projects)), lambda p: p.company),
-            _group(deals, lambda d: d.company), _group(deals, lambda d: d.contact),
-            _group(deals, lambda d: d.owner))
+            _group(deals, lambda d: d.company),
+            _group(deals, lambda d: d.contact),
+            _group(deals, lambda d: d.owner),
+        )
     assert isinstance(found, Index)
     return found
 
@@ -66,8 +75,9 @@ def project_workflows(ws: Workspace) -> dict[str, Workflow]:
     unknown (made once per workspace: boards and the dashboard ask it of every task)."""
     found: dict[str, Workflow] | None = ws.cache.get("project_workflows")
     if found is None:
-        found = ws.cache["project_workflows"] = {pid: ws.workflow_of(p)
-                                                 for pid, p in ws.projects.items()}
+        found = ws.cache["project_workflows"] = {
+            pid: ws.workflow_of(p) for pid, p in ws.projects.items()
+        }
         found[""] = ws.workflow_of(None)
     return found
 
@@ -221,8 +231,13 @@ def card_inputs(ws: Workspace, task: Task, today: date) -> tuple[str, ...]:
         project = ws.projects.get(task.project)
         person = ws.people.get(task.assignee or "")
         found = known[task.id] = (
-            task.digest, project.digest if project else "-", person.digest if person else "-",
-            ws.settings.digest, today.isoformat(), ws.cache.get("stuck", {}).get(task.id, ""))
+            task.digest,
+            project.digest if project else "-",
+            person.digest if person else "-",
+            ws.settings.digest,
+            today.isoformat(),
+            ws.cache.get("stuck", {}).get(task.id, ""),
+        )
     return found
 
 
@@ -254,19 +269,27 @@ def _card(ws: Workspace, task: Task, today: date, fmt: Fmt) -> CardView:
     done, total = checklist(task.body)
     spent = task.spent
     assignee = person_link(ws, task.assignee, fmt)
-    project_link = Link(project.name, url("project", project.id)) if project else Link(
-        task.project)
+    project_link = Link(project.name, url("project", project.id)) if project else Link(task.project)
     return CardView(
-        id=task.id, title=task.title, url=url("task", task.id), status=task.status,
-        project=project_link, assignee=assignee, assignee_id=task.assignee or "",
-        due=fmt.short_date(task.due), due_state=due_state(task.due, today, is_open),
-        priority=task.priority, priority_label=fmt.t(f"priority.{task.priority}"),
+        id=task.id,
+        title=task.title,
+        url=url("task", task.id),
+        status=task.status,
+        project=project_link,
+        assignee=assignee,
+        assignee_id=task.assignee or "",
+        due=fmt.short_date(task.due),
+        due_state=due_state(task.due, today, is_open),
+        priority=task.priority,
+        priority_label=fmt.t(f"priority.{task.priority}"),
         tags=list(task.tags),
-        checklist=f"{done}/{total}" if total else "", checklist_done=bool(total) and
-        done == total,
-        estimate=fmt.duration(task.estimate), spent=fmt.duration(spent) if spent else "",
+        checklist=f"{done}/{total}" if total else "",
+        checklist_done=bool(total) and done == total,
+        estimate=fmt.duration(task.estimate),
+        spent=fmt.duration(spent) if spent else "",
         over_estimate=bool(task.estimate) and spent > (task.estimate or 0),
         stuck=ws.cache.get("stuck", {}).get(task.id, ""),
-        search=" ".join((task.title, task.id, project_link.text, assignee.text,
-                         *task.tags)).lower(),
+        search=" ".join(
+            (task.title, task.id, project_link.text, assignee.text, *task.tags)
+        ).lower(),
     )

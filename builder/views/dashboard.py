@@ -87,11 +87,18 @@ def follow_ups(ws: Workspace, today: date, owner: str | None = None) -> list[Fol
         if c.follow_up is None or c.follow_up > horizon or (owner and c.owner != owner):
             continue
         company = ws.companies.get(c.company or "")
-        out.append(FollowUp(
-            Link(c.name, url("contact", c.id)),
-            Link(company.name, url("company", company.id)) if company else Link(""),
-            Link(ws.people[c.owner].name, url("person", c.owner)) if c.owner in ws.people
-            else Link(""), fmt.short_date(c.follow_up), c.follow_up < today, list(c.tags)))
+        out.append(
+            FollowUp(
+                Link(c.name, url("contact", c.id)),
+                Link(company.name, url("company", company.id)) if company else Link(""),
+                Link(ws.people[c.owner].name, url("person", c.owner))
+                if c.owner in ws.people
+                else Link(""),
+                fmt.short_date(c.follow_up),
+                c.follow_up < today,
+                list(c.tags),
+            )
+        )
     return out
 
 
@@ -117,34 +124,52 @@ def dashboard(ws: Workspace, today: date, problems: list[Problem]) -> DashboardV
     overdue: list[Task] = []
     due_week: list[Task] = []
     for t in ws.tasks.values():
-        if t.due is not None and t.due <= sunday and t.status != flows.get(t.project,
-                                                                           default).done:
+        if t.due is not None and t.due <= sunday and t.status != flows.get(t.project, default).done:
             (overdue if t.due < today else due_week).append(t)
     by_due = lambda t: (t.due, t.id)  # noqa: E731
-    stale = sorted(((idle_days(ws, d, today) or 0, d.id, d) for d in ws.deals.values()
-                    if deal_is_open(ws, d)
-                    and is_idle(ws, ws.pipeline_of(d).stage(d.stage), d, today)),
-                   key=lambda s: (-s[0], s[1]))
+    stale = sorted(
+        (
+            (idle_days(ws, d, today) or 0, d.id, d)
+            for d in ws.deals.values()
+            if deal_is_open(ws, d) and is_idle(ws, ws.pipeline_of(d).stage(d.stage), d, today)
+        ),
+        key=lambda s: (-s[0], s[1]),
+    )
     people = []
     ix = index(ws)
     for p in sorted(ws.people.values(), key=lambda p: p.name.lower()):
         if not p.active:
             continue
-        mine = [t for t in ix.tasks_by_assignee.get(p.id, [])
-                if t.status != flows.get(t.project, default).done]
-        people.append(PersonRow(
-            Link(p.name, url("person", p.id)), len(mine),
-            sum(1 for t in mine if t.due and t.due < today),
-            sum(1 for t in mine if t.due and monday <= t.due <= sunday and t.due >= today),
-            sum(1 for d in ix.deals_by_owner.get(p.id, []) if deal_is_open(ws, d))))
+        mine = [
+            t
+            for t in ix.tasks_by_assignee.get(p.id, [])
+            if t.status != flows.get(t.project, default).done
+        ]
+        people.append(
+            PersonRow(
+                Link(p.name, url("person", p.id)),
+                len(mine),
+                sum(1 for t in mine if t.due and t.due < today),
+                sum(1 for t in mine if t.due and monday <= t.due <= sunday and t.due >= today),
+                sum(1 for d in ix.deals_by_owner.get(p.id, []) if deal_is_open(ws, d)),
+            )
+        )
     errors = sum(1 for p in problems if p.is_error)
     follow = follow_ups(ws, today)
     return DashboardView(
-        ws.settings.name, fmt.date(today),
+        ws.settings.name,
+        fmt.date(today),
         [card(ws, t, today, fmt) for t in heapq.nsmallest(LIST_CAP, overdue, key=by_due)],
         [card(ws, t, today, fmt) for t in heapq.nsmallest(LIST_CAP, due_week, key=by_due)],
-        wip_breaches(ws), [deal_card(ws, d, today, fmt) for _, _, d in stale[:LIST_CAP]],
-        follow[:LIST_CAP], people, errors, len(problems) - errors,
+        wip_breaches(ws),
+        [deal_card(ws, d, today, fmt) for _, _, d in stale[:LIST_CAP]],
+        follow[:LIST_CAP],
+        people,
+        errors,
+        len(problems) - errors,
         [p.headline() for p in problems[:10]],
-        overdue_count=len(overdue), due_week_count=len(due_week), stale_count=len(stale),
-        follow_ups_count=len(follow))
+        overdue_count=len(overdue),
+        due_week_count=len(due_week),
+        stale_count=len(stale),
+        follow_ups_count=len(follow),
+    )

@@ -66,12 +66,19 @@ def contact_rows(ws: Workspace, today: date, tag: str | None = None) -> list[Con
         if tag is not None and tag not in c.tags:
             continue
         company = ws.companies.get(c.company or "")
-        rows.append(ContactRow(
-            Link(c.name, url("contact", c.id)),
-            Link(company.name, url("company", company.id)) if company else Link(""),
-            c.position, list(c.tags), c.email, fmt.short_date(c.follow_up),
-            bool(c.follow_up and c.follow_up < today), c.consent,
-            " ".join((c.name, c.position, company.name if company else "", *c.tags)).lower()))
+        rows.append(
+            ContactRow(
+                Link(c.name, url("contact", c.id)),
+                Link(company.name, url("company", company.id)) if company else Link(""),
+                c.position,
+                list(c.tags),
+                c.email,
+                fmt.short_date(c.follow_up),
+                bool(c.follow_up and c.follow_up < today),
+                c.consent,
+                " ".join((c.name, c.position, company.name if company else "", *c.tags)).lower(),
+            )
+        )
     return rows
 
 
@@ -80,8 +87,10 @@ def tag_counts(ws: Workspace) -> list[TagCount]:
     for c in ws.contacts.values():
         for tag in c.tags:
             counts[tag] = counts.get(tag, 0) + 1
-    return [TagCount(t, n, f"contacts/tags/{tag_slug(t)}/")
-            for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return [
+        TagCount(t, n, f"contacts/tags/{tag_slug(t)}/")
+        for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
 
 
 def directory(ws: Workspace, today: date, tag: str | None = None) -> DirectoryView:
@@ -100,12 +109,28 @@ def directory(ws: Workspace, today: date, tag: str | None = None) -> DirectoryVi
     companies = []
     for co in sorted(ws.companies.values(), key=lambda c: (c.name.lower(), c.id)):
         manager = ws.people.get(co.manager or "")
-        companies.append(CompanyRow(
-            Link(co.name, url("company", co.id)), co.kind, fmt.t(f"kind.{co.kind}"),
-            Link(manager.name, url("person", manager.id)) if manager else Link(""),
-            contacts_of.get(co.id, 0), deals_of.get(co.id, 0), projects_of.get(co.id, 0),
-            co.portal.enabled))
-    kinds = [(k, fmt.t(f"kind.{k}")) for k in ("client", "partner", "media", "prospect")
-             if any(c.kind == k for c in ws.companies.values())]
-    return DirectoryView(companies if tag is None else [], contact_rows(ws, today, tag),
-                         tag_counts(ws), kinds, follow_ups(ws, today), tag or "")
+        companies.append(
+            CompanyRow(
+                Link(co.name, url("company", co.id)),
+                co.kind,
+                fmt.t(f"kind.{co.kind}"),
+                Link(manager.name, url("person", manager.id)) if manager else Link(""),
+                contacts_of.get(co.id, 0),
+                deals_of.get(co.id, 0),
+                projects_of.get(co.id, 0),
+                co.portal.enabled,
+            )
+        )
+    kinds = [
+        (k, fmt.t(f"kind.{k}"))
+        for k in ("client", "partner", "media", "prospect")
+        if any(c.kind == k for c in ws.companies.values())
+    ]
+    return DirectoryView(
+        companies if tag is None else [],
+        contact_rows(ws, today, tag),
+        tag_counts(ws),
+        kinds,
+        follow_ups(ws, today),
+        tag or "",
+    )

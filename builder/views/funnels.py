@@ -99,8 +99,13 @@ def idle_days(ws: Workspace, deal: Deal, today: date) -> int | None:
 
 def is_idle(ws: Workspace, stage: Stage | None, deal: Deal, today: date) -> bool:
     days = idle_days(ws, deal, today)
-    return (stage is not None and stage.outcome is None and stage.idle_days is not None
-            and days is not None and days > stage.idle_days)
+    return (
+        stage is not None
+        and stage.outcome is None
+        and stage.idle_days is not None
+        and days is not None
+        and days > stage.idle_days
+    )
 
 
 def probability(deal: Deal, stage: Stage | None) -> int:
@@ -122,21 +127,27 @@ def deal_card(ws: Workspace, deal: Deal, today: date, fmt: Fmt) -> DealCard:
     amount = deal.amount
     step = deal.next_step
     return DealCard(
-        id=deal.id, title=deal.title, url=url("deal", deal.id),
-        company=Link(company.name, url("company", company.id)) if company else Link(
-            deal.company),
-        owner=owner, owner_id=deal.owner or "",
-        amount=fmt.money(amount), amount_base=fmt.base_money(_base(ws, deal)) if amount else "",
+        id=deal.id,
+        title=deal.title,
+        url=url("deal", deal.id),
+        company=Link(company.name, url("company", company.id)) if company else Link(deal.company),
+        owner=owner,
+        owner_id=deal.owner or "",
+        amount=fmt.money(amount),
+        amount_base=fmt.base_money(_base(ws, deal)) if amount else "",
         converted=amount is not None and amount.currency != fmt.base,
-        probability=f"{probability(deal, stage)}%", idle_days=idle_days(ws, deal, today),
+        probability=f"{probability(deal, stage)}%",
+        idle_days=idle_days(ws, deal, today),
         idle=is_idle(ws, stage, deal, today),
-        next_step=step.action if step else "", next_step_date=fmt.short_date(
-            step.date if step else None),
-        next_step_overdue=bool(step and step.date and step.date < today and stage and
-                               stage.outcome is None),
+        next_step=step.action if step else "",
+        next_step_date=fmt.short_date(step.date if step else None),
+        next_step_overdue=bool(
+            step and step.date and step.date < today and stage and stage.outcome is None
+        ),
         expected_close=fmt.short_date(deal.expected_close),
-        search=" ".join((deal.title, company.name if company else deal.company,
-                         owner.text)).lower(),
+        search=" ".join(
+            (deal.title, company.name if company else deal.company, owner.text)
+        ).lower(),
     )
 
 
@@ -146,8 +157,10 @@ def _quarter_start(today: date) -> date:
 
 def funnel(ws: Workspace, pipeline: Pipeline, today: date) -> FunnelView:
     fmt = Fmt.of(ws)
-    deals = sorted((d for d in ws.deals.values() if ws.pipeline_of(d).id == pipeline.id),
-                   key=lambda d: (d.expected_close or date.max, d.id))
+    deals = sorted(
+        (d for d in ws.deals.values() if ws.pipeline_of(d).id == pipeline.id),
+        key=lambda d: (d.expected_close or date.max, d.id),
+    )
     index = {s.id: i for i, s in enumerate(pipeline.stages)}
     open_stages = [s for s in pipeline.stages if s.outcome is None]
     won_stage_ids = {s.id for s in pipeline.stages if s.outcome == "won"}
@@ -164,8 +177,9 @@ def funnel(ws: Workspace, pipeline: Pipeline, today: date) -> FunnelView:
     won_total_count = sum(1 for d in deals if d.stage in won_stage_ids)
 
     stages: list[StageView] = []
-    max_count = max((sum(1 for d in deals if d.stage == s.id) for s in pipeline.stages),
-                    default=0) or 1
+    max_count = (
+        max((sum(1 for d in deals if d.stage == s.id) for s in pipeline.stages), default=0) or 1
+    )
     for s in pipeline.stages:
         in_stage = [d for d in deals if d.stage == s.id]
         total = sum((_base(ws, d) for d in in_stage), Decimal(0))
@@ -173,52 +187,95 @@ def funnel(ws: Workspace, pipeline: Pipeline, today: date) -> FunnelView:
         conversion = ""
         if s.outcome is None:
             pos = open_stages.index(s)
-            nxt = reached[open_stages[pos + 1].id] if pos + 1 < len(open_stages) else (
-                won_total_count)
+            nxt = (
+                reached[open_stages[pos + 1].id]
+                if pos + 1 < len(open_stages)
+                else (won_total_count)
+            )
             conversion = fmt.percent(nxt / reached[s.id]) if reached[s.id] else ""
         cards = [deal_card(ws, d, today, fmt) for d in in_stage]
-        stages.append(StageView(
-            s.id, s.name, f"{s.probability}%", s.outcome or "", s.idle_days, len(in_stage),
-            fmt.base_money(total), fmt.base_money(weighted) if s.outcome is None else "",
-            conversion, sum(1 for c in cards if c.idle), round(100 * len(in_stage) / max_count),
-            cards))
+        stages.append(
+            StageView(
+                s.id,
+                s.name,
+                f"{s.probability}%",
+                s.outcome or "",
+                s.idle_days,
+                len(in_stage),
+                fmt.base_money(total),
+                fmt.base_money(weighted) if s.outcome is None else "",
+                conversion,
+                sum(1 for c in cards if c.idle),
+                round(100 * len(in_stage) / max_count),
+                cards,
+            )
+        )
     open_deals = [d for d in deals if (st := pipeline.stage(d.stage)) and st.outcome is None]
     open_total = sum((_base(ws, d) for d in open_deals), Decimal(0))
-    forecast = sum((_base(ws, d) * probability(d, pipeline.stage(d.stage)) / 100
-                    for d in open_deals), Decimal(0))
-    missing = sorted({d.amount.currency for d in deals if d.amount and
-                      ws.settings.to_base(d.amount) is None})
+    forecast = sum(
+        (_base(ws, d) * probability(d, pipeline.stage(d.stage)) / 100 for d in open_deals),
+        Decimal(0),
+    )
+    missing = sorted(
+        {d.amount.currency for d in deals if d.amount and ws.settings.to_base(d.amount) is None}
+    )
     return FunnelView(
-        pipeline.id, pipeline.name, stages, len(open_deals), fmt.base_money(open_total),
-        fmt.base_money(forecast), _owners(ws, pipeline, deals, today, fmt),
-        _periods(ws, pipeline, deals, today, fmt), sum(s.idle_count for s in stages), missing)
+        pipeline.id,
+        pipeline.name,
+        stages,
+        len(open_deals),
+        fmt.base_money(open_total),
+        fmt.base_money(forecast),
+        _owners(ws, pipeline, deals, today, fmt),
+        _periods(ws, pipeline, deals, today, fmt),
+        sum(s.idle_count for s in stages),
+        missing,
+    )
 
 
-def _owners(ws: Workspace, pipeline: Pipeline, deals: list[Deal], today: date,
-            fmt: Fmt) -> list[OwnerRow]:
+def _owners(
+    ws: Workspace, pipeline: Pipeline, deals: list[Deal], today: date, fmt: Fmt
+) -> list[OwnerRow]:
     rows: dict[str, list[Deal]] = {}
     for d in deals:
         rows.setdefault(d.owner or "", []).append(d)
     out = []
-    for owner_id in sorted(rows, key=lambda o: (ws.people[o].name if o in ws.people else o)):
+    for owner_id in sorted(rows, key=lambda o: ws.people[o].name if o in ws.people else o):
         ds = rows[owner_id]
         open_ = [d for d in ds if (s := pipeline.stage(d.stage)) and s.outcome is None]
         won = [d for d in ds if (s := pipeline.stage(d.stage)) and s.outcome == "won"]
         lost = [d for d in ds if (s := pipeline.stage(d.stage)) and s.outcome == "lost"]
-        out.append(OwnerRow(
-            person_link(ws, owner_id or None, fmt), owner_id, len(open_),
-            fmt.base_money(sum((_base(ws, d) for d in open_), Decimal(0))),
-            fmt.base_money(sum((_base(ws, d) * probability(d, pipeline.stage(d.stage)) / 100
-                                for d in open_), Decimal(0))),
-            len(won), fmt.base_money(sum((_base(ws, d) for d in won), Decimal(0))), len(lost)))
+        out.append(
+            OwnerRow(
+                person_link(ws, owner_id or None, fmt),
+                owner_id,
+                len(open_),
+                fmt.base_money(sum((_base(ws, d) for d in open_), Decimal(0))),
+                fmt.base_money(
+                    sum(
+                        (
+                            _base(ws, d) * probability(d, pipeline.stage(d.stage)) / 100
+                            for d in open_
+                        ),
+                        Decimal(0),
+                    )
+                ),
+                len(won),
+                fmt.base_money(sum((_base(ws, d) for d in won), Decimal(0))),
+                len(lost),
+            )
+        )
     return out
 
 
-def _periods(ws: Workspace, pipeline: Pipeline, deals: list[Deal], today: date,
-             fmt: Fmt) -> list[PeriodRow]:
+def _periods(
+    ws: Workspace, pipeline: Pipeline, deals: list[Deal], today: date, fmt: Fmt
+) -> list[PeriodRow]:
     out = []
-    for key, start in (("funnel.this_month", today.replace(day=1)),
-                       ("funnel.this_quarter", _quarter_start(today))):
+    for key, start in (
+        ("funnel.this_month", today.replace(day=1)),
+        ("funnel.this_quarter", _quarter_start(today)),
+    ):
         won: list[Deal] = []
         lost: list[Deal] = []
         for d in deals:
@@ -228,7 +285,13 @@ def _periods(ws: Workspace, pipeline: Pipeline, deals: list[Deal], today: date,
                 continue
             if start <= closed <= today:
                 (won if stage.outcome == "won" else lost).append(d)
-        out.append(PeriodRow(
-            fmt.t(key), len(won), fmt.base_money(sum((_base(ws, d) for d in won), Decimal(0))),
-            len(lost), fmt.base_money(sum((_base(ws, d) for d in lost), Decimal(0)))))
+        out.append(
+            PeriodRow(
+                fmt.t(key),
+                len(won),
+                fmt.base_money(sum((_base(ws, d) for d in won), Decimal(0))),
+                len(lost),
+                fmt.base_money(sum((_base(ws, d) for d in lost), Decimal(0))),
+            )
+        )
     return out

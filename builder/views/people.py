@@ -62,10 +62,24 @@ def person_view(ws: Workspace, person_id: str, today: date) -> PersonView:
     board = person_board(ws, person_id, today)
     load = week_load_minutes(ws, person_id, today) / 60
     capacity = p.capacity or 0
-    deals = [deal_card(ws, d, today, fmt) for d in index(ws).deals_by_owner.get(person_id, [])
-             if deal_is_open(ws, d)]
+    deals = [
+        deal_card(ws, d, today, fmt)
+        for d in index(ws).deals_by_owner.get(person_id, [])
+        if deal_is_open(ws, d)
+    ]
     shown_load, shown_capacity = person_load(ws, person_id, today)
     return PersonView(
-        p.id, p.name, p.role, p.active, board.open, board.overdue, shown_load, shown_capacity,
+        p.id,
+        p.name,
+        p.role,
+        p.active,
+        board.open,
+        board.overdue,
+        shown_load,
+        shown_capacity,
         min(round(100 * load / capacity), 100) if capacity else 0,
-        bool(capacity) and load > capacity, board, deals, follow_ups(ws, today, person_id))
+        bool(capacity) and load > capacity,
+        board,
+        deals,
+        follow_ups(ws, today, person_id),
+    )
