@@ -72,13 +72,27 @@ def parse(text: str, line_offset: int = 0) -> ParsedYaml:
     Raises `YamlProblem` for syntax errors and refused features; duplicate keys are
     collected (the first value wins) so the rest of the record still loads.
     """
+    try:
+        return _parse(text, line_offset, _Loader)
+    except _LibyamlDepth:
+        # libyaml 0.2.5 (PyYAML >= 6.0.4) stops nesting at 1,000 levels with an error of
+        # its own, before our 32-level limit could speak. PyYAML's Python parser, which
+        # has no limit of its own, finds where our limit is crossed and says so (PD007).
+        return _parse(text, line_offset, yaml.SafeLoader)
+
+
+class _LibyamlDepth(Exception):
+    """libyaml refused the nesting before our own limit was reached."""
+
+
+def _parse(text: str, line_offset: int, loader_class: type) -> ParsedYaml:
     duplicates: list[YamlProblem] = []
     stack: list[Mapping | Sequence] = []
     keys: list[Scalar | None] = []  # per open mapping: the key waiting for its value
     root: Node | None = None
     documents = 0
     try:
-        loader = _Loader(text)
+        loader = loader_class(text)
     except yaml.YAMLError as exc:  # the pure-Python reader checks characters up front
         raise _reader_problem(exc, text, line_offset) from None
     get_event = loader.get_event
@@ -148,6 +162,8 @@ def parse(text: str, line_offset: int = 0) -> ParsedYaml:
                         "remove the extra `---` line",
                     )
     except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in (exc.problem or "") and loader_class is not yaml.SafeLoader:
+            raise _LibyamlDepth from None
         mark = exc.problem_mark or exc.context_mark
         message = (exc.problem or exc.context or "invalid YAML").strip()
         if exc.context_mark and exc.context and mark and mark.line >= text.count("\n"):
