@@ -19,6 +19,7 @@ Custom fields declared in `workspace.yml` enter the same description through
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -100,7 +101,7 @@ class RecordSpec:
 
     type: RecordType
     folder: str
-    cls: type[Record]
+    cls: builtins.type[Record]
     label: str  # English, singular
     plural: str  # English
     title_field: str  # the field that names a record on pages and in lists

@@ -10,29 +10,33 @@ from typing import Any
 from builder.load.files import RawRecord
 from builder.load.yamltree import Node, Scalar
 from builder.model import (
-    Company,
     CompanyPortal,
-    Contact,
-    CustomField,
-    Deal,
     Metric,
     NextStep,
-    Person,
-    Project,
     Record,
     Settings,
-    Task,
     TimeEntry,
 )
+from builder.model.schema import LOCALES, RECORD_SPECS, SPECS, FieldSpec, ValueKind, record_fields
 from builder.problems import Problem
 from builder.validate import values as v
 from builder.validate.values import FieldError
 
 Parser = Callable[[Node, Settings], Any]
 
-COMPANY_KINDS = ("client", "partner", "media", "prospect")
-PROJECT_STATUSES = ("planned", "active", "on-hold", "done", "cancelled")
-PRIORITIES = ("low", "normal", "high", "urgent")
+
+def _spec(record_type: str, name: str) -> FieldSpec:
+    spec = SPECS[record_type].field(name)
+    assert spec is not None
+    return spec
+
+
+# the keys a structured field's mappings may hold, from the schema
+_PORTAL_KEYS = _spec("company", "portal").part_names
+_METRIC_KEYS = _spec("project", "metrics").part_names
+_TIME_KEYS = _spec("task", "time").part_names
+_TIME_REQUIRED = tuple(p.name for p in _spec("task", "time").parts if p.required)
+_NEXT_STEP_KEYS = _spec("deal", "next_step").part_names
 
 
 def _p(fn: Callable[[Node], Any]) -> Parser:
@@ -76,13 +80,13 @@ def _portal(node: Node, _s: Settings) -> CompanyPortal:
         if key == "enabled":
             portal.enabled = v.boolean(vnode)
         elif key == "locale":
-            portal.locale = v.choice(vnode, ("en", "ru", "uk"))
+            portal.locale = v.choice(vnode, LOCALES)
         else:
             raise FieldError(
                 "PD102",
                 knode,
                 f"unknown field `portal.{key}`",
-                v.did_you_mean(key, ("enabled", "locale")),
+                v.did_you_mean(key, _PORTAL_KEYS),
             )
     return portal
 
@@ -93,12 +97,12 @@ def _metrics(node: Node, _s: Settings) -> list[Metric]:
         m = v.mapping(item, "a metric")
         f = {k: n for k, (_, n) in m.items.items()}
         for key, (knode, _) in m.items.items():
-            if key not in ("name", "target", "actual", "unit"):
+            if key not in _METRIC_KEYS:
                 raise FieldError(
                     "PD102",
                     knode,
                     f"unknown field `{key}` in a metric",
-                    v.did_you_mean(key, ("name", "target", "actual", "unit")),
+                    v.did_you_mean(key, _METRIC_KEYS),
                 )
         if "name" not in f:
             raise FieldError(
@@ -161,14 +165,14 @@ def _time_log(node: Node, s: Settings) -> list[TimeEntry]:
         m = v.mapping(item, "a time-log entry")
         f = {k: n for k, (_, n) in m.items.items()}
         for key, (knode, _) in m.items.items():
-            if key not in ("date", "person", "spent", "note"):
+            if key not in _TIME_KEYS:
                 raise FieldError(
                     "PD111",
                     knode,
                     f"unknown field `{key}` in a time-log entry",
-                    v.did_you_mean(key, ("date", "person", "spent", "note")),
+                    v.did_you_mean(key, _TIME_KEYS),
                 )
-        missing = [k for k in ("date", "person", "spent") if k not in f]
+        missing = [k for k in _TIME_REQUIRED if k not in f]
         if missing:
             raise FieldError("PD111", m, f"time-log entry without `{missing[0]}`", _TIME_HINT)
         entries.append(
@@ -194,125 +198,69 @@ def _next_step(node: Node, _s: Settings) -> NextStep:
     m = v.mapping(node, "next step")
     f = {k: n for k, (_, n) in m.items.items()}
     for key, (knode, _) in m.items.items():
-        if key not in ("date", "action"):
+        if key not in _NEXT_STEP_KEYS:
             raise FieldError(
                 "PD102",
                 knode,
                 f"unknown field `next_step.{key}`",
-                v.did_you_mean(key, ("date", "action")),
+                v.did_you_mean(key, _NEXT_STEP_KEYS),
             )
     return NextStep(
         v.a_date(f["date"]) if "date" in f else None, v.text(f["action"]) if "action" in f else ""
     )
 
 
-TEXT, DATE = _p(v.text), _p(v.a_date)
-REF, REFS, TAGS = _p(v.record_id), _p(v.id_list), _p(v.str_list)
-BOOL, EMAIL = _p(v.boolean), _p(v.email)
+TEXT, DATE, BOOL = _p(v.text), _p(v.a_date), _p(v.boolean)
 
-#: record type -> field -> (parser, required)
-SCHEMAS: dict[str, dict[str, tuple[Parser, bool]]] = {
-    "person": {
-        "name": (TEXT, True),
-        "role": (TEXT, False),
-        "email": (EMAIL, False),
-        "phone": (TEXT, False),
-        "emails": (TAGS, False),
-        "chat": (_p(v.str_map), False),
-        "capacity": (_capacity, False),
-        "rate": (_money, False),
-        "active": (BOOL, False),
-    },
-    "company": {
-        "name": (TEXT, True),
-        "kind": (_choice(COMPANY_KINDS), True),
-        "manager": (REF, False),
-        "website": (TEXT, False),
-        "portal": (_portal, False),
-    },
-    "contact": {
-        "name": (TEXT, True),
-        "company": (REF, False),
-        "position": (TEXT, False),
-        "tags": (TAGS, False),
-        "email": (EMAIL, False),
-        "phone": (TEXT, False),
-        "chat": (_p(v.str_map), False),
-        "owner": (REF, False),
-        "follow_up": (DATE, False),
-        "cadence": (_duration, False),
-        "consent": (BOOL, False),
-    },
-    "project": {
-        "name": (TEXT, True),
-        "company": (REF, True),
-        "manager": (REF, False),
-        "status": (_choice(PROJECT_STATUSES), False),
-        "start": (DATE, False),
-        "due": (DATE, False),
-        "workflow": (TEXT, False),
-        "budget": (_money, False),
-        "metrics": (_metrics, False),
-        "client_summary": (TEXT, False),
-    },
-    "task": {
-        "title": (TEXT, True),
-        "project": (REF, True),
-        "status": (TEXT, False),
-        "assignee": (REF, False),
-        "participants": (REFS, False),
-        "start": (DATE, False),
-        "due": (DATE, False),
-        "estimate": (_duration, False),
-        "time": (_time_log, False),
-        "tags": (TAGS, False),
-        "priority": (_choice(PRIORITIES), False),
-        "client_visible": (BOOL, False),
-        "price": (_money, False),
-    },
-    "deal": {
-        "title": (TEXT, True),
-        "company": (REF, True),
-        "contact": (REF, False),
-        "pipeline": (TEXT, False),
-        "stage": (TEXT, True),
-        "owner": (REF, False),
-        "amount": (_money, False),
-        "probability": (_probability, False),
-        "expected_close": (DATE, False),
-        "next_step": (_next_step, False),
-        "updated": (DATE, False),
-        "source": (TEXT, False),
-        "lost_reason": (TEXT, False),
-    },
-}
-BUILTIN_FIELDS = {kind: set(schema) for kind, schema in SCHEMAS.items()}
-CLASSES: dict[str, type[Record]] = {
-    "person": Person,
-    "company": Company,
-    "contact": Contact,
-    "project": Project,
-    "task": Task,
-    "deal": Deal,
+#: value kind -> parser (`choice` is special: its options come from the field)
+KIND_PARSERS: dict[ValueKind, Parser] = {
+    "text": TEXT,
+    "email": _p(v.email),
+    "phone": TEXT,
+    "url": TEXT,
+    "date": DATE,
+    "duration": _duration,
+    "interval": _duration,
+    "hours": _capacity,
+    "money": _money,
+    "number": _p(v.number),
+    "percent": _probability,
+    "bool": BOOL,
+    "ref": _p(v.record_id),
+    "refs": _p(v.id_list),
+    "tags": _p(v.str_list),
+    "handles": _p(v.str_map),
+    "portal": _portal,
+    "metrics": _metrics,
+    "time_log": _time_log,
+    "next_step": _next_step,
 }
 
 
-def _custom_parser(field: CustomField) -> Parser:
-    if field.type == "bool":
-        return BOOL
-    if field.type == "choice":
-        return _choice(field.choices)
-    if field.type == "number":
-        return _p(v.number)
-    if field.type == "date":
-        return DATE
+def parser_for(spec: FieldSpec) -> Parser:
+    """The parser of a field. A choice among the settings' workflows, columns, pipelines or
+    stages is read as text here: which list applies depends on other records, so the
+    cross-record rules check it."""
+    if spec.kind != "choice":
+        return KIND_PARSERS[spec.kind]
+    if spec.choices:
+        return _choice(spec.choices)
+    if spec.choices_from == "locales":
+        return _choice(LOCALES)
     return TEXT
+
+
+#: record type -> field -> (parser, required), derived from the schema
+SCHEMAS: dict[str, dict[str, tuple[Parser, bool]]] = {
+    spec.type: {f.name: (parser_for(f), f.required) for f in spec.fields} for spec in RECORD_SPECS
+}
+BUILTIN_FIELDS = {spec.type: set(spec.names) for spec in RECORD_SPECS}
 
 
 def build_record(raw: RawRecord, settings: Settings) -> tuple[Record, list[Problem]]:
     """The typed record for one raw record, and the problems of its fields."""
     schema = SCHEMAS[raw.type]
-    custom = settings.custom_fields.get(raw.type, {})
+    custom = {f.name: f for f in record_fields(raw.type, settings) if f.custom}
     problems: list[Problem] = []
     values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
@@ -322,7 +270,7 @@ def build_record(raw: RawRecord, settings: Settings) -> tuple[Record, list[Probl
         if key in schema:
             parse = schema[key][0]
         elif key in custom:
-            parse = _custom_parser(custom[key])
+            parse = parser_for(custom[key])
         else:
             hint = v.did_you_mean(key, [*schema, *custom])
             if not hint.startswith("did you mean"):  # a new field, not a typo
@@ -356,7 +304,7 @@ def build_record(raw: RawRecord, settings: Settings) -> tuple[Record, list[Probl
                     key,
                 )
             )
-    record = CLASSES[raw.type](
+    record = SPECS[raw.type].cls(
         id=raw.id,
         path=raw.path,
         body=raw.body,
