@@ -40,9 +40,7 @@ def test_the_model_class_has_exactly_the_schema_fields_and_defaults(spec: Record
 @pytest.mark.parametrize("spec", RECORD_SPECS, ids=lambda s: s.type)
 def test_validation_reads_every_schema_field_and_requires_the_required(spec: RecordSpec) -> None:
     assert list(SCHEMAS[spec.type]) == list(spec.names)
-    assert [k for k, (_, required) in SCHEMAS[spec.type].items() if required] == list(
-        spec.required
-    )
+    assert [k for k, (_, required) in SCHEMAS[spec.type].items() if required] == list(spec.required)
 
 
 def _example_record(spec: RecordSpec) -> str:
@@ -121,8 +119,14 @@ def _secret_files() -> tuple[dict[str, str], list[str]]:
         "task": {"title": "Visible task", "project": "launch", "client_visible": "true"},
         "deal": {"title": "Big deal", "company": "client", "stage": "lead"},
     }
-    ids = {"person": "pat", "company": "client", "contact": "cory", "project": "launch",
-           "task": "visible", "deal": "big"}
+    ids = {
+        "person": "pat",
+        "company": "client",
+        "contact": "cory",
+        "project": "launch",
+        "task": "visible",
+        "deal": "big",
+    }
     files: dict[str, str] = {"workspace.yml": "name: Agency\ntoday: 2026-03-16\n"}
     n = 0
     for spec in RECORD_SPECS:
