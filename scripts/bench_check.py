@@ -41,9 +41,15 @@ import traceback
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 import generate  # scripts/generate.py: a script's own folder is first on sys.path
+
+if TYPE_CHECKING:  # the builder is imported at run time only once it is on sys.path
+    from builder.pipeline import CheckResult
+    from builder.problems import Problem
+
+    RunCheck: TypeAlias = Callable[[Path, date], CheckResult]
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -60,7 +66,7 @@ def _import_builder_path() -> None:
 # --------------------------------------------------------------------------- phases
 
 
-def floor(root: Path) -> list[Any]:
+def floor(root: Path) -> list[object]:
     """Read every file and parse its front matter with libyaml; return what was parsed
     (kept, like any checker keeps its records; freed after the clock stops)."""
     import yaml
@@ -80,7 +86,7 @@ def floor(root: Path) -> list[Any]:
     return out
 
 
-def timed(fn: Callable[[], Any]) -> tuple[float, float]:
+def timed(fn: Callable[[], object]) -> tuple[float, float]:
     """(wall, CPU) seconds of one call after a gc.collect(); its result is freed afterwards,
     outside the measurement (a CLI process would just exit)."""
     gc.collect()
@@ -91,7 +97,7 @@ def timed(fn: Callable[[], Any]) -> tuple[float, float]:
     return wall, cpu
 
 
-def get_run_check():
+def get_run_check() -> RunCheck:
     """builder.pipeline.run_check, or raise ImportError/AttributeError."""
     _import_builder_path()
     from builder import pipeline
@@ -99,7 +105,7 @@ def get_run_check():
     return pipeline.run_check
 
 
-def check(run_check, root: Path):
+def check(run_check: RunCheck, root: Path) -> CheckResult:
     return run_check(root, TODAY)
 
 
@@ -112,10 +118,11 @@ def child(phase: str, root: Path) -> None:
 
     run_check = get_run_check() if phase.startswith("check") else None
     t0 = time.perf_counter()
-    keep: Any = None
+    keep: object = None
     if phase == "floor":
         keep = floor(root)
     elif phase == "check":
+        assert run_check is not None
         keep = check(run_check, root)
     seconds = time.perf_counter() - t0
     del keep
@@ -139,7 +146,16 @@ def peak_rss_kb() -> int:
     return rss // 1024 if sys.platform == "darwin" else rss  # bytes on macOS, KiB elsewhere
 
 
-def run_child(phase: str, root: Path) -> dict | None:
+class ChildRun(TypedDict):
+    """What a child process reports (see child()), and its wall time seen from outside."""
+
+    phase: str
+    seconds: float
+    maxrss_kb: int
+    wall: float
+
+
+def run_child(phase: str, root: Path) -> ChildRun | None:
     t0 = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--phase", phase, str(root)],
@@ -151,21 +167,25 @@ def run_child(phase: str, root: Path) -> dict | None:
         print(f"  subprocess for {phase} failed:\n{proc.stderr.strip()}", file=sys.stderr)
         return None
     data = json.loads(proc.stdout.strip().splitlines()[-1])
-    data["wall"] = wall
-    return data
+    return {
+        "phase": data["phase"],
+        "seconds": data["seconds"],
+        "maxrss_kb": data["maxrss_kb"],
+        "wall": wall,
+    }
 
 
 # --------------------------------------------------------------------------- report
 
 
-def _severity(problem) -> str:
+def _severity(problem: Problem) -> str:
     if isinstance(getattr(problem, "is_error", None), bool):
         return "error" if problem.is_error else "warning"
     sev = getattr(problem, "severity", "?")
     return str(getattr(sev, "value", sev)).lower()
 
 
-def summarize_problems(result) -> tuple[str, int]:
+def summarize_problems(result: CheckResult) -> tuple[str, int]:
     problems = list(getattr(result, "problems", []) or [])
     by_sev: dict[str, int] = {}
     by_code: dict[str, int] = {}
@@ -192,7 +212,7 @@ def fmt_s(x: float | None) -> str:
     return "—" if x is None else f"{x:.3f}"
 
 
-def fmt_mb(d: dict | None) -> str:
+def fmt_mb(d: ChildRun | None) -> str:
     return "—" if d is None else f"{d['maxrss_kb'] / 1024:.0f}"
 
 

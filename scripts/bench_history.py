@@ -234,11 +234,11 @@ def build_repo(root: Path, scale: float, commits: int, seed: int = 42) -> dict[s
         parts.append(f"from :{n - 1}\n".encode())
         for old, new in renames:
             parts.append(f'R "{old}" "{new}"\n'.encode())
-        for path, payload in changes.items():
-            if payload is None:
+        for path, change in changes.items():
+            if change is None:
                 parts.append(f"D {path}\n".encode())
             else:
-                parts.append(f"M 100644 inline {path}\n".encode() + _data(payload))
+                parts.append(f"M 100644 inline {path}\n".encode() + _data(change))
         stream.append(b"".join(parts))
     t1 = time.perf_counter()
     git(repo, "fast-import", "--quiet", data=b"".join(stream) + b"done\n")

@@ -30,6 +30,8 @@ Deterministic (one seeded ``random.Random``, nothing read from the clock: same s
 commit ids) and fast: the whole history goes through one ``git fast-import``.
 """
 
+from __future__ import annotations
+
 import argparse
 import os
 import random
@@ -37,9 +39,11 @@ import re
 import subprocess
 import sys
 import time as clock
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import NotRequired, TypeAlias, TypedDict
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -88,6 +92,42 @@ PERSONAL_SHARE = 0.3  # share of a person's commits made from their personal add
 
 # ------------------------------------------------------------------------------ records
 
+#: a front-matter value as yaml.BaseLoader reads it: every scalar is a string
+YamlValue: TypeAlias = str | list["YamlValue"] | dict[str, "YamlValue"]
+#: what happened in a version, for its commit message: a kind, then its arguments
+#: (("moved", from, to), ("task_created",), ...)
+Note: TypeAlias = tuple[str, ...]
+
+
+class Column(TypedDict):
+    """A workflow column or pipeline stage written as a mapping in workspace.yml."""
+
+    id: str
+    name: NotRequired[str]
+
+
+class Stage(Column):
+    outcome: NotRequired[str]  # won, lost; absent for an open stage
+
+
+class Workflow(TypedDict):
+    columns: list[str | Column]
+    backlog: NotRequired[str]
+    done: NotRequired[str]
+
+
+class Pipeline(TypedDict):
+    stages: list[Stage]
+
+
+class Settings(TypedDict):
+    """The parts of workspace.yml that the history follows."""
+
+    workflows: dict[str, Workflow]
+    pipelines: dict[str, Pipeline]
+    default_workflow: NotRequired[str]
+    default_pipeline: NotRequired[str]
+
 
 @dataclass
 class Record:
@@ -97,8 +137,8 @@ class Record:
     kind: str  # folder: tasks, deals, ...
     id: str
     raw: bytes
-    meta: dict  # front matter, BaseLoader semantics: every scalar a string
-    versions: list = field(default_factory=list)  # [Version], oldest first
+    meta: dict[str, YamlValue]  # front matter
+    versions: list[Version] = field(default_factory=list)  # oldest first
 
     def get(self, key: str) -> str | None:
         value = self.meta.get(key)
@@ -107,6 +147,11 @@ class Record:
     def day(self, key: str) -> date | None:
         value = self.get(key)
         return date.fromisoformat(value) if value else None
+
+    def items(self, key: str) -> list[YamlValue]:
+        """The list under `key`; [] when there is none."""
+        value = self.meta.get(key)
+        return value if isinstance(value, list) else []
 
     @property
     def title(self) -> str:
@@ -119,9 +164,13 @@ class Version:
 
     when: datetime
     who: str  # person id
-    fields: dict  # field -> value, the lines that differ from the final file
-    notes: list  # what happened, for the commit message
+    fields: dict[str, str]  # field -> value, the lines that differ from the final file
+    notes: list[Note]  # what happened, for the commit message
     imported: bool = False
+
+
+#: (when, who, {field: value}, notes): a change to a record, before fold() orders them
+Step: TypeAlias = tuple[datetime, str, dict[str, str], list[Note]]
 
 
 def read_content(root: Path) -> tuple[dict[str, Record], dict[str, bytes]]:
@@ -144,7 +193,7 @@ def read_content(root: Path) -> tuple[dict[str, Record], dict[str, bytes]]:
     return records, files
 
 
-def render(rec: Record, fields: dict) -> bytes:
+def render(rec: Record, fields: dict[str, str]) -> bytes:
     """The record's file with the top-level front-matter lines of `fields` replaced."""
     if not fields:
         return rec.raw
@@ -228,7 +277,7 @@ def monotonic(times: list[datetime], hi: datetime = NOW) -> list[datetime]:
 class Context:
     rng: random.Random
     records: dict[str, Record]
-    settings: dict
+    settings: Settings
     people: dict[str, Record]
 
     def author(self, person: str | None, fallback: str = "oksana-m") -> str:
@@ -238,8 +287,11 @@ class Context:
         return rec.id
 
     def column_names(self, kind: str, flow: str) -> dict[str, str]:
-        key, items = ("workflows", "columns") if kind == "tasks" else ("pipelines", "stages")
-        entries = self.settings[key][flow][items]
+        entries: Sequence[str | Column] = (
+            self.settings["workflows"][flow]["columns"]
+            if kind == "tasks"
+            else self.settings["pipelines"][flow]["stages"]
+        )
         return {
             (e if isinstance(e, str) else e["id"]): (
                 e if isinstance(e, str) else e.get("name", e["id"])
@@ -256,7 +308,7 @@ def task_path(ctx: Context, task: Record, flow: str) -> list[str]:
     done = wf.get("done", columns[-1])
     upto = columns[: columns.index(final) + 1]
     who = task.get("assignee") or ""
-    tags = set(task.meta.get("tags") or [])
+    tags = {t for t in task.items("tags") if isinstance(t, str)}
     skip: set[str] = set()
     if flow == "web":
         if who in DESIGNERS:
@@ -274,8 +326,10 @@ def task_path(ctx: Context, task: Record, flow: str) -> list[str]:
 
 def time_log_days(task: Record) -> list[date]:
     out = []
-    for entry in task.meta.get("time") or []:
+    for entry in task.items("time"):
         text = entry.get("date") if isinstance(entry, dict) else str(entry).split()[0]
+        if not isinstance(text, str):
+            raise ValueError(f"{task.rel}: a time entry without a date: {entry}")
         out.append(date.fromisoformat(text))
     return sorted(out)
 
@@ -285,6 +339,8 @@ def plan_task(ctx: Context, task: Record, manager: str, floor: datetime) -> None
     rng = ctx.rng
     project = ctx.records[f"projects/{task.get('project')}"]
     flow = project.get("workflow") or ctx.settings.get("default_workflow")
+    if flow is None:
+        raise ValueError(f"{project.rel}: no workflow, and no default_workflow in settings")
     wf = ctx.settings["workflows"][flow]
     path = task_path(ctx, task, flow)
     final, done = path[-1], wf.get("done")
@@ -336,7 +392,7 @@ def plan_task(ctx: Context, task: Record, manager: str, floor: datetime) -> None
     times = monotonic([created, *moves])
 
     assignee = ctx.author(task.get("assignee"), manager)
-    steps: list[tuple[datetime, str, dict, list]] = []
+    steps: list[Step] = []
     steps.append((times[0], manager, {"status": path[0]}, [("task_created",)]))
     for col_from, col_to, when in zip(path[:-1], path[1:], times[1:], strict=True):
         if col_to == path[1] and flow == "web":
@@ -349,12 +405,12 @@ def plan_task(ctx: Context, task: Record, manager: str, floor: datetime) -> None
     task.versions = fold(task, steps)
 
 
-def fold(rec: Record, steps: list) -> list[Version]:
+def fold(rec: Record, steps: list[Step]) -> list[Version]:
     """Versions from steps [(when, who, {field: value}, notes)]: each step's fields apply
     from then on; the first step's fields are the starting values. Values equal to the
     final file's are dropped, so the last version is the file itself."""
     steps = sorted(steps, key=lambda s: s[0])
-    state: dict = {}
+    state: dict[str, str] = {}
     out: list[Version] = []
     for when, who, changes, notes in steps:
         state.update(changes)
@@ -408,18 +464,19 @@ def postpone(ctx: Context, task: Record, manager: str) -> None:
     when = snap(lo + (hi - lo) * rng.uniform(0.5, 0.95))
     if not lo < when < hi:
         return
-    value = earlier.isoformat()
-    insert(
-        task,
-        when,
-        manager,
-        {"due": task.get("due")},
-        ("due", value, task.get("due")),
-        {"due": value},
-    )
+    value, current = earlier.isoformat(), task.get("due")
+    assert current is not None  # `due` was read from it
+    insert(task, when, manager, {"due": current}, ("due", value, current), {"due": value})
 
 
-def insert(rec: Record, when: datetime, who: str, change: dict, note: tuple, before: dict) -> None:
+def insert(
+    rec: Record,
+    when: datetime,
+    who: str,
+    change: dict[str, str],
+    note: Note,
+    before: dict[str, str],
+) -> None:
     """Add a step at `when` setting `change`; versions before it get `before` instead."""
     if any(v.when == when for v in rec.versions):
         when += timedelta(minutes=7)
@@ -441,9 +498,11 @@ def plan_deal(ctx: Context, deal: Record) -> None:
     """The deal's versions: stage by stage, the last on its `updated:` day."""
     rng = ctx.rng
     pipe = deal.get("pipeline") or ctx.settings.get("default_pipeline")
+    final = deal.get("stage")
+    if pipe is None or final is None:
+        raise ValueError(f"{deal.rel}: no stage, or no pipeline and no default_pipeline")
     stages = ctx.settings["pipelines"][pipe]["stages"]
     open_ids = [s["id"] for s in stages if not s.get("outcome")]
-    final = deal.get("stage")
     owner = ctx.author(deal.get("owner"))
     updated = deal.day("updated") or FIRST_DAY
     last = at(updated, rng.uniform(10, 18.5))
@@ -461,7 +520,7 @@ def plan_deal(ctx: Context, deal: Record) -> None:
     for _ in path[:-1]:
         times.insert(0, days_before(rng, times[0], 2, 8))
     times = [*monotonic(times[:-1], hi=last - GAP), last] if len(times) > 1 else times
-    steps = [(times[0], owner, {"stage": path[0]}, [("deal_created",)])]
+    steps: list[Step] = [(times[0], owner, {"stage": path[0]}, [("deal_created",)])]
     for i, stage in enumerate(path[1:], start=1):
         steps.append((times[i], owner, {"stage": stage}, [("stage", path[i - 1], stage)]))
     if touch:
@@ -530,7 +589,7 @@ def plan_project(ctx: Context, proj: Record, created: datetime, tasks: list[Reco
     firsts = [t.versions[0].when for t in tasks if t.versions]
     if firsts:
         created = min(created, min(firsts) - GAP)
-    steps: list = []
+    steps: list[Step] = []
     if final in ("active", "on-hold", "done") and start and at(start, 10) > created + GAP:
         steps.append((created, manager, {"status": "planned"}, [("project_created",)]))
         steps.append(
@@ -588,11 +647,15 @@ def plan_simple(ctx: Context, rec: Record, before: list[datetime], who: str) -> 
 class Commit:
     when: datetime
     who: str
-    files: dict  # path in the repository -> bytes
+    files: dict[str, bytes]  # path in the repository -> bytes
     message: str
 
 
-def plan(records: dict[str, Record], settings: dict, seed: int) -> None:
+#: (when, who, record key, version): one version of one record to commit
+Event: TypeAlias = tuple[datetime, str, str, Version]
+
+
+def plan(records: dict[str, Record], settings: Settings, seed: int) -> None:
     """Give every record its versions."""
     rng = random.Random(seed)
     people = {r.id: r for r in records.values() if r.kind == "people"}
@@ -667,7 +730,7 @@ def plan(records: dict[str, Record], settings: dict, seed: int) -> None:
             rec.versions = [Version(IMPORT_START, base.who, base.fields, [], True), *after]
 
 
-def describe(ctx: Context, rec: Record, note: tuple) -> str:
+def describe(ctx: Context, rec: Record, note: Note) -> str:
     """One line of a commit message."""
     kind, title = note[0], rec.title
     if kind == "task_created":
@@ -708,8 +771,8 @@ def first_name(ctx: Context, person: str) -> str:
     return rec.title.split()[0] if rec else person
 
 
-IMPORT_BATCHES = [
-    # (minutes after IMPORT_START, author, kinds or project, message)
+IMPORT_BATCHES: list[tuple[int, str, tuple[str, ...], str]] = [
+    # (minutes after IMPORT_START, author, kinds, message)
     (0, "oksana-m", ("people",), "Set up the Brightline workspace in Plaindesk"),
     (22, "oksana-m", ("companies", "contacts"), "Import companies and contacts from the old CRM"),
     (41, "oksana-m", ("deals",), "Import the sales and media pipelines"),
@@ -718,7 +781,7 @@ IMPORT_BATCHES = [
 
 def commits(
     records: dict[str, Record],
-    settings: dict,
+    settings: Settings,
     site_files: dict[str, bytes],
     loose: dict[str, bytes],
     seed: int,
@@ -751,14 +814,14 @@ def commits(
         out.append(Commit(IMPORT_START + timedelta(minutes=minutes), who, files, message))
         minutes += rng.randint(6, 14)
 
-    events = []  # (when, who, record, version)
+    events: list[Event] = []
     for key in sorted(records):
         rec = records[key]
         for v in rec.versions:
             if not v.imported:
                 events.append((v.when, v.who, key, v))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
-    group: list = []
+    group: list[Event] = []
     for event in [*events, None]:
         if group and (
             event is None
@@ -774,8 +837,9 @@ def commits(
     return out
 
 
-def make_commit(ctx: Context, group: list) -> Commit:
-    files, lines = {}, []
+def make_commit(ctx: Context, group: list[Event]) -> Commit:
+    files: dict[str, bytes] = {}
+    lines: list[str] = []
     for _, _, key, v in group:
         rec = ctx.records[key]
         files[f"content/{rec.rel}"] = render(rec, v.fields)
@@ -798,7 +862,7 @@ def fast_import_stream(
     for n, c in enumerate(history, start=1):
         person = people[c.who]
         email = person.get("email") or f"{c.who}@example.org"
-        personal = person.meta.get("emails") or []
+        personal = [e for e in person.items("emails") if isinstance(e, str)]
         evening = c.when.hour >= 19 or c.when.weekday() >= 5
         if personal and (evening or rng.random() < PERSONAL_SHARE):
             email = personal[0]
@@ -847,7 +911,7 @@ def generate(out: Path, seed: int = 2026, source: Path = REPO) -> int:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise FileExistsError(f"{out} exists and is not empty")
     records, content = read_content(source / "content")
-    settings = yaml.safe_load(content["workspace.yml"].decode("utf-8"))
+    settings: Settings = yaml.safe_load(content["workspace.yml"].decode("utf-8"))
     plan(records, settings, seed)
     rels = {r.rel for r in records.values()}
     loose = {f"content/{rel}": data for rel, data in content.items() if rel not in rels}
