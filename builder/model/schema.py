@@ -25,10 +25,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from builder.model import Company, Contact, Deal, Person, Project, Record, Task
+from builder.model.records import Company, Contact, Deal, Person, Project, Record, Task
 
 if TYPE_CHECKING:
-    from builder.model import Settings
+    from builder.model.records import Settings
 
 RecordType = Literal["person", "company", "contact", "project", "task", "deal"]
 

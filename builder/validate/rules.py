@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from builder.model import Money, Record, Workspace
+from builder.model.schema import RECORD_SPECS, RecordSpec
 from builder.problems import Problem
 from builder.validate.values import did_you_mean
 
@@ -14,15 +15,6 @@ Rule = Callable[[Workspace], list[Problem]]
 #: The only fields rules write: each is filled in when a record leaves it empty (a task's
 #: status from its project's workflow, a deal's pipeline from the settings).
 DEFAULTED = {"task": "status", "deal": "pipeline"}
-
-_TYPE_WORD = {
-    "person": "person",
-    "company": "company",
-    "contact": "contact",
-    "project": "project",
-    "task": "task",
-    "deal": "deal",
-}
 
 
 def _ref(
@@ -42,60 +34,49 @@ def _ref(
             record.path,
             line,
             col,
-            f"unknown {_TYPE_WORD[kind]} `{value}`",
+            f"unknown {kind} `{value}`",
             did_you_mean(value, ws.table(kind)) or f"create {kind} `{value}` first",
             field,
         )
     ]
 
 
+def _reference_fields(spec: RecordSpec) -> list[tuple[str, str, str]]:
+    """(field, value kind, referenced type) of every reference in a record type, time-log
+    entries' people included, from the schema."""
+    out: list[tuple[str, str, str]] = []
+    for f in spec.fields:
+        if f.ref is not None:
+            out.append((f.name, f.kind, f.ref))
+        out += [(f.name, f.kind, p.ref) for p in f.parts if p.ref is not None]
+    return out
+
+
 def references(ws: Workspace) -> list[Problem]:
     """Every reference names an existing record of the right type."""
     out: list[Problem] = []
-    people, companies, contacts, projects = ws.people, ws.companies, ws.contacts, ws.projects
-    # most references resolve: test membership inline, build a problem only when one fails
-    for c in ws.companies.values():
-        if c.manager is not None and c.manager not in people:
-            out += _ref(ws, c, "manager", "person", c.manager)
-    for ct in ws.contacts.values():
-        if ct.company is not None and ct.company not in companies:
-            out += _ref(ws, ct, "company", "company", ct.company)
-        if ct.owner is not None and ct.owner not in people:
-            out += _ref(ws, ct, "owner", "person", ct.owner)
-    for p in ws.projects.values():
-        if p.company and p.company not in companies:
-            out += _ref(ws, p, "company", "company", p.company)
-        if p.manager is not None and p.manager not in people:
-            out += _ref(ws, p, "manager", "person", p.manager)
-    for t in ws.tasks.values():
-        if t.project and t.project not in projects:
-            out += _ref(ws, t, "project", "project", t.project)
-        if t.assignee is not None and t.assignee not in people:
-            out += _ref(ws, t, "assignee", "person", t.assignee)
-        for person in t.participants:
-            if person not in people:
-                line, col = t.at("participants")
-                out.append(
-                    Problem(
-                        "PD201",
-                        t.path,
-                        line,
-                        col,
-                        f"unknown person `{person}`",
-                        did_you_mean(person, people),
-                        "participants",
-                    )
-                )
-        for e in t.time:
-            if e.person not in people:
-                out += _ref(ws, t, "time", "person", e.person, (e.line, e.col))
-    for d in ws.deals.values():
-        if d.company and d.company not in companies:
-            out += _ref(ws, d, "company", "company", d.company)
-        if d.contact is not None and d.contact not in contacts:
-            out += _ref(ws, d, "contact", "contact", d.contact)
-        if d.owner is not None and d.owner not in people:
-            out += _ref(ws, d, "owner", "person", d.owner)
+    for spec in RECORD_SPECS:
+        fields = _reference_fields(spec)
+        if not fields:
+            continue
+        for record in ws.table(spec.type).values():
+            for name, kind, target in fields:
+                table = ws.table(target)
+                value = getattr(record, name)
+                # most references resolve: test membership inline, build a problem only
+                # when one fails
+                if kind == "ref":
+                    if value and value not in table:
+                        out += _ref(ws, record, name, target, value)
+                elif kind == "refs":
+                    for item in value:
+                        if item not in table:
+                            out += _ref(ws, record, name, target, item)
+                else:  # log entries: each points at its own line
+                    for entry in value:
+                        if entry.person not in table:
+                            at = (entry.line, entry.col)
+                            out += _ref(ws, record, name, target, entry.person, at)
     return out
 
 
