@@ -45,9 +45,19 @@ class GitRepo:
         target.parent.mkdir(parents=True, exist_ok=True)
         (self.content / old).rename(target)
 
-    def commit(self, when: str, author: tuple[str, str] = ANNA, message: str = "change") -> str:
-        """Commit everything at `when` (e.g. "2026-03-02T10:00:00+02:00") as `author`."""
+    def commit(
+        self,
+        when: str,
+        author: tuple[str, str] = ANNA,
+        message: str = "change",
+        author_date: str | None = None,
+    ) -> str:
+        """Commit everything at `when` (e.g. "2026-03-02T10:00:00+02:00") as `author`;
+        `author_date`, in any form git takes (e.g. "@1700000000 +0000"), overrides the
+        author date alone."""
         env = self._env(when, author)
+        if author_date is not None:
+            env["GIT_AUTHOR_DATE"] = author_date
         self.git("add", "-A", env=env)
         self.git("commit", "-q", "--no-gpg-sign", "-m", message, env=env)
         return self.git("rev-parse", "HEAD").strip()

@@ -90,15 +90,20 @@ def test_classify_follows_the_loader() -> None:
     assert classify("tasks/x.png") is None
 
 
+def header(*fields: str) -> str:
+    """A commit header as `git log --format=<_HEADER>` writes it, NUL-terminated (`-z`)."""
+    return "\x1e" + "\0".join(fields) + "\0"
+
+
 def test_parse_log_raw_output() -> None:
     sha1, sha2 = "a" * 40, "b" * 40
     blob1, blob2, zero = "1" * 40, "2" * 40, "0" * 40
     out = (
-        f"\x1e{sha2}\x1f{sha1}\x1fAnna\x1fanna@x\x1f2026-03-03T09:00:00+02:00\x1f1772521200\0"
-        f"\n:100644 100644 {blob1} {blob2} R090\0content/tasks/a.md\0content/tasks/b/c.md\0"
-        f":000000 100644 {zero} {blob1} A\0content/notes.txt\0"
-        f"\x1e{sha1}\x1f\x1fOleh\x1foleh@x\x1f2026-03-02T09:00:00-05:00\x1f1772460000\0"
-        f"\n:000000 100644 {zero} {blob1} A\0content/tasks/a.md\0"
+        header(sha2, sha1, "Anna", "anna@x", "2026-03-03T09:00:00+02:00", "1772521200", "1")
+        + f"\n:100644 100644 {blob1} {blob2} R090\0content/tasks/a.md\0content/tasks/b/c.md\0"
+        + f":000000 100644 {zero} {blob1} A\0content/notes.txt\0"
+        + header(sha1, "", "Oleh", "oleh@x", "2026-03-02T09:00:00-05:00", "1772460000", "2")
+        + f"\n:000000 100644 {zero} {blob1} A\0content/tasks/a.md\0"
     ).encode()
     commits = parse_log(out, "content/")
     assert [c.sha for c in commits] == [sha2, sha1]

@@ -4,7 +4,8 @@ document and the SVG charts."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
 from gitrepo import build_scenario
@@ -19,8 +20,11 @@ from builder.history import (
     read_history,
     throughput_svg,
 )
+from builder.history.events import Author, derive
 from builder.history.feed import PERSON, RECORD, TEXT, VALUE, Part
 from builder.history.flow import Cfd, CfdSeries, WeekCount
+from builder.history.git import Commit, FileChange
+from builder.history.xmltext import display_name, xml_text
 from builder.i18n import format_date, format_money
 from builder.model import Workspace
 from builder.pipeline import run_check
@@ -223,3 +227,51 @@ def test_charts_escape_column_names_and_survive_no_data() -> None:
         throughput_svg(weeks, title="Finished <per> week", description="d", week_label=str)
     )
     assert len(bars.findall("{http://www.w3.org/2000/svg}rect")) == 2
+
+
+def test_atom_and_charts_leave_out_what_xml_forbids(world: tuple[History, Workspace]) -> None:
+    # Escaping cannot carry a control character into XML: etree would write it raw, and
+    # no XML parser (no feed reader) would read the document.
+    history, ws = world
+    entry = feed_entries(history, ws, "en", limit=1)[0]
+    hostile = replace(entry, author="Ev\x01e\ufffe", text="Moved \x1fT\ud800\x0b")
+    xml = atom(
+        [hostile],
+        title="A\x08",
+        feed_url="https://team.example/activity.xml",
+        site_url="https://team.example/",
+        href=lambda key: None,
+        locale="en",
+        today=TODAY,
+    )
+    root = ET.fromstring(xml)
+    assert root.findtext(f"{ATOM}title") == "A"
+    assert root.findtext(f"{ATOM}entry/{ATOM}author/{ATOM}name") == "Eve"
+    assert root.findtext(f"{ATOM}entry/{ATOM}title") == "Moved T"
+    assert "\t" in xml_text("a\tb\n") and xml_text("😀é\u202e") == "😀é\u202e"  # all allowed
+
+    cfd = Cfd([date(2026, 3, 1)], [CfdSeries("x", "Do\x01ing", [1])])
+    svg = ET.fromstring(cfd_svg(cfd, title="t\x02", description="d", day_label=str))
+    ns = "{http://www.w3.org/2000/svg}"
+    assert svg.findtext(f"{ns}title") == "t"
+    assert [p.findtext(f"{ns}title") for p in svg.iter(f"{ns}polygon")] == ["Doing"]
+
+
+def test_git_names_are_shown_without_control_characters() -> None:
+    assert display_name(' Eve\x01 \x1f\x1e "&" Mallory\n') == 'Eve "&" Mallory'
+    assert display_name("Anna  K\u00a0Kovalenko") == "Anna  K\u00a0Kovalenko"  # as typed
+    assert display_name("\x01\x02") == ""
+
+
+def test_an_author_named_only_in_control_characters_is_shown_by_email() -> None:
+    when = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    a, b = (FileChange("A", None, f"tasks/{x}.md", None, "1" * 40) for x in "ab")
+    commits = [
+        Commit("a" * 40, (), "\x01\x02", "x@example.org", when, 1, (a,)),
+        Commit("b" * 40, ("a" * 40,), "\x03", "", when, 2, (b,)),
+    ]
+    records = derive(commits, {}, {}, TODAY, UTC).records
+    assert records["task", "a"].changes[0].stamp.author == Author(
+        "x@example.org", "x@example.org", None
+    )
+    assert records["task", "b"].changes[0].stamp.author == Author("?", "", None)

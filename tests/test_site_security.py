@@ -150,7 +150,7 @@ def test_titles_header_and_filters_are_escaped(hostile_site: Path) -> None:
     assert labels["eve"] == "Eve " + SVG
     assert labels[IMG] == IMG  # the tag filter's value round-trips as text
     card = board.find(cls="pd-card")
-    assert card.attrs["data-tags"] == f"{IMG} plain"
+    assert json.loads(card.attrs["data-tags"]) == [IMG, "plain"]  # a JSON list, for the filter
     assert SCRIPT in card.attrs["data-search"]
 
     nav = parse_html((hostile_site / "index.html").read_text(encoding="utf-8"))

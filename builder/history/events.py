@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 from builder.history.blobs import TRACKED, Snapshot
 from builder.history.git import Commit, FileChange, classify
+from builder.history.xmltext import display_name
 from builder.model import Workspace
 
 Key = tuple[str, str]  # (record type, id)
@@ -40,7 +41,8 @@ BASELINE = frozenset((CREATED, START, KNOWN, RESTORED))
 
 
 class Author(NamedTuple):
-    """Who made a commit: git's name and email, and the person they map to, if any."""
+    """Who made a commit: git's name (as a page shows it) and email, and the person they
+    map to, if any."""
 
     name: str
     email: str
@@ -178,7 +180,11 @@ def derive(
         used.append(commit)
         who = authors.get((commit.name, commit.email))
         if who is None:
-            who = Author(commit.name, commit.email, emails.get(commit.email.strip().lower()))
+            who = Author(
+                display_name(commit.name) or display_name(commit.email) or "?",
+                commit.email,
+                emails.get(commit.email.strip().lower()),
+            )
             authors[(commit.name, commit.email)] = who
         stamp = Stamp(commit.sha, commit.when, who)
         appear = START if commit.sha in shallow else CREATED

@@ -36,6 +36,7 @@ from builder.history.events import (
 )
 from builder.history.flow import workflow_of_task
 from builder.history.reader import History
+from builder.history.xmltext import xml_text
 from builder.i18n import TABLE, format_date, format_money, t
 from builder.model import Pipeline, Workflow, Workspace
 
@@ -354,9 +355,10 @@ def atom(
     ET.register_namespace("", ns)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        el = ET.SubElement(parent, f"{{{ns}}}{tag}", attrs)
+        # etree escapes markup but writes a control character as is: strip what XML forbids
+        el = ET.SubElement(parent, f"{{{ns}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
         if text is not None:
-            el.text = text
+            el.text = xml_text(text)
         return el
 
     root = ET.Element(f"{{{ns}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": locale})

@@ -13,15 +13,20 @@ import os
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 from builder.load.files import FOLDERS
 
-# One record per commit: a header, then the raw diff entries, NUL-separated (`-z`).
-_HEADER = "%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%aI%x1f%ct"
+# One record per commit: a header, then the raw diff entries, all NUL-separated (`-z`).
+# The header's fields are NUL-separated too: NUL is the one byte git cannot store in a
+# name, an email or a date, so no author can shift the fields (a \x1f in a name once
+# did, and took the whole site's history down with it). The record separator only marks
+# where a header starts; fields are read by position, never searched for it.
+_FIELDS = ("%H", "%P", "%aN", "%aE", "%aI", "%at", "%ct")
+_HEADER = "%x1e" + "%x00".join(_FIELDS)
 _ENV_OVERRIDES = {
     "GIT_OPTIONAL_LOCKS": "0",  # `git status` must not take the index lock of a live repo
     "GIT_NO_LAZY_FETCH": "1",  # a partial clone must not fetch old blobs one by one
@@ -166,13 +171,16 @@ def parse_log(out: bytes, prefix: str) -> list[Commit]:
     i, n = 0, len(tokens)
     header: list[str] | None = None
     changes: list[FileChange] = []
+    fields = len(_FIELDS)
     while i < n:
         token = tokens[i].lstrip(b"\n")
         i += 1
         if token.startswith(b"\x1e"):
             if header is not None:
                 commits.append(_commit(header, changes))
-            header = token[1:].decode("utf-8", "replace").split("\x1f")
+            raw = [token[1:], *tokens[i : i + fields - 1]]
+            i += fields - 1
+            header = [field.decode("utf-8", "replace") for field in raw]
             changes = []
         elif token.startswith(b":") and header is not None:
             meta = token[1:].split(b" ")
@@ -193,16 +201,50 @@ def _decode(raw: bytes) -> str:
 
 
 def _commit(header: list[str], changes: list[FileChange]) -> Commit:
-    sha, parents, name, email, when, committed = (header + [""] * 6)[:6]
+    padded = header + [""] * len(_FIELDS)  # a header cut short reads as empty fields
+    sha, parents, name, email, when, at, committed = padded[: len(_FIELDS)]
+    committed_at = _int(committed)
     return Commit(
         sha,
         tuple(parents.split()),
         name,
         email,
-        datetime.fromisoformat(when),
-        int(committed or 0),
+        _author_date(when, at, committed_at),
+        committed_at,
         tuple(changes),
     )
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        return 0
+
+
+def _author_date(iso: str, epoch: str, committed: int) -> datetime:
+    """The author date in the author's offset. A date git stores but Python cannot hold
+    or move to another zone (an offset of +99:99, the year 3170843 or 9999: a hand-made
+    commit can carry any) falls back to the same instant in UTC, then to the commit
+    time, then to 1970: one odd commit must not cost the site its history."""
+    try:
+        when = datetime.fromisoformat(iso)
+        if _SAFE_YEARS[0] <= when.year <= _SAFE_YEARS[1]:
+            return when
+    except ValueError:
+        pass
+    for seconds in (epoch, committed):
+        try:
+            when = datetime.fromtimestamp(int(seconds), UTC)
+        except (ValueError, OverflowError, OSError):
+            continue
+        if _SAFE_YEARS[0] <= when.year <= _SAFE_YEARS[1]:
+            return when
+    return datetime.fromtimestamp(0, UTC)
+
+
+#: years whose dates survive a move to any time zone and back
+_SAFE_YEARS = (2, 9998)
 
 
 _NULL_SHA = "0" * 40

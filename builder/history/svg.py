@@ -2,7 +2,8 @@
 
 The cumulative-flow chart stacks one band per column, done at the bottom and the backlog
 on top, as CFDs are read. The throughput chart is one bar per week. Every piece of user
-text (column names, titles) is escaped; coordinates are rounded so output is byte-stable.
+text (column names, titles) is escaped and stripped of what XML forbids; coordinates are
+rounded so output is byte-stable.
 Each band and bar carries a class (`pd-cfd-band pd-col-N`, `pd-bar`) for the theme's CSS.
 """
 
@@ -10,13 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from html import escape
+from html import escape as escape_html
 
 from builder.history.flow import Cfd, WeekCount
+from builder.history.xmltext import xml_text
 
 #: band colours, from the done column upwards (colour-blind-safe, Okabe-Ito order)
 PALETTE = ("#009e73", "#56b4e9", "#e69f00", "#cc79a7", "#0072b2", "#d55e00", "#f0e442", "#999")
 _FONT = 'font-family="sans-serif" font-size="11"'
+
+
+def _escape(text: str) -> str:
+    """User text for SVG markup: escaped, and without what XML forbids (SVG is XML: saved
+    as a file, one control character would make it unreadable)."""
+    return escape_html(xml_text(text))
 
 
 def _num(value: float) -> str:
@@ -39,13 +47,13 @@ def _ticks(top: int) -> list[int]:
 
 
 def _frame(ident: str, width: int, height: int, title: str, description: str) -> list[str]:
-    tid, did = escape(f"{ident}-title"), escape(f"{ident}-desc")
+    tid, did = _escape(f"{ident}-title"), _escape(f"{ident}-desc")
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="{tid} {did}" '
         f'class="pd-chart">',
-        f'<title id="{tid}">{escape(title)}</title>',
-        f'<desc id="{did}">{escape(description)}</desc>',
+        f'<title id="{tid}">{_escape(title)}</title>',
+        f'<desc id="{did}">{_escape(description)}</desc>',
     ]
 
 
@@ -98,7 +106,7 @@ def cfd_svg(
             lower = [f"{_num(x(i))},{_num(y(below[i]))}" for i in reversed(range(n))]
             out.append(
                 f'<polygon class="pd-cfd-band pd-col-{j}" fill="{colour(j)}" '
-                f'points="{" ".join(upper + lower)}"><title>{escape(series.name)}</title>'
+                f'points="{" ".join(upper + lower)}"><title>{_escape(series.name)}</title>'
                 "</polygon>"
             )
         below = above
@@ -112,7 +120,7 @@ def cfd_svg(
             anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
             out.append(
                 f'<text x="{_num(x(i))}" y="{top + plot_h + 16}" text-anchor="{anchor}" '
-                f"{_FONT}>{escape(day_label(cfd.days[i]))}</text>"
+                f"{_FONT}>{_escape(day_label(cfd.days[i]))}</text>"
             )
     legend_y = top + plot_h + 34
     j = 0
@@ -122,7 +130,7 @@ def cfd_svg(
             out.append(
                 f'<rect x="{lx}" y="{legend_y - 9}" width="10" height="10" fill="{colour(j)}"/>'
             )
-            out.append(f'<text x="{lx + 14}" y="{legend_y}" {_FONT}>{escape(name)}</text>')
+            out.append(f'<text x="{lx + 14}" y="{legend_y}" {_FONT}>{_escape(name)}</text>')
             lx += 14 + _text_width(name) + 16
             j += 1
         legend_y += 18
@@ -176,7 +184,7 @@ def throughput_svg(
     for i, week in enumerate(weeks):
         bar_h = plot_h * week.count / y_max
         bx = left + slot * i + slot * 0.15
-        label = escape(week_label(week.week))
+        label = _escape(week_label(week.week))
         out.append(
             f'<rect class="pd-bar" x="{_num(bx)}" y="{_num(top + plot_h - bar_h)}" '
             f'width="{_num(slot * 0.7)}" height="{_num(bar_h)}" fill="{PALETTE[4]}">'

@@ -13,6 +13,7 @@ from datetime import date
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
@@ -25,6 +26,7 @@ from builder.render.keys import fingerprint, record_key, table_digest, view_key
 from builder.render.markdown import BodyRenderer
 from builder.views import activity, boards, dashboard, directory, funnels, people, records
 from builder.views.common import SECTIONS, Fmt, Link, card_inputs, index
+from builder.views.paths import board_url, funnel_url, page_file, url
 
 THEME_DIR = Path(__file__).resolve().parent.parent.parent / "theme"
 
@@ -166,11 +168,11 @@ def iter_pages(
             ],
             "rows": [
                 [
-                    Link(p.name, f"projects/{p.id}/"),
+                    Link(p.name, url("project", p.id)),
                     Link(*_name_url(ws, "company", p.company)),
                     Link(t(f"project.{p.status}")),
                     Link(fmt.date(p.due)),
-                    Link(t("record.board"), f"boards/{p.id}/"),
+                    Link(t("record.board"), board_url(p.id)),
                 ]
                 for p in sorted(ws.projects.values(), key=lambda p: p.name.lower())
             ],
@@ -213,7 +215,7 @@ def _funnel_pages(
 
     for pid in sorted(pipelines):
         yield Page(
-            f"funnels/{pid}.md",
+            page_file(funnel_url(pid)),
             pipelines[pid].name,
             "funnel.html",
             partial(page, pid),
@@ -233,7 +235,7 @@ def _funnel_pages(
             ],
             "rows": [
                 [
-                    Link(f.title, f"funnels/{f.id}/"),
+                    Link(f.title, funnel_url(f.id)),
                     Link(str(f.open_count)),
                     Link(f.open_total),
                     Link(f.forecast),
@@ -282,7 +284,7 @@ def _directory_pages(ws: Workspace, today: date, fmt: Fmt, salt: str) -> Iterato
 
     for tc in directory.tag_counts(ws):
         yield Page(
-            f"{tc.url.rstrip('/')}.md",
+            page_file(tc.url),
             f"{t('nav.contacts')}: {tc.tag}",
             "directory.html",
             partial(tagged, tc.tag),
@@ -400,7 +402,7 @@ def _board_pages(
         open_, overdue = boards.board_stats(ws, tasks, today)
         rows.append(
             [
-                Link(p.name, f"boards/{p.id}/"),
+                Link(p.name, board_url(p.id)),
                 Link(str(open_)),
                 Link(str(overdue) if overdue else ""),
             ]
@@ -410,14 +412,14 @@ def _board_pages(
             return {
                 "board": boards.project_board(ws, p.id, today),
                 "show_project": False,
-                "links": [Link(t("record.project_page"), f"projects/{p.id}/")],
+                "links": [Link(t("record.project_page"), url("project", p.id))],
                 "flow": activity.flow(options.history, ws, p.id)
                 if options.history is not None
                 else None,
             }
 
         yield Page(
-            f"boards/{p.id}.md",
+            page_file(board_url(p.id)),
             p.name,
             "board.html",
             context,
@@ -455,7 +457,7 @@ def _people_pages(ws: Workspace, today: date, fmt: Fmt, salt: str) -> Iterator[P
         load, capacity = people.person_load(ws, p.id, today)
         rows.append(
             [
-                Link(p.name, f"people/{p.id}/"),
+                Link(p.name, url("person", p.id)),
                 Link(p.role),
                 Link(str(open_)),
                 Link(str(overdue)),
@@ -463,7 +465,7 @@ def _people_pages(ws: Workspace, today: date, fmt: Fmt, salt: str) -> Iterator[P
             ]
         )
         yield Page(
-            f"people/{p.id}.md",
+            page_file(url("person", p.id)),
             p.name,
             "person.html",
             partial(page, p),
@@ -491,14 +493,14 @@ def _people_pages(ws: Workspace, today: date, fmt: Fmt, salt: str) -> Iterator[P
 
 
 def _record_pages(ws: Workspace, today: date, options: SiteOptions, salt: str) -> Iterator[Page]:
-    builders: list[tuple[str, str, dict[str, Any], Callable[..., records.RecordPage]]] = [
-        ("projects", "project", ws.projects, records.project_page),
-        ("companies", "company", ws.companies, records.company_page),
-        ("contacts", "contact", ws.contacts, records.contact_page),
-        ("deals", "deal", ws.deals, records.deal_page),
-        ("tasks", "task", ws.tasks, records.task_page),
+    builders: list[tuple[str, dict[str, Any], Callable[..., records.RecordPage]]] = [
+        ("project", ws.projects, records.project_page),
+        ("company", ws.companies, records.company_page),
+        ("contact", ws.contacts, records.contact_page),
+        ("deal", ws.deals, records.deal_page),
+        ("task", ws.tasks, records.task_page),
     ]
-    for section, kind, table, build in builders:
+    for kind, table, build in builders:
         for ident in sorted(table):
             rec = table[ident]
 
@@ -510,7 +512,7 @@ def _record_pages(ws: Workspace, today: date, options: SiteOptions, salt: str) -
                 return {"r": r, "body_md": r.body, "record_path": r.path, "timeline": timeline}
 
             yield Page(
-                f"{section}/{ident}.md",
+                page_file(url(kind, ident)),
                 getattr(rec, "title", "") or rec.name,
                 "record.html",
                 context,
@@ -519,12 +521,17 @@ def _record_pages(ws: Workspace, today: date, options: SiteOptions, salt: str) -
 
 
 def edit_url(options: SiteOptions, record_path: str, content_root: str) -> str:
-    """Link to the record's file on the git host, or "" when the site has no repo_url."""
+    """Link to the record's file on the git host, or "" when the site has no repo_url.
+
+    The file's path is URL-encoded segment by segment: a folder named `Q&A #1 ?x` would
+    otherwise end the path at `#` or `?` (the template escapes the result for HTML)."""
     if not options.edit_base or not record_path:
         return ""
     rel = os.path.relpath(record_path, content_root).replace(os.sep, "/")
-    prefix = options.content_prefix.strip("/")
-    return f"{options.edit_base.rstrip('/')}/{prefix + '/' if prefix else ''}{rel}"
+    prefix = options.content_prefix.replace(os.sep, "/").strip("/")
+    path = f"{prefix}/{rel}" if prefix else rel
+    # surrogateescape: a file name that is not UTF-8 keeps its own bytes
+    return f"{options.edit_base.rstrip('/')}/{quote(path, safe='/', errors='surrogateescape')}"
 
 
 def render_pages(
@@ -668,7 +675,7 @@ def nav(ws: Workspace, activity_page: bool = False) -> list[dict[str, Any]]:
         },
         {
             t("nav.funnels"): [
-                {p.name: f"funnels/{p.id}.md"} for p in ws.settings.pipelines.values()
+                {p.name: page_file(funnel_url(p.id))} for p in ws.settings.pipelines.values()
             ]
         },
         {t("nav.people"): "people/index.md"},

@@ -12,6 +12,7 @@ from typing import Any
 
 from builder.model import Task, Workflow, Workspace
 from builder.views.common import CardView, Fmt, card, index, project_workflows
+from builder.views.paths import board_url, url
 
 #: Done columns show only their latest cards on a person's board, and fewer still in each
 #: swimlane of the all-projects board, which would otherwise be mostly finished work.
@@ -302,14 +303,14 @@ def all_board(ws: Workspace, today: date, lanes: str = "project") -> BoardView:
 
     def project_lane(pid: str) -> tuple[str, str, str]:
         p = ws.projects.get(pid)
-        return (f"project:{pid}", p.name if p else pid, f"boards/{pid}/")
+        return (f"project:{pid}", p.name if p else pid, board_url(pid))
 
     people = ws.people
 
     def person_lane(person_id: str) -> tuple[str, str, str]:
         if not person_id:
             return ("person:", fmt.t("card.unassigned"), "")
-        return (f"person:{person_id}", people[person_id].name, f"people/{person_id}/")
+        return (f"person:{person_id}", people[person_id].name, url("person", person_id))
 
     if lanes == "project":
         return _board(

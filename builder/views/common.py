@@ -1,5 +1,5 @@
-"""What every view shares: site paths of records, locale formatting, checklist counts and
-the task card."""
+"""What every view shares: site paths of records (from `paths`), locale formatting,
+checklist counts and the task card."""
 
 from __future__ import annotations
 
@@ -13,17 +13,11 @@ from typing import Any, TypeVar
 
 from builder import i18n
 from builder.model import Contact, Deal, Money, Person, Project, Task, Workflow, Workspace
+from builder.views.paths import SECTIONS as SECTIONS
+from builder.views.paths import url as url
 
 T = TypeVar("T")
 
-SECTIONS = {
-    "person": "people",
-    "company": "companies",
-    "contact": "contacts",
-    "project": "projects",
-    "task": "tasks",
-    "deal": "deals",
-}
 _CHECKED = re.compile(r"^\s*[-*+]\s+\[[xX]\]\s", re.MULTILINE)
 _UNCHECKED = re.compile(r"^\s*[-*+]\s+\[ \]\s", re.MULTILINE)
 SOON_DAYS = 3
@@ -80,11 +74,6 @@ def project_workflows(ws: Workspace) -> dict[str, Workflow]:
         }
         found[""] = ws.workflow_of(None)
     return found
-
-
-def url(kind: str, ident: str) -> str:
-    """Site-root-relative URL of a record's page (directory URLs, as MkDocs and Zensical)."""
-    return f"{SECTIONS[kind]}/{ident}/"
 
 
 def checklist(body: str) -> tuple[int, int]:

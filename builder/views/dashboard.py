@@ -20,6 +20,7 @@ from builder.views.common import (
     week_bounds,
 )
 from builder.views.funnels import DealCard, deal_card, idle_days, is_idle
+from builder.views.paths import board_url
 
 
 @dataclass
@@ -111,7 +112,7 @@ def wip_breaches(ws: Workspace) -> list[Breach]:
         for c in ws.workflow_of(p).columns:
             n = counts.get((p.id, c.id), 0)
             if c.wip is not None and n > c.wip:
-                out.append(Breach(Link(p.name, f"boards/{p.id}/"), c.name, n, c.wip))
+                out.append(Breach(Link(p.name, board_url(p.id)), c.name, n, c.wip))
     return out
 
 

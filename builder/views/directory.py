@@ -9,6 +9,7 @@ from builder.model import Workspace
 from builder.validate.warnings import deal_is_open
 from builder.views.common import Fmt, Link, url
 from builder.views.dashboard import FollowUp, follow_ups
+from builder.views.paths import tag_urls
 
 
 @dataclass
@@ -28,7 +29,7 @@ class ContactRow:
     contact: Link
     company: Link
     position: str
-    tags: list[str]
+    tags: list[Link]  # each linked to its tag page
     email: str
     follow_up: str
     follow_up_overdue: bool
@@ -53,14 +54,18 @@ class DirectoryView:
     tag: str = ""  # set on a per-tag page
 
 
-def tag_slug(tag: str) -> str:
-    from slugify import slugify
-
-    return slugify(tag) or "tag"
+def contact_tag_urls(ws: Workspace) -> dict[str, str]:
+    """Each contact tag's page URL (made once per workspace: every tag page lists them)."""
+    found: dict[str, str] | None = ws.cache.get("contact_tag_urls")
+    if found is None:
+        tags = (tag for c in ws.contacts.values() for tag in c.tags)
+        found = ws.cache["contact_tag_urls"] = tag_urls(tags)
+    return found
 
 
 def contact_rows(ws: Workspace, today: date, tag: str | None = None) -> list[ContactRow]:
     fmt = Fmt.of(ws)
+    tag_url = contact_tag_urls(ws)
     rows = []
     for c in sorted(ws.contacts.values(), key=lambda c: (c.name.lower(), c.id)):
         if tag is not None and tag not in c.tags:
@@ -71,7 +76,7 @@ def contact_rows(ws: Workspace, today: date, tag: str | None = None) -> list[Con
                 Link(c.name, url("contact", c.id)),
                 Link(company.name, url("company", company.id)) if company else Link(""),
                 c.position,
-                list(c.tags),
+                [Link(t, tag_url[t]) for t in c.tags],
                 c.email,
                 fmt.short_date(c.follow_up),
                 bool(c.follow_up and c.follow_up < today),
@@ -87,10 +92,9 @@ def tag_counts(ws: Workspace) -> list[TagCount]:
     for c in ws.contacts.values():
         for tag in c.tags:
             counts[tag] = counts.get(tag, 0) + 1
-    return [
-        TagCount(t, n, f"contacts/tags/{tag_slug(t)}/")
-        for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    ]
+    tag_url = contact_tag_urls(ws)
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [TagCount(t, n, tag_url[t]) for t, n in ordered]
 
 
 def directory(ws: Workspace, today: date, tag: str | None = None) -> DirectoryView:

@@ -10,6 +10,7 @@ from typing import Any
 from builder.model import Company, Contact, Deal, Person, Project, Record, Task, Workspace
 from builder.validate.warnings import is_open
 from builder.views.common import Fmt, Link, checklist, due_state, index, person_link, url
+from builder.views.paths import board_url, funnel_url, mailto
 
 
 @dataclass
@@ -123,7 +124,7 @@ def task_page(ws: Workspace, t: Task, today: date) -> RecordPage:
     done, total = checklist(t.body)
     facts = [
         _fact(fmt, "project", pname, purl),
-        _fact(fmt, "status", column.name if column else t.status, f"boards/{t.project}/"),
+        _fact(fmt, "status", column.name if column else t.status, board_url(t.project)),
         _fact(fmt, "assignee", aname, aurl),
         Fact(
             fmt.t("field.participants"), "", items=[person_link(ws, p, fmt) for p in t.participants]
@@ -180,7 +181,7 @@ def deal_page(ws: Workspace, d: Deal, today: date) -> RecordPage:
     facts = [
         _fact(fmt, "company", cname, curl),
         _fact(fmt, "contact", kname, kurl),
-        _fact(fmt, "pipeline", pipeline.name, f"funnels/{pipeline.id}/"),
+        _fact(fmt, "pipeline", pipeline.name, funnel_url(pipeline.id)),
         _fact(fmt, "stage", stage.name if stage else d.stage),
         _fact(fmt, "owner", oname, ourl),
         _fact(fmt, "amount", amount),
@@ -247,7 +248,7 @@ def project_page(ws: Workspace, p: Project, today: date) -> RecordPage:
         p.body,
         sections,
         metrics,
-        f"boards/{p.id}/",
+        board_url(p.id),
     )
 
 
@@ -312,7 +313,7 @@ def contact_page(ws: Workspace, c: Contact, today: date) -> RecordPage:
         _fact(fmt, "company", cname, curl),
         _fact(fmt, "position", c.position),
         Fact(fmt.t("field.tags"), "", items=[Link(tag) for tag in c.tags]) if c.tags else None,
-        _fact(fmt, "email", c.email, f"mailto:{c.email}" if c.email else ""),
+        _fact(fmt, "email", c.email, mailto(c.email) if c.email else ""),
         _fact(fmt, "phone", c.phone),
         *[Fact(k, v) for k, v in sorted(c.chat.items())],
         _fact(fmt, "owner", oname, ourl),
@@ -348,7 +349,7 @@ def person_record_facts(ws: Workspace, p: Person) -> list[Fact]:
     fmt = Fmt.of(ws)
     facts = [
         _fact(fmt, "role", p.role),
-        _fact(fmt, "email", p.email, f"mailto:{p.email}" if p.email else ""),
+        _fact(fmt, "email", p.email, mailto(p.email) if p.email else ""),
         _fact(fmt, "phone", p.phone),
         *[Fact(k, v) for k, v in sorted(p.chat.items())],
         _fact(

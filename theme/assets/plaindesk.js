@@ -11,7 +11,8 @@
     if (filters.kind && filters.kind !== "*" && d.kind !== filters.kind) return false;
     if (filters.person && filters.person !== "*" && d.person !== filters.person) return false;
     if (filters.project && filters.project !== "*" && d.project !== filters.project) return false;
-    if (filters.tag && filters.tag !== "*" && (" " + (d.tags || "") + " ").indexOf(" " + filters.tag + " ") === -1) return false;
+    // data-tags is a JSON list: a tag may hold spaces ("decision maker" is not "maker")
+    if (filters.tag && filters.tag !== "*" && JSON.parse(d.tags || "[]").indexOf(filters.tag) === -1) return false;
     return true;
   }
 

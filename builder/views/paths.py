@@ -1,0 +1,103 @@
+"""Where each generated page goes: records, boards and funnels by id, contact tags by
+slug. Links and the pages they point at are both made here, so they cannot disagree.
+
+Two kinds of collision are settled here, always the same way for the same workspace:
+
+- a record id that is also the name of one of the site's own pages (`index`, the list of
+  a section; `all` and `all-by-person`, the boards of every project) gets a trailing `_`,
+  which no id or slug can hold, instead of overwriting that page;
+- tags whose slugs coincide (`C++`, `C` and `c` are all `c`) each get the slug and a short
+  hash of the tag; a tag alone with its slug keeps the bare slug, so everyday tag URLs
+  (`contacts/tags/vip/`) stay put.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from slugify import slugify
+
+SECTIONS = {
+    "person": "people",
+    "company": "companies",
+    "contact": "contacts",
+    "project": "projects",
+    "task": "tasks",
+    "deal": "deals",
+}
+BOARDS, FUNNELS, TAGS = "boards", "funnels", "contacts/tags"
+
+#: the site's own page names in each folder (MkDocs makes `index.md` the folder's page)
+_OWN = frozenset({"index"})
+_OWN_IN = {BOARDS: frozenset({"index", "all", "all-by-person"})}
+
+
+def page_name(folder: str, name: str) -> str:
+    """`name` as a page of `folder`: itself, unless the site has a page of that name there."""
+    return f"{name}_" if name in _OWN_IN.get(folder, _OWN) else name
+
+
+def url(kind: str, ident: str) -> str:
+    """Site-root-relative URL of a record's page (directory URLs, as MkDocs and Zensical)."""
+    section = SECTIONS[kind]
+    return f"{section}/{page_name(section, ident)}/"
+
+
+def board_url(project: str) -> str:
+    """URL of a project's board."""
+    return f"{BOARDS}/{page_name(BOARDS, project)}/"
+
+
+def funnel_url(pipeline: str) -> str:
+    """URL of a pipeline's funnel."""
+    return f"{FUNNELS}/{page_name(FUNNELS, pipeline)}/"
+
+
+def mailto(address: str) -> str:
+    """A mailto: link to `address`, percent-encoded: a `?` or `#` in what validation took
+    for an address would otherwise add a subject, a copy or a body to the message."""
+    return "mailto:" + quote(address, safe="@+")
+
+
+def page_file(page_url: str) -> str:
+    """The docs-relative Markdown file that MkDocs publishes at directory URL `page_url`."""
+    return page_url.rstrip("/") + ".md"
+
+
+def tag_urls(tags: Iterable[str]) -> dict[str, str]:
+    """tag -> URL of its page, for every tag in `tags`, one page per distinct tag.
+
+    Decided over the sorted set of tags, so the same tags give the same URLs whatever
+    order they were met in; a tag's URL changes only when another tag comes to share (or
+    stops sharing) its slug."""
+    by_slug: dict[str, list[str]] = {}
+    for tag in sorted(set(tags)):
+        # a file name holds 255 bytes: a long tag is cut, and shares its slug if need be
+        by_slug.setdefault(slugify(tag, max_length=_SLUG_MAX) or "tag", []).append(tag)
+    names: dict[str, str] = {}
+    for slug, group in by_slug.items():
+        if len(group) == 1 and page_name(TAGS, slug) == slug:
+            names[group[0]] = slug
+    taken = set(names.values())
+    for slug, group in by_slug.items():
+        for tag in group:
+            if tag not in names:
+                names[tag] = name = _suffixed(slug, tag, taken)
+                taken.add(name)
+    return {tag: f"{TAGS}/{name}/" for tag, name in names.items()}
+
+
+_SLUG_MAX = 80
+
+
+def _suffixed(slug: str, tag: str, taken: set[str]) -> str:
+    """`slug-<hash of tag>`: six hex digits, more in the unlikely case that the name is
+    taken already (another tag's bare slug that reads just like it)."""
+    digest = hashlib.sha1(tag.encode("utf-8", "surrogatepass")).hexdigest()
+    for size in range(6, len(digest) + 1):
+        name = f"{slug}-{digest[:size]}"
+        if name not in taken:
+            return name
+    return f"{slug}-{digest}-{len(taken)}"  # two tags with one SHA-1: never seen yet
