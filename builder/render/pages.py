@@ -116,10 +116,6 @@ def templates_key(options: SiteOptions) -> str:
     return fingerprint(*stamps)
 
 
-def _strings(locale: str) -> dict[str, str]:
-    return {key: i18n.t(locale, key) for key in i18n.TABLE}
-
-
 def iter_pages(
     ws: Workspace, today: date, problems: list[Problem], options: SiteOptions
 ) -> Iterator[Page]:
@@ -546,7 +542,7 @@ def render_pages(
     boards, but of their 200 lanes only the one (or two) holding the edited card.
     """
     env = make_env(options)
-    strings = _strings(ws.settings.locale)
+    strings = i18n.strings(ws.settings.locale)
     body = BodyRenderer(ws.settings.allow_raw_html)
     templates: dict[str, Any] = {}
     out: dict[str, str] = {}

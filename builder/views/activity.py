@@ -263,6 +263,7 @@ def _stuck_views(ws: Workspace, fmt: Fmt, stuck: list[StuckCard]) -> list[StuckV
                     days=format_days(s.days, fmt.locale),
                     column=s.name,
                     limit=format_days(s.threshold, fmt.locale),
+                    share=fmt.percent(0.85),  # stuck_p85's percentile
                 ),
             )
         )

@@ -1,0 +1,209 @@
+"""The UI strings' gettext catalogues: complete in en, ru and uk with the same placeholders
+and the plural forms each language needs, in step with the template, read lazily; and the
+lookups `t` and `tn`."""
+
+from __future__ import annotations
+
+import string
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import read_po
+
+from builder import i18n
+from builder.history.flow import StuckCard
+from builder.i18n import LOCALES, keys, strings, t, tn
+from builder.i18n.catalogue import Catalogue
+from builder.views.activity import _stuck_views
+from builder.views.common import Fmt
+
+LOCALE_DIR = i18n.catalogue.LOCALE_DIR
+TEMPLATE = LOCALE_DIR / "plaindesk.pot"
+
+
+def po(locale: str) -> Path:
+    return LOCALE_DIR / locale / "LC_MESSAGES" / "plaindesk.po"
+
+
+def load(path: Path) -> Catalog:
+    with path.open("rb") as f:
+        return read_po(f, abort_invalid=True)
+
+
+CATALOGS = {locale: load(po(locale)) for locale in LOCALES}
+MESSAGES = {locale: {m.context: m for m in c if m.id} for locale, c in CATALOGS.items()}
+LOADED = {locale: i18n.catalogue.read(locale) for locale in LOCALES}
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _forms(value: object) -> list[str]:
+    return list(value) if isinstance(value, (tuple, list)) else [str(value)]
+
+
+def test_the_catalogues_hold_the_ui_strings() -> None:
+    assert len(keys()) > 250
+    assert t("uk", "nav.dashboard") == "Зведення"
+    assert t("en", "portal.page_title", company="Acme") == "Acme — project status"
+
+
+@pytest.mark.parametrize("key", sorted(MESSAGES["en"]))
+def test_every_ui_string_in_every_language_with_the_same_placeholders(key: str) -> None:
+    en = MESSAGES["en"][key]
+    texts = [*_forms(en.id)]
+    assert all(not form for form in _forms(en.string)), "en leaves msgstr empty: msgid is it"
+    for locale in ("ru", "uk"):
+        message = MESSAGES[locale][key]
+        assert message.id == en.id, f"{locale}'s msgid differs from the English text"
+        assert not message.fuzzy
+        texts += _forms(message.string)
+    assert all(text.strip() for text in texts)
+    assert {frozenset(_fields(text)) for text in texts} == {frozenset(_fields(texts[0]))}
+    # the loader gives every language its own text, never the English fallback
+    assert all(key in LOADED[locale].messages for locale in LOCALES)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_plural_forms_are_babels_and_each_counted_message_has_them_all(locale: str) -> None:
+    catalog = CATALOGS[locale]
+    rule = get_plural(locale)
+    assert str(catalog.locale) == locale
+    assert (catalog.num_plurals, catalog.plural_expr) == (rule.num_plurals, rule.plural_expr)
+    counted = [m for m in MESSAGES[locale].values() if isinstance(m.id, tuple)]
+    for message in counted:
+        assert len(message.id) == 2, message.context
+        assert len(message.string) == rule.num_plurals, message.context
+
+
+def test_the_template_lists_exactly_the_catalogues_keys_and_english_texts() -> None:
+    template = load(TEMPLATE)
+    entries = [(m.context, m.id, m.auto_comments) for m in template if m.id]
+    assert all(not any(_forms(m.string)) for m in template if m.id)
+    for catalog in CATALOGS.values():
+        assert [(m.context, m.id, m.auto_comments) for m in catalog if m.id] == entries
+
+
+@pytest.mark.parametrize("path", [TEMPLATE, *(po(locale) for locale in LOCALES)], ids=str)
+def test_no_message_is_fuzzy_obsolete_keyless_or_taken_for_a_percent_format(path: Path) -> None:
+    catalog = load(path)
+    messages = [m for m in catalog if m.id]
+    assert not catalog.obsolete
+    assert all(m.context for m in messages)
+    assert len({m.context for m in messages}) == len(messages)
+    assert [m.context for m in messages if m.fuzzy] == []
+    # a `%` before a letter makes Babel flag python-format, which Poedit would enforce
+    assert [m.context for m in messages if "python-format" in m.flags] == []
+
+
+def test_a_counted_message_takes_the_form_its_plural_rule_picks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "locale" / "ru" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    header = po("ru").read_text(encoding="utf-8").split("\n\n")[0]
+    messages = (
+        'msgctxt "x.cards_n"\nmsgid "{n} card"\nmsgid_plural "{n} cards"\n'
+        'msgstr[0] "{n} карточка в {where}"\nmsgstr[1] "{n} карточки в {where}"\n'
+        'msgstr[2] "{n} карточек в {where}"\n\nmsgctxt "x.plain"\nmsgid "Plain"\nmsgstr "Просто"\n'
+    )
+    (folder / "plaindesk.po").write_text(f"{header}\n\n{messages}", encoding="utf-8")
+    monkeypatch.setattr(i18n.catalogue, "LOCALE_DIR", tmp_path / "locale")
+    ru = i18n.catalogue.read("ru")
+    assert ru.messages["x.cards_n"] == tuple(
+        f"{{n}} {w} в {{where}}" for w in ("карточка", "карточки", "карточек")
+    )
+    monkeypatch.setattr(i18n, "_catalogue", lambda locale: ru)
+    counts = {n: tn("ru", "x.cards_n", n, where="X") for n in (0, 1, 3, 5, 11, 21, 22, 111)}
+    assert counts == {
+        0: "0 карточек в X",
+        1: "1 карточка в X",
+        3: "3 карточки в X",
+        5: "5 карточек в X",
+        11: "11 карточек в X",
+        21: "21 карточка в X",
+        22: "22 карточки в X",
+        111: "111 карточек в X",
+    }
+    with pytest.raises(TypeError, match=r"x.cards_n is a counted message: .* tn\(\)"):
+        t("ru", "x.cards_n")
+    with pytest.raises(TypeError, match=r"x.plain is not a counted message: .* t\(\)"):
+        tn("ru", "x.plain", 2)
+
+
+def test_a_locale_without_the_key_or_unknown_gets_english(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert t("de", "nav.boards") == "Boards"
+    english = LOADED["en"]
+    partial = Catalogue("ru", {"nav.boards": "Доски"}, lambda n: 0)
+    monkeypatch.setattr(i18n, "_catalogue", lambda locale: partial if locale == "ru" else english)
+    assert (t("ru", "nav.boards"), t("ru", "nav.people")) == ("Доски", "People")
+
+
+def test_page_strings_give_every_key() -> None:
+    en, ru = strings("en"), strings("ru")
+    assert set(en) == set(ru) == set(keys())
+    assert (en["nav.boards"], ru["nav.boards"]) == ("Boards", "Доски")
+
+
+def test_a_fuzzy_or_empty_translation_counts_as_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "locale" / "ru" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    text = po("ru").read_text(encoding="utf-8")
+    text = text.replace('msgctxt "nav.boards"', '#, fuzzy\nmsgctxt "nav.boards"')
+    text = text.replace('msgstr "Команда"', 'msgstr ""', 1)
+    (folder / "plaindesk.po").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(i18n.catalogue, "LOCALE_DIR", tmp_path / "locale")
+    messages = i18n.catalogue.read("ru").messages
+    assert "nav.boards" not in messages and "nav.people" not in messages
+    assert messages["nav.funnels"] == "Воронки"
+
+
+def test_a_broken_catalogue_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "locale" / "ru" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "plaindesk.po").write_text('msgctxt "a"\nmsgid "A"\n')  # no msgstr
+    monkeypatch.setattr(i18n.catalogue, "LOCALE_DIR", tmp_path / "locale")
+    with pytest.raises(i18n.catalogue.CatalogueError, match="cannot read the ru UI strings"):
+        i18n.catalogue.read("ru")
+    with pytest.raises(i18n.catalogue.CatalogueError, match="cannot read the uk UI strings"):
+        i18n.catalogue.read("uk")
+
+
+def test_importing_the_package_reads_no_catalogue() -> None:
+    code = (
+        "import sys, builder.i18n as i\n"
+        "print('babel.messages' in sys.modules, i._catalogue.cache_info().currsize)\n"
+        "i.t('ru', 'nav.boards')\n"
+        "print('babel.messages' in sys.modules, i._catalogue.cache_info().currsize)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "0", "True", "1"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "reason"),
+    [
+        ("en", "5 days in Doing (85% of cards move on within 3 days)"),
+        ("ru", "5 дней в колонке Doing (85% карточек уходят дальше за 3 дня)"),
+        ("uk", "5 днів у колонці Doing (85% карток рухаються далі за 3 дні)"),
+    ],
+)
+def test_the_stuck_reason_names_the_percentile(locale: str, reason: str) -> None:
+    # the catalogues spell the share as {share}: a literal "85% of" reads as a %-format
+    card = StuckCard("t1", "doing", "Doing", datetime(2026, 3, 10), 5.0, 3.0, "p85")
+    ws = SimpleNamespace(tasks={})
+    (view,) = _stuck_views(ws, Fmt(locale, "USD"), [card])  # type: ignore[arg-type]
+    assert view.reason == reason
