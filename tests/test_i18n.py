@@ -4,6 +4,7 @@ lookups `t` and `tn`."""
 
 from __future__ import annotations
 
+import shutil
 import string
 import subprocess
 import sys
@@ -207,3 +208,13 @@ def test_the_stuck_reason_names_the_percentile(locale: str, reason: str) -> None
     ws = SimpleNamespace(tasks={})
     (view,) = _stuck_views(ws, Fmt(locale, "USD"), [card])  # type: ignore[arg-type]
     assert view.reason == reason
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed")
+@pytest.mark.parametrize("locale", LOCALES)
+def test_gnu_msgfmt_accepts_each_catalogue(locale: str) -> None:
+    # what Poedit runs on save: syntax, header, plural forms and python-brace-format fields
+    done = subprocess.run(
+        ["msgfmt", "--check", "-o", "/dev/null", str(po(locale))], capture_output=True, text=True
+    )
+    assert (done.returncode, done.stderr) == (0, "")

@@ -17,10 +17,19 @@ Look a string up with `t(locale, key, **values)`, a counted one with
 `tn(locale, key, n, **values)`: `n` picks the form and is the placeholder `{n}`. A locale
 without the key gets the English text.
 
-To add a string, add the message (the same msgctxt and msgid) to `plaindesk.pot` and to
-every `.po` file with its translation. `tests/test_i18n.py` checks that every message is
-translated in every language with the same placeholders and the right number of plural
-forms, and that the template lists exactly the catalogues' keys.
+To add a string, run
+
+    python scripts/i18n.py add board.archived --en "Archived" --ru "В архиве" --uk "В архіві"
+    python scripts/i18n.py add board.cards_n --en "{n} card" "{n} cards" \
+        --ru "{n} карточка" "{n} карточки" "{n} карточек" \
+        --uk "{n} картка" "{n} картки" "{n} карток" --comment "A note for translators"
+
+which writes it to the three catalogues and the template, after the other keys of its area
+(`--replace` changes the texts of an existing key, English included). Or edit the `.po`
+files (by hand or in Poedit) and run `python scripts/i18n.py pot` to bring the template in
+step. `tests/test_i18n.py` checks that every message is translated in every language with
+the same placeholders and the right number of plural forms, and that the template lists
+exactly the catalogues' keys.
 
 Each catalogue is read once per process, on its first lookup: importing Babel's PO reader
 takes about 11 ms, reading a catalogue about 8 ms.
