@@ -4,6 +4,7 @@ lookups `t` and `tn`."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import string
 import subprocess
@@ -16,11 +17,14 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
+from conftest import make_workspace
 
 from builder import i18n
 from builder.history.flow import StuckCard
 from builder.i18n import LOCALES, keys, strings, t, tn
 from builder.i18n.catalogue import Catalogue
+from builder.pipeline import run_check
+from builder.render.pages import SiteOptions, render_pages
 from builder.views.activity import _stuck_views
 from builder.views.common import Fmt
 
@@ -79,6 +83,7 @@ def test_plural_forms_are_babels_and_each_counted_message_has_them_all(locale: s
     assert str(catalog.locale) == locale
     assert (catalog.num_plurals, catalog.plural_expr) == (rule.num_plurals, rule.plural_expr)
     counted = [m for m in MESSAGES[locale].values() if isinstance(m.id, tuple)]
+    assert len(counted) >= 5
     for message in counted:
         assert len(message.id) == 2, message.context
         assert len(message.string) == rule.num_plurals, message.context
@@ -102,6 +107,39 @@ def test_no_message_is_fuzzy_obsolete_keyless_or_taken_for_a_percent_format(path
     assert [m.context for m in messages if m.fuzzy] == []
     # a `%` before a letter makes Babel flag python-format, which Poedit would enforce
     assert [m.context for m in messages if "python-format" in m.flags] == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "forms"),
+    [
+        ("en", {0: "+ 0 more done", 1: "+ 1 more done", 2: "+ 2 more done"}),
+        (
+            "ru",
+            {
+                1: "и ещё 1 готовая",
+                2: "и ещё 2 готовых",
+                5: "и ещё 5 готовых",
+                11: "и ещё 11 готовых",
+                21: "и ещё 21 готовая",
+                22: "и ещё 22 готовых",
+                111: "и ещё 111 готовых",
+            },
+        ),
+        ("uk", {1: "і ще 1 готова", 3: "і ще 3 готових", 31: "і ще 31 готова"}),
+    ],
+)
+def test_tn_picks_the_plural_form_for_the_count(locale: str, forms: dict[int, str]) -> None:
+    assert {n: tn(locale, "board.more_done", n) for n in forms} == forms
+
+
+def test_tn_formats_other_values_and_en_has_one_and_other() -> None:
+    assert [tn("en", "board.tasks_n", n) for n in (0, 1, 2)] == ["0 tasks", "1 task", "2 tasks"]
+    assert [tn("en", "history.flow.cycle_time", n) for n in (1, 30)] == [
+        "Cycle time, last 1 day",
+        "Cycle time, last 30 days",
+    ]
+    assert tn("ru", "history.flow.cycle_time", 21) == "Время цикла, последний 21 дн."
+    assert tn("en", "board.more_done", 3, unused="x") == "+ 3 more done"
 
 
 def test_a_counted_message_takes_the_form_its_plural_rule_picks(
@@ -143,16 +181,22 @@ def test_a_locale_without_the_key_or_unknown_gets_english(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert t("de", "nav.boards") == "Boards"
+    assert tn("de", "board.tasks_n", 1) == "1 task"
     english = LOADED["en"]
     partial = Catalogue("ru", {"nav.boards": "Доски"}, lambda n: 0)
     monkeypatch.setattr(i18n, "_catalogue", lambda locale: partial if locale == "ru" else english)
     assert (t("ru", "nav.boards"), t("ru", "nav.people")) == ("Доски", "People")
+    assert tn("ru", "board.tasks_n", 1) == "1 task"  # English forms by the English rule
 
 
-def test_page_strings_give_every_key() -> None:
+def test_page_strings_give_every_key_and_a_counted_messages_last_form() -> None:
     en, ru = strings("en"), strings("ru")
     assert set(en) == set(ru) == set(keys())
     assert (en["nav.boards"], ru["nav.boards"]) == ("Boards", "Доски")
+    # what a template written before the string was counted fills in itself
+    assert en["board.more_done"] == "+ {n} more done"
+    assert ru["board.more_done"] == "и ещё {n} готовых"
+    assert ru["board.tasks_n"] == "{n}"
 
 
 def test_a_fuzzy_or_empty_translation_counts_as_missing(
@@ -218,3 +262,76 @@ def test_gnu_msgfmt_accepts_each_catalogue(locale: str) -> None:
         ["msgfmt", "--check", "-o", "/dev/null", str(po(locale))], capture_output=True, text=True
     )
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def _plural_workspace(locale: str) -> dict[str, str]:
+    """Boards of 1 and 25 tasks (21 open, 4 done: a lane hides 1), and one warning."""
+    files = {
+        "workspace.yml": f"name: Counts\nlocale: {locale}\ntoday: 2026-03-16\n"
+        "workflows:\n  web:\n    columns: [queue, doing, done]\n",
+        "people/anna.md": "---\nname: Anna\n---\n",
+        "companies/acme.md": "---\nname: Acme\nkind: client\n---\n",
+        "projects/one.md": "---\nname: One\ncompany: acme\nworkflow: web\n---\n",
+        "projects/many.md": "---\nname: Many\ncompany: acme\nworkflow: web\n---\n",
+        "tasks/late.md": "---\ntitle: Late\nproject: one\nstatus: doing\nassignee: anna\n"
+        "due: 2026-03-13\n---\n",
+    }
+    for i in range(25):
+        status = "done" if i < 4 else "queue"
+        files[f"tasks/t{i}.md"] = f"---\ntitle: T{i}\nproject: many\nstatus: {status}\n---\n"
+    return files
+
+
+def _texts(page: str, cls: str) -> list[str]:
+    found = re.findall(rf'<p class="{cls}">(.*?)</p>', page)
+    return [re.sub(r"<[^>]+>", "", text) for text in found]
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        (
+            "en",
+            [
+                "1 open of 1 task · 1 overdue",
+                "21 open of 25 tasks",
+                "+ 1 more done",
+                "0 errors, 1 warning",
+            ],
+        ),
+        (
+            "ru",
+            [
+                "1 открытая из 1 · просрочено: 1",
+                "21 открытая из 25",
+                "и ещё 1 готовая",
+                "ошибок: 0, предупреждений: 1",
+            ],
+        ),
+        (
+            "uk",
+            [
+                "1 відкрита із 1 · прострочено: 1",
+                "21 відкрита із 25",
+                "і ще 1 готова",
+                "помилок: 0, попереджень: 1",
+            ],
+        ),
+    ],
+)
+def test_counts_on_the_pages_take_the_plural_form_of_their_number(
+    tmp_path: Path, locale: str, expected: list[str]
+) -> None:
+    root = make_workspace(tmp_path, _plural_workspace(locale))
+    result = run_check(root)
+    assert [p.code for p in result.problems] == ["PD401"]
+    pages = render_pages(result.workspace, result.today, result.problems, SiteOptions(), "ws")
+    one, many = (
+        _texts(pages["boards/one.md"], "pd-summary"),
+        _texts(pages["boards/many.md"], "pd-summary"),
+    )
+    more = _texts(pages["boards/all.md"], "pd-muted pd-more")
+    dashboard = _texts(pages["index.md"], "pd-summary")[0].split(" · ")[-1]
+    problems = _texts(pages["problems.md"], "pd-summary")
+    assert [*one, *many, *more, dashboard] == expected
+    assert problems == [expected[-1]]

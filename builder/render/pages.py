@@ -342,7 +342,11 @@ def _name_url(ws: Workspace, kind: str, ident: str | None) -> tuple[str, str]:
 
 def _summary(problems: list[Problem], fmt: Fmt) -> str:
     errors = sum(1 for p in problems if p.is_error)
-    return fmt.t("problems.summary", e=errors, w=len(problems) - errors)
+    return fmt.t(
+        "problems.summary",
+        errors=fmt.tn("problems.errors_n", errors),
+        warnings=fmt.tn("problems.warnings_n", len(problems) - errors),
+    )
 
 
 def _problem_row(p: Problem) -> dict[str, Any]:
@@ -543,6 +547,7 @@ def render_pages(
     """
     env = make_env(options)
     strings = i18n.strings(ws.settings.locale)
+    tn = partial(i18n.tn, ws.settings.locale)  # templates pick a counted string's form
     body = BodyRenderer(ws.settings.allow_raw_html)
     templates: dict[str, Any] = {}
     out: dict[str, str] = {}
@@ -588,7 +593,12 @@ def render_pages(
         if lanes is None:
             return Markup(
                 lane_template.render(
-                    lane=lane, root=root, L=strings, show_project=show_project, card_html=card_html
+                    lane=lane,
+                    root=root,
+                    L=strings,
+                    tn=tn,
+                    show_project=show_project,
+                    card_html=card_html,
                 )
             )
         # the columns compare by value; unchanged, they are the very list kept by the view
@@ -607,7 +617,7 @@ def render_pages(
         if hit is not None and hit[0] == shown:
             return Markup(hit[1])
         html = lane_template.render(
-            lane=lane, root=root, L=strings, show_project=show_project, card_html=card_html
+            lane=lane, root=root, L=strings, tn=tn, show_project=show_project, card_html=card_html
         )
         lanes[key] = (shown, html)
         return Markup(html)
@@ -629,6 +639,7 @@ def render_pages(
         context = dict(page.context() if callable(page.context) else page.context)
         context["root"] = _root(page.path)
         context["L"] = strings
+        context["tn"] = tn
         context["card_html"] = card_html
         context["lane_html"] = lane_html
         if "body_md" in context:
