@@ -1,9 +1,8 @@
-"""`plaindesk build`'s portal options and locales, and the whole translation table."""
+"""`plaindesk build`'s portal options and locales (the strings themselves: test_i18n.py)."""
 
 from __future__ import annotations
 
 import os
-import string
 import subprocess
 import sys
 from pathlib import Path
@@ -12,22 +11,8 @@ import pytest
 from conftest import make_workspace
 from site_cases import SMALL, project
 
-from builder.i18n import LOCALES, TABLE
-
 SECRET = "a-test-secret-of-32-characters!!"
 PORTAL_COMPANY = "---\nname: Portal Client\nkind: client\nportal: {enabled: true}\n---\n"
-
-
-def _fields(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
-@pytest.mark.parametrize("key", sorted(TABLE))
-def test_every_ui_string_in_every_language_with_the_same_placeholders(key: str) -> None:
-    entry = TABLE[key]
-    assert sorted(entry) == sorted(LOCALES)
-    assert all(entry[locale].strip() for locale in LOCALES)
-    assert _fields(entry["ru"]) == _fields(entry["en"]) == _fields(entry["uk"])
 
 
 def _build(root: Path, *args: str, secret: str | None = None) -> subprocess.CompletedProcess[str]:

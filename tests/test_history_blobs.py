@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from builder.history.blobs import snapshot, title_of
 from builder.history.git import classify, parse_log
-from builder.i18n import TABLE, history
 
 
 def test_fields_are_text_like_the_loader_reads_them() -> None:
@@ -115,16 +114,3 @@ def test_parse_log_raw_output() -> None:
     assert commits[1].parents == ()
     assert commits[1].when.utcoffset() is not None
     assert [(x.status, x.old_blob, x.new_blob) for x in commits[1].changes] == [("A", None, blob1)]
-
-
-def test_history_strings_are_complete_in_every_language() -> None:
-    import string
-
-    for key, entry in history.STRINGS.items():
-        assert key.startswith("history."), key
-        assert set(entry) == {"en", "ru", "uk"}, key
-        fields = [
-            {f for _, f, _, _ in string.Formatter().parse(entry[lang]) if f} for lang in entry
-        ]
-        assert fields[0] == fields[1] == fields[2], key
-        assert TABLE[key] is entry

@@ -238,7 +238,7 @@ def rows(node: Node, cls: str = "pd-backlinks") -> list[tuple[str, str, str]]:
 
 # --- the activity feed ----------------------------------------------------------------------
 
-# Entry wording from builder/i18n/history.py ("{person} moved {record} from {old} to {new}",
+# Entry wording from the catalogues' history.feed.* ("{person} moved {record} from {old} to {new}",
 # ...); the feed names people by first name, the assignee by full name.
 FEED = [
     "# Thursday, March 12, 2026",

@@ -37,7 +37,7 @@ from builder.history.events import (
 from builder.history.flow import workflow_of_task
 from builder.history.reader import History
 from builder.history.xmltext import xml_text
-from builder.i18n import TABLE, format_date, format_money, t
+from builder.i18n import format_date, format_money, keys, t
 from builder.model import Pipeline, Workflow, Workspace
 
 Key = tuple[str, str]
@@ -300,7 +300,7 @@ def _value(ws: Workspace, locale: str, rec: RecordHistory, raw: str | None, what
 
 
 def _known(key: str) -> bool:
-    return key in TABLE
+    return key in keys()
 
 
 def _workflow(ws: Workspace, rec: RecordHistory) -> Workflow:

@@ -118,10 +118,6 @@ def templates_key(options: SiteOptions) -> str:
     return fingerprint(*stamps)
 
 
-def _strings(locale: str) -> dict[str, str]:
-    return {key: i18n.t(locale, key) for key in i18n.TABLE}
-
-
 def iter_pages(
     ws: Workspace, today: date, problems: list[Problem], options: SiteOptions
 ) -> Iterator[Page]:
@@ -348,7 +344,11 @@ def _name_url(ws: Workspace, kind: str, ident: str | None) -> tuple[str, str]:
 
 def _summary(problems: list[Problem], fmt: Fmt) -> str:
     errors = sum(1 for p in problems if p.is_error)
-    return fmt.t("problems.summary", e=errors, w=len(problems) - errors)
+    return fmt.t(
+        "problems.summary",
+        errors=fmt.tn("problems.errors_n", errors),
+        warnings=fmt.tn("problems.warnings_n", len(problems) - errors),
+    )
 
 
 def _problem_row(p: Problem) -> dict[str, Any]:
@@ -553,7 +553,8 @@ def render_pages(
     boards, but of their 200 lanes only the one (or two) holding the edited card.
     """
     env = make_env(options)
-    strings = _strings(ws.settings.locale)
+    strings = i18n.strings(ws.settings.locale)
+    tn = partial(i18n.tn, ws.settings.locale)  # templates pick a counted string's form
     body = BodyRenderer(ws.settings.allow_raw_html)
     templates: dict[str, Any] = {}
     out: dict[str, str] = {}
@@ -599,7 +600,12 @@ def render_pages(
         if lanes is None:
             return Markup(
                 lane_template.render(
-                    lane=lane, root=root, L=strings, show_project=show_project, card_html=card_html
+                    lane=lane,
+                    root=root,
+                    L=strings,
+                    tn=tn,
+                    show_project=show_project,
+                    card_html=card_html,
                 )
             )
         # the columns compare by value; unchanged, they are the very list kept by the view
@@ -618,7 +624,7 @@ def render_pages(
         if hit is not None and hit[0] == shown:
             return Markup(hit[1])
         html = lane_template.render(
-            lane=lane, root=root, L=strings, show_project=show_project, card_html=card_html
+            lane=lane, root=root, L=strings, tn=tn, show_project=show_project, card_html=card_html
         )
         lanes[key] = (shown, html)
         return Markup(html)
@@ -640,6 +646,7 @@ def render_pages(
         context = dict(page.context() if callable(page.context) else page.context)
         context["root"] = _root(page.path)
         context["L"] = strings
+        context["tn"] = tn
         context["card_html"] = card_html
         context["lane_html"] = lane_html
         if "body_md" in context:

@@ -215,7 +215,7 @@ def flow(history: History, ws: Workspace, project: str) -> FlowView:
         return "—" if value is None else format_days(value, locale)
 
     cycle = [
-        [fmt.t("history.flow.cycle_time", days=c.days), str(c.count), days(c.median), days(c.p85)]
+        [fmt.tn("history.flow.cycle_time", c.days), str(c.count), days(c.median), days(c.p85)]
         for c in f.cycle
     ]
     has_data = any(w.count for w in f.throughput) or any(any(s.counts) for s in f.cfd.series)
@@ -263,6 +263,7 @@ def _stuck_views(ws: Workspace, fmt: Fmt, stuck: list[StuckCard]) -> list[StuckV
                     days=format_days(s.days, fmt.locale),
                     column=s.name,
                     limit=format_days(s.threshold, fmt.locale),
+                    share=fmt.percent(0.85),  # stuck_p85's percentile
                 ),
             )
         )

@@ -102,6 +102,9 @@ class Fmt:
     def t(self, key: str, **values: object) -> str:
         return i18n.t(self.locale, key, **values)
 
+    def tn(self, key: str, n: int, **values: object) -> str:
+        return i18n.tn(self.locale, key, n, **values)
+
     def date(self, day: dt.date | None) -> str:
         return i18n.format_date(day, self.locale) if day else ""
 
