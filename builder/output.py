@@ -25,8 +25,8 @@ from types import TracebackType
 #: Written into every site a build makes: only folders holding it are replaced unasked.
 MARKER = ".plaindesk-build"
 MARKER_TEXT = (
-    "Written by `plaindesk build`. The build replaces this whole folder every time:\n"
-    "keep nothing of your own in it.\n"
+    "Written by a Plaindesk build (`plaindesk build` or `mkdocs build`). Every build\n"
+    "replaces this whole folder: keep nothing of your own in it.\n"
 )
 #: Where builds stage their trees, relative to the project folder (mkdocs.yml's).
 STAGING = Path(".plaindesk") / "tmp"
@@ -119,9 +119,9 @@ def refuse_foreign(folder: Path, label: str, ours: Callable[[Path], bool] | None
         return
     if (folder / "sitemap.xml").is_file() and (folder / "search").is_dir():
         raise OutputError(
-            f"{label} {shown(folder)} holds a site built by an earlier Plaindesk or by "
-            f"`mkdocs build`, without the {MARKER} marker that lets a build replace it; "
-            f"delete it once (rm -r {shown(folder)}) and build again"
+            f"{label} {shown(folder)} holds a site built by an earlier Plaindesk (or another "
+            f"MkDocs project) without the {MARKER} marker that lets a build replace it; if "
+            f"it is this project's, delete it once (rm -r {shown(folder)}) and build again"
         )
     listed = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
     raise OutputError(
@@ -303,7 +303,10 @@ class Transaction:
         already swapped and raise OutputError (nothing replaced)."""
         if not self._parts:
             return
-        journal = self._parts[0].new.parent / _JOURNAL
+        # in the project's staging folder when there is one: every build sweeps that first,
+        # so the trees it names in other folders are still there to put back
+        home = self._areas.get(self.home / STAGING)
+        journal = (home[0] if home else self._parts[0].new.parent) / _JOURNAL
         rows = [
             {"target": str(p.target), "new": str(p.new), "old": str(p.old)} for p in self._parts
         ]

@@ -197,15 +197,32 @@ def test_a_site_of_an_earlier_version_is_refused_with_what_to_do(root: Path) -> 
     done = run("build", "--no-portal")
     assert (done.exit_code, done.stderr.splitlines()[-1]) == (
         1,
-        "error: the site folder site holds a site built by an earlier Plaindesk or by "
-        f"`mkdocs build`, without the {MARKER} marker that lets a build replace it; delete "
-        "it once (rm -r site) and build again",
+        "error: the site folder site holds a site built by an earlier Plaindesk (or another "
+        f"MkDocs project) without the {MARKER} marker that lets a build replace it; if it is "
+        "this project's, delete it once (rm -r site) and build again",
     )
     assert everything(root) == before
     shutil.rmtree(root / "site")  # as told
     again = subprocess_build(root, "--no-portal")
     assert again.returncode == 0, again.stderr
     assert (root / "site" / MARKER).is_file() and (root / "site/index.html").is_file()
+
+
+def test_a_site_made_by_mkdocs_build_is_a_build_s(root: Path) -> None:
+    """`mkdocs build` works too (Plaindesk is an MkDocs plugin): its site carries the marker."""
+    shutil.rmtree(root / "site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (root / "site" / MARKER).read_text("utf-8").startswith("Written by a Plaindesk build")
+    assert run("build", "--no-portal").exit_code == 0
 
 
 def test_an_empty_folder_and_a_portal_build_s_site_folder_are_taken(root: Path) -> None:

@@ -15,7 +15,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from builder.output import MARKER, MARKER_TEXT, OutputError, Transaction, os_reason, shown
+from builder.output import (
+    MARKER,
+    MARKER_TEXT,
+    OutputError,
+    Transaction,
+    guarded_folders,
+    os_reason,
+    refuse_foreign,
+    refuse_unsafe,
+    shown,
+)
 from builder.pipeline import CheckResult, run_check
 
 if TYPE_CHECKING:
@@ -61,7 +71,6 @@ def check_outputs(cfg: SiteConfig, *, site: bool, portal_dir: Path | None) -> No
     """BuildError, before anything is touched, when an output folder may not be replaced:
     it is or holds the workspace or the repository, lies inside the content, or holds files
     a build did not write. Then clear what killed builds of earlier versions left there."""
-    from builder.output import OutputError, guarded_folders, refuse_foreign, refuse_unsafe
     from builder.portal import PORTAL_DIR, is_portal_folder, refuse_unsafe_out, sweep_legacy
 
     guarded = guarded_folders(cfg.content, cfg.config_file.parent)
@@ -132,7 +141,9 @@ def build_all(
         try:
             staged = swap.stage(cfg.site_dir)
         except OSError as exc:
-            raise BuildError(f"could not start the site build: {os_reason(exc)}") from None
+            raise BuildError(
+                f"could not start the site build: {os_reason(exc)}; nothing was replaced"
+            ) from None
         build_site(cfg, result, staged)
     outcome = None
     if portals is not None and portal_dir is not None:
