@@ -235,6 +235,20 @@ def test_an_empty_folder_and_a_portal_build_s_site_folder_are_taken(root: Path) 
     assert (root / "empty/portal" / TOKEN / "index.html").is_file()
 
 
+def test_portals_inside_the_site_folder_are_built_into_the_site(root: Path) -> None:
+    """`--portal-dir site`: one folder, one swap."""
+    public = snapshot_files(root / "public")
+    rename_client(root)
+    done = run("build", "--portal-dir", "site")
+    assert done.exit_code == 0, done.stderr
+    assert done.stderr.splitlines()[-1] == "portals: 1 client bundle(s) in site/portal"
+    bundle = (root / "site/portal" / TOKEN / "index.html").read_text("utf-8")
+    assert "Portal Client Renamed" in bundle
+    assert (root / "site" / MARKER).is_file() and (root / "site/index.html").is_file()
+    assert snapshot_files(root / "public") == public
+    assert temporaries(root) == []
+
+
 # --- 2. dropped portal bundles -------------------------------------------------------------
 
 
