@@ -38,8 +38,9 @@ def test_a_build_killed_anywhere_leaves_whole_folders_and_no_temporaries(tmp_pat
     env = {**os.environ, SECRET_ENV: SECRET, "NO_MKDOCS_2_WARNING": "1"}
     rng = random.Random(SEED)
     for kill in range(KILLS):
-        # anywhere from start-up to a little past the end of a normal build
-        delay = rng.uniform(0.05, duration * 1.05)
+        # one random point in each eighth of a normal build (and a little past its end), so
+        # that the kills spread from start-up over the engine's build to the swap
+        delay = (kill + rng.random()) * duration * 1.05 / KILLS
         build = subprocess.Popen(
             [sys.executable, "-m", "builder.cli", "build"],
             cwd=root,
