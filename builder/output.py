@@ -152,16 +152,18 @@ def _device(path: Path) -> int:
 def _locked(folder: Path, wait: bool = True) -> Iterator[int | None]:
     """An exclusive lock on `folder` (its fd), or None when another process holds it and
     `wait` is false. Locks die with their process: a killed build's folder is free."""
+    if sys.platform == "win32":  # no flock, no folder handles: every build is alone
+        yield -1
+        return
+    import fcntl
+
     fd = os.open(folder, os.O_RDONLY)
     try:
-        if sys.platform != "win32":
-            import fcntl
-
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-            except BlockingIOError:
-                yield None
-                return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield None
+            return
         yield fd
     finally:
         os.close(fd)
@@ -250,7 +252,8 @@ class Transaction:
         for root, (folder, fd) in self._areas.items():
             if not keep:  # else the next build needs the journal and the trees to undo
                 shutil.rmtree(folder, ignore_errors=True)
-            os.close(fd)
+            if fd >= 0:
+                os.close(fd)
             if root != self.home / STAGING and not keep:
                 _drop_if_empty(root)  # a fallback beside a published folder leaves no trace
         self._areas.clear()
@@ -266,11 +269,12 @@ class Transaction:
         sweep(root)
         with _locked(root):
             folder = Path(tempfile.mkdtemp(prefix="build-", dir=root))
-            fd = os.open(folder, os.O_RDONLY)
+            fd = -1
             if sys.platform != "win32":
                 import fcntl
 
-                fcntl.flock(fd, fcntl.LOCK_EX)
+                fd = os.open(folder, os.O_RDONLY)
+                fcntl.flock(fd, fcntl.LOCK_EX)  # held until this build ends, or dies
         self._areas[root] = (folder, fd)
         return folder
 

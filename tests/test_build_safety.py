@@ -668,6 +668,16 @@ def test_a_target_on_another_file_system_is_staged_beside_its_published_folder(
     ]
 
 
+def test_a_running_build_s_temporaries_are_not_swept_by_another(tmp_path: Path) -> None:
+    with Transaction(tmp_path) as one:
+        staged = one.stage(tmp_path / "site")
+        with Transaction(tmp_path) as two:  # sweeps what dead builds left, on entry
+            two.stage(tmp_path / "other")
+            assert len(list((tmp_path / STAGING).glob("build-*"))) == 2
+        assert staged.is_dir()
+    assert [p.name for p in (tmp_path / STAGING).iterdir()] == [".gitignore"]
+
+
 KILLER = """
 import os, shutil, signal, sys
 from builder.cli import main
