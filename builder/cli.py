@@ -137,61 +137,79 @@ def build(
 ) -> None:
     """Check the workspace, then build the team's site and the client portals.
 
-    Nothing is replaced unless the whole build succeeds: errors leave the previous site.
-    Exit status: 0 built, 1 workspace errors or a failed build, 2 usage error.
+    Nothing is replaced unless the whole build succeeds: errors leave the previous site and
+    portals. Folders that hold the workspace or files a build did not write are refused.
+    Exit status: 0 built, 1 workspace errors, a refused folder or a failed build, 2 usage error.
     """
-    from builder.site.build import BuildError, build_site, check_for_build, read_config
+    from builder.output import OutputError, Transaction
+    from builder.portal import SECRET_ENV
+    from builder.site.build import (
+        BuildError,
+        build_all,
+        check_for_build,
+        check_outputs,
+        read_config,
+    )
 
     if portal_only and no_portal:
         raise click.UsageError("--portal-only and --no-portal exclude each other")
     _quiet_mkdocs()
     try:
         cfg = read_config(config_file, site_dir)
-        result = check_for_build(cfg.content, today)
-        if result.problems:
-            click.echo(format_text(result.problems, result.summary()), nl=False, err=True)
-        if result.errors:
-            raise BuildError(
-                "nothing was built; fix the errors above (the previous site is unchanged)"
+        portals_to = None if no_portal else portal_dir.resolve()
+        with Transaction(cfg.config_file.parent) as swap:
+            check_outputs(cfg, site=not portal_only, portal_dir=portals_to)
+            result = check_for_build(cfg.content, today)
+            if result.problems:
+                click.echo(format_text(result.problems, result.summary()), nl=False, err=True)
+            if result.errors:
+                raise BuildError(
+                    "nothing was built; fix the errors above (the previous site is unchanged)"
+                )
+            portals = (
+                None
+                if no_portal
+                else _prepare_portals(result, cfg.config_file.parent / "theme" / "portal")
             )
-        portals = (
-            None
-            if no_portal
-            else _prepare_portals(result, cfg.config_file.parent / "theme" / "portal")
-        )
-        if not portal_only:
-            build_site(cfg, result)
-            click.echo(f"site: {cfg.site_dir} ({result.summary()})", err=True)
-        if portals is not None:
-            portals(portal_dir)
-    except BuildError as exc:
+            built = build_all(
+                cfg,
+                result,
+                swap,
+                site=not portal_only,
+                portals=portals,
+                portal_dir=portals_to,
+                secret=os.environ.get(SECRET_ENV),
+            )
+    except (BuildError, OutputError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    if built.site is not None:
+        click.echo(f"site: {built.site} ({result.summary()})", err=True)
+    if built.portals is not None:
+        for removed in built.portals.removed:
+            click.echo(f"portals: {removed.describe()}", err=True)
+        count = len(built.portals.bundles)
+        shown = portal_dir / "portal"
+        click.echo(f"portals: {count} client bundle(s) in {shown}", err=True)
 
 
 def _prepare_portals(result: Any, overrides: Path) -> Any:
-    """Validate the portal secret before anything is built; return the portal step.
-
-    `overrides` is the workspace's own theme/portal/, as `plaindesk portal build` uses."""
-    from builder.portal import SECRET_ENV, PortalError, PortalSecretError, build_portals
+    """Render the portals before the site is built, so that a missing secret stops the
+    build before anything is written; `overrides` is the workspace's own theme/portal/,
+    as `plaindesk portal build` uses."""
+    from builder.portal import SECRET_ENV, PortalError, PortalSecretError, render_portals
     from builder.portal import portal_links as links_of
     from builder.site.build import BuildError
 
     secret = os.environ.get(SECRET_ENV)
     try:
-        if not links_of(result, secret):
-            return None
+        links_of(result, secret)
     except PortalSecretError as exc:
         raise BuildError(f"{exc} (or pass --no-portal to build only the internal site)") from None
-
-    def step(portal_dir: Path) -> None:
-        try:
-            bundles = build_portals(result, portal_dir, secret, theme_dir=overrides)
-        except PortalError as exc:
-            raise BuildError(str(exc)) from None
-        click.echo(f"portals: {len(bundles)} client bundle(s) in {portal_dir / 'portal'}", err=True)
-
-    return step
+    try:
+        return render_portals(result, secret, theme_dir=overrides)
+    except PortalError as exc:
+        raise BuildError(str(exc)) from None
 
 
 @cli.command()
@@ -301,31 +319,50 @@ def portal_links(path: Path, base_url: str) -> None:
 def portal_build(path: Path, out: Path, today: date | None) -> None:
     """Build only the client portals of the workspace at PATH (default: ./content).
 
-    Exit status: 0 built, 1 workspace errors or no usable secret (nothing is written).
+    Exit status: 0 built, 1 workspace errors, no usable secret or a refused or failed
+    output folder (nothing is replaced).
     """
     import os
 
-    from builder.portal import SECRET_ENV, PortalError, build_portals
+    from builder.output import OutputError, Transaction, guarded_folders, os_reason
+    from builder.portal import (
+        SECRET_ENV,
+        PortalError,
+        refuse_unsafe_out,
+        render_portals,
+        stage_portals,
+        sweep_legacy,
+    )
 
     result = run_check(path, today)
     if result.errors:
         click.echo(format_text(result.errors, result.summary()), nl=False, err=True)
         click.echo("error: no portal was built; fix the errors above first", err=True)
         sys.exit(1)
+    content = path.resolve()
+    secret = os.environ.get(SECRET_ENV)
     try:
-        bundles = build_portals(
-            result,
-            out,
-            os.environ.get(SECRET_ENV),
-            theme_dir=path.resolve().parent / "theme" / "portal",
-        )
-    except PortalError as exc:
+        portals = render_portals(result, secret, theme_dir=content.parent / "theme" / "portal")
+        with Transaction(content.parent) as swap:
+            refuse_unsafe_out(out.resolve(), guarded_folders(content, content.parent), "--out")
+            sweep_legacy(out.resolve())
+            try:
+                outcome = stage_portals(portals, out.resolve(), swap, result, secret)
+            except OSError as exc:
+                raise OutputError(
+                    f"could not write the portals: {os_reason(exc)}; nothing was replaced"
+                ) from None
+            swap.commit()
+    except (PortalError, OutputError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     # The links themselves are not printed: CI logs are often readable by more people
     # than the clients' pages should be. `plaindesk portal links` shows them.
+    bundles = outcome.bundles if outcome else []
     for bundle in bundles:
         click.echo(f"built the portal of {bundle.company_id} ({bundle.company_name})")
+    for removed in outcome.removed if outcome else []:
+        click.echo(removed.describe())
     click.echo(
         f"{len(bundles)} client portal{'s' if len(bundles) != 1 else ''} in {out / 'portal'}"
         " (see `plaindesk portal links`)"

@@ -1,6 +1,8 @@
-"""`plaindesk build`: validate first, build into a temporary folder, then swap it in.
+"""`plaindesk build`: validate first, build the site and the portals into temporary folders,
+then swap both in (`builder.output.Transaction`).
 
-A failed check or a failed engine build leaves the previous site untouched."""
+A failed check, a failed engine build or a failed swap leaves the previous site and portals
+untouched; output folders that are not a previous build's are refused before anything."""
 
 from __future__ import annotations
 
@@ -8,12 +10,26 @@ import logging
 import os
 import shutil
 import sys
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from builder.output import (
+    MARKER,
+    MARKER_TEXT,
+    OutputError,
+    Transaction,
+    guarded_folders,
+    os_reason,
+    refuse_foreign,
+    refuse_unsafe,
+    shown,
+)
 from builder.pipeline import CheckResult, run_check
+
+if TYPE_CHECKING:
+    from builder.portal import PortalOutcome, PortalSet
 
 log = logging.getLogger("plaindesk")
 
@@ -51,19 +67,106 @@ def read_config(config_file: Path, site_dir: Path | None = None) -> SiteConfig:
     return SiteConfig(config_file.resolve(), content, (site_dir or Path(config.site_dir)).resolve())
 
 
-def swap_in(new: Path, target: Path) -> None:
-    """Replace `target` by `new` with two renames; the old tree is removed afterwards."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.replace(target, old)
-    os.replace(new, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def check_outputs(cfg: SiteConfig, *, site: bool, portal_dir: Path | None) -> None:
+    """BuildError, before anything is touched, when an output folder may not be replaced:
+    it is or holds the workspace or the repository, lies inside the content, or holds files
+    a build did not write. Then clear what killed builds of earlier versions left there."""
+    from builder.portal import PORTAL_DIR, is_portal_folder, refuse_unsafe_out, sweep_legacy
+
+    guarded = guarded_folders(cfg.content, cfg.config_file.parent)
+    try:
+        if site:
+            fix = "choose a folder of its own for the site (e.g. --site-dir site)"
+            refuse_unsafe(cfg.site_dir, "the site folder", guarded, fix)
+        if portal_dir is not None:
+            portals = portal_dir / PORTAL_DIR
+            if site and cfg.site_dir.is_relative_to(portals):
+                raise OutputError(
+                    f"the site folder {shown(cfg.site_dir)} is "
+                    f"{'' if cfg.site_dir == portals else 'inside '}the portal folder "
+                    f"{shown(portals)}, which every build replaces; keep them apart "
+                    "(e.g. --site-dir site --portal-dir public)"
+                )
+            refuse_unsafe_out(portal_dir, guarded, "--portal-dir")
+        if site:
+            refuse_foreign(
+                cfg.site_dir,
+                "the site folder",
+                # what `plaindesk portal build --out site` alone writes
+                lambda f: os.listdir(f) == [PORTAL_DIR] and is_portal_folder(f / PORTAL_DIR),
+            )
+    except OutputError as exc:
+        raise BuildError(str(exc)) from None
+    if site:
+        _sweep_legacy(cfg.site_dir)
+    if portal_dir is not None:
+        sweep_legacy(portal_dir)
 
 
-def build_site(cfg: SiteConfig, result: CheckResult) -> None:
-    """Run the MkDocs build of a checked workspace into a temporary folder, then swap."""
+def _sweep_legacy(site_dir: Path) -> None:
+    """Remove what builds before `builder.output` left beside the site when killed."""
+    if not site_dir.parent.is_dir():
+        return
+    for pattern in (f".{site_dir.name}.tmp-*", f".{site_dir.name}.old-*"):
+        for leftover in site_dir.parent.glob(pattern):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+@dataclass
+class Built:
+    """What a build replaced: the site (or None) and the portal folder (or None)."""
+
+    site: Path | None
+    portals: PortalOutcome | None
+
+
+def build_all(
+    cfg: SiteConfig,
+    result: CheckResult,
+    swap: Transaction,
+    *,
+    site: bool,
+    portals: PortalSet | None,
+    portal_dir: Path | None,
+    secret: str | None,
+) -> Built:
+    """Build the site and the portals into `swap`'s temporaries, then swap both in (or,
+    when either fails, neither). Portals whose folder lies inside the site are built into
+    the staged site itself."""
+    from builder.portal import PORTAL_DIR, stage_portals
+
+    staged = None
+    if site:
+        try:
+            staged = swap.stage(cfg.site_dir)
+        except OSError as exc:
+            raise BuildError(
+                f"could not start the site build: {os_reason(exc)}; nothing was replaced"
+            ) from None
+        build_site(cfg, result, staged)
+    outcome = None
+    if portals is not None and portal_dir is not None:
+        target = portal_dir / PORTAL_DIR
+        into = None
+        if staged is not None and target.is_relative_to(cfg.site_dir):
+            into = staged / target.relative_to(cfg.site_dir)
+        try:
+            outcome = stage_portals(portals, portal_dir, swap, result, secret, into=into)
+        except OSError as exc:
+            raise BuildError(
+                f"could not write the portals: {os_reason(exc)}; nothing was replaced"
+            ) from None
+    try:
+        swap.commit()
+    except OutputError as exc:
+        raise BuildError(str(exc)) from None
+    return Built(cfg.site_dir if site else None, outcome)
+
+
+def build_site(cfg: SiteConfig, result: CheckResult, staged: Path) -> None:
+    """Run the MkDocs build of a checked workspace into empty folder `staged`, and mark
+    it as a build (see `builder.output.MARKER`)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -72,21 +175,17 @@ def build_site(cfg: SiteConfig, result: CheckResult) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     if sys.stderr.isatty():
         os.environ["PLAINDESK_PROGRESS"] = "1"
-    cfg.site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{cfg.site_dir.name}.tmp-", dir=cfg.site_dir.parent))
     try:
-        config = load_config(config_file=str(cfg.config_file), site_dir=str(tmp))
+        config = load_config(config_file=str(cfg.config_file), site_dir=str(staged))
         plugin.PREPARED[cfg.content] = result
         build(config)
+        (staged / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     except BaseException as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, KeyboardInterrupt):
             raise
-        raise BuildError(f"the site build failed: {describe(exc)}") from None
+        raise BuildError(f"the site build failed: {describe(exc)}; nothing was replaced") from None
     finally:
         plugin.PREPARED.pop(cfg.content, None)
-    tmp.chmod(0o755)
-    swap_in(tmp, cfg.site_dir)
 
 
 def describe(exc: BaseException) -> str:
@@ -95,6 +194,8 @@ def describe(exc: BaseException) -> str:
 
     from jinja2 import TemplateSyntaxError
 
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return os_reason(exc)
     message = str(exc) or type(exc).__name__
     if isinstance(exc, TemplateSyntaxError):
         return f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}"

@@ -21,6 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
+from builder.output import MARKER, MARKER_TEXT
 from builder.pipeline import CheckResult
 from builder.render.pages import SiteOptions, theme_dir
 from builder.report import format_text
@@ -308,6 +309,9 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             folder = dest.parent
             if folder != Path(config.site_dir) and folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
+        if _COMMAND[0] in ("build", "gh-deploy"):
+            # `mkdocs build` made this folder a build's: `plaindesk build` may replace it
+            Path(config.site_dir, MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 
     def on_build_error(self, *, error: Exception) -> None:
         if _COMMAND[0] == "serve":
