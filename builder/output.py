@@ -148,6 +148,20 @@ def _device(path: Path) -> int:
     return -1
 
 
+def _renames_into(area: Path, parent: Path) -> None:
+    """Check, before anything is built, that a tree staged in `area` can be renamed into
+    `parent`: the parent may be read-only, or a bind mount of the same file system (the
+    same device, yet renames across it fail)."""
+    probe = Path(tempfile.mkdtemp(prefix="probe-", dir=area))
+    moved = parent / f".plaindesk-probe-{os.getpid()}"
+    try:
+        os.rename(probe, moved)
+        os.rename(moved, probe)
+    finally:
+        with suppress(OSError):
+            probe.rmdir()
+
+
 @contextmanager
 def _locked(folder: Path, wait: bool = True) -> Iterator[int | None]:
     """An exclusive lock on `folder` (its fd), or None when another process holds it and
@@ -291,9 +305,12 @@ class Transaction:
         for root in dict.fromkeys(r for r in roots if _device(r) == device):
             try:
                 area = self._area(root)
+                _renames_into(area, target.parent)
                 break
             except OSError as exc:
-                failure = failure or exc
+                # a later candidate's reason (read-only, denied) says more than "cross-device"
+                if failure is None or failure.errno == errno.EXDEV:
+                    failure = exc
         else:
             raise failure or OSError(errno.EXDEV, "no folder for temporaries", str(target))
         number = len(self._parts)

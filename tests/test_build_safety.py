@@ -14,7 +14,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -471,46 +470,50 @@ def test_a_swap_that_cannot_be_undone_is_undone_by_the_next_build(
 # --- the same for real, where the machine allows it -----------------------------------------
 
 
-def _as_nobody() -> list[str] | None:
-    """A prefix that runs a command as an unprivileged user, or None when that is not possible."""
+def _read_only(folder: Path) -> list[str] | None:
+    """A prefix that runs a command with `folder` read-only for it: by its permissions for an
+    ordinary user, by a read-only bind mount in a private mount namespace for root (whom
+    permissions do not stop); None where neither is possible."""
     if os.geteuid() != 0:
+        folder.chmod(0o555)
         return []
-    if shutil.which("setpriv") is None:
+    if shutil.which("unshare") is None:
         return None
-    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    probe = subprocess.run(["unshare", "--mount", "true"], capture_output=True)
+    if probe.returncode != 0:
+        return None
+    script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"'
+    return ["unshare", "--mount", "sh", "-c", script, str(folder)]
 
 
-def test_a_read_only_site_parent_for_real() -> None:
-    prefix = _as_nobody()
+def test_a_read_only_site_parent_for_real(tmp_path: Path) -> None:
+    root = new_project(tmp_path)
+    out = root / "out"
+    out.mkdir()
+    first = subprocess_build(root, "--site-dir", "out/site")
+    assert first.returncode == 0, first.stderr
+    before = snapshot_files(out)
+    rename_client(root)
+    prefix = _read_only(out)
     if prefix is None:
-        pytest.skip("running as root without setpriv: permissions do not stop root")
-    # pytest's own temporary folders are private to root: this one the user can enter
-    base = Path(tempfile.mkdtemp(prefix="plaindesk-readonly-")).resolve()
+        pytest.skip("neither permissions nor a mount namespace can make a folder read-only here")
     try:
-        base.chmod(0o755)
-        root = new_project(base)
-        out = root / "out"
-        out.mkdir()
-        if prefix:
-            subprocess.run(["chown", "-R", "65534:65534", str(root)], check=True)
-        first = subprocess_build(root, "--site-dir", "out/site", prefix=prefix)
-        assert first.returncode == 0, first.stderr
-        before = snapshot_files(out)
-        rename_client(root)
-        out.chmod(0o555)
-        try:
-            done = subprocess_build(root, "--site-dir", "out/site", prefix=prefix)
-        finally:
-            out.chmod(0o755)
-        assert done.returncode == 1
-        assert done.stderr.endswith(
-            f"error: could not replace out/site: permission denied ({out / 'site'}); check "
-            "the folder's permissions; nothing was replaced\n"
-        )
-        assert snapshot_files(out) == before
-        assert temporaries(root) == []
+        done = subprocess_build(root, "--site-dir", "out/site", prefix=prefix)
     finally:
-        shutil.rmtree(base)
+        out.chmod(0o755)
+    assert done.returncode == 1
+    # refused before anything is built: a staged tree could not be renamed into `out`
+    reason = (
+        r"permission denied \(\S+\); check the folder's permissions"
+        if not prefix
+        else r"read-only file system \(\S+\); build on a writable file system"
+    )
+    last = done.stderr.splitlines()[-1]
+    assert re.fullmatch(
+        f"error: could not start the site build: {reason}; nothing was replaced", last
+    )
+    assert snapshot_files(out) == before
+    assert temporaries(root) == []
 
 
 def test_an_immutable_site_for_real(root: Path) -> None:
