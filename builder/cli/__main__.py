@@ -1,0 +1,5 @@
+"""`python -m builder.cli`: the same command line as `plaindesk`."""
+
+from builder.cli import main
+
+main()

@@ -1,0 +1,170 @@
+"""`plaindesk build` and `plaindesk serve`: the team's site (and the portals with it)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from builder.cli.base import CONFIG, TODAY, cli
+from builder.report import format_text
+
+
+@cli.command()
+@CONFIG
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the internal site goes (default: mkdocs.yml's site_dir).",
+)
+@click.option(
+    "--portal-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("public"),
+    show_default=True,
+    help="Where client portals go: PORTAL_DIR/portal/<token>/, separate from the site.",
+)
+@click.option("--portal-only", is_flag=True, help="Build only the client portals.")
+@click.option("--no-portal", is_flag=True, help="Build only the internal site.")
+@TODAY
+def build(
+    config_file: Path,
+    site_dir: Path | None,
+    portal_dir: Path,
+    portal_only: bool,
+    no_portal: bool,
+    today: date | None,
+) -> None:
+    """Check the workspace, then build the team's site and the client portals.
+
+    Nothing is replaced unless the whole build succeeds: errors leave the previous site and
+    portals. Folders that hold the workspace or files a build did not write are refused.
+    Exit status: 0 built, 1 workspace errors, a refused folder or a failed build, 2 usage error.
+    """
+    from builder.output import OutputError, Transaction
+    from builder.portal import SECRET_ENV
+    from builder.site.build import (
+        BuildError,
+        build_all,
+        check_for_build,
+        check_outputs,
+        read_config,
+    )
+
+    if portal_only and no_portal:
+        raise click.UsageError("--portal-only and --no-portal exclude each other")
+    _quiet_mkdocs()
+    try:
+        cfg = read_config(config_file, site_dir)
+        portals_to = None if no_portal else portal_dir.resolve()
+        with Transaction(cfg.config_file.parent) as swap:
+            check_outputs(cfg, site=not portal_only, portal_dir=portals_to)
+            result = check_for_build(cfg.content, today)
+            if result.problems:
+                click.echo(format_text(result.problems, result.summary()), nl=False, err=True)
+            if result.errors:
+                raise BuildError(
+                    "nothing was built; fix the errors above (the previous site is unchanged)"
+                )
+            portals = (
+                None
+                if no_portal
+                else _prepare_portals(result, cfg.config_file.parent / "theme" / "portal")
+            )
+            built = build_all(
+                cfg,
+                result,
+                swap,
+                site=not portal_only,
+                portals=portals,
+                portal_dir=portals_to,
+                secret=os.environ.get(SECRET_ENV),
+            )
+    except (BuildError, OutputError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    if built.site is not None:
+        click.echo(f"site: {built.site} ({result.summary()})", err=True)
+    if built.portals is not None:
+        for removed in built.portals.removed:
+            click.echo(f"portals: {removed.describe()}", err=True)
+        count = len(built.portals.bundles)
+        shown = portal_dir / "portal"
+        click.echo(f"portals: {count} client bundle(s) in {shown}", err=True)
+
+
+def _prepare_portals(result: Any, overrides: Path) -> Any:
+    """Render the portals before the site is built, so that a missing secret stops the
+    build before anything is written; `overrides` is the workspace's own theme/portal/,
+    as `plaindesk portal build` uses."""
+    from builder.portal import SECRET_ENV, PortalError, PortalSecretError, render_portals
+    from builder.portal import portal_links as links_of
+    from builder.site.build import BuildError
+
+    secret = os.environ.get(SECRET_ENV)
+    try:
+        links_of(result, secret)
+    except PortalSecretError as exc:
+        raise BuildError(f"{exc} (or pass --no-portal to build only the internal site)") from None
+    try:
+        return render_portals(result, secret, theme_dir=overrides)
+    except PortalError as exc:
+        raise BuildError(str(exc)) from None
+
+
+@cli.command()
+@CONFIG
+@click.option(
+    "-a",
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    metavar="IP:PORT",
+    help="Address to serve on.",
+)
+@TODAY
+def serve(config_file: Path, dev_addr: str, today: date | None) -> None:
+    """Serve the site, rebuilding what an edit changes and reloading the browser.
+
+    A bad edit shows its problems in the terminal and on the site's Problems page; the
+    server keeps running.
+    """
+    import os
+
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    from builder.site.build import BuildError, read_config
+
+    _quiet_mkdocs(level=logging.INFO)
+    try:
+        read_config(config_file)
+    except BuildError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    if today is not None:
+        os.environ["PLAINDESK_TODAY"] = today.isoformat()
+    # serve rebuilds only what changed by design; MkDocs warns about that on every rebuild
+    logging.getLogger("mkdocs.commands.build").addFilter(
+        lambda record: not record.getMessage().startswith("A 'dirty' build")
+    )
+    mkdocs_serve(
+        config_file=str(config_file), livereload=True, build_type="dirty", dev_addr=dev_addr
+    )
+
+
+def _quiet_mkdocs(level: int = logging.WARNING) -> None:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    for name in ("mkdocs", "plaindesk"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = False
