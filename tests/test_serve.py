@@ -216,3 +216,35 @@ def test_serve_picks_up_new_and_deleted_files(server: Server) -> None:
     # the sitemap of the first build is kept, not replaced by one of the rebuilt pages
     status, sitemap = server.get("sitemap.xml")
     assert status == 200 and "tasks/site-review/" in sitemap and "funnels/sales/" in sitemap
+
+
+def test_serve_recovers_from_broken_settings_and_deleted_records(server: Server) -> None:
+    """Broken settings fall back to the default pipeline, so the funnel of another one
+    goes; restored, it comes back exactly as it was. A record deleted and restored as it
+    was likewise. Both pages must be served again, and later edits shown."""
+    settings = server.content("workspace.yml")
+    good = settings.read_text("utf-8") + "  media:\n    stages: [inquiry, placed]\n"
+    save(settings, good)
+    server.wait_for("funnels/media/", lambda s, h: s == 200, "new funnel")
+    save(settings, good.replace("name: Snapshot Agency", "name: [Brightline"))
+    server.wait_for(
+        "problems/",
+        lambda s, h: any("workspace.yml" in p and "PD004" in p for p in problems(h)),
+        "broken settings shown",
+    )
+    server.wait_for("funnels/media/", lambda s, h: s == 404, "funnel gone")
+    save(settings, good)
+    server.wait_for("funnels/media/", lambda s, h: s == 200 and "Inquiry" in h, "funnel back")
+
+    task = server.content("tasks/site-launch.md")
+    text = task.read_text("utf-8")
+    task.unlink()
+    server.wait_for("tasks/site-launch/", lambda s, h: s == 404, "deleted page")
+    save(task, text)
+    server.wait_for("tasks/site-launch/", lambda s, h: s == 200, "restored page")
+
+    card = "../../tasks/site-review/"
+    review = server.content("tasks/site-review.md")
+    save(review, review.read_text("utf-8").replace("status: review", "status: queue"))
+    server.wait_for("boards/site/", lambda s, h: column_of(h, card) == "queue", "later edit")
+    assert "Traceback" not in server.log.read_text()
