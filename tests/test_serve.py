@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,19 +68,32 @@ class Server:
             f"{what}: {rel} never matched (last status {status})\n{self.log.read_text()[-3000:]}"
         )
 
+    def wait_log(self, text: str, what: str) -> None:
+        """Wait until the server's output says `text`."""
+        deadline = time.monotonic() + POLL_SECONDS
+        while text not in self.log.read_text(encoding="utf-8", errors="replace"):
+            assert time.monotonic() < deadline, f"{what}: never logged\n{self.log.read_text()}"
+            time.sleep(0.1)
+
     def content(self, rel: str) -> Path:
         return self.root / "content" / rel
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    root = make_workspace(tmp_path, project(SMALL))
-    port = free_port()
-    log = tmp_path / "serve.log"
+@contextmanager
+def serving(
+    root: Path, log: Path, *args: str, port: int | None = None, tmp: Path | None = None
+) -> Iterator[Server]:
+    """`plaindesk serve` (with `args`) in project folder `root`, its output in `log`;
+    yields once the first build is served, stops the server afterwards. With `tmp`, the
+    server's temporary files (its site folder, mkdocs_*) go there."""
+    port = port or free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("PLAINDESK_TODAY", None)
+    if tmp is not None:
+        env["TMPDIR"] = str(tmp)
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "builder.cli", "serve", "-a", f"127.0.0.1:{port}"],
+            [sys.executable, "-m", "builder.cli", "serve", "-a", f"127.0.0.1:{port}", *args],
             cwd=root,
             env=env,
             stdout=out,
@@ -88,7 +102,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
         )
     srv = Server(root, f"http://127.0.0.1:{port}/", proc, log)
     try:
-        srv.wait_for("boards/site/", lambda s, h: s == 200 and "pd-board" in h, "first build")
+        srv.wait_for("", lambda s, h: s == 200 and "pd-" in h, "first build")
         yield srv
     finally:
         try:
@@ -97,6 +111,14 @@ def server(tmp_path: Path) -> Iterator[Server]:
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    root = make_workspace(tmp_path, project(SMALL))
+    with serving(root, tmp_path / "serve.log") as srv:
+        srv.wait_for("boards/site/", lambda s, h: s == 200 and "pd-board" in h, "first build")
+        yield srv
 
 
 def column_of(html: str, card_href: str) -> str | None:
@@ -248,3 +270,28 @@ def test_serve_recovers_from_broken_settings_and_deleted_records(server: Server)
     save(review, review.read_text("utf-8").replace("status: review", "status: queue"))
     server.wait_for("boards/site/", lambda s, h: column_of(h, card) == "queue", "later edit")
     assert "Traceback" not in server.log.read_text()
+
+
+def test_a_failed_rebuild_is_followed_by_a_full_one(server: Server) -> None:
+    """A rebuild that raises half-way (here the dashboard cannot be written: a folder is in
+    its way, as a full disk would stop it) has kept pages it never wrote; once the cause
+    is gone, the next rebuild starts afresh and the site shows the content."""
+    obstacle = server.root / ".plaindesk/docs/index.md"
+    obstacle.unlink()
+    obstacle.mkdir()
+    copy = server.content("tasks/site-copy.md")
+    moved = copy.read_text("utf-8").replace("status: doing", "status: review")
+    save(copy, moved)
+    server.wait_log("An error happened during the rebuild", "failed rebuild")
+    obstacle.rmdir()
+    save(copy, moved)  # the same text again: only a new rebuild
+    card = "../../tasks/site-copy/"
+    server.wait_for("boards/site/", lambda s, h: column_of(h, card) == "review", "moved card")
+    server.wait_for("", lambda s, h: s == 200 and "pd-" in h, "dashboard")
+    review = server.content("tasks/site-review.md")
+    save(review, review.read_text("utf-8").replace("status: review", "status: queue"))
+    server.wait_for(
+        "boards/site/",
+        lambda s, h: column_of(h, "../../tasks/site-review/") == "queue",
+        "later edit",
+    )
