@@ -356,3 +356,25 @@ def test_the_tree_trusts_an_unchanged_page_only_where_it_left_one(tmp_path: Path
         [],
     )
     assert (out / "b.md").read_text(encoding="utf-8") == "B"
+
+
+def test_a_file_renamed_or_moved_as_it_is_rewrites_the_pages_naming_it(tmp_path: Path) -> None:
+    """A task's id is its file name, and its page's edit link shows its path: a file
+    renamed or moved into a folder without a change of text is still a change to every
+    page that links to it (its project's board and page) and to its own page."""
+    root = make_workspace(tmp_path, SMALL)
+    options = SiteOptions(edit_base="https://github.com/example/workspace/edit/main")
+    kept, kept_tree = Kept(), tmp_path / "kept"
+    generate(root, kept_tree, options, None, kept=kept, history=False)
+    (root / "tasks/press").mkdir()
+    steps = [
+        lambda: os.replace(root / "tasks/press-list.md", root / "tasks/press-media-list.md"),
+        lambda: os.replace(root / "tasks/press-release.md", root / "tasks/press/press-release.md"),
+    ]
+    for n, step in enumerate(steps):
+        step()
+        generate(root, kept_tree, options, None, kept=kept, history=False)
+        generate(root, tmp_path / f"fresh-{n}", options, None, history=False)
+        assert snapshot(kept_tree) == snapshot(tmp_path / f"fresh-{n}"), n
+    page = (kept_tree / "tasks/press-release.md").read_text(encoding="utf-8")
+    assert "edit/main/content/tasks/press/press-release.md" in page
