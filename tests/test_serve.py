@@ -81,11 +81,17 @@ class Server:
 
 @contextmanager
 def serving(
-    root: Path, log: Path, *args: str, port: int | None = None, tmp: Path | None = None
+    root: Path,
+    log: Path,
+    *args: str,
+    port: int | None = None,
+    tmp: Path | None = None,
+    command: tuple[str, ...] = ("builder.cli", "serve"),
 ) -> Iterator[Server]:
     """`plaindesk serve` (with `args`) in project folder `root`, its output in `log`;
     yields once the first build is served, stops the server afterwards. With `tmp`, the
-    server's temporary files (its site folder, mkdocs_*) go there."""
+    server's temporary files (its site folder, mkdocs_*) go there; `command` is the
+    module and command run (`mkdocs serve`: ("mkdocs", "serve"))."""
     port = port or free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("PLAINDESK_TODAY", None)
@@ -93,7 +99,7 @@ def serving(
         env["TMPDIR"] = str(tmp)
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "builder.cli", "serve", "-a", f"127.0.0.1:{port}", *args],
+            [sys.executable, "-m", *command, "-a", f"127.0.0.1:{port}", *args],
             cwd=root,
             env=env,
             stdout=out,
@@ -295,3 +301,20 @@ def test_a_failed_rebuild_is_followed_by_a_full_one(server: Server) -> None:
         lambda s, h: column_of(h, "../../tasks/site-review/") == "queue",
         "later edit",
     )
+
+
+def test_plain_mkdocs_serve_keeps_the_pages_an_edit_does_not_change(tmp_path: Path) -> None:
+    """`mkdocs serve` without --dirty empties the site folder before every rebuild: it
+    must be handed every page, not only the changed ones as `plaindesk serve` is."""
+    root = make_workspace(tmp_path, project(SMALL))
+    with serving(root, tmp_path / "serve.log", command=("mkdocs", "serve")) as server:
+        assert server.get("tasks/site-launch/")[0] == 200
+        copy = server.content("tasks/site-copy.md")
+        save(copy, copy.read_text("utf-8").replace("status: doing", "status: review"))
+        server.wait_for(
+            "boards/site/",
+            lambda s, h: column_of(h, "../../tasks/site-copy/") == "review",
+            "moved card",
+        )
+        assert server.get("tasks/site-launch/")[0] == 200
+        assert server.get("deals/big-lead/")[0] == 200

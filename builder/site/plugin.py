@@ -36,6 +36,9 @@ PREPARED: dict[Path, CheckResult] = {}
 #: The MkDocs command of this process. `mkdocs serve` calls on_startup only on its first
 #: plugin instance and makes a new one for every rebuild, so it is kept here.
 _COMMAND = ["build"]
+#: Whether MkDocs builds dirty (`plaindesk serve`, `mkdocs serve --dirty`): only then does
+#: the site folder keep the pages a rebuild is not handed (else MkDocs empties it first).
+_DIRTY = [False]
 #: What the serve loop keeps between rebuilds (docs/incremental.md): an edit re-reads one
 #: file and re-renders only the pages whose inputs changed.
 _KEPT = Kept()
@@ -169,6 +172,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         _COMMAND[0] = command
+        _DIRTY[0] = dirty
 
     @event_priority(100)  # before the search plugin's, which makes an environment too
     def _keep_theme(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -212,7 +216,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         self.chrome = _chrome(config, self.generated.nav, result.workspace.settings.locale)
         # A page's frame (the nav in its sidebar, the theme's language) changed: MkDocs
         # must build every page again, not only those whose Markdown changed
-        self.incremental = served and self.chrome == _SITE.chrome
+        self.incremental = served and _DIRTY[0] and self.chrome == _SITE.chrome
         if self.incremental:
             # the sitemap would list only this rebuild's pages: keep the full one; the
             # 404 page shows only the frame
@@ -299,7 +303,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, rel, abs_src_path=str(self.tree / rel)))
-        if _COMMAND[0] == "serve" and not self.incremental and _SITE.chrome is not None:
+        if _DIRTY[0] and _COMMAND[0] == "serve" and not self.incremental and _SITE.chrome:
             # A dirty build skips a page whose output is newer than its source: after a
             # change of frame or a failed build, every page is built again (the team's
             # own pages too), so each output is made to look older than its source
