@@ -289,3 +289,92 @@ def test_a_kept_memo_with_git_history_writes_what_a_fresh_run_writes(
         assert snapshot(kept_tree) == fresh(n), n
     home = (kept_tree / "index.md").read_text(encoding="utf-8")
     assert 'id="stuck"' not in home  # the banner moved on: nothing is stuck any more
+
+
+def test_a_page_that_goes_and_comes_back_unchanged_is_written_again(tmp_path: Path) -> None:
+    """Broken settings (default pipelines: the funnel of `media` goes) then restored, or a
+    record deleted then restored as it was: the page comes back with the very key it had
+    before it went, and must be written again, not taken for one still on disk."""
+    settings = SMALL["workspace.yml"] + (
+        "  media:\n    stages: [inquiry, placed]\n"  # a second pipeline: its funnel page
+    )
+    root = make_workspace(tmp_path, {**SMALL, "workspace.yml": settings})
+    kept, kept_tree = Kept(), tmp_path / "kept"
+    generate(root, kept_tree, SiteOptions(), None, kept=kept, history=False)
+    assert (kept_tree / "funnels/media.md").is_file()
+    task = root / "tasks/site-launch.md"
+    steps = [
+        lambda: write(root / "workspace.yml", settings.replace("name: Snapshot", "name: [Snap")),
+        lambda: write(root / "workspace.yml", settings),
+        lambda: task.unlink(),
+        lambda: write(task, SMALL["tasks/site-launch.md"]),
+    ]
+    for n, step in enumerate(steps):
+        step()
+        done = generate(root, kept_tree, SiteOptions(), None, kept=kept, history=False)
+        generate(root, tmp_path / f"fresh-{n}", SiteOptions(), None, history=False)
+        assert snapshot(kept_tree) == snapshot(tmp_path / f"fresh-{n}"), n
+    assert "tasks/site-launch.md" in done.written
+
+
+def test_a_generation_that_raises_leaves_nothing_half_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild that fails after rendering (here the disk fills up while the tree is
+    written) has already kept the new pages in the memo; the next rebuild, with no further
+    edit, must still write them: it starts afresh."""
+    from builder.site import generate as generate_module
+
+    root = make_workspace(tmp_path, SMALL)
+    kept, kept_tree = Kept(), tmp_path / "kept"
+    generate(root, kept_tree, SiteOptions(), None, kept=kept, history=False)
+    task = root / "tasks/site-copy.md"
+    write(task, task.read_text(encoding="utf-8").replace("status: doing", "status: review"))
+
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(generate_module, "write_tree", disk_full)
+        with pytest.raises(OSError):
+            generate(root, kept_tree, SiteOptions(), None, kept=kept, history=False)
+    done = generate(root, kept_tree, SiteOptions(), None, kept=kept, history=False)
+    generate(root, tmp_path / "fresh", SiteOptions(), None, history=False)
+    assert snapshot(kept_tree) == snapshot(tmp_path / "fresh")
+    assert "tasks/site-copy.md" in done.written and "boards/site.md" in done.written
+
+
+def test_the_tree_trusts_an_unchanged_page_only_where_it_left_one(tmp_path: Path) -> None:
+    from builder.render.tree import write_tree
+
+    out = tmp_path / "tree"
+    assert write_tree({"a.md": "A", "b.md": "B"}, out) == (["a.md", "b.md"], [])
+    assert write_tree({"a.md": "A"}, out, set(), {"a.md", "b.md"}) == ([], ["b.md"])
+    # b.md rendered as it was before it went: not on disk, so written
+    assert write_tree({"a.md": "A", "b.md": "B"}, out, {"a.md", "b.md"}, {"a.md"}) == (
+        ["b.md"],
+        [],
+    )
+    assert (out / "b.md").read_text(encoding="utf-8") == "B"
+
+
+def test_a_file_renamed_or_moved_as_it_is_rewrites_the_pages_naming_it(tmp_path: Path) -> None:
+    """A task's id is its file name, and its page's edit link shows its path: a file
+    renamed or moved into a folder without a change of text is still a change to every
+    page that links to it (its project's board and page) and to its own page."""
+    root = make_workspace(tmp_path, SMALL)
+    options = SiteOptions(edit_base="https://github.com/example/workspace/edit/main")
+    kept, kept_tree = Kept(), tmp_path / "kept"
+    generate(root, kept_tree, options, None, kept=kept, history=False)
+    (root / "tasks/press").mkdir()
+    steps = [
+        lambda: os.replace(root / "tasks/press-list.md", root / "tasks/press-media-list.md"),
+        lambda: os.replace(root / "tasks/press-release.md", root / "tasks/press/press-release.md"),
+    ]
+    for n, step in enumerate(steps):
+        step()
+        generate(root, kept_tree, options, None, kept=kept, history=False)
+        generate(root, tmp_path / f"fresh-{n}", options, None, history=False)
+        assert snapshot(kept_tree) == snapshot(tmp_path / f"fresh-{n}"), n
+    page = (kept_tree / "tasks/press-release.md").read_text(encoding="utf-8")
+    assert "edit/main/content/tasks/press/press-release.md" in page

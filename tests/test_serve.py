@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,19 +68,38 @@ class Server:
             f"{what}: {rel} never matched (last status {status})\n{self.log.read_text()[-3000:]}"
         )
 
+    def wait_log(self, text: str, what: str) -> None:
+        """Wait until the server's output says `text`."""
+        deadline = time.monotonic() + POLL_SECONDS
+        while text not in self.log.read_text(encoding="utf-8", errors="replace"):
+            assert time.monotonic() < deadline, f"{what}: never logged\n{self.log.read_text()}"
+            time.sleep(0.1)
+
     def content(self, rel: str) -> Path:
         return self.root / "content" / rel
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    root = make_workspace(tmp_path, project(SMALL))
-    port = free_port()
-    log = tmp_path / "serve.log"
+@contextmanager
+def serving(
+    root: Path,
+    log: Path,
+    *args: str,
+    port: int | None = None,
+    tmp: Path | None = None,
+    command: tuple[str, ...] = ("builder.cli", "serve"),
+) -> Iterator[Server]:
+    """`plaindesk serve` (with `args`) in project folder `root`, its output in `log`;
+    yields once the first build is served, stops the server afterwards. With `tmp`, the
+    server's temporary files (its site folder, mkdocs_*) go there; `command` is the
+    module and command run (`mkdocs serve`: ("mkdocs", "serve"))."""
+    port = port or free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("PLAINDESK_TODAY", None)
+    if tmp is not None:
+        env["TMPDIR"] = str(tmp)
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "builder.cli", "serve", "-a", f"127.0.0.1:{port}"],
+            [sys.executable, "-m", *command, "-a", f"127.0.0.1:{port}", *args],
             cwd=root,
             env=env,
             stdout=out,
@@ -88,7 +108,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
         )
     srv = Server(root, f"http://127.0.0.1:{port}/", proc, log)
     try:
-        srv.wait_for("boards/site/", lambda s, h: s == 200 and "pd-board" in h, "first build")
+        srv.wait_for("", lambda s, h: s == 200 and "pd-" in h, "first build")
         yield srv
     finally:
         try:
@@ -97,6 +117,14 @@ def server(tmp_path: Path) -> Iterator[Server]:
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    root = make_workspace(tmp_path, project(SMALL))
+    with serving(root, tmp_path / "serve.log") as srv:
+        srv.wait_for("boards/site/", lambda s, h: s == 200 and "pd-board" in h, "first build")
+        yield srv
 
 
 def column_of(html: str, card_href: str) -> str | None:
@@ -216,3 +244,77 @@ def test_serve_picks_up_new_and_deleted_files(server: Server) -> None:
     # the sitemap of the first build is kept, not replaced by one of the rebuilt pages
     status, sitemap = server.get("sitemap.xml")
     assert status == 200 and "tasks/site-review/" in sitemap and "funnels/sales/" in sitemap
+
+
+def test_serve_recovers_from_broken_settings_and_deleted_records(server: Server) -> None:
+    """Broken settings fall back to the default pipeline, so the funnel of another one
+    goes; restored, it comes back exactly as it was. A record deleted and restored as it
+    was likewise. Both pages must be served again, and later edits shown."""
+    settings = server.content("workspace.yml")
+    good = settings.read_text("utf-8") + "  media:\n    stages: [inquiry, placed]\n"
+    save(settings, good)
+    server.wait_for("funnels/media/", lambda s, h: s == 200, "new funnel")
+    save(settings, good.replace("name: Snapshot Agency", "name: [Brightline"))
+    server.wait_for(
+        "problems/",
+        lambda s, h: any("workspace.yml" in p and "PD004" in p for p in problems(h)),
+        "broken settings shown",
+    )
+    server.wait_for("funnels/media/", lambda s, h: s == 404, "funnel gone")
+    save(settings, good)
+    server.wait_for("funnels/media/", lambda s, h: s == 200 and "Inquiry" in h, "funnel back")
+
+    task = server.content("tasks/site-launch.md")
+    text = task.read_text("utf-8")
+    task.unlink()
+    server.wait_for("tasks/site-launch/", lambda s, h: s == 404, "deleted page")
+    save(task, text)
+    server.wait_for("tasks/site-launch/", lambda s, h: s == 200, "restored page")
+
+    card = "../../tasks/site-review/"
+    review = server.content("tasks/site-review.md")
+    save(review, review.read_text("utf-8").replace("status: review", "status: queue"))
+    server.wait_for("boards/site/", lambda s, h: column_of(h, card) == "queue", "later edit")
+    assert "Traceback" not in server.log.read_text()
+
+
+def test_a_failed_rebuild_is_followed_by_a_full_one(server: Server) -> None:
+    """A rebuild that raises half-way (here the dashboard cannot be written: a folder is in
+    its way, as a full disk would stop it) has kept pages it never wrote; once the cause
+    is gone, the next rebuild starts afresh and the site shows the content."""
+    obstacle = server.root / ".plaindesk/docs/index.md"
+    obstacle.unlink()
+    obstacle.mkdir()
+    copy = server.content("tasks/site-copy.md")
+    moved = copy.read_text("utf-8").replace("status: doing", "status: review")
+    save(copy, moved)
+    server.wait_log("An error happened during the rebuild", "failed rebuild")
+    obstacle.rmdir()
+    save(copy, moved)  # the same text again: only a new rebuild
+    card = "../../tasks/site-copy/"
+    server.wait_for("boards/site/", lambda s, h: column_of(h, card) == "review", "moved card")
+    server.wait_for("", lambda s, h: s == 200 and "pd-" in h, "dashboard")
+    review = server.content("tasks/site-review.md")
+    save(review, review.read_text("utf-8").replace("status: review", "status: queue"))
+    server.wait_for(
+        "boards/site/",
+        lambda s, h: column_of(h, "../../tasks/site-review/") == "queue",
+        "later edit",
+    )
+
+
+def test_plain_mkdocs_serve_keeps_the_pages_an_edit_does_not_change(tmp_path: Path) -> None:
+    """`mkdocs serve` without --dirty empties the site folder before every rebuild: it
+    must be handed every page, not only the changed ones as `plaindesk serve` is."""
+    root = make_workspace(tmp_path, project(SMALL))
+    with serving(root, tmp_path / "serve.log", command=("mkdocs", "serve")) as server:
+        assert server.get("tasks/site-launch/")[0] == 200
+        copy = server.content("tasks/site-copy.md")
+        save(copy, copy.read_text("utf-8").replace("status: doing", "status: review"))
+        server.wait_for(
+            "boards/site/",
+            lambda s, h: column_of(h, "../../tasks/site-copy/") == "review",
+            "moved card",
+        )
+        assert server.get("tasks/site-launch/")[0] == 200
+        assert server.get("deals/big-lead/")[0] == 200

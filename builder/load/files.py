@@ -47,7 +47,9 @@ class RawRecord:
     body: str = ""
     body_line: int = 1
     valid_id: bool = True  # False: checked for problems, but never added to the workspace
-    digest: str = ""  # hash of the file's text: what changed, for incremental rebuilds
+    # hash of the file's path and text: what changed, for incremental rebuilds (the path
+    # too: it is the record's id, in every link to it, and its page's edit link)
+    digest: str = ""
 
 
 @dataclass
@@ -292,7 +294,7 @@ def read_record(root: Path, kind: str, rel: str, problems: list[Problem]) -> Raw
         body,
         body_line,
         _ID.match(stem) is not None,
-        hashlib.sha1(text.encode("utf-8")).hexdigest(),
+        hashlib.sha1(f"{path}\0{text}".encode()).hexdigest(),
     )
 
 

@@ -120,7 +120,7 @@ class Record:
     body_line: int = 1
     pos: dict[str, Pos] = field(default_factory=dict)
     custom: dict[str, Any] = field(default_factory=dict)
-    digest: str = ""  # hash of the file's text (see `builder.render.pages` fingerprints)
+    digest: str = ""  # hash of the file's path and text (see `builder.render.keys`)
 
     def at(self, name: str) -> Pos:
         """Line and column of a field, or of the file's start when the field is absent."""

@@ -13,9 +13,10 @@ def write_tree(
     before: set[str] | None = None,
 ) -> tuple[list[str], list[str]]:
     """Write pages whose bytes changed and delete pages that are gone. Pages in
-    `unchanged` (the memo's, identical to what the last call wrote) are not even compared;
-    `before`, the files the last call left, spares walking the tree to find the gone ones.
-    A new tree (a fresh checkout, CI) is written straight, without comparing anything.
+    `unchanged` (the memo's: the same text as when last rendered) are not even compared
+    if the last call left them in the tree; `before`, the files the last call left, spares
+    walking the tree to find the gone ones. A new tree (a fresh checkout, CI) is written
+    straight, without comparing anything.
 
     No temporary file and rename: nothing reads the tree while it is written, and a page
     cut short by a crash differs from its next rendering, so the next run rewrites it.
@@ -28,10 +29,12 @@ def write_tree(
     written: list[str] = []
     folders: set[str] = set()
     for rel, text in pages.items():
+        # a page rendered as before may still be gone from the tree: it went since (its
+        # pipeline dropped by broken settings, its record deleted) and came back as it was
         if (
             unchanged is not None
             and rel in unchanged
-            and (before is not None or (out / rel).is_file())
+            and (rel in before if before is not None else (out / rel).is_file())
         ):
             continue
         target = out / rel

@@ -32,6 +32,10 @@ class Kept:
     lanes: LaneMemo = field(default_factory=dict)  # board swimlanes' HTML
     lane_views: dict[tuple[str, str, str], KeptLane] = field(default_factory=dict)
 
+    def forget(self) -> None:
+        """Drop everything: the next generation is a full one (walk, render, compare)."""
+        vars(self).update(vars(Kept()))
+
 
 @dataclass
 class Generated:
@@ -63,7 +67,28 @@ def generate(
     paths a file watcher saw touched) spares it walking the content folder. With
     `history`, the content folder's git history feeds card timelines, flow metrics, stuck
     cards, idle deals and the activity feed (a folder outside git just says so).
+
+    A generation that raises leaves `kept` empty: its memo may already hold pages that
+    were never written, so the next one starts afresh rather than trust any of it.
     """
+    try:
+        return _generate(content, tree, options, today, result, kept, history, changed)
+    except BaseException:
+        if kept is not None:
+            kept.forget()
+        raise
+
+
+def _generate(
+    content: Path,
+    tree: Path,
+    options: SiteOptions,
+    today: date | None,
+    result: CheckResult | None,
+    kept: Kept | None,
+    history: bool,
+    changed: set[str] | None,
+) -> Generated:
     if result is None:
         result = run_check(
             content,
@@ -102,6 +127,8 @@ def generate(
     )
     if kept is not None:
         kept.tree = set(pages)
+        for rel in removed:  # a deleted record's page, a renamed file's old one
+            kept.memo.pop(rel, None)
         kept.cards = cards_to_keep(ws, result.today)
         kept.lane_views = lanes_to_keep(ws)
     return Generated(

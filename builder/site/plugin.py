@@ -3,6 +3,7 @@ tree to MkDocs. It holds no logic a Zensical build (which ignores plugins) would
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
@@ -36,13 +37,29 @@ PREPARED: dict[Path, CheckResult] = {}
 #: The MkDocs command of this process. `mkdocs serve` calls on_startup only on its first
 #: plugin instance and makes a new one for every rebuild, so it is kept here.
 _COMMAND = ["build"]
+#: Whether MkDocs builds dirty (`plaindesk serve`, `mkdocs serve --dirty`): only then does
+#: the site folder keep the pages a rebuild is not handed (else MkDocs empties it first).
+_DIRTY = [False]
 #: What the serve loop keeps between rebuilds (docs/incremental.md): an edit re-reads one
 #: file and re-renders only the pages whose inputs changed.
 _KEPT = Kept()
-#: True once a serve build has run to its end: the site folder then holds every page, so
-#: the next rebuild hands MkDocs only the pages that changed and the nav's (see on_files).
-_SERVED = [False]
-_NAV: list[Any] = [None]  # the nav of the last serve build
+
+
+class _Site:
+    """What the served site folder holds, as of the last serve build that ran to its end.
+    A build that fails on the way (ours or MkDocs') leaves it as it was, so the next one
+    is measured against what is really there."""
+
+    def __init__(self) -> None:
+        #: a build ran to its end and nothing since failed: the next rebuild hands MkDocs
+        #: only the pages that changed and the nav's (see on_files)
+        self.done = False
+        #: what every page's frame shows (see `_chrome`), None before the first build
+        self.chrome: tuple[Any, ...] | None = None
+        self.pages: set[str] = set()  # the generated files in the site folder
+
+
+_SITE = _Site()
 
 
 class _KeptBytecode(BytecodeCache):
@@ -150,10 +167,13 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         self.full: dict[str, str] = {}
         self.content = Path("content")
         self.tree = Path(".plaindesk/docs")
-        self.incremental = False
+        self.incremental = False  # MkDocs gets the changed pages only
+        self.chrome: tuple[Any, ...] = ()
+        self.built: set[str] = set()  # the URLs of the pages MkDocs built this time
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         _COMMAND[0] = command
+        _DIRTY[0] = dirty
 
     @event_priority(100)  # before the search plugin's, which makes an environment too
     def _keep_theme(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -178,12 +198,11 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         # problem lines (Problems page, dashboard) read the same from every command.
         shown = Path(os.path.relpath(self.content))
         serving = _COMMAND[0] == "serve"
-        self.incremental, _SERVED[0] = serving and _SERVED[0], False
-        changed = _TOUCHED.take(self.content) if self.incremental else None
-        if self.incremental:
+        served, _SITE.done = serving and _SITE.done, False
+        self.built = set()
+        changed = _TOUCHED.take(self.content) if served else None
+        if served:
             gc.disable()  # for good: see _collect_when_idle
-            # the sitemap would list only this rebuild's pages: keep the full one
-            config.theme.static_templates.discard("sitemap.xml")
         self.generated = generate(
             shown,
             self.tree,
@@ -194,10 +213,15 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             changed=changed,
         )
         self.page_set = {p for p in self.generated.pages if p.endswith(".md")}
-        if self.incremental and self.generated.nav == _NAV[0]:
-            config.theme.static_templates.discard("404.html")  # shows only the nav
-        _NAV[0] = self.generated.nav if serving else None
         result = self.generated.result
+        self.chrome = _chrome(config, self.generated.nav, result.workspace.settings.locale)
+        # A page's frame (the nav in its sidebar, the theme's language) changed: MkDocs
+        # must build every page again, not only those whose Markdown changed
+        self.incremental = served and _DIRTY[0] and self.chrome == _SITE.chrome
+        if self.incremental:
+            # the sitemap would list only this rebuild's pages: keep the full one; the
+            # 404 page shows only the frame
+            config.theme.static_templates.difference_update(("sitemap.xml", "404.html"))
         if result.errors and self.config.fail_on_errors and _COMMAND[0] != "serve":
             raise PluginError(
                 "the workspace has errors:\n" + format_text(result.problems, result.summary())
@@ -245,6 +269,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
 
     @event_priority(-100)  # after every other plugin's, the search plugin's first of all
     def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
+        self.built.add(page.url)
         full = self.full.pop(page.file.src_uri, None)
         if full is not None:
             page.content = full
@@ -279,6 +304,13 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, rel, abs_src_path=str(self.tree / rel)))
+        if _DIRTY[0] and _COMMAND[0] == "serve" and not self.incremental and _SITE.chrome:
+            # A dirty build skips a page whose output is newer than its source: after a
+            # change of frame or a failed build, every page is built again (the team's
+            # own pages too), so each output is made to look older than its source
+            for file in files.documentation_pages():
+                with contextlib.suppress(OSError):
+                    os.utime(file.abs_dest_path, ns=(0, 0))
         return files
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -288,32 +320,33 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
 
     @event_priority(100)  # before the search plugin writes its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """A dirty rebuild (`serve`) keeps old output: drop the pages of deleted records,
-        and their search entries and those of rebuilt pages from the kept index."""
+        """A dirty rebuild (`serve`) keeps old output: drop the pages that went since the
+        last build that ran to its end (a deleted record's), and their search entries and
+        those of the pages built now from the kept index."""
         assert self.generated is not None
-        _SERVED[0] = _COMMAND[0] == "serve"
-        if _SERVED[0]:
-            _collect_when_idle()
-        rebuilt = {
-            self._file(config, rel).url for rel in self.generated.written if rel.endswith(".md")
-        }
-        deleted = {
-            self._file(config, rel).url for rel in self.generated.removed if rel.endswith(".md")
-        }
-        _update_search_index(config, rebuilt, deleted, self.on_post_build)
-        for rel in self.generated.removed:
-            if not rel.endswith(".md"):
-                continue
+        built, self.built = self.built, set()
+        serving = _COMMAND[0] == "serve"
+        pages = set(self.generated.pages)
+        # serving, what went since the last build that ran to its end: one that failed
+        # in between did not get here to drop its gone pages
+        gone = sorted(_SITE.pages.difference(pages)) if serving else self.generated.removed
+        deleted = {self._file(config, rel).url for rel in gone if rel.endswith(".md")}
+        _update_search_index(config, built, deleted, self.on_post_build)
+        for rel in gone:
             dest = Path(self._file(config, rel).abs_dest_path)
             dest.unlink(missing_ok=True)
             folder = dest.parent
             if folder != Path(config.site_dir) and folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
+        if serving:
+            _SITE.done, _SITE.chrome, _SITE.pages = True, self.chrome, pages
+            _collect_when_idle()
         if _COMMAND[0] in ("build", "gh-deploy"):
             # `mkdocs build` made this folder a build's: `plaindesk build` may replace it
             Path(config.site_dir, MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.built = set()
         if _COMMAND[0] == "serve":
             _collect_when_idle()
 
@@ -361,6 +394,18 @@ def _keep_theme_work(theme: Any) -> None:
 
     kept_env.plaindesk = True  # type: ignore[attr-defined]
     theme.get_env = kept_env
+
+
+def _chrome(config: MkDocsConfig, nav: list[Any], locale: str) -> tuple[Any, ...]:
+    """What the frame of every page (the theme's, around a page's body) is made of: the
+    nav, in every page's sidebar, the theme's language, and the rest of the configuration,
+    for which mkdocs.yml's stat stands."""
+    try:
+        st = os.stat(config.config_file_path or "mkdocs.yml")
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = (0, 0)
+    return (nav, locale, stamp)
 
 
 def _nav_pages(entries: list[Any]) -> set[str]:
