@@ -43,6 +43,7 @@ CODES: dict[str, Code] = _codes(
     ("PD008", E, "duplicate key"),
     ("PD009", E, "empty file"),
     ("PD010", W, "Markdown file outside the record folders (ignored)"),
+    ("PD011", E, "link to a file or folder outside the workspace (not followed)"),
     # PD1xx: fields of one record
     ("PD101", E, "required field missing"),
     ("PD102", E, "unknown field"),
