@@ -350,7 +350,7 @@ BROKEN: list[tuple[str, dict[str, str | bytes], list[tuple[str, int, int, str]],
         "huge-duration",
         {"tasks/a.md": TASK + "estimate: " + "9" * 400 + "h\n---\n"},
         [("ws/tasks/a.md", 4, 11, "PD105")],
-        "bad duration",
+        "is too long",
     ),
     (
         "settings-not-mapping",
