@@ -476,13 +476,17 @@ def _read_bytes(fd: int, size: int, path: str, problems: list[Problem], what: st
             return None
         chunks: list[bytes] = []
         total, limit = 0, MAX_FILE_BYTES + 1
-        want = max(size + 1, 65536)  # stat's size is a hint: /proc files say 0
+        want = size + 1  # stat's size is a hint: the file may have grown since
         while total < limit:
-            chunk = os.read(fd, min(want, limit - total))
+            ask = min(want, limit - total)
+            chunk = os.read(fd, ask)
             if not chunk:
                 break
             chunks.append(chunk)
             total += len(chunk)
+            if total == size and len(chunk) < ask:  # all that stat said, and no more
+                break
+            want = 65536
     except OSError as exc:
         problems.append(_unreadable(path, exc.strerror or str(exc)))
         return None
@@ -491,7 +495,7 @@ def _read_bytes(fd: int, size: int, path: str, problems: list[Problem], what: st
     if total > MAX_FILE_BYTES:
         problems.append(_too_large(path, "over 4 MB", what))
         return None
-    return b"".join(chunks)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _too_large(path: str, size: str, what: str) -> Problem:
