@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from builder.load.files import Listing, ReadCache, load, relist
+from builder.load.files import Listing, ReadCache, load, quoted, relist
 from builder.model import Record, Workspace
 from builder.problems import Problem, sort_key
 from builder.validate.fields import build_record
@@ -97,10 +97,19 @@ def _run_check(
         loaded = load(root, cache.files, listing, changed if listing is not None else None)
         cache.listing = loaded.listing
     problems = list(loaded.problems)
+    if loaded.settings_broken:
+        # Typed against default settings, records would fail by the hundred (unknown
+        # workflows, custom fields, currencies) and bury the one problem that matters.
+        settings, _ = read_settings(None, loaded.settings_path)
+        problems.sort(key=sort_key)
+        return CheckResult(
+            Workspace(settings), problems, effective_today(settings, today), loaded.files
+        )
     settings, settings_problems = read_settings(loaded.settings, loaded.settings_path)
-    problems += settings_problems
+    problems += quoted(settings_problems, loaded.settings_text)
     settings.digest = loaded.settings_digest
     ws = Workspace(settings)
+    heads: dict[str, str] = {}
     typed: dict[str, tuple[str, str, Record, list[Problem]]] = {}
     for raw in loaded.records:
         if cache is None:
@@ -119,6 +128,7 @@ def _run_check(
                 # its project): the workspace gets a copy, the kept record stays as read
                 record = object.__new__(type(pristine))  # copy.copy, minus its generality
                 record.__dict__.update(pristine.__dict__)
+        heads[raw.path] = raw.head
         problems += field_problems
         if not raw.valid_id:  # reported (PD108); an unsafe id never reaches a path or link
             continue
@@ -132,5 +142,21 @@ def _run_check(
     problems += run_rules(ws)
     day = effective_today(settings, today)
     problems += run_warnings(ws, day)
+    problems = _quote_records(problems, heads)
     problems.sort(key=sort_key)
     return CheckResult(ws, problems, day, loaded.files)
+
+
+def _quote_records(problems: list[Problem], heads: dict[str, str]) -> list[Problem]:
+    """Each problem in a record's front matter with its line as `source`; problems
+    elsewhere (a file that was never read as a record) stay unquoted."""
+    by_path: dict[str, list[Problem]] = {}
+    out: list[Problem] = []
+    for p in problems:
+        if p.source or p.line <= 0 or p.path not in heads:
+            out.append(p)
+        else:
+            by_path.setdefault(p.path, []).append(p)
+    for path, mine in by_path.items():
+        out += quoted(mine, heads[path])
+    return out

@@ -5,6 +5,7 @@ Stages never raise on user data; they return `Problem` values, all of them, in o
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
@@ -43,6 +44,7 @@ CODES: dict[str, Code] = _codes(
     ("PD008", E, "duplicate key"),
     ("PD009", E, "empty file"),
     ("PD010", W, "Markdown file outside the record folders (ignored)"),
+    ("PD011", E, "link to a file or folder outside the workspace (not followed)"),
     # PD1xx: fields of one record
     ("PD101", E, "required field missing"),
     ("PD102", E, "unknown field"),
@@ -88,6 +90,14 @@ class Problem:
     field: str = ""
     source: str = ""
 
+    def __post_init__(self) -> None:
+        # A message or hint quotes user values, which may hold line breaks (a quoted YAML
+        # scalar, a file name): each stays one line, for reports and CI annotations.
+        for name in ("message", "hint"):
+            text = getattr(self, name)
+            if _BREAKS.search(text):
+                object.__setattr__(self, name, _BREAKS.sub(_escape, text))
+
     @property
     def severity(self) -> Severity:
         return CODES[self.code].severity
@@ -109,6 +119,14 @@ class Problem:
     def from_dict(cls, data: dict[str, Any]) -> Problem:
         fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
         return cls(**fields)
+
+
+_BREAKS = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    return {"\n": "\\n", "\r": "\\r"}.get(ch) or f"\\u{ord(ch):04x}"
 
 
 def sort_key(p: Problem) -> tuple[str, int, int, str]:

@@ -5,24 +5,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from pathlib import Path
 
-from builder.load.files import MAX_FILE_BYTES
 from builder.problems import Problem
-
-
-def _source_lines(path: str, cache: dict[str, list[str]]) -> list[str]:
-    if path not in cache:
-        try:
-            file = Path(path)
-            # a file rejected for its size is never read whole, not even to quote a line
-            if file.stat().st_size > MAX_FILE_BYTES:
-                raise OSError("too large to quote")
-            raw = file.read_bytes()
-            cache[path] = raw.decode("utf-8-sig", errors="replace").splitlines()
-        except OSError:
-            cache[path] = []
-    return cache[path]
 
 
 def _printable(text: str) -> str:
@@ -35,11 +19,11 @@ def _printable(text: str) -> str:
 def format_text(problems: Iterable[Problem], summary: str) -> str:
     """`path:line:col: severity code: message`, the source line with a caret, the hint."""
     out: list[str] = []
-    cache: dict[str, list[str]] = {}
     for p in problems:
         out.append(_printable(p.headline()))
-        lines = _source_lines(p.path, cache) if p.line else []
-        src = lines[p.line - 1].replace("\t", " ") if 0 < p.line <= len(lines) else ""
+        # the line as read by the check (`source`), never read again here: the file may
+        # have changed since, and a file the check refused to read must not be quoted
+        src = p.source.replace("\t", " ") if p.line else ""
         # no excerpt of binary or garbled lines: they would garble the terminal too
         if src and len(src) < 300 and src.isprintable():
             out.append(f"    {src}")

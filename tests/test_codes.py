@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -27,7 +28,15 @@ TIME_HINT = (
     "or `- 2026-03-03 anna-k 2h note`"
 )
 
-Check = Callable[[Mapping[str, str | bytes]], CheckResult]
+
+@dataclass(frozen=True)
+class Link:
+    """A symbolic link to `target` (relative to the link's folder) instead of a file."""
+
+    target: str
+
+
+Check = Callable[[Mapping[str, str | bytes | Link]], CheckResult]
 
 
 @pytest.fixture
@@ -36,18 +45,25 @@ def check(
     monkeypatch: pytest.MonkeyPatch,
     make_workspace: Callable[[Path, Mapping[str, str | bytes]], Path],
 ) -> Check:
-    """Check BASE plus `files` from tmp_path, so problem paths read `ws/...`."""
+    """Check BASE plus `files` from tmp_path, so problem paths read `ws/...`; a `Link`
+    becomes a symbolic link, and tmp_path/outside.md a record outside the workspace."""
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "outside.md").write_text("---\ntitle: Outside\nproject: site\n---\n")
 
-    def run(files: Mapping[str, str | bytes]) -> CheckResult:
-        make_workspace(tmp_path, {**BASE, **files})
+    def run(files: Mapping[str, str | bytes | Link]) -> CheckResult:
+        plain = {k: v for k, v in files.items() if not isinstance(v, Link)}
+        root = make_workspace(tmp_path, {**BASE, **plain})
+        for rel, link in files.items():
+            if isinstance(link, Link):
+                (root / rel).parent.mkdir(parents=True, exist_ok=True)
+                (root / rel).symlink_to(link.target)
         return run_check(Path("ws"), TODAY)
 
     return run
 
 
 # (code, files added to BASE, exact headline, exact hint)
-CASES: list[tuple[str, dict[str, str | bytes], str, str]] = [
+CASES: list[tuple[str, dict[str, str | bytes | Link], str, str]] = [
     (
         "PD001",
         {"tasks/copy.md": b"---\ntitle: Caf\xe9 menu\nproject: site\n---\n"},
@@ -109,6 +125,12 @@ CASES: list[tuple[str, dict[str, str | bytes], str, str]] = [
         {"notes.md": "# Meeting notes\n"},
         "ws/notes.md:1:1: warning PD010: Markdown file outside the record folders is ignored",
         "move it into `people/`, `companies/`, `contacts/`, `projects/`, `tasks/`, `deals/`",
+    ),
+    (
+        "PD011",
+        {"tasks/copy.md": Link("../../outside.md")},
+        "ws/tasks/copy.md:1:1: error PD011: link to a file outside the workspace is not read",
+        "copy the file into the workspace, or remove the link",
     ),
     (
         "PD101",
@@ -266,7 +288,7 @@ CASES: list[tuple[str, dict[str, str | bytes], str, str]] = [
 )
 def test_code(
     code: str,
-    files: dict[str, str | bytes],
+    files: dict[str, str | bytes | Link],
     headline: str,
     hint: str,
     check: Check,

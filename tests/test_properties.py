@@ -16,7 +16,13 @@ from builder.load.yamltree import YamlProblem, parse
 from builder.pipeline import CheckResult, run_check
 from builder.problems import CODES
 from builder.report import format_github, format_json, format_text
-from builder.validate.values import parse_date, parse_duration
+from builder.validate.values import (
+    MAX_DATE,
+    MIN_DATE,
+    DateRangeError,
+    parse_date,
+    parse_duration,
+)
 
 FAST = settings(
     max_examples=200,
@@ -122,8 +128,12 @@ def test_value_parsers_raise_only_value_errors(text: str) -> None:
 @FAST
 @given(st.dates())
 def test_dates_round_trip(day: date) -> None:
-    if day.year >= 1000:
+    """Every day of 1900..2999 reads back; every other one is refused as out of range."""
+    if MIN_DATE <= day <= MAX_DATE:
         assert parse_date(day.isoformat()) == day
+    elif day.year >= 1000:
+        with pytest.raises(DateRangeError):
+            parse_date(day.isoformat())
 
 
 @FAST

@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import KeysView, Mapping
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import cache, lru_cache
 from types import MappingProxyType
 
@@ -121,15 +121,27 @@ def format_money(amount: Decimal | float, currency: str, locale: str) -> str:
     (`UAH5,000`); CLDR's currency-spacing rule says to put a space there, which Babel
     does not do.
     """
-    if Decimal(amount) == Decimal(amount).to_integral_value():
-        text: str = format_currency(
-            amount, currency, format=_whole_pattern(locale), locale=locale, currency_digits=False
-        )
-    else:
-        text = format_currency(amount, currency, locale=locale, format_type="standard")
+    with localcontext(prec=_PRECISION):
+        if Decimal(amount) == Decimal(amount).to_integral_value():
+            text: str = format_currency(
+                amount,
+                currency,
+                format=_whole_pattern(locale),
+                locale=locale,
+                currency_digits=False,
+            )
+        else:
+            text = format_currency(amount, currency, locale=locale, format_type="standard")
     return _GLUED.sub("\\1\u00a0\\2", text)
+
+
+# Babel rounds in the current Decimal context, whose 28 digits a total of many large
+# amounts can outgrow (InvalidOperation); check bounds each amount, not their sum.
+_PRECISION = 60
 
 
 def format_number(value: Decimal | float, locale: str, digits: int = 0) -> str:
     fmt = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=fmt, locale=locale)
+    with localcontext(prec=_PRECISION):
+        text: str = format_decimal(value, format=fmt, locale=locale)
+    return text

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field
+import stat
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from frontmatter.default_handlers import YAMLHandler
@@ -30,6 +31,16 @@ FOLDERS = {
     "deals": "deal",
 }
 MAX_FILE_BYTES = 4 * 1024 * 1024
+# Never block (a FIFO named `x.md` would wait forever for a writer) and never follow a link
+# we have not checked: `_open` resolves links itself and keeps them inside the workspace.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+    | _NOFOLLOW
+)
 # python-frontmatter's own YAML boundary, so files it can read we read the same way.
 _BOUNDARY = YAMLHandler.FM_BOUNDARY
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -50,6 +61,7 @@ class RawRecord:
     # hash of the file's path and text: what changed, for incremental rebuilds (the path
     # too: it is the record's id, in every link to it, and its page's edit link)
     digest: str = ""
+    head: str = ""  # the text up to the closing `---`: problem lines quote from it
 
 
 @dataclass
@@ -64,6 +76,10 @@ class Loaded:
     files: int = 0
     settings_digest: str = ""
     listing: Listing | None = None
+    settings_text: str = ""
+    #: workspace.yml exists but could not be read as a mapping: records are not typed
+    #: against default settings, whose errors would only bury the one that matters
+    settings_broken: bool = False
 
 
 def display_path(root: Path, rel: str) -> str:
@@ -73,10 +89,12 @@ def display_path(root: Path, rel: str) -> str:
 
 @dataclass
 class Listing:
-    """What `discover` found: [(type, path)] of record files and stray Markdown paths."""
+    """What `discover` found: [(type, path)] of record files, stray Markdown paths, and
+    [(path, where)] of folder links it did not follow because they lead out of the workspace."""
 
     found: list[tuple[str, str]]
     stray: list[str]
+    links: list[tuple[str, str]] = field(default_factory=list)
 
 
 def classify(rel: str) -> str | None:
@@ -98,6 +116,12 @@ def _walk_order(rel: str) -> list[tuple[int, str]]:
     return [*((1, f) for f in folders), (0, name)]
 
 
+def _under_a_link(root: Path, rel: str) -> bool:
+    """True when a folder on the way to `rel` is a link: `discover` never goes there."""
+    folders = rel.split("/")[:-1]
+    return any(os.path.islink(os.path.join(root, *folders[: i + 1])) for i in range(len(folders)))
+
+
 def relist(root: Path, before: Listing, changed: set[str]) -> Listing:
     """`discover`'s answer after the files in `changed` (workspace-relative paths that a
     file watcher saw created, changed, moved or deleted) without walking the tree."""
@@ -107,37 +131,74 @@ def relist(root: Path, before: Listing, changed: set[str]) -> Listing:
     for rel in changed:
         known = kinds.pop(rel, None) is not None
         kind = classify(rel)
-        if kind is not None and os.path.isfile(os.path.join(root, rel)):
+        if (
+            kind is not None
+            and os.path.isfile(os.path.join(root, rel))
+            and not _under_a_link(root, rel)
+        ):
             kinds[rel] = kind
             added |= not known
     if not added:  # edits and deletes: the order stands
         return Listing(
-            [(k, r) for k, r in before.found if r in kinds], [r for r in before.stray if r in kinds]
+            [(k, r) for k, r in before.found if r in kinds],
+            [r for r in before.stray if r in kinds],
+            before.links,
         )
     ordered = sorted(kinds, key=_walk_order)
     return Listing(
-        [(kinds[r], r) for r in ordered if kinds[r]], [r for r in ordered if not kinds[r]]
+        [(kinds[r], r) for r in ordered if kinds[r]],
+        [r for r in ordered if not kinds[r]],
+        before.links,
     )
 
 
-def discover(root: Path) -> tuple[list[tuple[str, str]], list[str]]:
-    """Return ([(type, relative path)], [stray .md paths]) in a stable order.
+def discover(root: Path) -> Listing:
+    """The record files, stray .md files and outward folder links under `root`, in a
+    stable order.
 
-    Hidden files and folders (`.git`, `.DS_Store`) and non-Markdown files are skipped.
+    Hidden files and folders (`.git`, `.DS_Store`) and non-Markdown files are skipped. A
+    linked folder is never walked: one that leads inside the workspace is walked where it
+    really is, one that leads out is listed in `links` (and reported, PD011).
     """
     found: list[tuple[str, str]] = []
     stray: list[str] = []
+    links: list[tuple[str, str]] = []
+    root_real = os.path.realpath(root)
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         rel_dir = os.path.relpath(dirpath, root)
         prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        kept = []
+        for d in sorted(d for d in dirnames if not d.startswith(".")):
+            full = os.path.join(dirpath, d)
+            if not os.path.islink(full):
+                kept.append(d)
+                continue
+            where = _leads_out(root_real, full)[1]
+            if where:
+                links.append((prefix + d, where))
+        dirnames[:] = kept
         for name in sorted(filenames):
             kind = classify(prefix + name)
             if kind:
                 found.append((kind, prefix + name))
             elif kind == "":
                 stray.append(prefix + name)
-    return found, stray
+    return Listing(found, stray, links)
+
+
+def _leads_out(root_real: str, full: str) -> tuple[str, str]:
+    """Where the link at `full` really leads, and "" when that is inside the workspace
+    and not hidden; otherwise why it is refused ("outside the workspace" or "hidden")."""
+    real = os.path.realpath(full)
+    try:
+        rel = os.path.relpath(real, root_real)
+    except ValueError:  # another drive (Windows)
+        return real, "outside the workspace"
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
+        return real, "outside the workspace"
+    if any(part.startswith(".") for part in rel.split(os.sep) if part != os.curdir):
+        return real, "hidden"
+    return real, ""
 
 
 #: A read file, keyed by what `stat` says: (mtime_ns, size, inode) -> record and problems.
@@ -158,22 +219,27 @@ def load(
     """
     settings_path = display_path(root, SETTINGS_FILE)
     loaded = Loaded(root, None, settings_path)
-    settings_file = root / SETTINGS_FILE
-    if settings_file.exists():
-        text = _read_text(settings_file, settings_path, loaded.problems)
+    if os.path.lexists(root / SETTINGS_FILE):  # a dangling link is a problem, not "no file"
+        mine: list[Problem] = []
+        text = _read_text(root, SETTINGS_FILE, settings_path, mine, "workspace.yml")
         if text is not None:
+            loaded.settings_text = text
             loaded.settings_digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
             loaded.settings = _parse_mapping(
                 text,
                 0,
                 settings_path,
-                loaded.problems,
-                "workspace.yml must be a mapping of settings",
+                mine,
+                "workspace.yml is not a mapping of settings",
+                "write one `setting: value` per line, e.g. `name: My Agency`",
             )
+        loaded.settings_broken = loaded.settings is None
+        loaded.problems += quoted(mine, text)
         loaded.files += 1
-    found, stray = (listing.found, listing.stray) if listing is not None else discover(root)
-    loaded.listing = Listing(found, stray)
-    for rel in stray:
+    if listing is None:
+        listing = discover(root)
+    loaded.listing = listing
+    for rel in listing.stray:
         loaded.problems.append(
             Problem(
                 "PD010",
@@ -184,8 +250,19 @@ def load(
                 "move it into " + ", ".join(f"`{f}/`" for f in FOLDERS),
             )
         )
-    loaded.files += len(found)
-    for kind, rel in found:
+    for rel, where in listing.links:
+        loaded.problems.append(
+            Problem(
+                "PD011",
+                display_path(root, rel),
+                1,
+                1,
+                f"link to a folder {_WHERE[where]} is not followed",
+                "move the folder into the workspace, or remove the link",
+            )
+        )
+    loaded.files += len(listing.found)
+    for kind, rel in listing.found:
         if cache is None:
             record = read_record(root, kind, rel, loaded.problems)
         elif changed is not None and rel not in changed and rel in cache:
@@ -197,6 +274,9 @@ def load(
         if record is not None:
             loaded.records.append(record)
     return loaded
+
+
+_WHERE = {"outside the workspace": "outside the workspace", "hidden": "that is hidden"}
 
 
 def _read_cached(
@@ -218,12 +298,26 @@ def _read_cached(
     return record
 
 
+def quoted(problems: list[Problem], text: str | None) -> list[Problem]:
+    """`problems` of one file, each with its line of `text` as `source` (for the caret under
+    it in text reports). Only text read as a record or as workspace.yml is ever quoted: a
+    file we refused to read (a link out of the workspace, a device) must not be echoed."""
+    if not text:
+        return problems
+    lines = text.split("\n")
+    return [
+        replace(p, source=lines[p.line - 1]) if 0 < p.line <= len(lines) and not p.source else p
+        for p in problems
+    ]
+
+
 def read_record(root: Path, kind: str, rel: str, problems: list[Problem]) -> RawRecord | None:
     """Read one record file; on failure append problems and return None."""
     path = display_path(root, rel)
     stem = rel.rsplit("/", 1)[-1][:-3]
+    mine: list[Problem] = []
     if not _ID.match(stem):
-        problems.append(
+        mine.append(
             Problem(
                 "PD108",
                 path,
@@ -233,9 +327,15 @@ def read_record(root: Path, kind: str, rel: str, problems: list[Problem]) -> Raw
                 f"rename the file to `{suggest_id(stem)}.md`",
             )
         )
-    text = _read_text(root / rel, path, problems)
-    if text is None:
-        return None
+    text = _read_text(root, rel, path, mine, "a record")
+    record = None if text is None else _record(kind, stem, path, text, mine)
+    problems += quoted(mine, text)
+    return record
+
+
+def _record(
+    kind: str, stem: str, path: str, text: str, problems: list[Problem]
+) -> RawRecord | None:
     if not text.strip():
         problems.append(
             Problem(
@@ -280,6 +380,7 @@ def read_record(root: Path, kind: str, rel: str, problems: list[Problem]) -> Raw
         offset,
         path,
         problems,
+        "front matter is not a mapping",
         "front matter must be `field: value` lines",
     )
     if fields is None:
@@ -295,37 +396,127 @@ def read_record(root: Path, kind: str, rel: str, problems: list[Problem]) -> Raw
         body_line,
         _ID.match(stem) is not None,
         hashlib.sha1(f"{path}\0{text}".encode()).hexdigest(),
+        text[: end.end()],
     )
 
 
-def _read_text(file: Path, path: str, problems: list[Problem]) -> str | None:
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _open(
+    root: Path, rel: str, path: str, problems: list[Problem]
+) -> tuple[int, os.stat_result] | None:
+    """A descriptor for the regular file at `rel` and its fstat, or None and a problem.
+
+    A link is followed only to a file inside the workspace that is not hidden: a link to
+    /etc/passwd or to .git/config is PD011, never read. Opening never blocks and fstat, not
+    the name, says what was opened, so a FIFO or a device is refused without reading it.
+    """
+    full = os.path.join(root, rel)
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if not _NOFOLLOW and os.path.islink(full):  # no O_NOFOLLOW (Windows): ask first
+            raise OSError("a link")
+        fd = os.open(full, _OPEN_FLAGS)  # a link fails here (ELOOP): checked below
+    except OSError as exc:
+        if not os.path.islink(full):  # a socket, no permission, gone since the walk
+            problems.append(_unreadable(path, exc.strerror or str(exc)))
+            return None
+        target, where = _leads_out(os.path.realpath(root), full)
+        if where:
             problems.append(
                 Problem(
-                    "PD007",
+                    "PD011",
                     path,
                     1,
                     1,
-                    f"file is {size / 1024 / 1024:.1f} MB; a record may be at most "
-                    f"{MAX_FILE_BYTES // 1024 // 1024} MB",
-                    "move large material out of the workspace and link to it",
+                    f"link to a file {_WHERE[where]} is not read",
+                    "copy the file into the workspace, or remove the link",
                 )
             )
             return None
-        data = file.read_bytes()
-    except OSError as exc:
+        try:
+            fd = os.open(target, _OPEN_FLAGS)
+        except OSError as exc:  # a dangling link, a link loop
+            problems.append(_unreadable(path, exc.strerror or str(exc)))
+            return None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        kind = next((name for test, name in _KINDS if test(st.st_mode)), "a special file")
         problems.append(
             Problem(
                 "PD001",
                 path,
                 1,
                 1,
-                f"cannot read file: {exc.strerror}",
-                "check the file's permissions",
+                f"cannot read file: it is {kind}, not a regular file",
+                "replace it with a plain text file, or remove it",
             )
         )
+        return None
+    return fd, st
+
+
+def _unreadable(path: str, reason: str) -> Problem:
+    return Problem(
+        "PD001", path, 1, 1, f"cannot read file: {reason}", "check the file's permissions"
+    )
+
+
+def _read_bytes(fd: int, size: int, path: str, problems: list[Problem], what: str) -> bytes | None:
+    """At most MAX_FILE_BYTES from `fd` (closed here); more is PD007, whatever `size`
+    (from fstat) said."""
+    try:
+        if size > MAX_FILE_BYTES:
+            problems.append(_too_large(path, f"{size / 1024 / 1024:.1f} MB", what))
+            return None
+        chunks: list[bytes] = []
+        total, limit = 0, MAX_FILE_BYTES + 1
+        want = size + 1  # stat's size is a hint: the file may have grown since
+        while total < limit:
+            ask = min(want, limit - total)
+            chunk = os.read(fd, ask)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total == size and len(chunk) < ask:  # all that stat said, and no more
+                break
+            want = 65536
+    except OSError as exc:
+        problems.append(_unreadable(path, exc.strerror or str(exc)))
+        return None
+    finally:
+        os.close(fd)
+    if total > MAX_FILE_BYTES:
+        problems.append(_too_large(path, "over 4 MB", what))
+        return None
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _too_large(path: str, size: str, what: str) -> Problem:
+    return Problem(
+        "PD007",
+        path,
+        1,
+        1,
+        f"file is {size}; {what} may be at most {MAX_FILE_BYTES // 1024 // 1024} MB",
+        "move large material out of the workspace and link to it",
+    )
+
+
+def _read_text(root: Path, rel: str, path: str, problems: list[Problem], what: str) -> str | None:
+    opened = _open(root, rel, path, problems)
+    if opened is None:
+        return None
+    data = _read_bytes(opened[0], opened[1].st_size, path, problems, what)
+    if data is None:
         return None
     if b"\x00" in data:
         problems.append(
@@ -335,7 +526,7 @@ def _read_text(file: Path, path: str, problems: list[Problem]) -> str | None:
                 1,
                 1,
                 "binary file, not UTF-8 text",
-                "records are Markdown text; move binary files elsewhere",
+                _BINARY_HINT.get(what, "records are Markdown text; move binary files elsewhere"),
             )
         )
         return None
@@ -352,6 +543,8 @@ def _read_text(file: Path, path: str, problems: list[Problem]) -> str | None:
                 col,
                 f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
                 "save the file as UTF-8 in your editor",
+                # a text file of ours with one bad byte: its line, the byte shown as U+FFFD
+                source=_line(data.decode("utf-8-sig", "replace"), line),
             )
         )
         return None
@@ -360,8 +553,16 @@ def _read_text(file: Path, path: str, problems: list[Problem]) -> str | None:
     return text
 
 
+_BINARY_HINT = {"workspace.yml": "workspace.yml is YAML text; move binary files elsewhere"}
+
+
+def _line(text: str, number: int) -> str:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
 def _parse_mapping(
-    text: str, offset: int, path: str, problems: list[Problem], not_mapping: str
+    text: str, offset: int, path: str, problems: list[Problem], not_mapping: str, hint: str
 ) -> Mapping | None:
     try:
         parsed = parse(text, offset)
@@ -374,11 +575,7 @@ def _parse_mapping(
     if root is None or (not isinstance(root, Mapping) and getattr(root, "is_null", False)):
         return Mapping(offset + 1, 1)
     if not isinstance(root, Mapping):
-        problems.append(
-            Problem(
-                "PD005", path, root.line, root.col, "front matter is not a mapping", not_mapping
-            )
-        )
+        problems.append(Problem("PD005", path, root.line, root.col, not_mapping, hint))
         return None
     return root
 

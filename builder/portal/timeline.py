@@ -65,6 +65,28 @@ def _label_step(months: int) -> int:
     return 6
 
 
+#: Up to ten years the axis ticks every month; a longer span (dates may run from 1900 to
+#: 2999) ticks every January of every `step` years, so that the page stays small.
+MAX_MONTH_TICKS = 120
+_YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100)
+_MAX_YEAR_TICKS = 40
+
+
+def _axis(first: date, last: date) -> tuple[list[date], int]:
+    """The tick days from `first` to `last` (both month bounds) and how many ticks apart
+    the labels go."""
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    if months <= MAX_MONTH_TICKS:
+        return _month_starts(first, last), _label_step(months)
+    years = last.year - first.year + 1
+    step = next((s for s in _YEAR_STEPS if years <= s * _MAX_YEAR_TICKS), _YEAR_STEPS[-1])
+    year = -(-first.year // step) * step  # the first multiple of `step` on the axis
+    if date(year, 1, 1) < first:
+        year += step
+    days = [date(y, 1, 1) for y in range(year, last.year + 1, step)]
+    return days, 1 if len(days) <= 12 else 2 if len(days) <= 24 else 4
+
+
 def build_timeline(
     start: date | None, due: date | None, tasks: Sequence[PortalTask], today: date
 ) -> Timeline | None:
@@ -91,8 +113,7 @@ def build_timeline(
             bars.append(bar(t.title, t.phase, s, max(s, e), t.start is None or t.due is None))
     bars.sort(key=lambda b: (b.start, b.end, b.title.casefold()))
     project = bar("", "project", start, due, False) if start and due and due >= start else None
-    months = _month_starts(first, last)
-    step = _label_step(len(months))
+    months, step = _axis(first, last)
     ticks = tuple(
         TimelineTick(
             m,

@@ -140,7 +140,8 @@ def _task_order(task: PortalTask) -> tuple[date, date, str]:
 def _metric(name: str, target: float | None, actual: float | None, unit: str) -> PortalMetric:
     percent = None
     if target and actual is not None:
-        percent = max(0, min(100, round(actual / target * 100)))
+        ratio = actual / target  # compared before it is scaled: it may be infinite
+        percent = 0 if not ratio > 0 else 100 if ratio >= 1 else round(actual / target * 100)
     return PortalMetric(name, target, actual, unit, percent)
 
 

@@ -233,7 +233,9 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
                 log.info("plaindesk: %s", result.summary())
         # Same content and today -> same bytes: pin the build date the sitemap shows.
         midnight = datetime.combine(result.today, datetime.min.time(), UTC)
-        os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
+        # held to what a gzip header's 32-bit mtime holds (sitemap.xml.gz): 1970..2106
+        epoch = min(max(int(midnight.timestamp()), 0), 2**32 - 1)
+        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
         ours = str(theme_dir())
         if ours not in config.theme.dirs:
             config.theme.dirs.insert(1 if custom else 0, ours)

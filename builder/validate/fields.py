@@ -62,8 +62,15 @@ def _capacity(node: Node, s: Settings) -> float:
             raise FieldError(
                 "PD112",
                 node,
-                f"negative capacity `{node.value}`",
+                f"negative capacity `{v.shown(node.value)}`",
                 "capacity is hours per week, e.g. `40`",
+            )
+        if hours > v.MAX_HOURS:
+            raise FieldError(
+                "PD103",
+                node,
+                f"capacity `{v.shown(node.value.strip())}` is too large",
+                f"capacity is hours per week, e.g. `40`, at most {v.MAX_HOURS}",
             )
         return hours
     return v.duration(node, s.hours_per_day) / 60
@@ -85,7 +92,7 @@ def _portal(node: Node, _s: Settings) -> CompanyPortal:
             raise FieldError(
                 "PD102",
                 knode,
-                f"unknown field `portal.{key}`",
+                f"unknown field `portal.{v.shown(key)}`",
                 v.did_you_mean(key, _PORTAL_KEYS),
             )
     return portal
@@ -101,7 +108,7 @@ def _metrics(node: Node, _s: Settings) -> list[Metric]:
                 raise FieldError(
                     "PD102",
                     knode,
-                    f"unknown field `{key}` in a metric",
+                    f"unknown field `{v.shown(key)}` in a metric",
                     v.did_you_mean(key, _METRIC_KEYS),
                 )
         if "name" not in f:
@@ -140,7 +147,7 @@ def _time_log(node: Node, s: Settings) -> list[TimeEntry]:
             parts = item.value.split(None, 3)
             if len(parts) < 3:
                 raise FieldError(
-                    "PD111", item, f"malformed time-log entry `{item.value}`", _TIME_HINT
+                    "PD111", item, f"malformed time-log entry `{v.shown(item.value)}`", _TIME_HINT
                 )
             when, who, spent = parts[:3]
             note = parts[3] if len(parts) > 3 else ""
@@ -148,7 +155,10 @@ def _time_log(node: Node, s: Settings) -> list[TimeEntry]:
                 day = v.parse_date(when)
             except ValueError as exc:
                 raise FieldError(
-                    "PD111", item, f"time-log entry has bad date `{when}`: {exc}", _TIME_HINT
+                    "PD111",
+                    item,
+                    f"time-log entry has bad date `{v.shown(when)}`: {exc}",
+                    _TIME_HINT,
                 ) from None
             try:
                 minutes = v.parse_duration(spent, s.hours_per_day)
@@ -156,7 +166,7 @@ def _time_log(node: Node, s: Settings) -> list[TimeEntry]:
                 raise FieldError(
                     "PD111",
                     item,
-                    f"time-log entry has bad duration `{spent}`",
+                    f"time-log entry has bad duration `{v.shown(spent)}`",
                     "write the time spent as `2h`, `1h30m` or `45m`",
                 ) from None
             person = Scalar(who, item.line, item.col)
@@ -169,7 +179,7 @@ def _time_log(node: Node, s: Settings) -> list[TimeEntry]:
                 raise FieldError(
                     "PD111",
                     knode,
-                    f"unknown field `{key}` in a time-log entry",
+                    f"unknown field `{v.shown(key)}` in a time-log entry",
                     v.did_you_mean(key, _TIME_KEYS),
                 )
         missing = [k for k in _TIME_REQUIRED if k not in f]
@@ -193,6 +203,13 @@ def _next_step(node: Node, _s: Settings) -> NextStep:
         head, _, rest = node.value.strip().partition(" ")
         try:
             return NextStep(v.parse_date(head), rest.strip())
+        except v.DateRangeError:  # a date, but one we cannot keep
+            raise FieldError(
+                "PD104",
+                node,
+                f"date `{v.shown(head)}` is out of range",
+                f"{v.DATE_RANGE}; check the year",
+            ) from None
         except ValueError:
             return NextStep(None, node.value.strip())
     m = v.mapping(node, "next step")
@@ -202,7 +219,7 @@ def _next_step(node: Node, _s: Settings) -> NextStep:
             raise FieldError(
                 "PD102",
                 knode,
-                f"unknown field `next_step.{key}`",
+                f"unknown field `next_step.{v.shown(key)}`",
                 v.did_you_mean(key, _NEXT_STEP_KEYS),
             )
     return NextStep(
@@ -277,7 +294,13 @@ def build_record(raw: RawRecord, settings: Settings) -> tuple[Record, list[Probl
                 hint = f"declare it under custom_fields.{raw.type} in workspace.yml"
             problems.append(
                 Problem(
-                    "PD102", raw.path, knode.line, knode.col, f"unknown field `{key}`", hint, key
+                    "PD102",
+                    raw.path,
+                    knode.line,
+                    knode.col,
+                    f"unknown field `{v.shown(key)}`",
+                    hint,
+                    key,
                 )
             )
             continue
@@ -288,6 +311,20 @@ def build_record(raw: RawRecord, settings: Settings) -> tuple[Record, list[Probl
         except FieldError as exc:
             problems.append(
                 Problem(exc.code, raw.path, exc.node.line, exc.node.col, exc.message, exc.hint, key)
+            )
+            continue
+        if key in schema and schema[key][1] and isinstance(value, str) and not value.strip():
+            # `title: ""` is no title: every page and link shows it, and `stage: ""` no stage
+            problems.append(
+                Problem(
+                    "PD101",
+                    raw.path,
+                    vnode.line,
+                    vnode.col,
+                    f"required field `{key}` is empty",
+                    f"write the {key} after `{key}:`",
+                    key,
+                )
             )
             continue
         (values if key in schema else extra)[key] = value

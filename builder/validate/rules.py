@@ -8,7 +8,7 @@ from typing import Any
 from builder.model import Money, Record, Workspace
 from builder.model.schema import RECORD_SPECS, RecordSpec
 from builder.problems import Problem
-from builder.validate.values import did_you_mean
+from builder.validate.values import did_you_mean, shown
 
 Rule = Callable[[Workspace], list[Problem]]
 
@@ -34,8 +34,8 @@ def _ref(
             record.path,
             line,
             col,
-            f"unknown {kind} `{value}`",
-            did_you_mean(value, ws.table(kind)) or f"create {kind} `{value}` first",
+            f"unknown {kind} `{shown(value)}`",
+            did_you_mean(value, ws.table(kind)) or f"create {kind} `{shown(value)}` first",
             field,
         )
     ]
@@ -93,7 +93,7 @@ def workflows_and_pipelines(ws: Workspace) -> list[Problem]:
                     p.path,
                     line,
                     col,
-                    f"unknown workflow `{p.workflow}`",
+                    f"unknown workflow `{shown(p.workflow)}`",
                     did_you_mean(p.workflow, s.workflows),
                     "workflow",
                 )
@@ -107,7 +107,7 @@ def workflows_and_pipelines(ws: Workspace) -> list[Problem]:
                     d.path,
                     line,
                     col,
-                    f"unknown pipeline `{d.pipeline}`",
+                    f"unknown pipeline `{shown(d.pipeline)}`",
                     did_you_mean(d.pipeline, s.pipelines),
                     "pipeline",
                 )
@@ -133,7 +133,7 @@ def statuses(ws: Workspace) -> list[Problem]:
                     t.path,
                     line,
                     col,
-                    f"status `{t.status}` is not a column of workflow `{flow.id}`",
+                    f"status `{shown(t.status)}` is not a column of workflow `{flow.id}`",
                     did_you_mean(t.status, flow.column_ids),
                     "status",
                 )
@@ -158,7 +158,7 @@ def stages(ws: Workspace) -> list[Problem]:
                     d.path,
                     line,
                     col,
-                    f"stage `{d.stage}` is not a stage of pipeline `{pipeline.id}`",
+                    f"stage `{shown(d.stage)}` is not a stage of pipeline `{pipeline.id}`",
                     did_you_mean(d.stage, pipeline.stage_ids),
                     "stage",
                 )

@@ -81,7 +81,7 @@ class _Reader:
                 self.problem(
                     "PD102",
                     knode,
-                    f"unknown field `{key}` in {where}",
+                    f"unknown field `{v.shown(key)}` in {where}",
                     v.did_you_mean(key, allowed),
                     key,
                 )
@@ -154,7 +154,7 @@ def _timezone(node: Node) -> str:
         raise FieldError(
             "PD103",
             node,
-            f"unknown time zone `{name}`",
+            f"unknown time zone `{v.shown(name)}`",
             "use an IANA name such as `Europe/Kyiv` or `UTC`",
         ) from None
     return name
@@ -166,7 +166,7 @@ def _currency(node: Node) -> str:
         raise FieldError(
             "PD106",
             node,
-            f"bad currency code `{code}`",
+            f"bad currency code `{v.shown(code)}`",
             "use an ISO 4217 code in capitals, e.g. `USD`",
         )
     return code
@@ -291,7 +291,7 @@ def _pick(r: _Reader, body: Mapping, key: str, ids: list[str], default: str, wha
         r.problem(
             "PD113",
             node,
-            f"{key} column `{value}` is not a column of {what}",
+            f"{key} column `{v.shown(value or '')}` is not a column of {what}",
             v.did_you_mean(value or "", ids),
             key,
         )
@@ -335,7 +335,7 @@ def _default(r: _Reader, node: Node | None, named: dict[str, Any], what: str) ->
         r.problem(
             "PD205",
             node,
-            f"unknown {what} `{value}`",
+            f"unknown {what} `{v.shown(value or '')}`",
             v.did_you_mean(value or "", named),
             f"default_{what}",
         )
@@ -353,7 +353,7 @@ def _custom_fields(r: _Reader, node: Node) -> dict[str, dict[str, CustomField]]:
             r.problem(
                 "PD113",
                 knode,
-                f"custom fields for unknown record type `{kind}`",
+                f"custom fields for unknown record type `{v.shown(kind)}`",
                 v.did_you_mean(kind, RECORD_TYPES),
                 "custom_fields",
             )
@@ -364,7 +364,7 @@ def _custom_fields(r: _Reader, node: Node) -> dict[str, dict[str, CustomField]]:
                 r.problem(
                     "PD113",
                     fnode,
-                    f"custom field `{name}` shadows a built-in field",
+                    f"custom field `{v.shown(name)}` shadows a built-in field",
                     "choose another name",
                     "custom_fields",
                 )

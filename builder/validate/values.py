@@ -7,7 +7,6 @@ node. The per-record loop in `fields.py` turns the errors into problems.
 from __future__ import annotations
 
 import difflib
-import math
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -25,6 +24,18 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?\Z")
 _CURRENCIES = frozenset(list_currencies())  # ISO 4217, from CLDR via Babel
 _TRUE = {"true", "yes", "on"}
 _FALSE = {"false", "no", "off"}
+
+#: The dates a workspace may hold, and `--today`: any real schedule fits, and every date
+#: computed from them (a timeline's months, weeks, `today - 3650 days`, history's windows)
+#: stays inside Python's years 1..9999.
+MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2999, 12, 31)
+DATE_RANGE = f"dates run from {MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}"
+#: Numbers and amounts of money stay below this in magnitude: far above any real figure,
+#: and sums of them over any workspace still format (Babel rounds in Decimal arithmetic).
+MAX_NUMBER = 10**15
+MAX_NUMBER_TEXT = "1,000,000,000,000,000"
+#: The longest duration (an estimate, time logged, a cadence), in hours.
+MAX_HOURS = 1_000_000
 
 
 class FieldError(Exception):
@@ -45,6 +56,12 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
         return ""
     shown = ", ".join(f"`{o}`" for o in options[:8])
     return f"expected one of {shown}" + (" ..." if len(options) > 8 else "")
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """A user's value as a problem message quotes it: at most `limit` characters (a
+    quoted scalar may be megabytes long)."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def kind_of(node: Node) -> str:
@@ -79,7 +96,10 @@ def boolean(node: Node) -> bool:
     if s.plain and low in _FALSE:
         return False
     raise FieldError(
-        "PD103", node, f"expected true or false, found `{s.value}`", "write `true` or `false`"
+        "PD103",
+        node,
+        f"expected true or false, found `{shown(s.value)}`",
+        "write `true` or `false`",
     )
 
 
@@ -89,13 +109,16 @@ def number(node: Node) -> float:
         raise FieldError(
             "PD103",
             node,
-            f"expected a number, found `{s.value}`",
+            f"expected a number, found `{shown(s.value)}`",
             "write digits only, e.g. `40` or `12.5`",
         )
     value = float(s.value)
-    if not math.isfinite(value):  # hundreds of digits overflow to inf
+    if not abs(value) < MAX_NUMBER:  # hundreds of digits overflow to inf, too
         raise FieldError(
-            "PD103", node, f"number `{s.value}` is too large", "write a smaller number"
+            "PD103",
+            node,
+            f"number `{shown(s.value.strip())}` is too large",
+            f"numbers stay below {MAX_NUMBER_TEXT}; check for extra digits",
         )
     return value
 
@@ -106,31 +129,46 @@ def whole_number(node: Node, low: int, high: int) -> int:
         raise FieldError(
             "PD103",
             node,
-            f"expected a whole number from {low} to {high}, found `{text(node)}`",
+            f"expected a whole number from {low} to {high}, found `{shown(text(node))}`",
             f"write a number between {low} and {high}",
         )
     return int(value)
 
 
+class DateRangeError(ValueError):
+    """A real calendar day outside MIN_DATE..MAX_DATE."""
+
+
 def parse_date(value: str) -> date:
-    """An ISO date; raises ValueError with a readable reason."""
+    """An ISO date from MIN_DATE to MAX_DATE; raises ValueError with a readable reason
+    (DateRangeError for a real day outside that range)."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, re.ASCII):
         raise ValueError("not in YYYY-MM-DD form")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise ValueError("no such day in the calendar") from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise DateRangeError(f"out of range: {DATE_RANGE}")
+    return day
 
 
 def a_date(node: Node) -> date:
     s = scalar(node, "a date")
     try:
         return parse_date(s.value.strip())
+    except DateRangeError:
+        raise FieldError(
+            "PD104",
+            node,
+            f"date `{shown(s.value.strip())}` is out of range",
+            f"{DATE_RANGE}; check the year",
+        ) from None
     except ValueError as exc:
         raise FieldError(
             "PD104",
             node,
-            f"bad date `{s.value}`: {exc}",
+            f"bad date `{shown(s.value)}`: {exc}",
             "write dates as YYYY-MM-DD, e.g. `2026-11-23`",
         ) from None
 
@@ -144,9 +182,9 @@ def parse_duration(value: str, hours_per_day: int = 8) -> int:
     if not compact or m is None or not any(m.groups()):
         raise ValueError("not a duration")
     days, hours, minutes = m.groups()
-    total = (float(days or 0) * hours_per_day + float(hours or 0)) * 60 + int(minutes or 0)
-    if not math.isfinite(total):  # not negative: too many digits to be a real duration
-        raise ValueError("too large")
+    total = (float(days or 0) * hours_per_day + float(hours or 0)) * 60 + float(minutes or 0)
+    if not total <= MAX_HOURS * 60:  # not negative: too many digits to be a real duration
+        raise OverflowError("too long")
     return round(total)
 
 
@@ -154,15 +192,25 @@ def duration(node: Node, hours_per_day: int = 8) -> int:
     s = scalar(node, "a duration")
     try:
         return parse_duration(s.value, hours_per_day)
+    except OverflowError:
+        raise FieldError(
+            "PD105",
+            node,
+            f"duration `{shown(s.value.strip())}` is too long",
+            f"durations are at most {MAX_HOURS}h; check for extra digits",
+        ) from None
     except ArithmeticError:
         raise FieldError(
-            "PD112", node, f"negative duration `{s.value}`", "durations are zero or more, e.g. `2h`"
+            "PD112",
+            node,
+            f"negative duration `{shown(s.value)}`",
+            "durations are zero or more, e.g. `2h`",
         ) from None
     except ValueError:
         raise FieldError(
             "PD105",
             node,
-            f"bad duration `{s.value}`",
+            f"bad duration `{shown(s.value)}`",
             "write a number with a unit: `2h`, `1h30m`, `90m`, `1.5h` or `2d`",
         ) from None
 
@@ -174,7 +222,7 @@ def money(node: Node, base_currency: str) -> Money:
         raise FieldError(
             "PD106",
             node,
-            f"bad money `{s.value}`",
+            f"bad money `{shown(s.value)}`",
             "write an amount and an ISO 4217 code, e.g. `12000 UAH`",
         )
     digits, code = m.groups()
@@ -182,22 +230,31 @@ def money(node: Node, base_currency: str) -> Money:
         raise FieldError(
             "PD106",
             node,
-            f"bad money `{s.value}`: currency code in lower case",
-            f"write the code in capitals: `{digits} {code.upper()}`",
+            f"bad money `{shown(s.value)}`: currency code in lower case",
+            f"write the code in capitals: `{shown(digits)} {code.upper()}`",
         )
     if code is not None and code not in _CURRENCIES:
         raise FieldError(
             "PD106",
             node,
-            f"bad money `{s.value}`: `{code}` is not an ISO 4217 currency code",
+            f"bad money `{shown(s.value)}`: `{code}` is not an ISO 4217 currency code",
             "use an ISO 4217 code such as `USD`, `EUR` or `UAH`",
         )
     try:
         amount = Decimal(digits.replace("_", "").replace(" ", ""))
     except InvalidOperation:  # pragma: no cover - the regex admits only digits
-        raise FieldError("PD106", node, f"bad money `{s.value}`", "") from None
+        raise FieldError("PD106", node, f"bad money `{shown(s.value)}`", "") from None
     if amount < 0:
-        raise FieldError("PD112", node, f"negative amount `{s.value}`", "amounts are zero or more")
+        raise FieldError(
+            "PD112", node, f"negative amount `{shown(s.value)}`", "amounts are zero or more"
+        )
+    if amount >= MAX_NUMBER:
+        raise FieldError(
+            "PD106",
+            node,
+            f"amount `{shown(s.value.strip())}` is too large",
+            f"amounts stay below {MAX_NUMBER_TEXT}; check for extra digits",
+        )
     return Money(amount, code or base_currency)
 
 
@@ -208,7 +265,7 @@ def choice(node: Node, choices: Iterable[str]) -> str:
         raise FieldError(
             "PD107",
             node,
-            f"`{value}` is not one of the allowed values",
+            f"`{shown(value)}` is not one of the allowed values",
             did_you_mean(value, options),
         )
     return value
@@ -221,7 +278,7 @@ def record_id(node: Node) -> str:
         raise FieldError(
             "PD108",
             node,
-            f"bad id `{value}` in reference",
+            f"bad id `{shown(value)}` in reference",
             "ids are lower-case letters, digits and dashes, e.g. `anna-k`",
         )
     return value
@@ -287,6 +344,9 @@ def email(node: Node) -> str:
     value = text(node).strip()
     if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
         raise FieldError(
-            "PD103", node, f"`{value}` is not an e-mail address", "write it as name@example.com"
+            "PD103",
+            node,
+            f"`{shown(value)}` is not an e-mail address",
+            "write it as name@example.com",
         )
     return value

@@ -82,6 +82,15 @@ def checklist(body: str) -> tuple[int, int]:
     return done, done + len(_UNCHECKED.findall(body))
 
 
+def percent_of(part: float, whole: float) -> int:
+    """`part` as a whole percentage of `whole`, held to 0..100 (0 without a `whole`). The
+    ratio is compared before it is scaled: over a tiny `whole` it may be infinite."""
+    if not whole:
+        return 0
+    ratio = part / whole
+    return 0 if not ratio > 0 else 100 if ratio >= 1 else round(100 * part / whole)
+
+
 def week_bounds(today: date) -> tuple[date, date]:
     """Monday and Sunday of the week holding `today`."""
     monday = today - timedelta(days=today.weekday())
@@ -119,7 +128,9 @@ class Fmt:
     def base_money(self, amount: Decimal | None) -> str:
         if amount is None:
             return ""
-        return i18n.format_money(amount.quantize(Decimal(1)), self.base, self.locale)
+        # to_integral_value, not quantize: a total past the context's 28 digits rounds
+        # as it is instead of failing (InvalidOperation)
+        return i18n.format_money(amount.to_integral_value(), self.base, self.locale)
 
     def duration(self, minutes: int | None) -> str:
         if minutes is None:

@@ -9,7 +9,7 @@ from datetime import date
 from builder.model import Workspace
 from builder.validate.warnings import deal_is_open, is_open
 from builder.views.boards import BoardView, person_board
-from builder.views.common import Fmt, index, week_bounds
+from builder.views.common import Fmt, index, percent_of, week_bounds
 from builder.views.dashboard import FollowUp, follow_ups
 from builder.views.funnels import DealCard, deal_card
 
@@ -77,7 +77,7 @@ def person_view(ws: Workspace, person_id: str, today: date) -> PersonView:
         board.overdue,
         shown_load,
         shown_capacity,
-        min(round(100 * load / capacity), 100) if capacity else 0,
+        percent_of(load, capacity),
         bool(capacity) and load > capacity,
         board,
         deals,

@@ -9,7 +9,16 @@ from typing import Any
 
 from builder.model import Company, Contact, Deal, Person, Project, Record, Task, Workspace
 from builder.validate.warnings import is_open
-from builder.views.common import Fmt, Link, checklist, due_state, index, person_link, url
+from builder.views.common import (
+    Fmt,
+    Link,
+    checklist,
+    due_state,
+    index,
+    percent_of,
+    person_link,
+    url,
+)
 from builder.views.paths import board_url, funnel_url, mailto
 
 
@@ -231,7 +240,7 @@ def project_page(ws: Workspace, p: Project, today: date) -> RecordPage:
             fmt.hours(m.target) if m.target is not None else "",
             fmt.hours(m.actual) if m.actual is not None else "",
             m.unit,
-            min(round(100 * (m.actual or 0) / m.target), 100) if m.target else 0,
+            percent_of(m.actual or 0, m.target or 0),
         )
         for m in p.metrics
     ]
