@@ -29,13 +29,14 @@ from hypothesis import strategies as st
 from portal_cases import CANARY, SECRET, all_text
 from site_cases import project
 
+from builder.model.schema import COMPANY_KINDS, PRIORITIES, PROJECT_STATUSES
 from builder.pipeline import CheckResult, run_check
 from builder.portal import build_portals
 from builder.problems import CODES
 from builder.render.pages import SiteOptions
 from builder.report import format_github, format_json, format_text
 from builder.site.generate import generate
-from builder.validate.fields import COMPANY_KINDS, PRIORITIES, PROJECT_STATUSES, SCHEMAS
+from builder.validate.fields import SCHEMAS
 from builder.validate.values import MAX_DATE, MAX_HOURS, MAX_NUMBER, MIN_DATE
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
@@ -477,7 +478,8 @@ def test_a_workspace_check_passes_builds_and_keeps_the_portal_private(
     assert [p.headline() for p in result.errors] == []
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     cfg = read_config(root / "mkdocs.yml", root / "site")
-    build_site(cfg, result)
+    (root / "site").mkdir()
+    build_site(cfg, result, root / "site")
     assert (root / "site" / "index.html").is_file()
     assert_private(result, root / "public")
 

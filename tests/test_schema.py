@@ -80,7 +80,7 @@ _CANARY = "zqschema"
 def _canary(spec: RecordSpec, f: FieldSpec, n: int) -> str | None:
     """A front-matter value for `f` that carries a trace findable in any output: a marked
     text, or a number (or date) used nowhere else. None for kinds that cannot carry one."""
-    number = 7_310_000 + n  # unique per field
+    number = 731_000 + n  # unique per field
     tokens: dict[str, str | None] = {
         "text": f"{_CANARY} {spec.type} {f.name}",
         "email": f"{_CANARY}-{f.name}@example.org",
@@ -140,7 +140,7 @@ def _secret_files() -> tuple[dict[str, str], list[str]]:
                 continue
             fields[f.name] = value
             if f.kind in ("duration", "interval", "hours", "money", "number", "phone"):
-                traces.append(str(7_310_000 + n))
+                traces.append(str(731_000 + n))
         if spec.type == "person":
             fields["manager"] = ""
         body = f"{_CANARY} body of the {spec.type}"
