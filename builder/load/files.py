@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,18 +17,10 @@ from frontmatter.default_handlers import YAMLHandler
 from slugify import slugify
 
 from builder.load.yamltree import Mapping, Node, YamlProblem, parse
+from builder.model.schema import FOLDERS, ID_PATTERN
 from builder.problems import Problem
 
 SETTINGS_FILE = "workspace.yml"
-#: folder name -> record type
-FOLDERS = {
-    "people": "person",
-    "companies": "company",
-    "contacts": "contact",
-    "projects": "project",
-    "tasks": "task",
-    "deals": "deal",
-}
 MAX_FILE_BYTES = 4 * 1024 * 1024
 # Never block (a FIFO named `x.md` would wait forever for a writer) and never follow a link
 # we have not checked: `_open` resolves links itself and keeps them inside the workspace.
@@ -43,7 +34,7 @@ _OPEN_FLAGS = (
 )
 # python-frontmatter's own YAML boundary, so files it can read we read the same way.
 _BOUNDARY = YAMLHandler.FM_BOUNDARY
-_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+_ID = ID_PATTERN
 _IGNORED_AT_ROOT = {"readme.md", "index.md"}
 
 

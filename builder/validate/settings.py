@@ -18,13 +18,12 @@ from builder.model import (
     Stage,
     Workflow,
 )
+from builder.model.schema import CUSTOM_KINDS, LOCALES, RECORD_TYPES
 from builder.problems import Problem
 from builder.validate import values as v
 from builder.validate.values import FieldError
 
-LOCALES = ("en", "ru", "uk")
-FIELD_TYPES = ("bool", "choice", "text", "number", "date")
-RECORD_TYPES = ("person", "company", "contact", "project", "task", "deal")
+FIELD_TYPES = tuple(CUSTOM_KINDS)
 
 DEFAULT_WORKFLOW = Workflow(
     "default",

@@ -16,8 +16,9 @@ from babel.numbers import list_currencies
 
 from builder.load.yamltree import Mapping, Node, Scalar, Sequence
 from builder.model import Money
+from builder.model.schema import ID_PATTERN
 
-_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+_ID = ID_PATTERN
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*(?:(\d+)\s*m)?\Z")
 _MONEY = re.compile(r"(-?\d[\d_ ]*(?:\.\d+)?)(?:\s+([A-Za-z]{3}))?\Z")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?\Z")

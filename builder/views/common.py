@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from builder import i18n
 from builder.model import Contact, Deal, Money, Person, Project, Task, Workflow, Workspace
-from builder.views.paths import SECTIONS as SECTIONS
+from builder.model.schema import SECTIONS as SECTIONS
 from builder.views.paths import url as url
 
 T = TypeVar("T")
