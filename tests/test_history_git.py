@@ -256,7 +256,6 @@ def test_the_cache_is_decoded_once_per_process_while_its_files_are_unchanged(
 ) -> None:
     """The serve loop reads the history on every rebuild: the cache file is decoded again
     only when a commit (or anything else) has rewritten it."""
-    from builder.history import store
 
     repo = build_scenario(tmp_path / "repo")
     ws = run_check(repo.content, TODAY).workspace
@@ -268,7 +267,7 @@ def test_the_cache_is_decoded_once_per_process_while_its_files_are_unchanged(
         decoded.append(text[:20])
         return loads(text)
 
-    monkeypatch.setattr(store.json, "loads", counting)
+    monkeypatch.setattr("builder.history.store.json.loads", counting)
     first = read_history(repo.content, ws, TODAY)
     assert len(decoded) == 1  # the base file (there is no delta yet)
     second = read_history(repo.content, ws, TODAY)

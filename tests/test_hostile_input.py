@@ -13,6 +13,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -496,7 +497,7 @@ def test_the_largest_values_just_pass() -> None:
     from builder.validate import values as v
 
     assert v.money(Scalar("999999999999999.99 USD", 1, 1), "USD").amount == (
-        v.Decimal("999999999999999.99")
+        Decimal("999999999999999.99")
     )
     assert v.duration(Scalar("1000000h", 1, 1)) == 60_000_000
     assert v.number(Scalar("-999999999999999", 1, 1)) == -999999999999999

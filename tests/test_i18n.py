@@ -42,7 +42,10 @@ def load(path: Path) -> Catalog:
 
 
 CATALOGS = {locale: load(po(locale)) for locale in LOCALES}
-MESSAGES = {locale: {m.context: m for m in c if m.id} for locale, c in CATALOGS.items()}
+MESSAGES = {
+    locale: {m.context: m for m in c if m.id and m.context is not None}
+    for locale, c in CATALOGS.items()
+}
 LOADED = {locale: i18n.catalogue.read(locale) for locale in LOCALES}
 
 
@@ -85,7 +88,8 @@ def test_plural_forms_are_babels_and_each_counted_message_has_them_all(locale: s
     counted = [m for m in MESSAGES[locale].values() if isinstance(m.id, tuple)]
     assert len(counted) >= 5
     for message in counted:
-        assert len(message.id) == 2, message.context
+        assert isinstance(message.id, tuple | list) and len(message.id) == 2, message.context
+        assert isinstance(message.string, tuple | list), message.context
         assert len(message.string) == rule.num_plurals, message.context
 
 

@@ -17,11 +17,11 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
@@ -39,7 +39,7 @@ from builder.site.generate import generate
 from builder.validate.fields import SCHEMAS
 from builder.validate.values import MAX_DATE, MAX_HOURS, MAX_NUMBER, MIN_DATE
 
-Draw = Callable[[st.SearchStrategy[Any]], Any]
+Draw = st.DrawFn
 
 # --- values ----------------------------------------------------------------------------------
 
@@ -257,7 +257,7 @@ def custom_value(draw: Draw, ftype: str, choices: list[str]) -> str:
 
 def any_value(draw: Draw, private: bool = True) -> str:
     """A hostile value of any shape for any field: wrong types, odd YAML, out of range."""
-    return draw(
+    value: str = draw(
         st.one_of(
             st.sampled_from(ODD_SCALARS),
             st.sampled_from(['""', "' '", '"\\n"', '"\\u200b"']),  # blank, or nearly
@@ -271,6 +271,7 @@ def any_value(draw: Draw, private: bool = True) -> str:
             ),
         )
     )
+    return value
 
 
 RECORDS = (
@@ -492,7 +493,7 @@ def test_every_field_has_a_strategy(data: st.DataObject) -> None:
     for kind, schema in SCHEMAS.items():
         for field in schema:
             try:
-                valid(data.draw, kind, "x", field)
+                valid(cast(Draw, data.draw), kind, "x", field)
             except AssertionError:
                 missing.append(f"{kind}.{field}")
     assert missing == []
