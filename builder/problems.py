@@ -45,6 +45,7 @@ CODES: dict[str, Code] = _codes(
     ("PD009", E, "empty file"),
     ("PD010", W, "Markdown file outside the record folders (ignored)"),
     ("PD011", E, "link to a file or folder outside the workspace (not followed)"),
+    ("PD012", E, "no records in the workspace folder"),
     # PD1xx: fields of one record
     ("PD101", E, "required field missing"),
     ("PD102", E, "unknown field"),

@@ -191,8 +191,12 @@ def test_default_path_is_content(write: Write, in_tmp: Path) -> None:
 @pytest.mark.parametrize(
     ("files", "summary"),
     [
-        ({}, "0 errors, 0 warnings in 0 records"),
-        ({"workspace.yml": "name: A\n"}, "0 errors, 0 warnings in 1 record"),
+        ({}, "1 error, 0 warnings in 0 records"),  # no records (PD012)
+        ({"workspace.yml": "name: A\n"}, "1 error, 0 warnings in 1 record"),
+        (
+            {"workspace.yml": "name: A\n", "people/a.md": "---\nname: A\n---\n"},
+            "0 errors, 0 warnings in 2 records",
+        ),
         (
             {"tasks/a.md": "---\ntitle: A\nproject: p\ndue: 2026-01-01\n---\n"},
             "1 error, 1 warning in 1 record",  # unknown project; overdue

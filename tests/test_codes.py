@@ -36,6 +36,9 @@ class Link:
     target: str
 
 
+#: Instead of files: check an empty folder (no BASE either).
+EMPTY: dict[str, str | bytes | Link] = {}
+
 Check = Callable[[Mapping[str, str | bytes | Link]], CheckResult]
 
 
@@ -52,7 +55,7 @@ def check(
 
     def run(files: Mapping[str, str | bytes | Link]) -> CheckResult:
         plain = {k: v for k, v in files.items() if not isinstance(v, Link)}
-        root = make_workspace(tmp_path, {**BASE, **plain})
+        root = make_workspace(tmp_path, {**BASE, **plain} if files is not EMPTY else {})
         for rel, link in files.items():
             if isinstance(link, Link):
                 (root / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -131,6 +134,14 @@ CASES: list[tuple[str, dict[str, str | bytes | Link], str, str]] = [
         {"tasks/copy.md": Link("../../outside.md")},
         "ws/tasks/copy.md:1:1: error PD011: link to a file outside the workspace is not read",
         "copy the file into the workspace, or remove the link",
+    ),
+    (
+        "PD012",
+        EMPTY,
+        "ws:1:1: error PD012: no records here: the folder has none of `people/`, `companies/`, "
+        "`contacts/`, `projects/`, `tasks/`, `deals/`",
+        "pass the workspace (the folder with mkdocs.yml) or its content folder, or create a "
+        "record, e.g. `people/me.md`",
     ),
     (
         "PD101",

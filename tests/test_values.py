@@ -365,7 +365,13 @@ def test_settings_refuse_a_rate_for_an_unknown_currency(tmp_path: Path) -> None:
 
     from builder.pipeline import run_check
 
-    root = make_workspace(tmp_path, {"workspace.yml": "rates:\n  ABC: 1.5\n  EUR: 1.08\n"})
+    root = make_workspace(
+        tmp_path,
+        {
+            "workspace.yml": "rates:\n  ABC: 1.5\n  EUR: 1.08\n",
+            "people/me.md": "---\nname: Me\n---\n",
+        },
+    )
     result = run_check(root)
     assert [(p.headline(), p.hint) for p in result.problems] == [
         (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,26 @@ from builder import __version__
 from builder.validate.values import parse_date
 
 DEFAULT_CONTENT = "content"
+
+
+class WorkspaceType(click.Path):
+    """A workspace folder (with `mkdocs.yml`) or a content folder, given as the content
+    folder (see `builder.load.locate`)."""
+
+    name = "WORKSPACE"
+
+    def __init__(self) -> None:
+        super().__init__(exists=True, file_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from builder.load.locate import content_folder
+
+        given = super().convert(value, param, ctx)
+        return content_folder(Path(os.fsdecode(given)))
+
+
+#: The PATH argument of the commands that read a workspace: the current folder by default.
+WORKSPACE = click.argument("path", type=WorkspaceType(), default=".")
 
 
 class DateType(click.ParamType):  # type: ignore[type-arg]

@@ -252,6 +252,19 @@ def load(
                 "move the folder into the workspace, or remove the link",
             )
         )
+    if not listing.found:
+        # most likely the wrong folder: `check DIR` on a workspace's parent, or a typo
+        loaded.problems.append(
+            Problem(
+                "PD012",
+                str(root) if str(root) not in ("", ".") else ".",
+                1,
+                1,
+                "no records here: the folder has none of " + ", ".join(f"`{f}/`" for f in FOLDERS),
+                "pass the workspace (the folder with mkdocs.yml) or its content folder, or "
+                "create a record, e.g. `people/me.md`",
+            )
+        )
     loaded.files += len(listing.found)
     for kind, rel in listing.found:
         if cache is None:

@@ -80,6 +80,7 @@ class CustomField:
 class PortalDefaults:
     assignee: str = "first_name"  # first_name | role
     done_recent_days: int = 14
+    base_url: str = ""  # where the portals are published: `portal links` prints full links
 
 
 @dataclass

@@ -145,6 +145,18 @@ def read_settings(root: Mapping | None, path: str) -> tuple[Settings, list[Probl
     return s, r.problems
 
 
+def _web_address(node: Node) -> str:
+    url = v.text(node).strip()
+    if not url.startswith(("https://", "http://")) or " " in url:
+        raise FieldError(
+            "PD113",
+            node,
+            f"`{v.shown(url)}` is not a web address",
+            "write the address the portals are published at, e.g. `https://status.example.com/`",
+        )
+    return url
+
+
 def _timezone(node: Node) -> str:
     name = v.text(node)
     try:
@@ -409,7 +421,9 @@ def _portal(r: _Reader, node: Node) -> PortalDefaults:
     p = PortalDefaults()
     if m is None:
         return p
-    r.known(m, ("assignee", "done_recent_days"), "portal")
+    r.known(m, ("assignee", "done_recent_days", "base_url"), "portal")
+    if "base_url" in m.items:
+        p.base_url = r.read(m.items["base_url"][1], _web_address, "portal") or ""
     if "assignee" in m.items:
         p.assignee = (
             r.read(m.items["assignee"][1], lambda n: v.choice(n, ("first_name", "role")))
