@@ -130,5 +130,6 @@ def _escape(match: re.Match[str]) -> str:
     return {"\n": "\\n", "\r": "\\r"}.get(ch) or f"\\u{ord(ch):04x}"
 
 
-def sort_key(p: Problem) -> tuple[str, int, int, str]:
-    return (p.path, p.line, p.col, p.code)
+def sort_key(p: Problem) -> tuple[bool, str, int, int, str]:
+    """Errors first (they stop a build), then warnings; each by file and place."""
+    return (not p.is_error, p.path, p.line, p.col, p.code)

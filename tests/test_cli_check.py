@@ -345,3 +345,12 @@ def test_init_into_an_existing_empty_folder(in_tmp: Path) -> None:
     (in_tmp / "agency").mkdir()
     assert invoke("init", "agency").exit_code == 0
     assert run_check(in_tmp / "agency" / "content").problems == []
+
+
+def test_errors_come_before_warnings(write: Write) -> None:
+    write({**WARNINGS, **ERRORS})
+    result = invoke("check", "ws", "--today", TODAY)
+    headlines = [line for line in result.output.splitlines() if line.startswith("ws/")]
+    severities = [line.split(": ")[1].split()[0] for line in headlines]
+    assert "warning" in severities and "error" in severities
+    assert severities == sorted(severities)  # every "error" before every "warning"

@@ -165,7 +165,7 @@ CASES: list[tuple[str, dict[str, str | bytes | Link], str, str]] = [
         "PD104",
         {"tasks/copy.md": TASK + "due: 2026-02-30\n---\n"},
         "ws/tasks/copy.md:4:6: error PD104: bad date `2026-02-30`: no such day in the calendar",
-        "write dates as YYYY-MM-DD, e.g. `2026-11-23`",
+        "2026-02 has 28 days; check the day",
     ),
     (
         "PD105",

@@ -56,11 +56,13 @@ def test_bad_date(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         v.parse_date(text)
     exc = error(v.a_date, node(text))
-    assert (exc.code, exc.message, exc.hint) == (
-        "PD104",
-        f"bad date `{text}`: {reason}",
-        "write dates as YYYY-MM-DD, e.g. `2026-11-23`",
-    )
+    hint = {
+        "2026-02-30": "2026-02 has 28 days; check the day",
+        "2026-02-29": "2026-02 has 28 days; check the day",
+        "2026-13-01": "the month comes second and runs from 01 to 12 (YYYY-MM-DD)",
+        "2026-00-10": "the month comes second and runs from 01 to 12 (YYYY-MM-DD)",
+    }.get(text, "write dates as YYYY-MM-DD, e.g. `2026-11-23`")
+    assert (exc.code, exc.message, exc.hint) == ("PD104", f"bad date `{text}`: {reason}", hint)
     assert (exc.node.line, exc.node.col) == (3, 7)
 
 
@@ -380,3 +382,18 @@ def test_settings_refuse_a_rate_for_an_unknown_currency(tmp_path: Path) -> None:
         )
     ]
     assert dict(result.workspace.settings.rates) == {"EUR": Decimal("1.08")}
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("2026-02-30", "2026-02 has 28 days; check the day"),
+        ("2028-02-30", "2028-02 has 29 days; check the day"),
+        ("2026-13-01", "the month comes second and runs from 01 to 12 (YYYY-MM-DD)"),
+        ("16.03.2026", "write dates as YYYY-MM-DD, e.g. `2026-11-23`"),
+    ],
+)
+def test_a_bad_date_s_hint_says_what_to_fix(value: str, hint: str) -> None:
+    with pytest.raises(FieldError) as caught:
+        v.a_date(Scalar(value, 1, 1))
+    assert caught.value.hint == hint

@@ -6,6 +6,7 @@ node. The per-record loop in `fields.py` turns the errors into problems.
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import re
 from collections.abc import Iterable
@@ -167,11 +168,19 @@ def a_date(node: Node) -> date:
         ) from None
     except ValueError as exc:
         raise FieldError(
-            "PD104",
-            node,
-            f"bad date `{shown(s.value)}`: {exc}",
-            "write dates as YYYY-MM-DD, e.g. `2026-11-23`",
+            "PD104", node, f"bad date `{shown(s.value)}`: {exc}", _date_hint(s.value.strip())
         ) from None
+
+
+def _date_hint(value: str) -> str:
+    """How to fix a date: its form, or, in the right form, its month or day."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, re.ASCII):
+        return "write dates as YYYY-MM-DD, e.g. `2026-11-23`"
+    year, month = int(value[:4]), int(value[5:7])
+    if not 1 <= month <= 12:
+        return "the month comes second and runs from 01 to 12 (YYYY-MM-DD)"
+    days = calendar.monthrange(max(year, 1), month)[1]
+    return f"{value[:7]} has {days} days; check the day"
 
 
 def parse_duration(value: str, hours_per_day: int = 8) -> int:
