@@ -16,7 +16,7 @@ from gitrepo import ANNA, OLEH, GitRepo, build_scenario, front
 from builder.history import History, read_history
 from builder.history.events import CHANGED, CREATED, DELETED, MOVED, RENAMED, START
 from builder.history.reader import ERROR, NO_COMMITS, NO_REPO, OK
-from builder.history.store import CACHE_DIR, extract
+from builder.history.store import CACHE_DIR, CACHE_VERSION, extract
 from builder.pipeline import run_check
 from builder.views.activity import history_notes
 
@@ -312,7 +312,7 @@ def test_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     repo.commit("2026-03-02T10:00:00+02:00")
     history_of(repo.content, use_cache=True)
     for file in (repo.root / CACHE_DIR).glob("history-*.json"):
-        file.write_text('{"version": 1, "prefix": "content/", "commits": [[1]]}')
+        file.write_text(f'{{"version": {CACHE_VERSION}, "prefix": "content/", "commits": [[1]]}}')
     h = history_of(repo.content, use_cache=True)
     assert changes(h, "task", "a") == [(CREATED, "", None, None)]
 
