@@ -347,3 +347,23 @@ def test_merged_branch_changes_are_attributed_to_their_commits(tmp_path: Path) -
     assert a.stamp.when == datetime(2026, 3, 3, 10, tzinfo=KYIV)
     b = h.records[("task", "b")].changes[-1]
     assert (b.old, b.new, b.stamp.author.name) == ("todo", "done", "Anna Kovalenko")
+
+
+def test_the_history_stage_neither_words_nor_draws() -> None:
+    """builder/history reads git and computes; wording (i18n, Babel), views and markup
+    belong to the later stages, which import it, never the other way round."""
+    import ast
+
+    import builder.history
+
+    folder = Path(builder.history.__file__).parent
+    imported: dict[str, set[str]] = {}
+    for file in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(file.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.setdefault(node.module, set()).add(file.name)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    imported.setdefault(alias.name, set()).add(file.name)
+    forbidden = ("builder.views", "builder.render", "builder.i18n", "builder.site", "babel")
+    assert {m: f for m, f in imported.items() if m.startswith(forbidden)} == {}
