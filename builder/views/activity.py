@@ -2,9 +2,9 @@
 stuck cards, idle deals and funnel conversions, as display-ready view models.
 
 Pure like every view: `History + Workspace -> dataclasses`. The numbers come from
-`builder.history`; this module only words and formats them for a page (the feed's
-sentences are `views.feed`'s, the charts' labels `views.charts`', their SVG the render
-stage's)."""
+`builder.history`; this module only words and formats them for a page. The feed's
+sentences come from `views.feed`, the charts' labels from `views.charts`; the render
+stage draws the charts (`render.svg`) and writes the Atom feed (`render.atom`)."""
 
 from __future__ import annotations
 
