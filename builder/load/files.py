@@ -337,6 +337,22 @@ def read_record(root: Path, kind: str, rel: str, problems: list[Problem]) -> Raw
     return record
 
 
+def parse_record(kind: str, rel: str, data: bytes, problems: list[Problem]) -> RawRecord | None:
+    """`read_record` for the bytes of a record file read elsewhere (a version of the file
+    from git): the same checks, the same tree and the same problems, bar the file system's
+    and the id's. On failure append problems and return None."""
+    mine: list[Problem] = []
+    text: str | None = None
+    if len(data) > MAX_FILE_BYTES:
+        mine.append(_too_large(rel, f"{len(data) / 1024 / 1024:.1f} MB", "a record"))
+    else:
+        text = _decode(data, rel, mine, "a record")
+    stem = rel.rsplit("/", 1)[-1][:-3]
+    record = None if text is None else _record(kind, stem, rel, text, mine)
+    problems += quoted(mine, text)
+    return record
+
+
 def _record(
     kind: str, stem: str, path: str, text: str, problems: list[Problem]
 ) -> RawRecord | None:
@@ -520,8 +536,12 @@ def _read_text(root: Path, rel: str, path: str, problems: list[Problem], what: s
     if opened is None:
         return None
     data = _read_bytes(opened[0], opened[1].st_size, path, problems, what)
-    if data is None:
-        return None
+    return None if data is None else _decode(data, path, problems, what)
+
+
+def _decode(data: bytes, path: str, problems: list[Problem], what: str) -> str | None:
+    """A file's bytes as text with plain newlines; None and a problem for what is not
+    UTF-8 text."""
     if b"\x00" in data:
         problems.append(
             Problem(

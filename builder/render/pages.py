@@ -24,6 +24,7 @@ from builder.model import Workspace
 from builder.problems import Problem
 from builder.render.keys import fingerprint, record_key, table_digest, view_key
 from builder.render.markdown import BodyRenderer
+from builder.render.svg import flow_charts
 from builder.views import activity, boards, dashboard, directory, funnels, people, records
 from builder.views.common import SECTIONS, Fmt, Link, card_inputs, index
 from builder.views.paths import board_url, funnel_url, page_file, url
@@ -315,8 +316,9 @@ def _activity_pages(ws: Workspace, options: SiteOptions) -> Iterator[Page]:
 
 def atom_feed(ws: Workspace, options: SiteOptions, site_url: str) -> str:
     """The newest feed entries as an Atom document, links absolute under `site_url`."""
-    from builder.history import atom, feed_entries
+    from builder.render.atom import atom
     from builder.views.common import url as record_url
+    from builder.views.feed import feed_entries
 
     assert options.history is not None
     locale = ws.settings.locale
@@ -413,7 +415,7 @@ def _board_pages(
                 "board": boards.project_board(ws, p.id, today),
                 "show_project": False,
                 "links": [Link(t("record.project_page"), url("project", p.id))],
-                "flow": activity.flow(options.history, ws, p.id)
+                "flow": flow_charts(activity.flow(options.history, ws, p.id))
                 if options.history is not None
                 else None,
             }
