@@ -13,7 +13,7 @@ from builder.pipeline import run_check
 from builder.report import format_github, format_json, format_text
 
 
-@cli.command()
+@cli.command(short_help="Validate the workspace and report every problem.")
 @click.argument(
     "path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=DEFAULT_CONTENT
 )
@@ -50,7 +50,7 @@ def check(path: Path, fmt: str, strict: bool, today: date | None) -> None:
     sys.exit(1 if failed else 0)
 
 
-@cli.command()
+@cli.command(short_help="Create a new workspace repository.")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
     """Create a new workspace repository in DIRECTORY (refuses to overwrite anything)."""
