@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from frontmatter.default_handlers import YAMLHandler
-from slugify import slugify
 
 from builder.load.yamltree import Mapping, Node, YamlProblem, parse
 from builder.model.schema import FOLDERS, ID_PATTERN
@@ -617,4 +616,6 @@ def _parse_mapping(
 
 def suggest_id(stem: str) -> str:
     """A valid id close to `stem`: transliterated, lower case, dashes between words."""
+    from slugify import slugify  # for badly named files only: not every run loads it
+
     return slugify(stem) or "record"
