@@ -400,7 +400,8 @@ def test_not_a_workspace(tmp_path: Path) -> None:
     result = run(tmp_path / "nowhere", "move", "hero", "review")
     assert (result.exit_code, result.stderr) == (
         2,
-        f"error: {tmp_path / 'nowhere'} is not a workspace (no workspace.yml, no record folders)\n",
+        f"error: {tmp_path / 'nowhere'} is not a workspace (no workspace.yml, no record "
+        "folders); pass the workspace folder with -w DIR\n",
     )
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from edit_cases import run, workspace
 
 from builder.cli import edit as cli_edit
 from builder.edit import desk as desk_module
+from builder.edit import write as write_module
 from builder.pipeline import run_check
 
 
@@ -401,3 +403,25 @@ def test_the_wheel_ships_the_built_in_templates() -> None:
         for path in BUILT_IN.parent.glob(pattern)
     }
     assert {BUILT_IN / f"{kind}.md" for kind in RECORD_TYPES} <= shipped
+
+
+def test_a_template_is_written_whole_or_not_at_all(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace(root.parent, LAUNCH)
+    real_create = write_module._create
+
+    def disk_full_at_the_last(desk: desk_module.Desk, change: Any) -> list[Path]:
+        if change.rel.endswith("spring-report.md"):  # the last of the three files
+            raise desk_module.WriteError(f"cannot create {change.rel}: No space left on device")
+        return real_create(desk, change)
+
+    monkeypatch.setattr(write_module, "_create", disk_full_at_the_last)
+    before = sorted(root.rglob("*"))
+    result = run(root, "new", "project", "Spring", "--company", "acme", "--template", "launch")
+    assert (result.exit_code, result.stderr) == (
+        3,
+        "error: cannot create tasks/spring/spring-report.md: No space left on device\n",
+    )
+    # the project and the first task were written, then taken back, with their folder
+    assert sorted(root.rglob("*")) == before

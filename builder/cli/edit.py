@@ -268,20 +268,17 @@ def _stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def _asker(desk: Desk) -> Callable[[FieldSpec, Sequence[str], str | None], str]:
-    def ask(f: FieldSpec, choices: Sequence[str], default: str | None) -> str:
-        if choices and len(choices) <= 20:
-            kind: click.ParamType[Any] = click.Choice(list(choices))
-        elif choices:
-            kind = _OneOf(list(choices), f.ref or f.label.lower())
-        else:
-            kind = click.STRING
-        value: str = click.prompt(
-            f.label, type=kind, default=default, show_choices=len(choices) <= 20
-        )
-        return value.strip()
-
-    return ask
+def _ask(f: FieldSpec, choices: Sequence[str], default: str | None) -> str:
+    """A field's value from the terminal: a list to pick from (up to 20), or an id checked
+    with "did you mean", or text."""
+    if choices and len(choices) <= 20:
+        kind: click.ParamType[Any] = click.Choice(list(choices))
+    elif choices:
+        kind = _OneOf(list(choices), f.ref or f.label.lower())
+    else:
+        kind = click.STRING
+    value: str = click.prompt(f.label, type=kind, default=default, show_choices=len(choices) <= 20)
+    return value.strip()
 
 
 class _OneOf(click.ParamType):  # type: ignore[type-arg]
@@ -352,7 +349,7 @@ def _new_command(spec: RecordSpec) -> click.Command:
                 given,
                 kwargs["template"],
                 kwargs["ident"],
-                _asker(desk) if ask_ok else None,
+                _ask if ask_ok else None,
             )
 
         _run(kwargs["workspace"], kwargs["today"], kwargs["dry_run"], kwargs["commit"], plan)

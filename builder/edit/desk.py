@@ -94,7 +94,7 @@ class Desk:
         if (kind, ident) in self.pending:
             return self.pending[kind, ident]
         if (kind, ident) not in self._records:
-            paths = self.index.paths(kind).get(ident, [])
+            paths = self.index.paths_of(kind, ident)
             record = None
             if len(paths) == 1:
                 problems: list[Problem] = []
@@ -143,7 +143,10 @@ def open_desk(root: Path, today: date | None) -> Desk:
     if not (root / SETTINGS_FILE).exists() and not any(
         (root / folder).is_dir() for folder in SECTIONS.values()
     ):
-        raise EditError(f"{root} is not a workspace (no workspace.yml, no record folders)")
+        raise EditError(
+            f"{root} is not a workspace (no workspace.yml, no record folders); "
+            "pass the workspace folder with -w DIR"
+        )
     loaded = load_settings(root)
     settings, problems = read_settings(loaded.settings, loaded.settings_path)
     problems = loaded.problems + _quoted(problems, loaded.settings_text)

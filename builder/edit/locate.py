@@ -12,8 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.load.files import classify
-from builder.model.schema import SECTIONS, SPECS
+from builder.model.schema import ID_PATTERN, SECTIONS, SPECS
 from builder.validate.values import did_you_mean
 
 
@@ -48,14 +47,22 @@ class Index:
         return self._by_type[kind]
 
     def ids(self, kind: str) -> set[str]:
-        return set(self.paths(kind))
+        """Every (valid) id of a type."""
+        return {i for i in self.paths(kind) if ID_PATTERN.match(i)}
+
+    def paths_of(self, kind: str, ident: str) -> list[str]:
+        """The files of one id of one type (a walk that keeps only those, unless the type
+        was listed already)."""
+        if kind in self._by_type:
+            return self._by_type[kind].get(ident, [])
+        return _walk(self.root, SECTIONS[kind], ident).get(ident, [])
 
     def find(self, ident: str, kinds: tuple[str, ...]) -> Found:
         """The one record with this id among `kinds`. `ident` may say its type
         (`task:hero`) when an id is both a task and a deal; raises NotFound or Ambiguous."""
         kinds = _narrowed(ident, kinds)
         ident = ident.split(":", 1)[1] if ":" in ident else ident
-        hits = [(kind, rel) for kind in kinds for rel in self.paths(kind).get(ident, [])]
+        hits = [(kind, rel) for kind in kinds for rel in self.paths_of(kind, ident)]
         if not hits:
             known = {i for kind in kinds for i in self.paths(kind)}
             hint = did_you_mean(ident, known) if known else ""
@@ -92,11 +99,14 @@ def _either(kinds: tuple[str, ...]) -> str:
     return " or ".join(kinds) if len(kinds) < 3 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
 
 
-def _walk(root: Path, folder: str) -> dict[str, list[str]]:
+def _walk(root: Path, folder: str, want: str | None = None) -> dict[str, list[str]]:
+    """id -> paths of the record files under a type's folder (only those of id `want`,
+    when given: a look-up then compares names and keeps nothing else)."""
     out: dict[str, list[str]] = {}
     top = root / folder
     if not top.is_dir():
         return out
+    size = -1 if want is None else len(want) + 3
     stack = [(str(top), folder + "/")]
     while stack:
         path, prefix = stack.pop()
@@ -105,12 +115,16 @@ def _walk(root: Path, folder: str) -> dict[str, list[str]]:
         except OSError:
             continue  # an unreadable folder: check reports nothing from it either
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name[0] == ".":  # hidden, as the loader skips them
                 continue
-            if entry.is_dir(follow_symlinks=False):
-                stack.append((entry.path, prefix + entry.name + "/"))
-            elif classify(prefix + entry.name):
-                out.setdefault(entry.name[:-3], []).append(prefix + entry.name)
+            if entry.is_dir(follow_symlinks=False):  # a linked folder is not walked either
+                stack.append((entry.path, prefix + name + "/"))
+            elif want is None:
+                if name[-3:].lower() == ".md":
+                    out.setdefault(name[:-3], []).append(prefix + name)
+            elif len(name) == size and name.startswith(want) and name[-3:].lower() == ".md":
+                out.setdefault(want, []).append(prefix + name)
     for paths in out.values():
         paths.sort()
     return out

@@ -21,9 +21,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import frontmatter
-from slugify import slugify
-
 from builder.edit.checks import workflow_of
 from builder.edit.dates import DATE_FORMS, DateInputError, parse_when
 from builder.edit.desk import Desk, EditError, Refused, WriteError
@@ -159,8 +156,11 @@ def new(
     return Plan(summary, changes)
 
 
-def options(desk: Desk, f: FieldSpec, values: dict[str, object]) -> tuple[list[str], str | None]:
-    """The values a field may take in this workspace, and the one it gets by default."""
+def options(
+    desk: Desk, kind: str, f: FieldSpec, values: dict[str, object]
+) -> tuple[list[str], str | None]:
+    """The values field `f` of a new `kind` may take in this workspace (given the `values`
+    it has so far: a task's columns are its project's), and the one it gets by default."""
     s = desk.settings
     if f.kind == "ref" and f.ref is not None:
         return sorted(desk.ids(f.ref)), None
@@ -171,20 +171,24 @@ def options(desk: Desk, f: FieldSpec, values: dict[str, object]) -> tuple[list[s
     if f.choices_from == "pipelines":
         return list(s.pipelines), s.default_pipeline
     if f.choices_from == "workflow_columns":
-        project_id = values.get("project")
-        project = desk.record("project", project_id) if isinstance(project_id, str) else None
+        project_id = _value_of(kind, values, lambda g: g.ref == "project")
+        project = desk.record("project", project_id) if project_id else None
         flow = workflow_of(project if isinstance(project, Project) else None, s)
         return list(flow.column_ids), flow.backlog
     if f.choices_from == "pipeline_stages":
-        chosen = values.get("pipeline")
-        pipeline = (
-            s.pipelines.get(chosen if isinstance(chosen, str) else "")
-            or s.pipelines[s.default_pipeline]
-        )
+        chosen = _value_of(kind, values, lambda g: g.choices_from == "pipelines")
+        pipeline = s.pipelines.get(chosen) or s.pipelines[s.default_pipeline]
         return list(pipeline.stage_ids), pipeline.stage_ids[0]
     if f.choices_from == "locales":
         return list(LOCALES), None
     return [], None
+
+
+def _value_of(kind: str, values: dict[str, object], test: Callable[[FieldSpec], bool]) -> str:
+    """The text value of the first field of `kind` that passes `test` ("" if none)."""
+    f = next((g for g in SPECS[kind].fields if test(g)), None)
+    value = values.get(f.name) if f is not None else None
+    return value if isinstance(value, str) else ""
 
 
 def _fill(desk: Desk, kind: str, values: dict[str, object], ask: Ask | None) -> None:
@@ -194,7 +198,7 @@ def _fill(desk: Desk, kind: str, values: dict[str, object], ask: Ask | None) -> 
     for f in record_fields(kind, desk.settings):
         if _present(values.get(f.name)):
             continue
-        choices, default = options(desk, f, values)
+        choices, default = options(desk, kind, f, values)
         from_settings = f.choices_from is not None and f.choices_from != "locales"
         if ask is not None and (f.required or (from_settings and len(choices) > 1)):
             values[f.name] = ask(f, choices, default)
@@ -263,6 +267,8 @@ def _dated(desk: Desk, kind: str, values: dict[str, object]) -> dict[str, object
 
 
 def _new_id(desk: Desk, kind: str, ident: str | None, title: str) -> str:
+    from slugify import slugify  # loaded by `new` alone, not by every command's --help
+
     if ident is None:
         base = slugify(title, max_length=_ID_LENGTH, word_boundary=True, replacements=_ELIDED)
         base = base or kind
@@ -272,7 +278,7 @@ def _new_id(desk: Desk, kind: str, ident: str | None, title: str) -> str:
             f"bad id `{ident}`: ids are lower-case letters, digits and dashes, "
             f"e.g. `{slugify(ident) or kind}`"
         )
-    taken = desk.index.paths(kind).get(ident)
+    taken = desk.index.paths_of(kind, ident)
     if taken:
         raise WriteError(
             f"{kind} `{ident}` exists already ({desk.path(taken[0])}); "
@@ -314,6 +320,8 @@ def _created(
 
 
 def _dump(desk: Desk, kind: str, values: dict[str, object], body: str) -> str:
+    import frontmatter
+
     rank = {f.name: i for i, f in enumerate(record_fields(kind, desk.settings))}
     post = frontmatter.Post(body.strip("\n") + "\n" if body.strip() else "")
     post.metadata = Fields(

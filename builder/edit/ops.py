@@ -9,7 +9,6 @@ arguments raise `EditError` with a one-line message; nothing is written here.
 from __future__ import annotations
 
 import math
-import subprocess
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -20,7 +19,7 @@ from builder.edit.plan import Plan, checked_change
 from builder.edit.render import flow, scalar
 from builder.edit.surgery import append_item, append_line, set_field
 from builder.model import Deal, Person, Task
-from builder.model.schema import RECORD_SPECS, FieldSpec, record_fields
+from builder.model.schema import RECORD_SPECS, SPECS, FieldSpec, record_fields
 from builder.validate.values import did_you_mean, parse_duration
 
 #: the `choices_from` lists a record moves through
@@ -34,8 +33,7 @@ def kinds_with(test: Callable[[FieldSpec], bool]) -> tuple[str, ...]:
 
 def field_of(kind: str, test: Callable[[FieldSpec], bool]) -> FieldSpec:
     """The first field of a type that passes `test`."""
-    spec = next(s for s in RECORD_SPECS if s.type == kind)
-    return next(f for f in spec.fields if test(f))
+    return next(f for f in SPECS[kind].fields if test(f))
 
 
 def _is_state(f: FieldSpec) -> bool:
@@ -51,8 +49,8 @@ def _is_person(f: FieldSpec) -> bool:
 
 
 MOVE_KINDS = kinds_with(_is_state)
-DONE_KINDS = kinds_with(lambda f: _is_state(f) and f.choices_from == "workflow_columns") + (
-    kinds_with(_is_done_status)
+DONE_KINDS = kinds_with(lambda f: f.choices_from == "workflow_columns") + kinds_with(
+    _is_done_status
 )
 LOG_KINDS = kinds_with(lambda f: f.kind == "time_log")
 NOTE_KINDS = tuple(s.type for s in RECORD_SPECS)
@@ -136,7 +134,7 @@ def done(desk: Desk, ident: str) -> Plan:
     try:
         current = _open(desk, ident, DONE_KINDS)
     except EditError:
-        if ":" not in ident and any(desk.index.paths(k).get(ident) for k in MOVE_KINDS):
+        if ":" not in ident and any(desk.index.paths_of(k, ident) for k in MOVE_KINDS):
             raise EditError(
                 f"`{ident}` is a deal: a deal ends won or lost, e.g. `plaindesk move {ident} won`"
             ) from None
@@ -172,15 +170,14 @@ def log(
     day = _date(when, desk) if when else desk.today
     note = " ".join(note.split())
     spent = spent.strip()
-    name = field_of(current.found.type, lambda f: f.kind == "time_log").name
+    spec = field_of(current.found.type, lambda f: f.kind == "time_log")
+    name = spec.name
+    values = (day.isoformat(), who, spent, note)  # an entry's parts, in the schema's order
     items = current.layout.fields[name].items if name in current.layout.fields else []
     if items and items[-1].kind == "map":  # the entries before it are mappings: so is it
-        parts = {"date": day.isoformat(), "person": who, "spent": spent}
-        if note:
-            parts["note"] = note
-        block = flow_item = flow(parts)
-    else:
-        line = " ".join(x for x in (day.isoformat(), who, spent, note) if x)
+        block = flow_item = flow({k: v for k, v in zip(spec.part_names, values, strict=True) if v})
+    else:  # the one-line form: `2026-03-16 anna-k 2h note`
+        line = " ".join(v for v in values if v)
         block, flow_item = scalar(line), flow(line)
     change = append_item(
         current.source.text,
@@ -288,6 +285,8 @@ def _person(desk: Desk, ident: str) -> str:
 
 def _me(desk: Desk) -> str:
     """The person whose `email` or `emails` is git's user.email."""
+    import subprocess
+
     try:
         done_ = subprocess.run(
             ["git", "config", "user.email"], cwd=desk.root, capture_output=True, text=True

@@ -12,21 +12,26 @@ git repository, git not knowing who you are) is checked before the first byte is
 from __future__ import annotations
 
 import contextlib
-import difflib
 import errno
 import os
 import stat
-import subprocess
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from builder.edit.desk import Desk, WriteError
 from builder.edit.plan import FileChange, Plan
 from builder.edit.source import Source
 
+if TYPE_CHECKING:
+    import subprocess
+
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+
 
 def diff(desk: Desk, plan: Plan) -> str:
     """A unified diff of the plan (line endings shown as newlines)."""
+    import difflib
+
     out: list[str] = []
     for change in plan.changes:
         path = desk.path(change.rel)
@@ -58,19 +63,20 @@ def preflight(desk: Desk, plan: Plan, commit: bool) -> None:
 
 
 def apply(desk: Desk, plan: Plan) -> None:
-    """Write every file of the plan; raises WriteError (saying what was written already)."""
-    done: list[str] = []
+    """Write every file of the plan, or none: files this call created are removed again
+    when a later one fails (a plan that changes a file changes only that one)."""
+    created: list[Path] = []  # files, then the folders made for them, newest first
     for change in plan.changes:
         try:
             if change.before is None:
-                _create(desk, change)
+                created[:0] = [desk.root / change.rel, *_create(desk, change)]
             else:
                 _replace(desk, change)
-        except WriteError as exc:
-            if done:
-                raise WriteError(f"{exc}; written before it: {', '.join(done)}") from None
+        except WriteError:
+            for path in created:
+                with contextlib.suppress(OSError):
+                    path.rmdir() if path.is_dir() else path.unlink()
             raise
-        done.append(desk.path(change.rel))
 
 
 def commit(desk: Desk, plan: Plan) -> str:
@@ -109,8 +115,17 @@ def _existing_parent(folder: Path) -> Path:
 
 
 def _temporary(folder: Path, name: str, data: bytes, mode: int) -> str:
-    """A hidden file in `folder` holding `data`, flushed to disk (its path)."""
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".plaindesk")
+    """A new hidden file in `folder` holding `data`, flushed to disk (its path). Hidden,
+    so neither `check` nor `serve` takes it for a record while it exists."""
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.plaindesk")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o600)
+            break
+        except FileExistsError:
+            continue
+    else:  # pragma: no cover - 48 random bits taken a hundred times over
+        raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
@@ -151,9 +166,11 @@ def _replace(desk: Desk, change: FileChange) -> None:
     _sync_folder(real.parent)
 
 
-def _create(desk: Desk, change: FileChange) -> None:
+def _create(desk: Desk, change: FileChange) -> list[Path]:
+    """Create the file; the folders made for it, innermost first."""
     path = desk.path(change.rel)
     full = desk.root / change.rel
+    made = [p for p in full.parents if not p.exists()]
     umask = os.umask(0)
     os.umask(umask)
     try:
@@ -176,6 +193,7 @@ def _create(desk: Desk, change: FileChange) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
     _sync_folder(full.parent)
+    return made
 
 
 def _create_in_place(full: Path, data: bytes, umask: int) -> None:
@@ -198,6 +216,8 @@ def _sync_folder(folder: Path) -> None:
 
 
 def _git(desk: Desk, *args: str) -> subprocess.CompletedProcess[str]:
+    import subprocess  # only --commit runs git: the other commands need not load it
+
     try:
         return subprocess.run(
             ["git", *args], cwd=desk.root, capture_output=True, text=True, check=False
