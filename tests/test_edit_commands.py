@@ -522,6 +522,18 @@ def test_commit_commits_the_record_alone(repo: Path) -> None:
     assert _git(repo, "status", "--short").splitlines() == ["M  companies/acme.md", "?? notes.txt"]
 
 
+def test_commit_of_a_linked_record_commits_the_file_it_leads_to(repo: Path) -> None:
+    (repo / "notes").mkdir()
+    (repo / "tasks/hero.md").rename(repo / "notes/hero.txt")
+    os.symlink("../notes/hero.txt", repo / "tasks/hero.md")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "link")
+    result = run(repo, "move", "hero", "review", "--commit")
+    assert result.exit_code == 0, result.output
+    assert _git(repo, "show", "--name-only", "--format=", "HEAD").split() == ["notes/hero.txt"]
+    assert _git(repo, "status", "--short") == ""
+
+
 def test_commit_outside_a_repository_changes_nothing(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -194,18 +194,23 @@ def test_a_terminal_is_asked_for_what_is_missing(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(cli_edit, "_stdin_is_terminal", lambda: True)
-    # title; project (from the projects); status (from its workflow, `pr`: Enter = backlog)
-    result = run(root, "new", "task", stdin="Press kit\nprss\npress\n\n")
+    # the title; the project (one of the projects); the status (a column of its workflow,
+    # `pr`; Enter takes the backlog); the assignee (one of the people, or none)
+    result = run(root, "new", "task", stdin="Press kit\nprss\npress\n\nole\noleh\n")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "Title: Press kit",
         "Project (press, site): prss",
-        "Error: 'prss' is not one of 'press', 'site'.",
+        "Error: no project `prss`; did you mean `press`?",
         "Project (press, site): press",
         "Status (backlog, writing, published) [backlog]: ",
+        "Assignee (anna, oleh) [Enter: none]: ole",
+        "Error: no person `ole`; did you mean `oleh`?",
+        "Assignee (anna, oleh) [Enter: none]: oleh",
         "created task press-kit (ws/tasks/press-kit.md)",
     ]
-    assert "status: backlog\n" in (root / "tasks/press-kit.md").read_text()
+    text = (root / "tasks/press-kit.md").read_text()
+    assert "project: press\nstatus: backlog\nassignee: oleh\n" in text
 
 
 def test_many_choices_are_asked_for_with_did_you_mean(
@@ -214,14 +219,17 @@ def test_many_choices_are_asked_for_with_did_you_mean(
     monkeypatch.setattr(cli_edit, "_stdin_is_terminal", lambda: True)
     for n in range(25):
         (root / f"companies/client-{n:02}.md").write_text(f"---\nname: C{n}\nkind: client\n---\n")
+    # the company is one of 26: not listed; the owner may be left out
     result = run(root, "new", "deal", "Retainer", "--stage", "lead", stdin="acmee\nacme\n\n")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "Company: acmee",
         "Error: no company `acmee`; did you mean `acme`?",
         "Company: acme",
+        "Owner (anna, oleh) [Enter: none]: ",
         "created deal retainer (ws/deals/retainer.md)",
     ]
+    assert "owner:\n" in (root / "deals/retainer.md").read_text()
 
 
 def test_custom_fields_are_options_too(root: Path) -> None:

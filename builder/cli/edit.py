@@ -223,7 +223,17 @@ def _value_help(f: FieldSpec) -> str:
     return f"{f.label}{', required' if f.required else ''}: {describe(f)}."
 
 
-_METAVARS = {"ref": "ID", "refs": "ID", "tags": "TAG", "choice": "VALUE", "time_log": "ENTRY"}
+_METAVARS = {
+    "ref": "ID",
+    "refs": "ID",
+    "tags": "TAG",
+    "choice": "VALUE",
+    "time_log": "ENTRY",
+    "handles": "HANDLE",
+    "portal": "YAML",
+    "metrics": "YAML",
+    "next_step": "STEP",
+}
 
 
 def _new_params(spec: RecordSpec) -> list[click.Parameter]:
@@ -269,31 +279,37 @@ def _stdin_is_terminal() -> bool:
 
 
 def _ask(f: FieldSpec, choices: Sequence[str], default: str | None) -> str:
-    """A field's value from the terminal: a list to pick from (up to 20), or an id checked
-    with "did you mean", or text."""
+    """A field's value from the terminal: one of `choices` (listed when there are up to
+    20, else checked with "did you mean"), or any text when there are none. An optional
+    field may be left empty (Enter)."""
+    label = f.label
     if choices and len(choices) <= 20:
-        kind: click.ParamType[Any] = click.Choice(list(choices))
-    elif choices:
-        kind = _OneOf(list(choices), f.ref or f.label.lower())
-    else:
-        kind = click.STRING
-    value: str = click.prompt(f.label, type=kind, default=default, show_choices=len(choices) <= 20)
+        label += f" ({', '.join(choices)})"
+    if not f.required and default is None:
+        label += " [Enter: none]"
+    kind = _Pick(list(choices), f.ref or f.label.lower(), optional=not f.required)
+    value: str = click.prompt(
+        label,
+        type=kind,
+        default=default if default is not None else ("" if not f.required else None),
+        show_default=default is not None,
+    )
     return value.strip()
 
 
-class _OneOf(click.ParamType):  # type: ignore[type-arg]
-    """One of many ids, with "did you mean" instead of the whole list."""
+class _Pick(click.ParamType):  # type: ignore[type-arg]
+    """One of the choices (any text when there are none), with "did you mean"."""
 
-    name = "id"
+    name = "value"
 
-    def __init__(self, choices: list[str], what: str) -> None:
-        self.choices, self.what = set(choices), what
+    def __init__(self, choices: list[str], what: str, optional: bool) -> None:
+        self.choices, self.what, self.optional = set(choices), what, optional
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         text = str(value).strip()
-        if text not in self.choices:
-            self.fail(f"no {self.what} `{text}`; {did_you_mean(text, self.choices)}", param, ctx)
-        return text
+        if (not text and self.optional) or not self.choices or text in self.choices:
+            return text
+        self.fail(f"no {self.what} `{text}`; {did_you_mean(text, self.choices)}", param, ctx)
 
 
 def _custom(desk: Desk, kind: str, args: list[str]) -> dict[str, object]:

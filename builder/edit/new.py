@@ -192,16 +192,20 @@ def _value_of(kind: str, values: dict[str, object], test: Callable[[FieldSpec], 
 
 
 def _fill(desk: Desk, kind: str, values: dict[str, object], ask: Ask | None) -> None:
-    """Ask for each required field still empty, and (in a terminal) for each list from the
-    settings with more than one entry: a project's column, a deal's pipeline and stage."""
+    """Ask for each required field still empty and, in a terminal, for the record's person
+    (a task's assignee, a deal's owner: may be left empty) and each list from the settings
+    with more than one entry (a task's column, a deal's pipeline)."""
     missing: list[FieldSpec] = []
+    person = next((f for f in SPECS[kind].fields if f.kind == "ref" and f.ref == "person"), None)
     for f in record_fields(kind, desk.settings):
         if _present(values.get(f.name)):
             continue
         choices, default = options(desk, kind, f, values)
         from_settings = f.choices_from is not None and f.choices_from != "locales"
-        if ask is not None and (f.required or (from_settings and len(choices) > 1)):
-            values[f.name] = ask(f, choices, default)
+        if ask is not None and (f.required or f is person or (from_settings and len(choices) > 1)):
+            answer = ask(f, choices, default)
+            if answer:
+                values[f.name] = answer
         elif f.required:
             missing.append(f)
     if missing:
@@ -247,7 +251,8 @@ def describe(f: FieldSpec) -> str:
         return "DATE PERSON DURATION NOTE (repeat the option)"
     if f.parts:
         return "YAML, e.g. " + f.example
-    return f.kind.replace("_", " ") + (f", e.g. {f.example}" if f.example else "")
+    shown = f.example not in ("", '""')
+    return f.kind.replace("_", " ") + (f", e.g. {f.example}" if shown else "")
 
 
 def _present(value: object) -> bool:

@@ -82,7 +82,11 @@ def apply(desk: Desk, plan: Plan) -> None:
 def commit(desk: Desk, plan: Plan) -> str:
     """Commit the plan's files (only those) with the plan's summary as the message; the
     short hash of the commit."""
-    rels = [change.rel for change in plan.changes]
+    root = os.path.realpath(desk.root)
+    # a record reached through a link changed where the link leads: that file is committed
+    rels = [
+        os.path.relpath(os.path.realpath(desk.root / change.rel), root) for change in plan.changes
+    ]
     message = plan.summary[:1].upper() + plan.summary[1:]
     for args in (["add", "--", *rels], ["commit", "-q", "-m", message, "--", *rels]):
         done = _git(desk, *args)
