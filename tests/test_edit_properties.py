@@ -5,6 +5,8 @@ and every line that did not hold that field is still there, byte for byte."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 from hypothesis import given, settings
@@ -19,7 +21,7 @@ BOUNDARY = YAMLHandler.FM_BOUNDARY
 KEYS = ["title", "project", "status", "assignee", "due", "tags", "time", "note"]
 
 # how a value may be written: (text after `key:`, extra lines) for a value of `word`
-STYLES = {
+STYLES: dict[str, Callable[[str], tuple[str, list[str]]]] = {
     "plain": lambda w: (f" {w}", []),
     "single": lambda w: (f" '{w}'", []),
     "double": lambda w: (f' "{w}"', []),
