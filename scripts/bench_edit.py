@@ -10,7 +10,8 @@ warm-up run and then --repeat timed runs. Each run must really change the file (
 It reports the median and min wall time of `plaindesk move`, its CPU time (user + sys of
 the child: far steadier than wall time on a shared machine), the same for `plaindesk
 --version` (interpreter start and the CLI's imports, no work) and for `python -c pass`,
-and the load average.
+the move's own work (the CLI called in this process, everything imported already), and the
+load average.
 
 The subprocesses run with bytecode caching on (PYTHONDONTWRITEBYTECODE removed from their
 environment), as an installed Plaindesk runs; the warm-up writes the caches.
@@ -87,6 +88,26 @@ def _series(
     return result
 
 
+def _in_process(moves: list[list[str]], repeat: int) -> float:
+    """Median seconds of the move's own work: the CLI called in this process, where
+    everything is imported already (after a warm-up that imports what the move loads)."""
+    import contextlib
+    import io
+
+    from builder.cli import cli
+
+    def once(args: list[str]) -> float:
+        start = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()):
+            cli.main(args[1:], standalone_mode=False)
+        return time.perf_counter() - start
+
+    once(moves[0])
+    seconds = statistics.median(once(moves[(i + 1) % len(moves)]) for i in range(repeat))
+    print(f"{'move, in process':<28} median {seconds:.3f} s (no start, no imports)", flush=True)
+    return seconds
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -121,6 +142,7 @@ def main() -> int:
         except RuntimeError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        work = _in_process(moves, args.repeat)
         status = next(
             line
             for line in task.read_text(encoding="utf-8").splitlines()
@@ -139,6 +161,10 @@ def main() -> int:
         print(
             f"| `plaindesk --version` (start + imports), median of {args.repeat} "
             f"| {version['median']:.3f} s | |"
+        )
+        print(
+            f"| the move's own work (in process, no start or imports), median of "
+            f"{args.repeat} | {work:.3f} s | |"
         )
         print(
             f"| `plaindesk move` at scale {args.scale:g} ({files:,} files), median of "
