@@ -4,10 +4,10 @@ commands on the group in `base` when imported here."""
 
 from __future__ import annotations
 
-from builder.cli import portal, site, workspace
+from builder.cli import edit, portal, site, workspace
 from builder.cli.base import cli
 
-__all__ = ["cli", "main", "portal", "site", "workspace"]
+__all__ = ["cli", "edit", "main", "portal", "site", "workspace"]
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from builder.pipeline import run_check
 from builder.report import format_text
 
 
-@cli.group()
+@cli.group(short_help="Client portals: a private status page per client.")
 def portal() -> None:
     """Client portals: one private, self-contained status page per client.
 
@@ -23,7 +23,7 @@ def portal() -> None:
     """
 
 
-@portal.command("links")
+@portal.command("links", short_help="Print each client's portal link.")
 @WORKSPACE
 @click.option(
     "--base-url",
@@ -59,7 +59,7 @@ def portal_links(path: Path, base_url: str) -> None:
         click.echo(f"{link.company_id}\t{link.company_name}\t{link.url(base_url)}")
 
 
-@portal.command("build")
+@portal.command("build", short_help="Build only the client portals.")
 @WORKSPACE
 @click.option(
     "--out",

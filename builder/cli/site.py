@@ -16,7 +16,7 @@ from builder.cli.base import CONFIG, TODAY, cli
 from builder.report import format_text
 
 
-@cli.command()
+@cli.command(short_help="Check, then build the site and the client portals.")
 @CONFIG
 @click.option(
     "--site-dir",
@@ -155,7 +155,7 @@ def _prepare_portals(result: Any, overrides: Path, strict: bool) -> Any:
         raise BuildError(str(exc)) from None
 
 
-@cli.command()
+@cli.command(short_help="Serve the site live; edits rebuild what they change.")
 @CONFIG
 @click.option(
     "-a",

@@ -14,7 +14,7 @@ from builder.pipeline import run_check
 from builder.report import format_github, format_json, format_text
 
 
-@cli.command()
+@cli.command(short_help="Validate the workspace and report every problem.")
 @WORKSPACE
 @click.option(
     "--format",
@@ -51,7 +51,7 @@ def check(path: Path, fmt: str, strict: bool, today: date | None) -> None:
     sys.exit(1 if failed else 0)
 
 
-@cli.command()
+@cli.command(short_help="Create a new workspace repository.")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--no-git", is_flag=True, help="Do not start a git repository.")
 def init(directory: Path, no_git: bool) -> None:
