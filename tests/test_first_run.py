@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,30 @@ def test_portal_links_take_the_base_url_from_the_settings(tmp_path: Path) -> Non
         "example-client\tExample Client\thttps://status.example.com/portal/"
     )
     assert full.stderr == ""
+
+
+def test_every_command_is_listed_for_the_lazy_group() -> None:
+    import importlib
+
+    from builder.cli import COMMANDS
+
+    for module in set(COMMANDS.values()):
+        importlib.import_module(module)
+    assert sorted(cli.commands) == sorted(COMMANDS)
+
+
+def test_an_edit_command_imports_neither_the_site_nor_babel() -> None:
+    """`plaindesk move` should cost what it does: no MkDocs, site, portal or Babel."""
+    probe = (
+        "import sys\n"
+        "from builder.cli import cli\n"
+        "import click\n"
+        "cli.get_command(click.Context(cli), 'move')\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'babel', 'jinja2')"
+        " or m.startswith(('builder.site', 'builder.portal', 'builder.views', 'builder.render')))\n"
+        "print(heavy)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout == "[]\n"

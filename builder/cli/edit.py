@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from builder.cli.base import DEFAULT_CONTENT, TODAY, cli
+from builder.cli.base import TODAY, WorkspaceType, cli
 from builder.edit.dates import DATE_FORMS
 from builder.edit.desk import Desk, EditError, Refused, open_desk
 from builder.edit.plan import Plan
@@ -30,10 +30,9 @@ from builder.validate.values import did_you_mean
 _WORKSPACE = click.option(
     "-w",
     "--workspace",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path(DEFAULT_CONTENT),
-    show_default=True,
-    help="The workspace folder.",
+    type=WorkspaceType(exists=False),  # the edit commands say what is missing themselves
+    default=".",
+    help="The workspace (the folder with mkdocs.yml) or its content folder; default: here.",
 )
 _DRY_RUN = click.option(
     "--dry-run", is_flag=True, help="Print the change as a diff; write nothing."

@@ -173,7 +173,7 @@ def _timezone(node: Node) -> str:
 
 def _currency(node: Node) -> str:
     code = v.text(node).strip()
-    if code not in v._CURRENCIES:
+    if code not in v.currencies():
         raise FieldError(
             "PD106",
             node,

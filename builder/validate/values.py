@@ -12,8 +12,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-
-from babel.numbers import list_currencies
+from functools import cache
 
 from builder.load.yamltree import Mapping, Node, Scalar, Sequence
 from builder.model import Money
@@ -23,7 +22,17 @@ _ID = ID_PATTERN
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*(?:(\d+)\s*m)?\Z")
 _MONEY = re.compile(r"(-?\d[\d_ ]*(?:\.\d+)?)(?:\s+([A-Za-z]{3}))?\Z")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?\Z")
-_CURRENCIES = frozenset(list_currencies())  # ISO 4217, from CLDR via Babel
+
+
+@cache
+def currencies() -> frozenset[str]:
+    """The ISO 4217 codes, from CLDR via Babel: loaded on the first money value, so that a
+    command that reads none (`plaindesk move`) does not pay for Babel's data."""
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
+
+
 _TRUE = {"true", "yes", "on"}
 _FALSE = {"false", "no", "off"}
 
@@ -243,7 +252,7 @@ def money(node: Node, base_currency: str) -> Money:
             f"bad money `{shown(s.value)}`: currency code in lower case",
             f"write the code in capitals: `{shown(digits)} {code.upper()}`",
         )
-    if code is not None and code not in _CURRENCIES:
+    if code is not None and code not in currencies():
         raise FieldError(
             "PD106",
             node,
