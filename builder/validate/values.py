@@ -11,11 +11,14 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from babel.numbers import list_currencies
 
 from builder.load.yamltree import Mapping, Node, Scalar, Sequence
 from builder.model import Money
+
+Choice = TypeVar("Choice", bound=str)
 
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*(?:(\d+)\s*m)?\Z")
@@ -258,7 +261,8 @@ def money(node: Node, base_currency: str) -> Money:
     return Money(amount, code or base_currency)
 
 
-def choice(node: Node, choices: Iterable[str]) -> str:
+def choice(node: Node, choices: Iterable[Choice]) -> Choice:
+    """One of `choices` (typed as they are: a tuple of a `Literal`'s values gives that type)."""
     value = text(node)
     options = list(choices)
     if value not in options:
