@@ -55,6 +55,11 @@ class Workflow:
     def column(self, column_id: str) -> Column | None:
         return next((c for c in self.columns if c.id == column_id), None)
 
+    def is_done(self, status: str) -> bool:
+        """A task in this column is finished: every other column (an unknown one too)
+        holds open work."""
+        return status == self.done
+
 
 @dataclass(frozen=True, slots=True)
 class Stage:
@@ -63,6 +68,11 @@ class Stage:
     probability: int
     idle_days: int | None = None
     outcome: Outcome | None = None  # None: an open stage
+
+    @property
+    def is_open(self) -> bool:
+        """A deal at this stage is still open: neither won nor lost."""
+        return self.outcome is None
 
 
 @dataclass(frozen=True)
