@@ -27,6 +27,7 @@ from builder.pipeline import run_check
 from builder.render.pages import SiteOptions, render_pages
 from builder.views.activity import _stuck_views
 from builder.views.common import Fmt
+from builder.views.derived import derive
 
 LOCALE_DIR = i18n.catalogue.LOCALE_DIR
 TEMPLATE = LOCALE_DIR / "plaindesk.pot"
@@ -325,7 +326,8 @@ def test_counts_on_the_pages_take_the_plural_form_of_their_number(
     root = make_workspace(tmp_path, _plural_workspace(locale))
     result = run_check(root)
     assert [p.code for p in result.problems] == ["PD401"]
-    pages = render_pages(result.workspace, result.today, result.problems, SiteOptions(), "ws")
+    ws = result.workspace
+    pages = render_pages(ws, derive(ws), result.today, result.problems, SiteOptions(), "ws")
     one, many = (
         _texts(pages["boards/one.md"], "pd-summary"),
         _texts(pages["boards/many.md"], "pd-summary"),

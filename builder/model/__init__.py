@@ -70,8 +70,6 @@ class Workspace:
     projects: dict[str, Project] = field(default_factory=dict)
     tasks: dict[str, Task] = field(default_factory=dict)
     deals: dict[str, Deal] = field(default_factory=dict)
-    #: Derived lookups (backlinks by id), built once by `builder.views.common.index`.
-    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def table(self, kind: str) -> dict[str, Any]:
         """The records of one type, by id (`kind` is a record type such as "task")."""

@@ -7,18 +7,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 
-from builder.model import Deal, Task, Workspace
+from builder.model import Workspace
 from builder.problems import Problem
 
 Warning_ = Callable[[Workspace, date], list[Problem]]
-
-
-def is_open(ws: Workspace, task: Task) -> bool:
-    return ws.task_is_open(task)
-
-
-def deal_is_open(ws: Workspace, deal: Deal) -> bool:
-    return ws.deal_is_open(deal)
 
 
 def overdue_tasks(ws: Workspace, today: date) -> list[Problem]:
