@@ -403,17 +403,18 @@ def _board_pages(site: _Site) -> Iterator[Page]:
     ]
     all_key = site.view_key(("task", "project", "person"))
 
-    def whole(lanes: str, links: list[Link]) -> dict[str, Any]:
+    def whole(lanes: boards.LaneKind, links: list[Link]) -> dict[str, Any]:
         return {
             "board": boards.all_board(ws, derived, today, lanes),
             "show_project": lanes == "person",
             "links": links,
         }
 
-    for lanes, ident, title in (
+    both: tuple[tuple[boards.LaneKind, str, str], ...] = (
         ("project", "all", fmt.t("board.all")),
         ("person", "all-by-person", fmt.t("board.all_by_person")),
-    ):
+    )
+    for lanes, ident, title in both:
         links = [Link(s.text, "" if s.url == f"boards/{ident}/" else s.url) for s in switch]
         yield Page(
             f"boards/{ident}.md",

@@ -44,18 +44,18 @@ def _p(fn: Callable[[Node], Any]) -> Parser:
 
 
 def _choice(options: tuple[str, ...]) -> Parser:
-    return lambda node, _s: values.choice(node, options)
+    return lambda node, _settings: values.choice(node, options)
 
 
-def _duration(node: Node, s: Settings) -> int:
-    return values.duration(node, s.hours_per_day)
+def _duration(node: Node, settings: Settings) -> int:
+    return values.duration(node, settings.hours_per_day)
 
 
-def _money(node: Node, s: Settings) -> Any:
-    return values.money(node, s.base_currency)
+def _money(node: Node, settings: Settings) -> Any:
+    return values.money(node, settings.base_currency)
 
 
-def _capacity(node: Node, s: Settings) -> float:
+def _capacity(node: Node, settings: Settings) -> float:
     if isinstance(node, Scalar) and node.plain and values._NUMBER.match(node.value.strip()):
         hours = values.number(node)
         if hours < 0:
@@ -73,14 +73,14 @@ def _capacity(node: Node, s: Settings) -> float:
                 f"capacity is hours per week, e.g. `40`, at most {values.MAX_HOURS}",
             )
         return hours
-    return values.duration(node, s.hours_per_day) / 60
+    return values.duration(node, settings.hours_per_day) / 60
 
 
-def _probability(node: Node, _s: Settings) -> int:
+def _probability(node: Node, _settings: Settings) -> int:
     return values.whole_number(node, 0, 100)
 
 
-def _portal(node: Node, _s: Settings) -> CompanyPortal:
+def _portal(node: Node, _settings: Settings) -> CompanyPortal:
     m = values.mapping(node, "portal settings")
     portal = CompanyPortal()
     for key, (knode, vnode) in m.items.items():
@@ -98,11 +98,11 @@ def _portal(node: Node, _s: Settings) -> CompanyPortal:
     return portal
 
 
-def _metrics(node: Node, _s: Settings) -> list[Metric]:
+def _metrics(node: Node, _settings: Settings) -> list[Metric]:
     out = []
     for item in values.sequence(node, "metrics"):
         m = values.mapping(item, "a metric")
-        f = {k: n for k, (_, n) in m.items.items()}
+        nodes = {k: n for k, (_, n) in m.items.items()}
         for key, (knode, _) in m.items.items():
             if key not in _METRIC_KEYS:
                 raise FieldError(
@@ -111,7 +111,7 @@ def _metrics(node: Node, _s: Settings) -> list[Metric]:
                     f"unknown field `{values.shown(key)}` in a metric",
                     values.did_you_mean(key, _METRIC_KEYS),
                 )
-        if "name" not in f:
+        if "name" not in nodes:
             raise FieldError(
                 "PD101",
                 m,
@@ -120,15 +120,15 @@ def _metrics(node: Node, _s: Settings) -> list[Metric]:
             )
 
         def num(key: str) -> float | None:
-            n = f.get(key)
+            n = nodes.get(key)
             return None if n is None or (isinstance(n, Scalar) and n.is_null) else values.number(n)
 
         out.append(
             Metric(
-                values.text(f["name"]),
+                values.text(nodes["name"]),
                 num("target"),
                 num("actual"),
-                values.text(f["unit"]) if "unit" in f else "",
+                values.text(nodes["unit"]) if "unit" in nodes else "",
             )
         )
     return out
@@ -140,7 +140,7 @@ _TIME_HINT = (
 )
 
 
-def _time_log(node: Node, s: Settings) -> list[TimeEntry]:
+def _time_log(node: Node, settings: Settings) -> list[TimeEntry]:
     entries = []
     for item in values.sequence(node, "time log"):
         if isinstance(item, Scalar):
@@ -164,7 +164,7 @@ def _time_log(node: Node, s: Settings) -> list[TimeEntry]:
                     _TIME_HINT,
                 ) from None
             try:
-                minutes = values.parse_duration(spent, s.hours_per_day)
+                minutes = values.parse_duration(spent, settings.hours_per_day)
             except (ValueError, ArithmeticError):
                 raise FieldError(
                     "PD111",
@@ -178,7 +178,7 @@ def _time_log(node: Node, s: Settings) -> list[TimeEntry]:
             )
             continue
         m = values.mapping(item, "a time-log entry")
-        f = {k: n for k, (_, n) in m.items.items()}
+        nodes = {k: n for k, (_, n) in m.items.items()}
         for key, (knode, _) in m.items.items():
             if key not in _TIME_KEYS:
                 raise FieldError(
@@ -187,15 +187,15 @@ def _time_log(node: Node, s: Settings) -> list[TimeEntry]:
                     f"unknown field `{values.shown(key)}` in a time-log entry",
                     values.did_you_mean(key, _TIME_KEYS),
                 )
-        missing = [k for k in _TIME_REQUIRED if k not in f]
+        missing = [k for k in _TIME_REQUIRED if k not in nodes]
         if missing:
             raise FieldError("PD111", m, f"time-log entry without `{missing[0]}`", _TIME_HINT)
         entries.append(
             TimeEntry(
-                values.a_date(f["date"]),
-                values.record_id(f["person"]),
-                values.duration(f["spent"], s.hours_per_day),
-                values.text(f["note"]) if "note" in f else "",
+                values.a_date(nodes["date"]),
+                values.record_id(nodes["person"]),
+                values.duration(nodes["spent"], settings.hours_per_day),
+                values.text(nodes["note"]) if "note" in nodes else "",
                 m.line,
                 m.col,
             )
@@ -203,7 +203,7 @@ def _time_log(node: Node, s: Settings) -> list[TimeEntry]:
     return entries
 
 
-def _next_step(node: Node, _s: Settings) -> NextStep:
+def _next_step(node: Node, _settings: Settings) -> NextStep:
     if isinstance(node, Scalar):
         head, _, rest = node.value.strip().partition(" ")
         try:
@@ -218,7 +218,7 @@ def _next_step(node: Node, _s: Settings) -> NextStep:
         except ValueError:
             return NextStep(None, node.value.strip())
     m = values.mapping(node, "next step")
-    f = {k: n for k, (_, n) in m.items.items()}
+    nodes = {k: n for k, (_, n) in m.items.items()}
     for key, (knode, _) in m.items.items():
         if key not in _NEXT_STEP_KEYS:
             raise FieldError(
@@ -228,8 +228,8 @@ def _next_step(node: Node, _s: Settings) -> NextStep:
                 values.did_you_mean(key, _NEXT_STEP_KEYS),
             )
     return NextStep(
-        values.a_date(f["date"]) if "date" in f else None,
-        values.text(f["action"]) if "action" in f else "",
+        values.a_date(nodes["date"]) if "date" in nodes else None,
+        values.text(nodes["action"]) if "action" in nodes else "",
     )
 
 

@@ -62,6 +62,8 @@ class Option:
 
 #: A project's board, one of the two all-projects boards, or a person's.
 BoardKind = Literal["project", "all", "person"]
+#: What the all-projects board's swimlanes are: projects or people.
+LaneKind = Literal["project", "person"]
 
 
 @dataclass
@@ -372,7 +374,9 @@ def project_board(ws: Workspace, derived: Derived, project_id: str, today: date)
     return _board(ws, derived, "project", project_id, project.name, tasks, today)
 
 
-def all_board(ws: Workspace, derived: Derived, today: date, lanes: str = "project") -> BoardView:
+def all_board(
+    ws: Workspace, derived: Derived, today: date, lanes: LaneKind = "project"
+) -> BoardView:
     """Every task; swimlanes by project (default) or by assignee."""
     fmt = Fmt.of(ws)
     tasks = derived.tasks_by_id

@@ -21,6 +21,7 @@ from builder.views.funnels import deal_card
 from builder.views.paths import board_url, funnel_url, mailto
 
 if TYPE_CHECKING:
+    from builder.model.schema import RecordType
     from builder.views.derived import Derived
 
 
@@ -62,7 +63,7 @@ class MetricView:
 
 @dataclass
 class RecordPage:
-    kind: str
+    kind: RecordType
     kind_label: str
     id: str
     title: str
