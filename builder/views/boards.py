@@ -90,19 +90,29 @@ def _sort_key(t: Task) -> tuple[int, date, str]:
     return (_PRIORITY_ORDER.get(t.priority, _NORMAL), t.due or date.max, t.id)
 
 
+@dataclass(frozen=True)
+class _Lane:
+    """One swimlane to lay out: where it stands and what it holds."""
+
+    key: LaneKey  # the board, the workflow, the lane id
+    id: str
+    title: str
+    url: str
+    tasks: list[Task]
+    done_cap: int | None
+    wip_applies: bool  # WIP limits are per project: judged only where a lane is one
+    dirty: bool  # serve: a card in it was made anew (see `_lane_columns`)
+
+
 def _columns(
-    ws: Workspace,
-    derived: Derived,
-    flow: Workflow,
-    tasks: Iterable[Task],
-    today: date,
-    done_cap: int | None,
-    wip_applies: bool,
+    ws: Workspace, derived: Derived, flow: Workflow, lane: _Lane, today: date
 ) -> list[ColumnView]:
+    """A swimlane's columns, each with its cards in the order the board shows them."""
     fmt = Fmt.of(ws)
     by_status: dict[str, list[Task]] = {c.id: [] for c in flow.columns}
-    for t in tasks:
+    for t in lane.tasks:
         by_status.setdefault(t.status, []).append(t)
+    done_cap, wip_applies = lane.done_cap, lane.wip_applies
     out = []
     for c in flow.columns:
         items = sorted(by_status[c.id], key=_sort_key)
@@ -128,20 +138,6 @@ def _columns(
     return out
 
 
-@dataclass(frozen=True)
-class _Lane:
-    """One swimlane to lay out: where it stands and what it holds."""
-
-    key: LaneKey  # the board, the workflow, the lane id
-    id: str
-    title: str
-    url: str
-    tasks: list[Task]
-    done_cap: int | None
-    wip_applies: bool  # WIP limits are per project: judged only where a lane is one
-    dirty: bool  # serve: a card in it was made anew (see `_lane_columns`)
-
-
 def _lane_columns(
     ws: Workspace, derived: Derived, flow: Workflow, lane: _Lane, today: date
 ) -> list[ColumnView]:
@@ -153,14 +149,14 @@ def _lane_columns(
     memo = derived.memo
     kept = memo.kept_lanes
     if kept is None:
-        return _columns(ws, derived, flow, lane.tasks, today, lane.done_cap, lane.wip_applies)
+        return _columns(ws, derived, flow, lane, today)
     # the key (board kind and id, workflow, lane) fixes the done cap and whether WIP applies
     inputs = tuple(lane.tasks)
     hit = kept.get(lane.key)
     columns = (
         hit[1]
         if not lane.dirty and hit is not None and hit[0] == inputs
-        else _columns(ws, derived, flow, lane.tasks, today, lane.done_cap, lane.wip_applies)
+        else _columns(ws, derived, flow, lane, today)
     )
     memo.lanes[lane.key] = (inputs, columns)
     return columns
