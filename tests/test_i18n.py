@@ -14,7 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 from conftest import make_workspace
@@ -27,6 +27,7 @@ from builder.pipeline import run_check
 from builder.render.pages import SiteOptions, render_pages
 from builder.views.activity import _stuck_views
 from builder.views.common import Fmt
+from builder.views.derived import derive
 
 LOCALE_DIR = i18n.catalogue.LOCALE_DIR
 TEMPLATE = LOCALE_DIR / "plaindesk.pot"
@@ -41,8 +42,8 @@ def load(path: Path) -> Catalog:
         return read_po(f, abort_invalid=True)
 
 
-CATALOGS = {locale: load(po(locale)) for locale in LOCALES}
-MESSAGES = {
+CATALOGS: dict[str, Catalog] = {locale: load(po(locale)) for locale in LOCALES}
+MESSAGES: dict[str, dict[str, Message]] = {
     locale: {m.context: m for m in c if m.id and m.context is not None}
     for locale, c in CATALOGS.items()
 }
@@ -329,7 +330,8 @@ def test_counts_on_the_pages_take_the_plural_form_of_their_number(
     root = make_workspace(tmp_path, _plural_workspace(locale))
     result = run_check(root)
     assert [p.code for p in result.problems] == ["PD401"]
-    pages = render_pages(result.workspace, result.today, result.problems, SiteOptions(), "ws")
+    ws = result.workspace
+    pages = render_pages(ws, derive(ws), result.today, result.problems, SiteOptions(), "ws")
     one, many = (
         _texts(pages["boards/one.md"], "pd-summary"),
         _texts(pages["boards/many.md"], "pd-summary"),

@@ -424,7 +424,8 @@ def checked(root: Path, today: date) -> CheckResult:
 
 
 def assert_private(result: CheckResult, out: Path) -> None:
-    """The portal is built, for the client only, and holds no canary in any byte."""
+    """The portal is built, for the client only, and holds no canary in any byte. (A
+    hostile `portal: ~` on the client is a valid "no portal": then there is none.)"""
     bundles = build_portals(result, out, SECRET)
     # a hostile value may switch the client's portal off (`portal: ~`): then none is built
     assert [b.company_id for b in bundles] == enabled_companies(result)

@@ -13,10 +13,13 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from typing import TypeVar
 
 from builder.load.yamltree import Mapping, Node, Scalar, Sequence
 from builder.model import Money
 from builder.model.schema import ID_PATTERN
+
+Choice = TypeVar("Choice", bound=str)
 
 _ID = ID_PATTERN
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*(?:(\d+)\s*m)?\Z")
@@ -277,7 +280,8 @@ def money(node: Node, base_currency: str) -> Money:
     return Money(amount, code or base_currency)
 
 
-def choice(node: Node, choices: Iterable[str]) -> str:
+def choice(node: Node, choices: Iterable[Choice]) -> Choice:
+    """One of `choices` (typed as they are: a tuple of a `Literal`'s values gives that type)."""
     value = text(node)
     options = list(choices)
     if value not in options:
