@@ -116,6 +116,6 @@ def describe(desk: Desk, path: Path, plan: ImportPlan) -> list[str]:
             out.append(f"  {d.where}: {d.title} — {d.why} as {d.of}")
     if plan.skipped:
         out.append(f"cannot use: {len(plan.skipped)}")
-        for s in plan.skipped:
+        for s in sorted(plan.skipped, key=lambda s: (len(s.where), s.where)):
             out.append(f"  {s.where}: {s.why}")
     return out

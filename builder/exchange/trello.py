@@ -179,10 +179,8 @@ def _settings_change(
     before = path.read_bytes() if path.exists() else b""
     source = Source(before)
     text = source.text
-    block = "".join(f"      - {flow({'id': ident, 'name': title})}\n" for ident, title in columns)
-    entry = (
-        f"  {flow_id}:  # from the Trello board {flow(name)}\n    columns:\n{block}"
-        f"    backlog: {columns[0][0]}\n    done: {columns[-1][0]}\n"
+    entry = _workflow(
+        flow_id, f"  # from the Trello board {flow(name)}", columns, columns[0][0], columns[-1][0]
     )
     node = yaml.compose(text) if text.strip() else None
     value = None
@@ -190,7 +188,19 @@ def _settings_change(
         value = next((v for k, v in node.value if k.value == "workflows"), None)
     if value is None:
         lead = "" if not text or text.endswith("\n") else "\n"
-        change = Change(len(text), len(text), f"{lead}workflows:\n{entry}")
+        # the workflows the workspace has by default stay: its tasks are in them
+        implicit = "".join(
+            _workflow(
+                w.id,
+                "",
+                [(c.id, c.name) for c in w.columns],
+                w.backlog,
+                w.done,
+                {c.id: c.wip for c in w.columns},
+            )
+            for w in desk.settings.workflows.values()
+        )
+        change = Change(len(text), len(text), f"{lead}workflows:\n{implicit}{entry}")
     elif isinstance(value, yaml.MappingNode) and not value.flow_style:
         # after the last line of the block, before the blank lines that end it
         last = len(text[: value.end_mark.index].rstrip())
@@ -211,6 +221,29 @@ def _settings_change(
     # the tasks planned next are checked against the new workflow
     desk.settings.workflows[flow_id] = settings.workflows[flow_id]
     return FileChange(SETTINGS_FILE, before if path.exists() else None, after)
+
+
+def _workflow(
+    ident: str,
+    comment: str,
+    columns: list[tuple[str, str]],
+    backlog: str,
+    done: str,
+    wip: dict[str, int | None] | None = None,
+) -> str:
+    """One workflow as `workspace.yml` writes it, a column a line."""
+    from builder.edit.render import flow
+
+    lines = []
+    for column, title in columns:
+        item: dict[str, object] = {"id": column, "name": title}
+        if wip and wip.get(column):
+            item["wip"] = str(wip[column])
+        lines.append(f"      - {flow(item)}\n")
+    return (
+        f"  {ident}:{comment}\n    columns:\n{''.join(lines)}"
+        f"    backlog: {backlog}\n    done: {done}\n"
+    )
 
 
 def _project(

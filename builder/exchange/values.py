@@ -36,7 +36,7 @@ _SYMBOLS = {
     "тг": "KZT",
 }
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
-_AMOUNT = re.compile(r"[-+]?\d[\d.,]*")
+_AMOUNT = re.compile(r"[-+]?\d(?:[\d.,]|[ \u00a0\u202f'](?=\d))*")
 _DAY_FIRST = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})\Z")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?\Z")
 _YES = {"yes", "y", "true", "1", "x", "+", "✓", "✔", "да", "так", "on"}

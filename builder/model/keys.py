@@ -22,10 +22,12 @@ def phone_key(text: str, region: str | None) -> str:
 
 
 def pretty_phone(text: str, region: str | None) -> str:
-    """A phone number in the international form (`+380 67 000 0000`) when it reads as a
-    possible number, else as written."""
+    """A phone number written without its country code in the international form (`067
+    000 0000` -> `+380 67 000 0000`) when it reads as a possible number, else as written."""
     import phonenumbers
 
+    if text.strip().startswith("+"):  # international already: kept as its owner wrote it
+        return " ".join(text.split())
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
