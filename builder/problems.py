@@ -66,12 +66,13 @@ CODES: dict[str, Code] = _codes(
     ("PD203", E, "stage not in the pipeline"),
     ("PD204", E, "currency without a rate"),
     ("PD205", E, "unknown workflow or pipeline"),
-    # PD4xx: warnings that depend on today
+    # PD4xx: warnings
     ("PD401", W, "task overdue"),
     ("PD402", W, "deal idle past its stage limit"),
     ("PD403", W, "follow-up overdue"),
     ("PD404", W, "open task assigned to an inactive person"),
     ("PD405", W, "WIP limit exceeded"),
+    ("PD406", W, "two contacts with the same e-mail or phone"),
 )
 
 

@@ -291,6 +291,18 @@ CASES: list[tuple[str, dict[str, str | bytes | Link], str, str]] = [
         "ws/projects/site.md:1:1: warning PD405: column `review` holds 4 tasks, WIP limit 3",
         "finish or move tasks: t1, t2, t3, t4",
     ),
+    (
+        "PD406",
+        {
+            "workspace.yml": "name: Test Agency\ntimezone: Europe/Kyiv\nrates:\n  EUR: 1.08\n",
+            "contacts/olena.md": '---\nname: Olena\nphone: "067 000 0001"\n---\n',
+            "contacts/olena-s.md": '---\nname: Olena S.\nphone: "+380670000001"\n---\n',
+        },
+        "ws/contacts/olena.md:3:8: warning PD406: "
+        "contact `olena` has the same phone as contact `olena-s`",
+        "if they are one person, keep one record (move the notes over) and replace `olena` "
+        "with `olena-s` where it is used",
+    ),
 ]
 
 
@@ -320,7 +332,7 @@ def test_codes_are_stable_and_well_formed() -> None:
         assert len(key) == 5 and key.startswith("PD") and key[2:].isdigit()
         assert code.title and code.severity in (Severity.ERROR, Severity.WARNING)
     warnings = {k for k, c in CODES.items() if c.severity is Severity.WARNING}
-    assert warnings == {"PD010", "PD401", "PD402", "PD403", "PD404", "PD405"}
+    assert warnings == {"PD010", "PD401", "PD402", "PD403", "PD404", "PD405", "PD406"}
 
 
 def test_text_report_quotes_the_line_with_a_caret_and_the_hint(check: Check) -> None:

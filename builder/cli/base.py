@@ -73,6 +73,8 @@ COMMANDS = {
     "follow-up": "builder.cli.edit",
     "assign": "builder.cli.edit",
     "due": "builder.cli.edit",
+    "import": "builder.cli.exchange",
+    "export": "builder.cli.exchange",
 }
 
 

@@ -5,6 +5,7 @@ to, and (for a task) its project."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -78,6 +79,8 @@ class Desk:
     #: records this command creates, visible to the checks of the others it creates
     pending: dict[tuple[str, str], Record] = field(default_factory=dict)
     _records: dict[tuple[str, str], Record | None] = field(default_factory=dict)
+    _mine: dict[str, set[str]] = field(default_factory=dict)  # pending ids by type
+    _seen: int = 0  # how many of `pending` are in `_mine`
 
     def path(self, rel: str) -> str:
         """How problem lines and messages name a workspace file."""
@@ -86,7 +89,11 @@ class Desk:
     def ids(self, kind: str) -> set[str]:
         """Every id of a type, on disk or about to be created."""
         known = self.index.ids(kind)
-        mine = {i for k, i in self.pending if k == kind}
+        if len(self.pending) != self._seen:  # an import adds thousands: only the new ones
+            for k, i in itertools.islice(self.pending, self._seen, None):
+                self._mine.setdefault(k, set()).add(i)
+            self._seen = len(self.pending)
+        mine = self._mine.get(kind)
         return known | mine if mine else known
 
     def record(self, kind: str, ident: str) -> Record | None:

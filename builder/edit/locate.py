@@ -39,6 +39,7 @@ class Index:
 
     root: Path
     _by_type: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    _ids: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def paths(self, kind: str) -> dict[str, list[str]]:
         """id -> workspace-relative paths of the files with that id, for one type."""
@@ -47,8 +48,10 @@ class Index:
         return self._by_type[kind]
 
     def ids(self, kind: str) -> set[str]:
-        """Every (valid) id of a type."""
-        return {i for i in self.paths(kind) if ID_PATTERN.match(i)}
+        """Every (valid) id of a type (a new set: the caller may change it)."""
+        if kind not in self._ids:
+            self._ids[kind] = frozenset(i for i in self.paths(kind) if ID_PATTERN.match(i))
+        return set(self._ids[kind])
 
     def paths_of(self, kind: str, ident: str) -> list[str]:
         """The files of one id of one type (a walk that keeps only those, unless the type

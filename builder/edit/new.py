@@ -120,10 +120,11 @@ def new(
     template_name: str = DEFAULT,
     ident: str | None = None,
     ask: Ask | None = None,
+    body: str | None = None,
 ) -> Plan:
     """The plan that creates a record of type `kind` (and its template's records) with the
     field values `given`; `ask` fills in what is missing (None: missing required fields are
-    an error that lists them)."""
+    an error that lists them); `body` replaces the template's body (importers give one)."""
     spec = SPECS[kind]
     template = read_template(desk, kind, template_name)
     values = _dated(desk, kind, template.values)
@@ -132,7 +133,7 @@ def new(
     title = str(values.get(spec.title_field) or "")
     ident = _new_id(desk, kind, ident, title)
     rel = _place(desk, kind, ident, values)
-    changes = [_created(desk, kind, ident, rel, values, template.body)]
+    changes = [_created(desk, kind, ident, rel, values, template.body if body is None else body)]
     for extra in template.extras:
         extra_values = _dated(desk, extra.kind, extra.values)
         for f in SPECS[extra.kind].fields:

@@ -10,8 +10,8 @@ know about fields is derived from this table rather than keeping a list of its o
 - the model's construction: the keyword arguments a record class is built from;
 - the client portal's isolation tests: every field not marked `client` gets a canary;
 - the README's field tables (generated, and checked by a test);
-- later consumers: web-form configuration, the JSON Schema of exports, importers' column
-  names, audience filters.
+- the JSON Schema of `plaindesk export json`, and the column names importers recognise;
+- later consumers: web-form configuration, audience filters.
 
 Custom fields declared in `workspace.yml` enter the same description through
 `record_fields(record_type, settings)`.
@@ -90,10 +90,19 @@ class FieldSpec:
     help: str = ""  # one line for the README's tables and form hints
     example: str = ""  # a value as written in front matter
     custom: bool = False  # declared in workspace.yml, not built in
+    #: other names a spreadsheet's column may give the field (English, Russian, Ukrainian),
+    #: comma-separated; `plaindesk import` matches them after the name and the label
+    aliases: str = ""
 
     @property
     def part_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.parts)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """The names a column holding this field may have: its name, label and aliases."""
+        more = (a.strip() for a in self.aliases.split(",") if a.strip())
+        return (self.name, self.label, *more)
 
 
 @dataclass(frozen=True)
@@ -212,10 +221,40 @@ COMPANY = RecordSpec(
     plural="Companies",
     title_field="name",
     fields=(
-        _f("name", "text", "Name", "client", required=True, example="Kyiv Opera"),
-        _f("kind", "choice", "Kind", required=True, choices=COMPANY_KINDS, example="client"),
-        _f("manager", "ref", "Manager", "client", ref="person", example="anna-k"),
-        _f("website", "url", "Website", example="https://opera.example"),
+        _f(
+            "name",
+            "text",
+            "Name",
+            "client",
+            required=True,
+            example="Kyiv Opera",
+            aliases="company, organization, компания, организация, название, компанія, назва",
+        ),
+        _f(
+            "kind",
+            "choice",
+            "Kind",
+            required=True,
+            choices=COMPANY_KINDS,
+            example="client",
+            aliases="type, тип, вид",
+        ),
+        _f(
+            "manager",
+            "ref",
+            "Manager",
+            "client",
+            ref="person",
+            example="anna-k",
+            aliases="account manager, менеджер, ответственный, відповідальний",
+        ),
+        _f(
+            "website",
+            "url",
+            "Website",
+            example="https://opera.example",
+            aliases="site, web page, url, сайт, веб-сайт",
+        ),
         _f(
             "portal",
             "portal",
@@ -235,15 +274,66 @@ CONTACT = RecordSpec(
     plural="Contacts",
     title_field="name",
     fields=(
-        _f("name", "text", "Name", required=True, example="Олена Шевчук"),
-        _f("company", "ref", "Company", ref="company", example="ukrinform"),
-        _f("position", "text", "Position", example="Culture editor"),
-        _f("tags", "tags", "Tags", example="[journalist, culture]"),
-        _f("email", "email", "E-mail", example="o.shevchuk@example.org"),
-        _f("phone", "phone", "Phone", example='"+380 67 000 0000"'),
+        _f(
+            "name",
+            "text",
+            "Name",
+            required=True,
+            example="Олена Шевчук",
+            aliases="full name, contact, display name, имя, фио, контакт, ім'я, піб",
+        ),
+        _f(
+            "company",
+            "ref",
+            "Company",
+            ref="company",
+            example="ukrinform",
+            aliases="organization, организация, компания, компанія, організація",
+        ),
+        _f(
+            "position",
+            "text",
+            "Position",
+            example="Culture editor",
+            aliases="job title, title, role, должность, посада",
+        ),
+        _f(
+            "tags",
+            "tags",
+            "Tags",
+            example="[journalist, culture]",
+            aliases="labels, categories, groups, теги, метки, группа, мітки, група",
+        ),
+        _f(
+            "email",
+            "email",
+            "E-mail",
+            example="o.shevchuk@example.org",
+            aliases="e-mail address, mail, почта, эл. почта, пошта, ел. пошта",
+        ),
+        _f(
+            "phone",
+            "phone",
+            "Phone",
+            example='"+380 67 000 0000"',
+            aliases="phone number, mobile, telephone, телефон, тел, мобильный, мобільний",
+        ),
         _f("chat", "handles", "Chat", example='{telegram: "@oshevchuk"}'),
-        _f("owner", "ref", "Owner", ref="person", example="anna-k"),
-        _f("follow_up", "date", "Follow up", example="2026-03-20"),
+        _f(
+            "owner",
+            "ref",
+            "Owner",
+            ref="person",
+            example="anna-k",
+            aliases="manager, responsible, менеджер, ответственный, відповідальний",
+        ),
+        _f(
+            "follow_up",
+            "date",
+            "Follow up",
+            example="2026-03-20",
+            aliases="next contact, следующий контакт, наступний контакт",
+        ),
         _f("cadence", "interval", "Cadence", help="how often to get in touch", example="30d"),
         _f(
             "consent",
@@ -252,6 +342,7 @@ CONTACT = RecordSpec(
             default=False,
             help="agreed to mailing lists",
             example="true",
+            aliases="subscribed, newsletter, согласие, подписка, згода, підписка",
         ),
     ),
     body="private notes",
@@ -365,10 +456,39 @@ DEAL = RecordSpec(
     plural="Deals",
     title_field="title",
     fields=(
-        _f("title", "text", "Title", required=True, example="Kyiv Opera sponsorship"),
-        _f("company", "ref", "Company", ref="company", required=True, example="kyiv-opera"),
-        _f("contact", "ref", "Contact", ref="contact", example="olena-shevchuk"),
-        _f("pipeline", "choice", "Pipeline", choices_from="pipelines", example="sales"),
+        _f(
+            "title",
+            "text",
+            "Title",
+            required=True,
+            example="Kyiv Opera sponsorship",
+            aliases="deal, name, сделка, название, угода, назва",
+        ),
+        _f(
+            "company",
+            "ref",
+            "Company",
+            ref="company",
+            required=True,
+            example="kyiv-opera",
+            aliases="client, компания, клиент, компанія, клієнт",
+        ),
+        _f(
+            "contact",
+            "ref",
+            "Contact",
+            ref="contact",
+            example="olena-shevchuk",
+            aliases="contact person, контакт, контактное лицо, контактна особа",
+        ),
+        _f(
+            "pipeline",
+            "choice",
+            "Pipeline",
+            choices_from="pipelines",
+            example="sales",
+            aliases="funnel, воронка",
+        ),
         _f(
             "stage",
             "choice",
@@ -376,11 +496,39 @@ DEAL = RecordSpec(
             required=True,
             choices_from="pipeline_stages",
             example="proposal",
+            aliases="status, стадия, этап, статус, етап, стадія",
         ),
-        _f("owner", "ref", "Owner", ref="person", example="anna-k"),
-        _f("amount", "money", "Amount", "money", example="50000 UAH"),
-        _f("probability", "percent", "Probability", help="overrides the stage's", example="40"),
-        _f("expected_close", "date", "Expected close", example="2026-04-15"),
+        _f(
+            "owner",
+            "ref",
+            "Owner",
+            ref="person",
+            example="anna-k",
+            aliases="manager, responsible, менеджер, ответственный, відповідальний",
+        ),
+        _f(
+            "amount",
+            "money",
+            "Amount",
+            "money",
+            example="50000 UAH",
+            aliases="sum, value, budget, сумма, бюджет, сума",
+        ),
+        _f(
+            "probability",
+            "percent",
+            "Probability",
+            help="overrides the stage's",
+            example="40",
+            aliases="вероятность, ймовірність",
+        ),
+        _f(
+            "expected_close",
+            "date",
+            "Expected close",
+            example="2026-04-15",
+            aliases="close date, дата закрытия, дата закриття",
+        ),
         _f(
             "next_step",
             "next_step",
@@ -395,8 +543,16 @@ DEAL = RecordSpec(
             help="last activity, when there is no git history",
             example="2026-03-10",
         ),
-        _f("source", "text", "Source", example="referral"),
-        _f("lost_reason", "text", "Reason lost", example='""'),
+        _f(
+            "source", "text", "Source", example="referral", aliases="lead source, источник, джерело"
+        ),
+        _f(
+            "lost_reason",
+            "text",
+            "Reason lost",
+            example='""',
+            aliases="причина отказа, причина відмови",
+        ),
     ),
     body="what they asked for, what we offered",
 )

@@ -1,5 +1,6 @@
-"""Warnings that depend on today: overdue tasks, idle deals, follow-ups, inactive
-assignees, WIP limits. Today is always a parameter, never read from the clock here."""
+"""Warnings: overdue tasks, idle deals, follow-ups, inactive assignees, WIP limits (these
+depend on today, always a parameter, never read from the clock here), and contacts that
+look like one person twice."""
 
 from __future__ import annotations
 
@@ -127,12 +128,48 @@ def wip_limits(ws: Workspace, today: date) -> list[Problem]:
     return out
 
 
+def duplicate_contacts(ws: Workspace, today: date) -> list[Problem]:
+    """Two contacts with the same e-mail address or the same phone number (compared as
+    `plaindesk import` compares them: case aside, and numbers in any notation)."""
+    from builder.model.keys import email_key, phone_key, region_of
+
+    region = region_of(ws.settings.timezone) if any(c.phone for c in ws.contacts.values()) else None
+    first: dict[str, str] = {}
+    out = []
+    for c in sorted(ws.contacts.values(), key=lambda c: (c.path, c.id)):
+        keys = []
+        if c.email:
+            keys.append(("email", "e-mail", "e:" + email_key(c.email)))
+        if c.phone and len(digits := phone_key(c.phone, region)) >= 6:
+            keys.append(("phone", "phone", "p:" + digits))
+        for name, what, key in keys:
+            other = first.setdefault(key, c.id)
+            if other == c.id:
+                continue
+            line, col = c.at(name)
+            out.append(
+                Problem(
+                    "PD406",
+                    c.path,
+                    line,
+                    col,
+                    f"contact `{c.id}` has the same {what} as contact `{other}`",
+                    f"if they are one person, keep one record (move the notes over) and "
+                    f"replace `{c.id}` with `{other}` where it is used",
+                    name,
+                )
+            )
+            break
+    return out
+
+
 WARNINGS: list[Warning_] = [
     overdue_tasks,
     idle_deals,
     overdue_follow_ups,
     inactive_assignees,
     wip_limits,
+    duplicate_contacts,
 ]
 
 
