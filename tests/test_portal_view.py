@@ -258,7 +258,7 @@ def test_view_holds_only_allow_listed_text(view: PortalView) -> None:
         "Season 2026", "Later", "Archive", "Hello **there**.",
         "Press mentions", "Reach", "Tickets", "Not measured yet", "articles",
         "Mockups", "Approve mockups", "Press list", "Kickoff", "Release", "Old release",
-        "active", "planned", "done", "work", "review", "next", "project",
+        "active", "planned", "done", "work", "review", "next", "project", "dates",
         "project-1", "project-2", "project-3",
     }  # fmt: skip
 

@@ -31,7 +31,7 @@ from jinja2.runtime import Context
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from builder.i18n import format_date, format_number, t
+from builder.i18n import format_date, format_number, t, tn
 from builder.portal.view import PortalView
 
 
@@ -126,7 +126,7 @@ def _environment(locale: str, override: Path | None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(t=partial(t, locale), period=_period)
+    env.globals.update(t=partial(t, locale), tn=partial(tn, locale), period=_period)
     env.filters.update(
         day=lambda d: format_date(d, locale, "medium"),
         short=_short_date,
