@@ -3,6 +3,8 @@ properties. Every record keeps its file path and the line/column of each field (
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -247,6 +249,13 @@ class Task(Record):
     @property
     def spent(self) -> int:
         return sum(e.minutes for e in self.time)
+
+    @property
+    def ref(self) -> str:
+        """A short, stable reference ("PD-7KQ2M") that the client's approval e-mails carry
+        and the task's page shows: a one-way hash of the id, which never reaches a portal."""
+        digest = hashlib.sha256(f"plaindesk-task:{self.id}".encode()).digest()
+        return "PD-" + base64.b32encode(digest).decode("ascii")[:5]
 
 
 @dataclass(frozen=True, slots=True)

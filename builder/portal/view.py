@@ -9,7 +9,8 @@ portal. It copies, field by field, what a client may see:
   progress figure computed from the client-visible tasks only;
 - per task with `client_visible: true`: title, a client-facing phase derived from its column,
   start, due, the assignee's first name or role (`settings.portal.assignee`), and the day it
-  reached done when git history shows it (`done_on`, for "done recently").
+  reached done when git history shows it (`done_on`, for "done recently"), and a short
+  reference derived from its id by a one-way hash (`Task.ref`) for the client's e-mails.
 
 Nothing else crosses: no ids, bodies, time logs, estimates, prices, budgets, tags, deals,
 contacts, settings or other companies' records. The renderer receives only `PortalView`.
@@ -64,6 +65,7 @@ class PortalTask:
     due: date | None
     assignee: str
     done: date | None = None  # the day it reached done, when the history shows it
+    ref: str = ""  # a short reference for the client's e-mails (`Task.ref`)
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,9 @@ class PortalProject:
     next_up: tuple[PortalTask, ...]
     done_recent: tuple[PortalTask, ...]
     timeline: Timeline | None
+    #: whom the client's approvals are written to: the project's manager, else the
+    #: company's (None when neither has an e-mail)
+    approver: PortalPerson | None = None
 
 
 @dataclass(frozen=True)
@@ -173,7 +178,13 @@ def _project(
     workflow = ws.workflow_of(project)
     tasks = [
         PortalTask(
-            t.title, phase_of(t, workflow), t.start, t.due, _assignee(ws, t), done_on.get(t.id)
+            t.title,
+            phase_of(t, workflow),
+            t.start,
+            t.due,
+            _assignee(ws, t),
+            done_on.get(t.id),
+            t.ref,
         )
         for t in sorted(ws.tasks.values(), key=lambda t: t.id)
         if t.project == project.id and t.client_visible
@@ -196,6 +207,7 @@ def _project(
     manager = None
     if project.manager and project.manager != company.manager:
         manager = _person(ws.people.get(project.manager))
+    approver = manager or _person(ws.people.get(company.manager or ""))
     return PortalProject(
         anchor=anchor,
         name=project.name,
@@ -213,6 +225,7 @@ def _project(
         next_up=by_phase["next"],
         done_recent=recent,
         timeline=build_timeline(project.start, project.due, tasks, today),
+        approver=approver if approver and approver.email else None,
     )
 
 

@@ -153,6 +153,7 @@ def task_page(ws: Workspace, derived: Derived, t: Task, today: date) -> RecordPa
         _fact(fmt, "price", fmt.money(t.price)),
         Fact(fmt.t("field.tags"), "", items=[Link(tag) for tag in t.tags]) if t.tags else None,
         _fact(fmt, "client_visible", fmt.t("yes") if t.client_visible else ""),
+        _fact(fmt, "portal_ref", t.ref if t.client_visible else ""),
         *_custom(ws, t, fmt, "task"),
     ]
     log = [
