@@ -82,6 +82,7 @@ class Pipeline:
     id: str
     name: str
     stages: tuple[Stage, ...]
+    projects: bool = True  # whether its won deals become projects (else none is flagged)
 
     @cached_property
     def stage_ids(self) -> tuple[str, ...]:
@@ -269,6 +270,7 @@ class Deal(Record):
     title: str = ""
     company: str = ""
     contact: str | None = None
+    project: str | None = None  # the project the deal became
     pipeline: str = ""
     stage: str = ""
     owner: str | None = None

@@ -368,6 +368,14 @@ DEAL = RecordSpec(
         _f("title", "text", "Title", required=True, example="Kyiv Opera sponsorship"),
         _f("company", "ref", "Company", ref="company", required=True, example="kyiv-opera"),
         _f("contact", "ref", "Contact", ref="contact", example="olena-shevchuk"),
+        _f(
+            "project",
+            "ref",
+            "Project",
+            ref="project",
+            help="the project the deal became, once won",
+            example="season-2026",
+        ),
         _f("pipeline", "choice", "Pipeline", choices_from="pipelines", example="sales"),
         _f(
             "stage",
