@@ -6,10 +6,13 @@ Screenshots go to tests/artifacts/ (git-ignored) for a person to look at.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from portal_cases import CANARY, CANARY_FILES, SECRET, XSS_FILES, XSS_TEXTS, A, MakeWorkspace
@@ -141,3 +144,53 @@ def test_canary_bundle_dom_after_scripts(
         assert CANARY not in dom.casefold() and "betamark" not in dom.casefold()
         assert "Alphamark Work Task" in dom
         probe.screenshot("portal-canary-1280")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_review_items_have_approval_buttons_that_write_to_the_manager(
+    demo: tuple[Path, list[PortalBundle]],
+    browser_page: OpenPage,
+    http_server: Serve,
+    width: int,
+) -> None:
+    """The opera's portal (Ukrainian): each review item has "Approve" and "Request changes",
+    `mailto:` links to the project's manager with the subject and body in the client's
+    language, line breaks as CRLF (RFC 6068); opening the page fetches nothing."""
+    out, bundles = demo
+    (bundle,) = [b for b in bundles if b.company_id == "podil-opera"]
+    with http_server(out) as base:
+        bundle_base = f"{base}portal/{bundle.token}/"
+        probe = browser_page(width=width)
+        _open(probe, bundle_base)
+        _assert_clean(probe, bundle_base, width)
+        item = probe.page.locator(".callout .task").filter(
+            has_text="Homepage hero: final photos approval"
+        )
+        approve = item.get_by_role("link", name="Погодити", exact=True)
+        changes = item.get_by_role("link", name="Попросити правки", exact=True)
+        for button in (approve, changes):
+            box = button.bounding_box()
+            assert box is not None and box["height"] >= 24 and box["x"] + box["width"] <= width
+        hrefs = [approve.get_attribute("href") or "", changes.get_attribute("href") or ""]
+    ref = (
+        "PD-"
+        + base64.b32encode(
+            hashlib.sha256(b"plaindesk-task:opera-homepage-hero-photos").digest()
+        ).decode()[:5]
+    )
+    mails = [urlsplit(href) for href in hrefs]
+    assert [(m.scheme, m.path) for m in mails] == [("mailto", "iryna@brightline.agency")] * 2
+    assert all("+" not in href and "%0D%0A" in href for href in hrefs)  # %20 for spaces, CRLF
+    title, project = "Homepage hero: final photos approval", "New website and ticketing"
+    assert [parse_qs(m.query) for m in mails] == [
+        {
+            "subject": [f"Погоджено: {title} ({ref})"],
+            "body": [f"Добрий день, Iryna!\r\n\r\nПогоджуємо «{title}» ({project}).\r\n\r\n"
+                     "Коментар (за бажанням):\r\n"],
+        },
+        {
+            "subject": [f"Потрібні правки: {title} ({ref})"],
+            "body": [f"Добрий день, Iryna!\r\n\r\nПросимо внести правки до «{title}» "
+                     f"({project}):\r\n\r\n- \r\n"],
+        },
+    ]  # fmt: skip

@@ -6,17 +6,28 @@ from __future__ import annotations
 import re
 import string
 from pathlib import Path
+from typing import get_args
 
 from portal_cases import CANARY_FILES, SECRET, B, MakeWorkspace
 
-from builder.i18n import LOCALES, keys, t
+from builder.i18n import LOCALES, keys, t, tn
 from builder.pipeline import run_check
 from builder.portal import build_portals, render
 from builder.portal.render import THEME_DIR
-from builder.portal.view import PHASES, SHOWN_STATUSES
+from builder.portal.view import PHASES, SHOWN_STATUSES, DoneFrom
+
+
+def _text(locale: str, key: str) -> str:
+    try:
+        return t(locale, key)
+    except TypeError:  # a counted message: its form for 5
+        return tn(locale, key, 5)
+
 
 PORTAL = {
-    key: {locale: t(locale, key) for locale in LOCALES} for key in keys() if key[:7] == "portal."
+    key: {locale: _text(locale, key) for locale in LOCALES}
+    for key in keys()
+    if key[:7] == "portal."
 }
 
 
@@ -32,7 +43,9 @@ def test_every_key_the_templates_use_exists_and_every_key_is_used() -> None:
         "portal.js",
     }
     assert 't("portal.phase." ~ ' in source and 't("portal.status." ~ ' in source
+    assert 'tn("portal.done_note." ~ view.done_from' in source
     dynamic = {f"portal.phase.{p}" for p in PHASES} | {f"portal.status.{s}" for s in SHOWN_STATUSES}
+    dynamic |= {f"portal.done_note.{source}" for source in get_args(DoneFrom)}
     assert literal - set(PORTAL) == set()
     assert set(PORTAL) == literal | dynamic
 

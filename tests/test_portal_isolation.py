@@ -157,6 +157,15 @@ def test_no_link_leaves_the_bundle_except_the_managers_contacts(
     assert sorted(u for _, u in urls if u and u.startswith(("mailto:", "tel:"))) == [
         "mailto:alphamark.manager@agency.example",
         "mailto:alphamark.pm@agency.example",
+        # the review item's approval buttons, to the project's manager
+        "mailto:alphamark.pm@agency.example?subject=Approved%3A%20Alphamark%20Review%20Task"
+        "%20%28PD-YPLXF%29&body=Hello%20Alphamark%2C%0D%0A%0D%0AWe%20approve%20%E2%80%9C"
+        "Alphamark%20Review%20Task%E2%80%9D%20%28Alphamark%20Project%20One%29.%0D%0A%0D%0A"
+        "Comment%20%28optional%29%3A%0D%0A",
+        "mailto:alphamark.pm@agency.example?subject=Changes%20requested%3A%20Alphamark%20Review"
+        "%20Task%20%28PD-YPLXF%29&body=Hello%20Alphamark%2C%0D%0A%0D%0APlease%20make%20these"
+        "%20changes%20to%20%E2%80%9CAlphamark%20Review%20Task%E2%80%9D%20%28Alphamark%20Project"
+        "%20One%29%3A%0D%0A%0D%0A-%20%0D%0A",
         "tel:+380441111111",
         "tel:+380503333333",
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -159,20 +161,35 @@ def test_projects_are_ordered_by_status_and_cancelled_ones_left_out(view: Portal
     ]
 
 
+def ref(task_id: str) -> str:
+    """A task's portal reference as documented: "PD-" and the first five base32 letters
+    of the SHA-256 of "plaindesk-task:<id>"."""
+    digest = hashlib.sha256(f"plaindesk-task:{task_id}".encode()).digest()
+    return "PD-" + base64.b32encode(digest).decode()[:5]
+
+
 def test_tasks_are_grouped_by_client_phase(view: PortalView) -> None:
     season = view.projects[0]
     assert season.in_work == (
-        PortalTask("Mockups", "work", date(2026, 3, 2), date(2026, 3, 12), "Designer"),
+        PortalTask(
+            "Mockups", "work", date(2026, 3, 2), date(2026, 3, 12), "Designer", ref=ref("t1")
+        ),
     )
     assert season.review == (
-        PortalTask("Approve mockups", "review", None, date(2026, 3, 18), "Designer"),
+        PortalTask("Approve mockups", "review", None, date(2026, 3, 18), "Designer", ref=ref("t2")),
     )
     assert season.next_up == (
-        PortalTask("Kickoff", "next", None, None, ""),
-        PortalTask("Press list", "next", None, None, ""),
+        PortalTask("Kickoff", "next", None, None, "", ref=ref("t7")),
+        PortalTask("Press list", "next", None, None, "", ref=ref("t3")),
     )
     # done within the last 7 days only; the hidden task is nowhere
-    assert season.done_recent == (PortalTask("Release", "done", None, date(2026, 3, 10), ""),)
+    assert season.done_recent == (
+        PortalTask("Release", "done", None, date(2026, 3, 10), "", ref=ref("t4")),
+    )
+    # whom the client's approvals go to: the company's manager, the project's being the same
+    assert season.approver == PortalPerson(
+        "Anna Kovalenko", "Account director", "anna@agency.example", "+380 44 000 0000"
+    )
     assert (season.tasks_done, season.tasks_total, season.progress) == (2, 6, 33)
 
 
@@ -258,8 +275,9 @@ def test_view_holds_only_allow_listed_text(view: PortalView) -> None:
         "Season 2026", "Later", "Archive", "Hello **there**.",
         "Press mentions", "Reach", "Tickets", "Not measured yet", "articles",
         "Mockups", "Approve mockups", "Press list", "Kickoff", "Release", "Old release",
-        "active", "planned", "done", "work", "review", "next", "project",
+        "active", "planned", "done", "work", "review", "next", "project", "dates",
         "project-1", "project-2", "project-3",
+        *(ref(task) for task in ("t1", "t2", "t3", "t4", "t7")),  # no hidden task's
     }  # fmt: skip
 
 

@@ -100,6 +100,8 @@ def test_task_page_facts_body_and_edit_link(demo_site: Path) -> None:
     assert facts["Assignee"] == "Taras Bondar"
     assert facts["Due"] == "Mar 18, 2026"
     assert (facts["Estimate"], facts["Spent"], facts["Checklist"]) == ("10h", "6h", "2/5")
+    # the reference the client's approval e-mails carry (a client-visible task)
+    assert facts["Portal reference"] == "PD-7I6L6"
     items = [li for li in task.find(cls="pd-body").find_all("li") if li.find("input")]
     assert [i.text() for i in items][:2] == ["Hall redrawn", "Seat ids agreed with Andrii"]
     assert ["checked" in i.find("input").attrs for i in items] == [True, True, False, False, False]

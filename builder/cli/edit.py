@@ -358,14 +358,22 @@ def _new_command(spec: RecordSpec) -> click.Command:
                 if value is not None and value != ():
                     given[f.name] = cli_value(desk, f, value)
             given.update(_custom(desk, spec.type, list(ctx.args)))
-            return make(
-                desk,
-                spec.type,
-                given,
-                kwargs["template"],
-                kwargs["ident"],
-                _ask if ask_ok else None,
-            )
+
+            def create(defaults: dict[str, object]) -> Plan:
+                return make(
+                    desk,
+                    spec.type,
+                    {**defaults, **given},
+                    kwargs["template"],
+                    kwargs["ident"],
+                    _ask if ask_ok else None,
+                )
+
+            if kwargs.get("from_deal"):
+                from builder.edit.ops import project_from_deal
+
+                return project_from_deal(desk, kwargs["from_deal"], create)
+            return create({})
 
         _run(kwargs["workspace"], kwargs["today"], kwargs["dry_run"], kwargs["commit"], plan)
 
@@ -374,9 +382,20 @@ def _new_command(spec: RecordSpec) -> click.Command:
         for f in spec.fields
         if f.required and f.name != spec.title_field
     )
+    params = _new_params(spec)
+    if spec.type == "project":
+        params.append(
+            click.Option(
+                ["--from-deal", "from_deal"],
+                metavar="DEAL",
+                help="Start the project a deal became: its name, company, manager and "
+                "budget come from the deal (the deal's title, company, owner and amount; "
+                "options given here win), and the deal is linked to it.",
+            )
+        )
     command = click.Command(
         spec.type,
-        params=_new_params(spec),
+        params=params,
         callback=run,
         short_help=f"A new {spec.label.lower()}.",
         help=(

@@ -81,6 +81,7 @@ def portal_build(path: Path, out: Path, today: date | None) -> None:
     from builder.portal import (
         SECRET_ENV,
         PortalError,
+        done_days,
         refuse_unsafe_out,
         render_portals,
         stage_portals,
@@ -95,7 +96,12 @@ def portal_build(path: Path, out: Path, today: date | None) -> None:
     content = path.resolve()
     secret = os.environ.get(SECRET_ENV)
     try:
-        portals = render_portals(result, secret, theme_dir=content.parent / "theme" / "portal")
+        portals = render_portals(
+            result,
+            secret,
+            theme_dir=content.parent / "theme" / "portal",
+            done_on=done_days(result, content),
+        )
         with Transaction(content.parent) as swap:
             refuse_unsafe_out(out.resolve(), guarded_folders(content, content.parent), "--out")
             sweep_legacy(out.resolve())

@@ -84,6 +84,7 @@ def build(
                 if no_portal
                 else _prepare_portals(
                     result,
+                    cfg.content,
                     cfg.config_file.parent / "theme" / "portal",
                     strict or bool(os.environ.get("CI")),
                 )
@@ -124,12 +125,19 @@ def build(
 _SKIPPED = object()
 
 
-def _prepare_portals(result: Any, overrides: Path, strict: bool) -> Any:
+def _prepare_portals(result: Any, content: Path, overrides: Path, strict: bool) -> Any:
     """Render the portals before the site is built, so that a missing secret stops a
-    strict build before anything is written; `overrides` is the workspace's own
-    theme/portal/, as `plaindesk portal build` uses. Without a usable secret and not
+    strict build before anything is written; `content` is the workspace folder (its git
+    history dates "done recently"); `overrides` is the workspace's own theme/portal/, as
+    `plaindesk portal build` uses. Without a usable secret and not
     strict, the site is still built and the portals are skipped with a warning."""
-    from builder.portal import SECRET_ENV, PortalError, PortalSecretError, render_portals
+    from builder.portal import (
+        SECRET_ENV,
+        PortalError,
+        PortalSecretError,
+        done_days,
+        render_portals,
+    )
     from builder.portal import portal_links as links_of
     from builder.site.build import BuildError
 
@@ -150,7 +158,9 @@ def _prepare_portals(result: Any, overrides: Path, strict: bool) -> Any:
         )
         return _SKIPPED
     try:
-        return render_portals(result, secret, theme_dir=overrides)
+        return render_portals(
+            result, secret, theme_dir=overrides, done_on=done_days(result, content)
+        )
     except PortalError as exc:
         raise BuildError(str(exc)) from None
 

@@ -307,3 +307,41 @@ def _me(desk: Desk) -> str:
         else ("git has no user.email to find you by")
     )
     raise EditError(f"say who spent the time: --person ID ({said})")
+
+
+def project_from_deal(desk: Desk, deal_id: str, make: Callable[[dict[str, object]], Plan]) -> Plan:
+    """A won deal becomes a project: `make` creates the project (through `new`) from the
+    deal's values (its title as the name, company, owner as manager, amount as budget)
+    under what the command line gave, and the deal is linked to it (`project:`), so each
+    page links the other. Refuses a deal that names a project already."""
+    current = _open(desk, deal_id, ("deal",))
+    deal = current.record
+    assert isinstance(deal, Deal)
+    if deal.project:
+        raise EditError(f"deal {deal.id} already names project `{deal.project}`; nothing written")
+    defaults: dict[str, object] = {
+        "name": deal.title,
+        "company": deal.company,
+        "manager": deal.owner,
+        "budget": str(deal.amount) if deal.amount is not None else None,
+    }
+    plan = make({k: v for k, v in defaults.items() if v})
+    created = next(c for c in plan.changes if c.before is None and c.rel.startswith("projects/"))
+    project_id = created.rel.rsplit("/", 1)[-1].removesuffix(".md")
+    link = set_field(
+        current.source.text, current.layout, "project", scalar(project_id), _order(desk, "deal")
+    )
+    plan.changes.append(checked_change(desk, current, [link]))
+    plan.summary += f" from deal {deal.id} (the deal now names it)"
+    if not _is_won(desk, deal):
+        plan.warnings.append(f"deal {deal.id} is not won yet (stage `{deal.stage}`)")
+    return plan
+
+
+def _is_won(desk: Desk, deal: Deal) -> bool:
+    settings = desk.settings
+    pipeline = settings.pipelines.get(deal.pipeline) or settings.pipelines.get(
+        settings.default_pipeline
+    )
+    stage = pipeline.stage(deal.stage) if pipeline is not None else None
+    return stage is not None and stage.outcome == "won"

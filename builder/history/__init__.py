@@ -9,6 +9,7 @@ Reading (one pass over git per build, cached under `.plaindesk-cache/`):
 
 Derived data (pure: `History + Workspace -> dataclasses`, no words, no markup):
 
+- `done_days`: the day each task reached done (the client portal's "done recently").
 - `task_timeline`, `deal_timeline`: a card's stays per column/stage, time in each, cycle time.
 - `board_flow`, `project_flow`: cycle time (median, 85th percentile) per window,
   throughput per week, cumulative-flow data, stuck cards.
@@ -45,6 +46,7 @@ from builder.history.flow import (
     WeekCount,
     board_flow,
     board_tasks,
+    done_days,
     project_flow,
     task_timeline,
 )
@@ -73,6 +75,7 @@ __all__ = [
     "board_tasks",
     "deal_idle",
     "deal_timeline",
+    "done_days",
     "feed_events",
     "idle_problems",
     "project_flow",

@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from builder.history.events import BASELINE, CHANGED, DELETED, START, Author, RecordHistory
+from builder.history.events import (
+    BASELINE,
+    CHANGED,
+    DELETED,
+    START,
+    Author,
+    RecordHistory,
+    local_day,
+)
 from builder.history.reader import History
 from builder.model import Workflow, Workspace
 
@@ -166,6 +174,18 @@ def task_timeline(history: History, ws: Workspace, task_id: str) -> Timeline | N
     columns = [(c.id, c.name) for c in flow.columns]
     starts = {c.id for c in flow.columns if c.id != flow.backlog}
     return timeline(rec, columns, "status", flow.backlog, starts, {flow.done}, now_of(history))
+
+
+def done_days(history: History, ws: Workspace, task_ids: Iterable[str]) -> dict[str, date]:
+    """The day (in the workspace's time zone) each of `task_ids` last reached its
+    workflow's done column, for the tasks whose history shows it: not those without
+    history, nor those that were done from their first commit (an import)."""
+    days: dict[str, date] = {}
+    for tid in task_ids:
+        line = task_timeline(history, ws, tid)
+        if line is not None and line.finished is not None:
+            days[tid] = local_day(line.finished, history.tz)
+    return days
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,6 +103,16 @@ class Workspace:
         stage = self.stage_of(deal)
         return stage is not None and stage.is_open
 
+    def deal_is_won(self, deal: Deal) -> bool:
+        """A deal is won when it stands at a stage whose outcome is `won`."""
+        stage = self.stage_of(deal)
+        return stage is not None and stage.outcome == "won"
+
+    def deal_needs_project(self, deal: Deal) -> bool:
+        """A won deal names the project it became (unless its pipeline's deals do not
+        become projects); until it does, pages flag it."""
+        return not deal.project and self.pipeline_of(deal).projects and self.deal_is_won(deal)
+
     @property
     def record_count(self) -> int:
         return (

@@ -3,6 +3,8 @@ properties. Every record keeps its file path and the line/column of each field (
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -80,6 +82,7 @@ class Pipeline:
     id: str
     name: str
     stages: tuple[Stage, ...]
+    projects: bool = True  # whether its won deals become projects (else none is flagged)
 
     @cached_property
     def stage_ids(self) -> tuple[str, ...]:
@@ -248,6 +251,13 @@ class Task(Record):
     def spent(self) -> int:
         return sum(e.minutes for e in self.time)
 
+    @property
+    def ref(self) -> str:
+        """A short, stable reference ("PD-7KQ2M") that the client's approval e-mails carry
+        and the task's page shows: a one-way hash of the id, which never reaches a portal."""
+        digest = hashlib.sha256(f"plaindesk-task:{self.id}".encode()).digest()
+        return "PD-" + base64.b32encode(digest).decode("ascii")[:5]
+
 
 @dataclass(frozen=True, slots=True)
 class NextStep:
@@ -260,6 +270,7 @@ class Deal(Record):
     title: str = ""
     company: str = ""
     contact: str | None = None
+    project: str | None = None  # the project the deal became
     pipeline: str = ""
     stage: str = ""
     owner: str | None = None

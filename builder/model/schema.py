@@ -482,6 +482,15 @@ DEAL = RecordSpec(
             aliases="contact person, контакт, контактное лицо, контактна особа",
         ),
         _f(
+            "project",
+            "ref",
+            "Project",
+            ref="project",
+            help="the project the deal became, once won",
+            example="season-2026",
+            aliases="проект, проєкт",
+        ),
+        _f(
             "pipeline",
             "choice",
             "Pipeline",

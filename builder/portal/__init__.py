@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from builder.output import (
@@ -183,12 +185,18 @@ class PortalSet:
 
 
 def render_portals(
-    result: CheckResult, secret: str | None, *, theme_dir: Path | None = None
+    result: CheckResult,
+    secret: str | None,
+    *,
+    theme_dir: Path | None = None,
+    done_on: Mapping[str, date] | None = None,
 ) -> PortalSet:
     """Render every portal-enabled company's bundle, writing nothing.
 
     PortalError when the workspace has errors or portals are enabled without a usable
-    secret. `theme_dir` is a workspace's own `theme/portal/` overriding built-in files."""
+    secret. `theme_dir` is a workspace's own `theme/portal/` overriding built-in files;
+    `done_on` the day each task reached done, from git history (None without history:
+    see `done_days`)."""
     if result.errors:
         raise PortalError(
             f"the workspace has {len(result.errors)} error(s); no portal was built "
@@ -204,7 +212,8 @@ def render_portals(
             (
                 link,
                 render_bundle(
-                    build_view(result.workspace, link.company_id, result.today), override
+                    build_view(result.workspace, link.company_id, result.today, done_on),
+                    override,
                 ),
             )
             for link in links
@@ -339,3 +348,19 @@ def build_portals(
             ) from None
         swap.commit()
     return outcome.bundles if outcome else []
+
+
+def done_days(result: CheckResult, content: Path) -> dict[str, date] | None:
+    """The day each client-visible task reached done, read from the git history of the
+    workspace folder `content`; None when there is no usable history (then the portal's
+    "done recently" takes a task's due or start date instead, and says so)."""
+    from builder.history import done_days as history_done_days
+    from builder.history import read_history
+    from builder.history.reader import OK
+
+    ws = result.workspace
+    history = read_history(content, ws, result.today)
+    if history.status.state != OK:
+        return None
+    shown = (t.id for t in ws.tasks.values() if t.client_visible)
+    return history_done_days(history, ws, shown)

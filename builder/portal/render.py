@@ -31,8 +31,8 @@ from jinja2.runtime import Context
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from builder.i18n import format_date, format_number, t
-from builder.portal.view import PortalView
+from builder.i18n import format_date, format_number, t, tn
+from builder.portal.view import PortalPerson, PortalProject, PortalTask, PortalView
 
 
 def _theme_dir() -> Path:
@@ -111,6 +111,33 @@ def _mailto(email: str) -> str:
     return "mailto:" + quote(email, safe="@.+-_")
 
 
+#: The subject and body of each kind of approval e-mail.
+_APPROVAL_TEXTS = {
+    "approve": ("portal.approve.subject", "portal.approve.body"),
+    "changes": ("portal.changes.subject", "portal.changes.body"),
+}
+
+
+def _approval(
+    locale: str, kind: str, task: PortalTask, project: PortalProject, approver: PortalPerson
+) -> str:
+    """A `mailto:` URL (RFC 6068) to the project's approver with the subject and body for
+    approving the review item `task` (`kind` "approve") or asking for changes ("changes"),
+    in the client's language: opening it sends nothing by itself."""
+    values = {
+        "title": task.title,
+        "ref": task.ref,
+        "project": project.name,
+        "name": approver.name.split()[0] if approver.name.split() else "",
+    }
+    subject_key, body_key = _APPROVAL_TEXTS[kind]
+    subject = t(locale, subject_key, **values)
+    body = t(locale, body_key, **values).replace("\n", "\r\n")
+    return (
+        f"{_mailto(approver.email)}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
+    )
+
+
 def _css_percent(value: float) -> str:
     return f"{value:.3f}%"
 
@@ -126,7 +153,12 @@ def _environment(locale: str, override: Path | None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(t=partial(t, locale), period=_period)
+    env.globals.update(
+        t=partial(t, locale),
+        tn=partial(tn, locale),
+        period=_period,
+        approval=partial(_approval, locale),
+    )
     env.filters.update(
         day=lambda d: format_date(d, locale, "medium"),
         short=_short_date,

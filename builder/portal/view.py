@@ -8,7 +8,9 @@ portal. It copies, field by field, what a client may see:
 - per project that is not cancelled: name, status, start, due, metrics, client_summary, and a
   progress figure computed from the client-visible tasks only;
 - per task with `client_visible: true`: title, a client-facing phase derived from its column,
-  start, due, and the assignee's first name or role (`settings.portal.assignee`).
+  start, due, the assignee's first name or role (`settings.portal.assignee`), and the day it
+  reached done when git history shows it (`done_on`, for "done recently"), and a short
+  reference derived from its id by a one-way hash (`Task.ref`) for the client's e-mails.
 
 Nothing else crosses: no ids, bodies, time logs, estimates, prices, budgets, tags, deals,
 contacts, settings or other companies' records. The renderer receives only `PortalView`.
@@ -16,6 +18,7 @@ contacts, settings or other companies' records. The renderer receives only `Port
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -24,6 +27,9 @@ from builder.model import Company, Person, Project, Task, Workflow, Workspace
 from builder.portal.timeline import Timeline, build_timeline
 
 Phase = Literal["next", "work", "review", "done"]
+#: Where "done recently" takes its days from: "history" (the day each task reached done,
+#: as git shows it), or "dates" (no history: a task's due or start date stands in).
+DoneFrom = Literal["history", "dates"]
 PHASES: tuple[Phase, ...] = ("review", "work", "next", "done")
 
 #: Project statuses shown to clients, in page order (cancelled projects are left out).
@@ -58,6 +64,8 @@ class PortalTask:
     start: date | None
     due: date | None
     assignee: str
+    done: date | None = None  # the day it reached done, when the history shows it
+    ref: str = ""  # a short reference for the client's e-mails (`Task.ref`)
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,9 @@ class PortalProject:
     next_up: tuple[PortalTask, ...]
     done_recent: tuple[PortalTask, ...]
     timeline: Timeline | None
+    #: whom the client's approvals are written to: the project's manager, else the
+    #: company's (None when neither has an e-mail)
+    approver: PortalPerson | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,7 @@ class PortalView:
     projects: tuple[PortalProject, ...]
     updated: date
     done_recent_days: int
+    done_from: DoneFrom = "dates"
 
 
 def phase_of(task: Task, workflow: Workflow) -> Phase:
@@ -145,18 +157,35 @@ def _metric(name: str, target: float | None, actual: float | None, unit: str) ->
     return PortalMetric(name, target, actual, unit, percent)
 
 
+def _done_day(task: PortalTask) -> date | None:
+    # Without the day from git history, the task's own due (or start) date stands in.
+    return task.done or task.due or task.start
+
+
 def _is_recent(task: PortalTask, since: date) -> bool:
-    # No "done on" date without git history: the task's own due (or start) date stands in.
-    day = task.due or task.start
+    day = _done_day(task)
     return day is not None and day >= since
 
 
 def _project(
-    ws: Workspace, project: Project, company: Company, anchor: str, today: date
+    ws: Workspace,
+    project: Project,
+    company: Company,
+    anchor: str,
+    today: date,
+    done_on: Mapping[str, date],
 ) -> PortalProject:
     workflow = ws.workflow_of(project)
     tasks = [
-        PortalTask(t.title, phase_of(t, workflow), t.start, t.due, _assignee(ws, t))
+        PortalTask(
+            t.title,
+            phase_of(t, workflow),
+            t.start,
+            t.due,
+            _assignee(ws, t),
+            done_on.get(t.id),
+            t.ref,
+        )
         for t in sorted(ws.tasks.values(), key=lambda t: t.id)
         if t.project == project.id and t.client_visible
     ]
@@ -168,10 +197,17 @@ def _project(
     else:
         progress = 100 if project.status == "done" else None
     since = today - timedelta(days=ws.settings.portal.done_recent_days)
-    recent = tuple(reversed([t for t in by_phase["done"] if _is_recent(t, since)]))
+    recent = tuple(
+        sorted(
+            (t for t in by_phase["done"] if _is_recent(t, since)),
+            key=lambda t: (_done_day(t) or date.min, t.title.casefold()),
+            reverse=True,
+        )
+    )
     manager = None
     if project.manager and project.manager != company.manager:
         manager = _person(ws.people.get(project.manager))
+    approver = manager or _person(ws.people.get(company.manager or ""))
     return PortalProject(
         anchor=anchor,
         name=project.name,
@@ -189,6 +225,7 @@ def _project(
         next_up=by_phase["next"],
         done_recent=recent,
         timeline=build_timeline(project.start, project.due, tasks, today),
+        approver=approver if approver and approver.email else None,
     )
 
 
@@ -201,8 +238,13 @@ def _project_order(project: Project) -> tuple[int, date, str, str]:
     )
 
 
-def build_view(ws: Workspace, company_id: str, today: date) -> PortalView:
-    """The allow-listed view of one company's portal (the company must exist)."""
+def build_view(
+    ws: Workspace, company_id: str, today: date, done_on: Mapping[str, date] | None = None
+) -> PortalView:
+    """The allow-listed view of one company's portal (the company must exist).
+
+    `done_on` maps task ids to the day each reached done, from git history; None when
+    there is no history (then a task's due or start date stands in)."""
     company = ws.companies[company_id]
     projects = sorted(
         (p for p in ws.projects.values() if p.company == company_id and p.status in SHOWN_STATUSES),
@@ -213,8 +255,10 @@ def build_view(ws: Workspace, company_id: str, today: date) -> PortalView:
         locale=company.portal.locale or ws.settings.locale,
         manager=_person(ws.people.get(company.manager or "")),
         projects=tuple(
-            _project(ws, p, company, f"project-{i}", today) for i, p in enumerate(projects, 1)
+            _project(ws, p, company, f"project-{i}", today, done_on or {})
+            for i, p in enumerate(projects, 1)
         ),
         updated=today,
         done_recent_days=ws.settings.portal.done_recent_days,
+        done_from="dates" if done_on is None else "history",
     )

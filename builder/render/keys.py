@@ -41,15 +41,19 @@ def record_key(ws: Workspace, derived: Derived, kind: str, rec: Any, salt: str) 
         add(_digest(ws.companies, rec.company))
         add(_digest(ws.contacts, rec.contact))
         add(_digest(ws.people, rec.owner))
+        add(_digest(ws.projects, rec.project))
     elif kind == "project":
         add(_digest(ws.companies, rec.company))
         add(_digest(ws.people, rec.manager))
         parts += [t.digest for t in ix.tasks_by_project.get(rec.id, ())]
+        parts += [d.digest for d in ix.deals_by_project.get(rec.id, ())]
     elif kind == "company":
         add(_digest(ws.people, rec.manager))
         parts += [c.digest for c in ix.contacts_by_company.get(rec.id, ())]
-        parts += [d.digest for d in ix.deals_by_company.get(rec.id, ())]
         parts += [p.digest for p in ix.projects_by_company.get(rec.id, ())]
+        for d in ix.deals_by_company.get(rec.id, ()):
+            add(d.digest)
+            add(_digest(ws.projects, d.project))
     elif kind == "contact":
         add(_digest(ws.companies, rec.company))
         add(_digest(ws.people, rec.owner))

@@ -227,7 +227,7 @@ def _problems_page(fmt: Fmt, problems: list[Problem]) -> Page:
 def _funnel_pages(site: _Site) -> Iterator[Page]:
     ws, fmt, options = site.ws, site.fmt, site.options
     pipelines = ws.settings.pipelines
-    key = site.view_key(("deal", "company", "contact", "person"))
+    key = site.view_key(("deal", "company", "contact", "person", "project"))
     views: dict[str, funnels.FunnelView] = {}
 
     def view(pid: str) -> funnels.FunnelView:

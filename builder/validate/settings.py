@@ -332,7 +332,15 @@ def _pick(reader: _Reader, body: Mapping, key: str, ids: list[str], default: str
 
 
 def _pipeline(reader: _Reader, ident: str, body: Mapping) -> Pipeline | None:
-    reader.known(body, ("name", "stages"), f"pipeline `{ident}`")
+    reader.known(body, ("name", "stages", "projects"), f"pipeline `{ident}`")
+    projects_node = body.items.get("projects", (None, None))[1]
+    # `projects: false`: won deals of this pipeline (media placements, say) do not become
+    # projects, so none is flagged for lacking one
+    projects = (
+        reader.read(projects_node, values.boolean, "projects") is not False
+        if projects_node is not None
+        else True
+    )
     stages = []
     for sid, item in _items(reader, body, "stages", f"pipeline `{ident}`"):
         reader.known(item, ("id", "name", "probability", "idle_days", "outcome"), f"stage `{sid}`")
@@ -355,7 +363,7 @@ def _pipeline(reader: _Reader, ident: str, body: Mapping) -> Pipeline | None:
         )
     if not stages:
         return None
-    return Pipeline(ident, _title(reader, body, ident), tuple(stages))
+    return Pipeline(ident, _title(reader, body, ident), tuple(stages), projects)
 
 
 def _default(reader: _Reader, node: Node | None, named: dict[str, Any], what: str) -> str:

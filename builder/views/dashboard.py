@@ -56,6 +56,7 @@ class DashboardView:
     breaches: list[Breach]
     stale_deals: list[DealCard]
     follow_ups: list[FollowUp]
+    won_without_project: list[DealCard]
     people: list[PersonRow]
     errors: int
     warnings: int
@@ -194,6 +195,11 @@ def dashboard(
         breaches=wip_breaches(ws),
         stale_deals=[deal_card(ws, derived, d, today, fmt) for d in stale[:LIST_CAP]],
         follow_ups=follow[:LIST_CAP],
+        won_without_project=[
+            deal_card(ws, derived, d, today, fmt)
+            for d in sorted(ws.deals.values(), key=lambda d: d.id)
+            if ws.deal_needs_project(d)
+        ],
         people=_team(ws, derived, today),
         errors=errors,
         warnings=len(problems) - errors,

@@ -41,6 +41,7 @@ class Index:
     projects_by_company: dict[str, list[Project]]
     deals_by_company: dict[str, list[Deal]]
     deals_by_contact: dict[str, list[Deal]]
+    deals_by_project: dict[str, list[Deal]]
     deals_by_owner: dict[str, list[Deal]]
 
 
@@ -135,6 +136,7 @@ def _index(ws: Workspace, tasks: list[Task]) -> Index:
         ),
         deals_by_company=_group(deals, attrgetter("company")),
         deals_by_contact=_group(deals, attrgetter("contact")),
+        deals_by_project=_group(deals, attrgetter("project")),
         deals_by_owner=_group(deals, attrgetter("owner")),
     )
 

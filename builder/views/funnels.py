@@ -35,6 +35,8 @@ class DealCard:
     next_step_overdue: bool
     expected_close: str
     search: str
+    project: Link = field(default_factory=lambda: Link(""))  # the project the deal became
+    needs_project: bool = False  # won, and no project named yet
 
 
 @dataclass
@@ -169,7 +171,14 @@ def deal_card(ws: Workspace, derived: Derived, deal: Deal, today: date, fmt: Fmt
         search=" ".join(
             (deal.title, company.name if company else deal.company, owner.text)
         ).lower(),
+        project=_project_link(ws, deal.project),
+        needs_project=ws.deal_needs_project(deal),
     )
+
+
+def _project_link(ws: Workspace, project_id: str | None) -> Link:
+    project = ws.projects.get(project_id or "")
+    return Link(project.name, url("project", project.id)) if project else Link("")
 
 
 def _quarter_start(today: date) -> date:

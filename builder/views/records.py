@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from builder.model import Company, Contact, Deal, Person, Project, Record, Task, Workspace
@@ -86,6 +87,10 @@ def _ref(ws: Workspace, kind: str, ident: str | None) -> tuple[str, str]:
     return name, url(kind, ident)
 
 
+#: The style of a fact that asks for attention without being overdue.
+WARN = "warn-text"
+
+
 def _fact(fmt: Fmt, key: str, value: str, link: str = "", css: str = "") -> Fact | None:
     return Fact(fmt.t(f"field.{key}"), value, link, css) if value else None
 
@@ -153,6 +158,7 @@ def task_page(ws: Workspace, derived: Derived, t: Task, today: date) -> RecordPa
         _fact(fmt, "price", fmt.money(t.price)),
         Fact(fmt.t("field.tags"), "", items=[Link(tag) for tag in t.tags]) if t.tags else None,
         _fact(fmt, "client_visible", fmt.t("yes") if t.client_visible else ""),
+        _fact(fmt, "portal_ref", t.ref if t.client_visible else ""),
         *_custom(ws, t, fmt, "task"),
     ]
     log = [
@@ -193,6 +199,8 @@ def deal_page(ws: Workspace, derived: Derived, d: Deal, today: date) -> RecordPa
     facts = [
         _fact(fmt, "company", cname, curl),
         _fact(fmt, "contact", kname, kurl),
+        _fact(fmt, "project", c.project.text, c.project.url)
+        or _fact(fmt, "project", fmt.t("funnel.no_project") if c.needs_project else "", css=WARN),
         _fact(fmt, "pipeline", pipeline.name, funnel_url(pipeline.id)),
         _fact(fmt, "stage", stage.name if stage else d.stage),
         _fact(fmt, "owner", oname, ourl),
@@ -227,6 +235,14 @@ def deal_page(ws: Workspace, derived: Derived, d: Deal, today: date) -> RecordPa
     )
 
 
+def _deals_fact(derived: Derived, p: Project, fmt: Fmt) -> Fact | None:
+    """The deals the project came from (those that name it)."""
+    deals = derived.index.deals_by_project.get(p.id, [])
+    if not deals:
+        return None
+    return Fact(fmt.t("type.deal"), "", items=[Link(d.title, url("deal", d.id)) for d in deals])
+
+
 def project_page(ws: Workspace, derived: Derived, p: Project, today: date) -> RecordPage:
     """A project's page: its facts, metrics, tasks and body."""
     fmt = Fmt.of(ws)
@@ -243,6 +259,7 @@ def project_page(ws: Workspace, derived: Derived, p: Project, today: date) -> Re
         _fact(fmt, "workflow", ws.workflow_of(p).name),
         _fact(fmt, "budget", fmt.money(p.budget)),
         _fact(fmt, "tasks", f"{len(tasks) - len(open_)}/{len(tasks)}" if tasks else ""),
+        _deals_fact(derived, p, fmt),
         *_custom(ws, p, fmt, "project"),
     ]
     metrics = [
@@ -291,6 +308,7 @@ def company_page(ws: Workspace, derived: Derived, co: Company, today: date) -> R
     ix = derived.index
     contacts = sorted(ix.contacts_by_company.get(co.id, []), key=lambda c: c.name.lower())
     deals = ix.deals_by_company.get(co.id, [])
+    facts.append(_fact(fmt, "won", _won(ws, deals, fmt)))
     projects = sorted(ix.projects_by_company.get(co.id, []), key=lambda p: p.name.lower())
     sections = [
         Section(
@@ -300,13 +318,19 @@ def company_page(ws: Workspace, derived: Derived, co: Company, today: date) -> R
         Section(
             fmt.t("section.projects"),
             [
-                BacklinkItem(Link(p.name, url("project", p.id)), fmt.t(f"project.{p.status}"))
+                BacklinkItem(
+                    Link(p.name, url("project", p.id)),
+                    " · ".join(
+                        [fmt.t(f"project.{p.status}")]
+                        + [_deal_meta(ws, d, fmt) for d in deals if d.project == p.id]
+                    ),
+                )
                 for p in projects
             ],
         ),
         Section(
             fmt.t("section.deals"),
-            [BacklinkItem(Link(d.title, url("deal", d.id)), _deal_meta(ws, d, fmt)) for d in deals],
+            [BacklinkItem(Link(d.title, url("deal", d.id)), _deal_line(ws, d, fmt)) for d in deals],
         ),
     ]
     return RecordPage(
@@ -324,6 +348,29 @@ def company_page(ws: Workspace, derived: Derived, co: Company, today: date) -> R
 def _deal_meta(ws: Workspace, d: Deal, fmt: Fmt) -> str:
     stage = ws.stage_of(d)
     return " · ".join(x for x in (stage.name if stage else d.stage, fmt.money(d.amount)) if x)
+
+
+def _deal_line(ws: Workspace, d: Deal, fmt: Fmt) -> str:
+    """A deal as its company lists it: stage, amount, and the project it became."""
+    project = ws.projects.get(d.project or "")
+    if project is not None:
+        return f"{_deal_meta(ws, d, fmt)} → {project.name}"
+    if ws.deal_needs_project(d):
+        return f"{_deal_meta(ws, d, fmt)} · {fmt.t('funnel.no_project')}"
+    return _deal_meta(ws, d, fmt)
+
+
+def _won(ws: Workspace, deals: list[Deal], fmt: Fmt) -> str:
+    """The money won from a client: its won deals' amounts in the base currency, plus any
+    amount without a rate to convert it, as it is."""
+    won = [d.amount for d in deals if d.amount is not None and ws.deal_is_won(d)]
+    if not won:
+        return ""
+    base = [ws.settings.to_base(m) for m in won]
+    total = fmt.base_money(sum((b for b in base if b is not None), Decimal(0)))
+    unconverted = [fmt.money(m) for m, b in zip(won, base, strict=True) if b is None]
+    shown = unconverted if len(unconverted) == len(won) else [total, *unconverted]
+    return " + ".join(shown)
 
 
 def contact_page(ws: Workspace, derived: Derived, c: Contact, today: date) -> RecordPage:
