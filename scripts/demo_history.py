@@ -628,6 +628,29 @@ def plan_project(ctx: Context, proj: Record, created: datetime, tasks: list[Reco
     proj.versions = fold(proj, steps)
 
 
+def link_project(ctx: Context, deal: Record) -> None:
+    """A deal that names its project names it from a little after the project was set up
+    (and after the import, which brings the boards in after the deals); before that its
+    `project:` is empty."""
+    pid = deal.get("project")
+    proj = ctx.records.get(f"projects/{pid}") if pid else None
+    if proj is None or not proj.versions or not deal.versions:
+        return
+    link = proj.versions[0].when + timedelta(minutes=ctx.rng.randint(10, 50))
+    if link <= IMPORT_END:
+        link = IMPORT_END + timedelta(minutes=ctx.rng.randint(20, 60))
+    link = min(link, NOW)
+    before = [v for v in deal.versions if v.when < link]
+    if not before:
+        return
+    after = [v for v in deal.versions if v.when >= link]
+    state = dict(before[-1].fields)
+    for v in before:
+        v.fields = {**v.fields, "project": ""}
+    linked = Version(link, ctx.author(proj.get("manager")), state, [("deal_linked", pid or "")])
+    deal.versions = [*before, linked, *after]
+
+
 def plan_simple(ctx: Context, rec: Record, before: list[datetime], who: str) -> None:
     """A company, contact or person: created once, before whatever refers to it."""
     rng = ctx.rng
@@ -701,6 +724,8 @@ def plan(records: dict[str, Record], settings: Settings, seed: int) -> None:
         hand_over(ctx, deal)
     for proj in by_kind["projects"]:
         plan_project(ctx, proj, set_up[proj.id], tasks_of.get(proj.id, []))
+    for deal in by_kind["deals"]:
+        link_project(ctx, deal)
 
     refs: dict[str, list[datetime]] = {}
     for rec in [*by_kind["deals"], *by_kind["projects"]]:
@@ -759,6 +784,8 @@ def describe(ctx: Context, rec: Record, note: Note) -> str:
         return f"{title}: amount {note[2]} (was {note[1]})"
     if kind == "owner":
         return f"{title}: {first_name(ctx, note[2])} takes over"
+    if kind == "deal_linked":
+        return f"{title}: project {ctx.records[f'projects/{note[1]}'].title}"
     if kind == "project_created":
         return f"New project: {title}"
     if kind == "project_status":
