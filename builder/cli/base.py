@@ -73,6 +73,8 @@ COMMANDS = {
     "follow-up": "builder.cli.edit",
     "assign": "builder.cli.edit",
     "due": "builder.cli.edit",
+    "digest": "builder.cli.notify",
+    "notify": "builder.cli.notify",
 }
 
 
