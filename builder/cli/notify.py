@@ -106,7 +106,9 @@ def digest(
     help="For CI's schedule: send only on a weekday from `notify.hour` on, in the "
     "workspace's time zone (run it hourly around that hour; the first run sends).",
 )
-@click.option("--now", "now_text", default=None, hidden=True, help="ISO time, for tests.")
+@click.option(
+    "--now", "now_text", default=None, hidden=True, envvar="PLAINDESK_NOW", help="For tests."
+)
 @STATE
 @TODAY
 def notify(
