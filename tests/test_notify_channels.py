@@ -9,6 +9,9 @@ import pytest
 
 from builder.notify.channels import (
     APPRISE_TESTED,
+    FAST_SCHEMES,
+    _manager,
+    _plugin,
     apprise_major,
     check_channel,
     fill,
@@ -51,6 +54,13 @@ LITERAL = {
 
 def test_the_apprise_this_adapter_was_written_for() -> None:
     assert apprise_major() == APPRISE_TESTED
+
+
+@pytest.mark.parametrize("scheme", sorted(FAST_SCHEMES))
+def test_the_short_way_to_a_plugin_finds_what_apprise_would(scheme: str) -> None:
+    """The adapter imports one plugin module for these schemes: the same class as
+    Apprise's own manager (which imports them all) maps the scheme to."""
+    assert _plugin(scheme) is _manager()[scheme]
 
 
 @pytest.mark.parametrize("service", sorted(FORMS))
