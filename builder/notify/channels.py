@@ -114,8 +114,10 @@ def _plugin(name: str) -> Any:
         for value in vars(module).values():
             if isinstance(value, type) and name in _schemes_of(value):
                 return value
-    manager = _manager()
-    return manager[name] if name in manager else None
+    try:
+        return _manager()[name]
+    except KeyError:
+        return None
 
 
 @cache
