@@ -60,6 +60,8 @@ CODES: dict[str, Code] = _codes(
     ("PD111", E, "malformed time-log entry"),
     ("PD112", E, "negative amount or duration"),
     ("PD113", E, "bad settings (workflow, pipeline or custom field definition)"),
+    ("PD114", E, "secret written in a notification channel (use an `{ENV_VAR}` placeholder)"),
+    ("PD115", E, "notification channel Apprise does not know"),
     # PD2xx: across records
     ("PD201", E, "unknown reference"),
     ("PD202", E, "status not in the project's workflow"),

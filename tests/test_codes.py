@@ -223,6 +223,26 @@ CASES: list[tuple[str, dict[str, str | bytes | Link], str, str]] = [
         "add a `columns:` list",
     ),
     (
+        "PD114",
+        {
+            "people/anna.md": "---\nname: Anna Kovalenko\nnotify:\n"
+            '  - "tgram://{TELEGRAM_TOKEN}/123456789"\n'
+            '  - "mailto://anna:hunter22@smtp.example.com?to=anna@example.com"\n---\n'
+        },
+        "ws/people/anna.md:5:5: error PD114: "
+        "the `password` of this `mailto://` channel is written in the record",
+        "put the secret in an environment variable (your CI's secret store) and write its "
+        "name in braces instead, e.g. `{MAILTO_PASSWORD}`",
+    ),
+    (
+        "PD115",
+        {"people/anna.md": "---\nname: Anna Kovalenko\nnotify: telegram://{TOKEN}/1234\n---\n"},
+        "ws/people/anna.md:3:9: error PD115: "
+        "`telegram` is not a notification channel Apprise knows",
+        "write an Apprise URL such as `mailto://...`, `tgram://...`, `discord://...`, "
+        "`slack://...` (see https://github.com/caronc/apprise/wiki)",
+    ),
+    (
         "PD201",
         {"tasks/copy.md": "---\ntitle: Write copy\nproject: sit\n---\n"},
         "ws/tasks/copy.md:3:10: error PD201: unknown project `sit`",

@@ -146,8 +146,16 @@ def test_the_templates_commands() -> None:
         "site": "plaindesk build --no-portal --site-dir site",
         "pages": "plaindesk portal build --out public\n"
         "printf 'User-agent: *\\nDisallow: /\\n' > public/robots.txt\n",
+        "notify": "plaindesk notify --scheduled",
     }
     gitlab = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    # a pipeline schedule runs only the digests; pushes never do
+    assert gitlab["notify"]["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule"'}]
+    for job in ("check", "site", "pages"):
+        assert gitlab[job]["rules"][0] == {
+            "if": '$CI_PIPELINE_SOURCE == "schedule"',
+            "when": "never",
+        }
     assert gitlab["variables"]["GIT_DEPTH"] == "0"
     assert [_installs(line) for line in gitlab["default"]["before_script"]] == [True]
     assert gitlab["pages"]["artifacts"]["paths"] == ["public"]

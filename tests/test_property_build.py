@@ -240,6 +240,11 @@ def valid(draw: Draw, kind: str, ident: str, field: str) -> str:
         if draw(st.booleans()):
             return f"{{date: {draw(DAY)}, action: {quoted(action + CANARY)}}}"
         return quoted(f"{draw(DAY)} {action}{CANARY}")
+    if field == "locale":
+        return draw(st.sampled_from(LOCALES))
+    if field == "notify":  # private: the canary in a webhook's path must reach no portal
+        chat = draw(st.integers(1, 10**12))
+        return f'["json://{{HOOK_HOST}}/{CANARY}", "tgram://{{TELEGRAM_TOKEN}}/{chat}"]'
     raise AssertionError(f"no strategy for {kind}.{field}")
 
 

@@ -103,6 +103,7 @@ def _canary(spec: RecordSpec, f: FieldSpec, n: int) -> str | None:
         "metrics": None,
         "time_log": f"[2026-03-02 {_CANARY}-person {number}m {_CANARY} note]",
         "next_step": f"{{date: 2031-01-01, action: {_CANARY} next step}}",
+        "channels": f'["json://{_CANARY}-{f.name}.example/hook"]',
     }
     return tokens[f.kind]
 

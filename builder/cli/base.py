@@ -75,6 +75,8 @@ COMMANDS = {
     "due": "builder.cli.edit",
     "import": "builder.cli.exchange",
     "export": "builder.cli.exchange",
+    "digest": "builder.cli.notify",
+    "notify": "builder.cli.notify",
 }
 
 

@@ -29,12 +29,17 @@ def looks_like_content(folder: Path) -> bool:
     return (folder / SETTINGS_FILE).exists() or any((folder / f).is_dir() for f in FOLDERS)
 
 
+def read_config(config: Path) -> Any:
+    """`mkdocs.yml` as plain data, tags read as nothing (None when it cannot be read)."""
+    try:
+        return yaml.load(config.read_text(encoding="utf-8"), Loader=_Tolerant)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
 def configured_content(config: Path) -> str:
     """The content folder the `plaindesk` plugin of `config` names (relative to it)."""
-    try:
-        data: Any = yaml.load(config.read_text(encoding="utf-8"), Loader=_Tolerant)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return DEFAULT_CONTENT
+    data = read_config(config)
     plugins = data.get("plugins") if isinstance(data, dict) else None
     for entry in plugins if isinstance(plugins, list) else []:
         if isinstance(entry, dict) and isinstance(entry.get("plaindesk"), dict):

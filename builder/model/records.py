@@ -49,6 +49,7 @@ class Workflow:
     columns: tuple[Column, ...]
     done: str
     backlog: str
+    approval: str = ""  # the column where work waits for the client's approval ("": none)
 
     @cached_property
     def column_ids(self) -> tuple[str, ...]:
@@ -108,6 +109,15 @@ class PortalDefaults:
 
 
 @dataclass
+class NotifySettings:
+    """`notify:` in workspace.yml: how `plaindesk digest` and `notify` reach people."""
+
+    site_url: str = ""  # the internal site's address: digests link there (else mkdocs.yml's)
+    hour: int = 9  # the scheduled run sends from this hour on, in the workspace's time zone
+    escalate_after: int = 3  # a manager hears of a task overdue by more days than this
+
+
+@dataclass
 class Settings:
     name: str = "Plaindesk"
     locale: Locale = "en"
@@ -123,6 +133,7 @@ class Settings:
     default_pipeline: str = "sales"
     custom_fields: dict[str, dict[str, CustomField]] = field(default_factory=dict)
     portal: PortalDefaults = field(default_factory=PortalDefaults)
+    notify: NotifySettings = field(default_factory=NotifySettings)
     path: str = "workspace.yml"
     pos: dict[str, Pos] = field(default_factory=dict)
     digest: str = ""
@@ -163,6 +174,8 @@ class Person(Record):
     capacity: float | None = None  # hours per week
     rate: Money | None = None
     active: bool = True
+    locale: Locale | None = None  # of her digest; None: the workspace's
+    notify: list[str] = field(default_factory=list)  # Apprise URLs with `{ENV}` placeholders
 
     @property
     def first_name(self) -> str:

@@ -55,6 +55,7 @@ ValueKind = Literal[
     "metrics",  # a list of mappings of `parts`
     "time_log",  # a list of time-log entries (mapping of `parts`, or one-line form)
     "next_step",  # a date and an action (mapping of `parts`, or one-line form)
+    "channels",  # notification channels: Apprise URLs, secrets as `{ENV_VAR}` placeholders
 ]
 
 #: Who may see a field.
@@ -209,6 +210,22 @@ PERSON = RecordSpec(
         _f("capacity", "hours", "Capacity", help="hours a week", example="40"),
         _f("rate", "money", "Rate", "private", help="internal cost per hour", example="45 USD"),
         _f("active", "bool", "Active", default=True, example="true"),
+        _f(
+            "locale",
+            "choice",
+            "Language",
+            choices_from="locales",
+            help="of her digest (default: the workspace's)",
+            example="uk",
+        ),
+        _f(
+            "notify",
+            "channels",
+            "Notify",
+            "private",
+            help="where her digest goes: Apprise URLs, secrets as `{ENV_VAR}`",
+            example='["tgram://{TELEGRAM_TOKEN}/123456789"]',
+        ),
     ),
     body="notes for the team",
 )

@@ -233,6 +233,23 @@ def _next_step(node: Node, _settings: Settings) -> NextStep:
     )
 
 
+def _channels(node: Node, _settings: Settings) -> list[str]:
+    """Notification channels: Apprise URLs whose secrets are `{ENV_VAR}` placeholders.
+    A secret written in the record would sit in git for good, readable by everyone who
+    can clone it: refused (PD114), as is a scheme Apprise does not know (PD115)."""
+    urls = values.str_list(node)
+    items: list[Node] = [node] if isinstance(node, Scalar) else list(getattr(node, "items", []))
+    if not urls:
+        return []
+    from builder.notify.channels import check_channel
+
+    for url, item in zip(urls, items, strict=False):
+        problem = check_channel(url)
+        if problem is not None:
+            raise FieldError(problem.code, item, problem.message, problem.hint)
+    return urls
+
+
 TEXT, DATE, BOOL = _p(values.text), _p(values.a_date), _p(values.boolean)
 
 #: value kind -> parser (`choice` is special: its options come from the field)
@@ -257,6 +274,7 @@ KIND_PARSERS: dict[ValueKind, Parser] = {
     "metrics": _metrics,
     "time_log": _time_log,
     "next_step": _next_step,
+    "channels": _channels,
 }
 
 

@@ -12,6 +12,7 @@ from builder.load.yamltree import Mapping, Node, Scalar
 from builder.model import (
     Column,
     CustomField,
+    NotifySettings,
     Pipeline,
     PortalDefaults,
     Settings,
@@ -105,6 +106,7 @@ SETTINGS_FIELDS = (
     "pipelines",
     "custom_fields",
     "portal",
+    "notify",
 )
 
 
@@ -163,6 +165,8 @@ def read_settings(root: Mapping | None, path: str) -> tuple[Settings, list[Probl
         settings.custom_fields = _custom_fields(reader, nodes["custom_fields"])
     if "portal" in nodes:
         settings.portal = _portal(reader, nodes["portal"])
+    if "notify" in nodes:
+        settings.notify = _notify(reader, nodes["notify"])
     return settings, reader.problems
 
 
@@ -294,7 +298,7 @@ def _title(reader: _Reader, item: Mapping, ident: str) -> str:
 
 
 def _workflow(reader: _Reader, ident: str, body: Mapping) -> Workflow | None:
-    reader.known(body, ("name", "columns", "done", "backlog"), f"workflow `{ident}`")
+    reader.known(body, ("name", "columns", "done", "backlog", "approval"), f"workflow `{ident}`")
     columns = []
     for cid, item in _items(reader, body, "columns", f"workflow `{ident}`"):
         reader.known(item, ("id", "name", "wip", "limit_days"), f"column `{cid}`")
@@ -311,7 +315,8 @@ def _workflow(reader: _Reader, ident: str, body: Mapping) -> Workflow | None:
     ids = [c.id for c in columns]
     done = _pick(reader, body, "done", ids, ids[-1], f"workflow `{ident}`")
     backlog = _pick(reader, body, "backlog", ids, ids[0], f"workflow `{ident}`")
-    return Workflow(ident, _title(reader, body, ident), tuple(columns), done, backlog)
+    approval = _pick(reader, body, "approval", ids, "", f"workflow `{ident}`")
+    return Workflow(ident, _title(reader, body, ident), tuple(columns), done, backlog, approval)
 
 
 def _pick(reader: _Reader, body: Mapping, key: str, ids: list[str], default: str, what: str) -> str:
@@ -464,6 +469,35 @@ def _portal(reader: _Reader, node: Node) -> PortalDefaults:
     if days is not None:
         portal.done_recent_days = days
     return portal
+
+
+def _notify(reader: _Reader, node: Node) -> NotifySettings:
+    m = reader.read(node, lambda n: values.mapping(n, "notify"))
+    notify = NotifySettings()
+    if m is None:
+        return notify
+    reader.known(m, ("site_url", "hour", "escalate_after"), "notify")
+    if "site_url" in m.items:
+        notify.site_url = reader.read(m.items["site_url"][1], _site_address, "notify") or ""
+    hour = _opt_int(reader, m, "hour", 0, 23)
+    if hour is not None:
+        notify.hour = hour
+    days = _opt_int(reader, m, "escalate_after", 0, 3650)
+    if days is not None:
+        notify.escalate_after = days
+    return notify
+
+
+def _site_address(node: Node) -> str:
+    url = values.text(node).strip()
+    if not url.startswith(("https://", "http://")) or " " in url:
+        raise FieldError(
+            "PD113",
+            node,
+            f"`{values.shown(url)}` is not a web address",
+            "write the address the team's site is published at, e.g. `https://desk.example.com/`",
+        )
+    return url
 
 
 def effective_today(settings: Settings, today: date | None) -> date:
