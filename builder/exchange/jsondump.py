@@ -27,7 +27,7 @@ _SCHEMA_ID = "https://plaindesk.example/schema/export-v1.json"
 
 def _value(f: FieldSpec, value: Any) -> Any:
     if value is None or value == "":
-        return [] if f.kind in ("tags", "refs", "metrics", "time_log") else None
+        return [] if f.kind in _LIST_KINDS else None
     if isinstance(value, Money):
         return {"amount": format(value.amount, "f"), "currency": value.currency}
     if isinstance(value, date):
@@ -113,8 +113,13 @@ _TYPES: dict[str, dict[str, Any]] = {
     "ref": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
     "refs": {"type": "array", "items": {"type": "string"}},
     "tags": {"type": "array", "items": {"type": "string"}},
+    "channels": {"type": "array", "items": {"type": "string"}},
     "handles": {"type": "object", "additionalProperties": {"type": "string"}},
 }
+#: The value kinds exported as lists (an empty one as []).
+_LIST_KINDS = frozenset(
+    {"metrics", "time_log"} | {k for k, t in _TYPES.items() if t.get("type") == "array"}
+)
 _TIME_ENTRY = {
     "type": "object",
     "properties": {
