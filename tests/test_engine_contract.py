@@ -396,3 +396,32 @@ def test_plain_mkdocs_build_runs_without_a_hand_over(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     sitemap = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
     assert "<lastmod>2026-03-16</lastmod>" in sitemap  # the workspace's pinned today
+
+
+def test_serve_without_any_shortcut_is_slower_but_right(tmp_path: Path) -> None:
+    """What an unknown engine version gets: no shortcut, full rebuilds (no dirty build),
+    MkDocs' own watcher. Edits, a new page and a deleted one still show, and search
+    lists every page once."""
+    import json
+
+    from test_serve import column_of, save, serving
+
+    files = project(SMALL)
+    off = ", ".join(engine.SHORTCUTS)
+    files["mkdocs.yml"] = f"{files['mkdocs.yml']!s}      engine_off: [{off}]\n"
+    root = make_workspace(tmp_path, files)
+    with serving(root, tmp_path / "serve.log") as srv:
+        card = "../../tasks/site-review/"
+        task = srv.content("tasks/site-review.md")
+        save(task, task.read_text("utf-8").replace("status: review", "status: queue"))
+        srv.wait_for("boards/site/", lambda s, h: column_of(h, card) == "queue", "moved card")
+        save(srv.content("tasks/site-new.md"), "---\ntitle: New\nproject: site\n---\nFresh.\n")
+        srv.content("tasks/site-hosting.md").unlink()
+        srv.wait_for("tasks/site-new/", lambda s, h: s == 200, "new page")
+        srv.wait_for("tasks/site-hosting/", lambda s, h: s == 404, "deleted page")
+        _, index = srv.get("search/search_index.json")
+        pages = [e["location"] for e in json.loads(index)["docs"] if "#" not in e["location"]]
+        assert len(pages) == len(set(pages))
+        assert "tasks/site-new/" in pages and "tasks/site-hosting/" not in pages
+    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert "Cleaning site directory" in log  # no dirty build
