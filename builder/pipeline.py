@@ -1,5 +1,6 @@
-"""The one pipeline: load -> validate -> model. The CLI, the MkDocs plugin and the benchmarks
-all call `run_check`, so problems look the same everywhere."""
+"""The one pipeline: load -> validate (fields, defaults, rules, warnings) -> model. The CLI,
+the MkDocs plugin and the benchmarks all call `run_check`, so problems look the same
+everywhere."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from pathlib import Path
 from builder.load.files import Listing, ReadCache, load, quoted, relist
 from builder.model import Record, Workspace
 from builder.problems import Problem, sort_key
+from builder.validate.defaults import resolve_defaults
 from builder.validate.fields import build_record
-from builder.validate.rules import DEFAULTED, duplicate_id, run_rules
+from builder.validate.rules import duplicate_id, run_rules
 from builder.validate.settings import effective_today, read_settings
 from builder.validate.warnings import run_warnings
 
@@ -117,17 +119,11 @@ def _run_check(
         else:
             hit = cache.typed.get(raw.path)
             if hit is not None and hit[0] == raw.digest and hit[1] == settings.digest:
-                pristine, field_problems = hit[2], hit[3]
+                record, field_problems = hit[2], hit[3]
             else:
-                pristine, field_problems = build_record(raw, settings)
-            typed[raw.path] = (raw.digest, settings.digest, pristine, field_problems)
-            record = pristine
-            defaulted = DEFAULTED.get(raw.type)
-            if defaulted is not None and not getattr(pristine, defaulted):
-                # cross-record rules fill it in (a task's first column, which depends on
-                # its project): the workspace gets a copy, the kept record stays as read
-                record = object.__new__(type(pristine))  # copy.copy, minus its generality
-                record.__dict__.update(pristine.__dict__)
+                record, field_problems = build_record(raw, settings)
+            # kept as read: resolving defaults gives the workspace a copy, never changes it
+            typed[raw.path] = (raw.digest, settings.digest, record, field_problems)
         heads[raw.path] = raw.head
         problems += field_problems
         if not raw.valid_id:  # reported (PD108); an unsafe id never reaches a path or link
@@ -139,6 +135,7 @@ def _run_check(
         table[raw.id] = record
     if cache is not None:
         cache.typed = typed  # deleted files drop out
+    resolve_defaults(ws)
     problems += run_rules(ws)
     day = effective_today(settings, today)
     problems += run_warnings(ws, day)

@@ -45,6 +45,7 @@ CODES: dict[str, Code] = _codes(
     ("PD009", E, "empty file"),
     ("PD010", W, "Markdown file outside the record folders (ignored)"),
     ("PD011", E, "link to a file or folder outside the workspace (not followed)"),
+    ("PD012", E, "no records in the workspace folder"),
     # PD1xx: fields of one record
     ("PD101", E, "required field missing"),
     ("PD102", E, "unknown field"),
@@ -129,5 +130,6 @@ def _escape(match: re.Match[str]) -> str:
     return {"\n": "\\n", "\r": "\\r"}.get(ch) or f"\\u{ord(ch):04x}"
 
 
-def sort_key(p: Problem) -> tuple[str, int, int, str]:
-    return (p.path, p.line, p.col, p.code)
+def sort_key(p: Problem) -> tuple[bool, str, int, int, str]:
+    """Errors first (they stop a build), then warnings; each by file and place."""
+    return (not p.is_error, p.path, p.line, p.col, p.code)

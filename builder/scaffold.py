@@ -110,6 +110,7 @@ theme:
   custom_dir: theme
   font: false
 plugins:
+  - search
   - plaindesk:
       content: content
 """,
@@ -117,6 +118,29 @@ plugins:
     # git keeps no empty folders, and mkdocs.yml names theme/ as custom_dir
     "theme/README.md": "Your overrides of Plaindesk's templates and styles go here.\n",
 }
+
+
+def inside_git(directory: Path) -> bool:
+    """True when `directory` (or the folder it will be made in) is in a git work tree."""
+    for folder in (directory.resolve(), *directory.resolve().parents):
+        if (folder / ".git").exists():
+            return True
+    return False
+
+
+def start_git(directory: Path) -> str | None:
+    """`git init` in `directory`; None on success, else why it could not."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "init", "-q", str(directory)], capture_output=True, text=True, timeout=60
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"git could not be run ({exc})"
+    if done.returncode != 0:
+        return (done.stderr.strip() or "git init failed").splitlines()[0]
+    return None
 
 
 def create(directory: Path) -> list[str]:

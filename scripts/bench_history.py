@@ -54,7 +54,6 @@ if str(REPO) not in sys.path:
 
 from builder.history import (  # noqa: E402
     deal_idle,
-    feed_entries,
     project_flow,
     read_history,
     stage_conversions,
@@ -62,6 +61,7 @@ from builder.history import (  # noqa: E402
 from builder.history.store import CACHE_DIR  # noqa: E402
 from builder.model import Workspace  # noqa: E402
 from builder.pipeline import run_check  # noqa: E402
+from builder.views.feed import feed_entries  # noqa: E402
 
 TODAY = date(2026, 3, 16)  # the generator's pinned `today:`
 TARGET_SCRATCH = 10.0

@@ -105,7 +105,7 @@ def put(
 def add(args: argparse.Namespace) -> None:
     """The `add` command: one message into every catalogue and the template."""
     texts: dict[str, list[str]] = {lang: getattr(args, lang) for lang in LOCALES}
-    catalogues = {lang: load(po_path(lang)) for lang in LOCALES}
+    catalogues: dict[str, Catalog] = {lang: load(po_path(lang)) for lang in LOCALES}
     plural = len(texts[SOURCE]) > 1
     for lang, catalog in catalogues.items():
         want = int(catalog.num_plurals) if plural else 1

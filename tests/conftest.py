@@ -65,8 +65,11 @@ def snapshot(request: pytest.FixtureRequest) -> Callable[[str, object], None]:
     )
 
     def check(name: str, view: object) -> None:
-        is_view = dataclasses.is_dataclass(view) and not isinstance(view, type)
-        data = dataclasses.asdict(view) if is_view else view
+        data = (
+            dataclasses.asdict(view)
+            if dataclasses.is_dataclass(view) and not isinstance(view, type)
+            else view
+        )
         text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
         path = SNAPSHOTS / f"{name}.json"
         if update:

@@ -15,8 +15,12 @@ SECRET = "a-test-secret-of-32-characters!!"
 PORTAL_COMPANY = "---\nname: Portal Client\nkind: client\nportal: {enabled: true}\n---\n"
 
 
-def _build(root: Path, *args: str, secret: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "PLAINDESK_PORTAL_SECRET"}
+def _build(
+    root: Path, *args: str, secret: str | None = None, ci: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PLAINDESK_PORTAL_SECRET", "CI")}
+    if ci is not None:
+        env["CI"] = ci
     env["NO_MKDOCS_2_WARNING"] = "1"
     if secret is not None:
         env["PLAINDESK_PORTAL_SECRET"] = secret
@@ -37,13 +41,40 @@ def portal_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "ws"
 
 
-def test_a_portal_without_a_secret_stops_the_build_before_anything_is_written(
+def test_a_strict_build_without_a_secret_stops_before_anything_is_written(
     portal_project: Path,
 ) -> None:
-    done = _build(portal_project)
-    assert done.returncode == 1
-    assert "PLAINDESK_PORTAL_SECRET" in done.stderr and "--no-portal" in done.stderr
-    assert not (portal_project / "site").exists() and not (portal_project / "public").exists()
+    for args, ci in ((["--strict"], None), ([], "true")):  # CI=true makes a build strict
+        done = _build(portal_project, *args, ci=ci)
+        assert done.returncode == 1
+        assert "PLAINDESK_PORTAL_SECRET" in done.stderr and "--no-portal" in done.stderr
+        assert not (portal_project / "site").exists()
+        assert not (portal_project / "public").exists()
+
+
+def test_without_a_secret_the_site_is_built_and_the_portals_skipped(tmp_path: Path) -> None:
+    make_workspace(tmp_path, project({**SMALL, "companies/client.md": PORTAL_COMPANY}))
+    root = tmp_path / "ws"
+    first = _build(root, secret=SECRET)
+    assert first.returncode == 0, first.stderr
+    before = sorted(p.relative_to(root).as_posix() for p in (root / "public").rglob("*"))
+    assert len(before) == 5  # portal/, its placeholder page, the bundle and its two files
+    done = _build(root)
+    assert done.returncode == 0, done.stderr
+    warning = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert warning == [
+        "warning: client portal enabled for client, but PLAINDESK_PORTAL_SECRET is not set. "
+        "The site is built; the client portals are not (those published before stay as they "
+        "are; --strict, or CI=true, makes this an error)."
+    ]
+    assert "\nhint: set PLAINDESK_PORTAL_SECRET to a long random string" in done.stderr
+    assert (root / "site" / "index.html").is_file()
+    assert sorted(p.relative_to(root).as_posix() for p in (root / "public").rglob("*")) == before
+    view = [line for line in done.stderr.splitlines() if line.startswith("view it:")]
+    assert view == [
+        "view it: `plaindesk serve` (http://127.0.0.1:8000/), or "
+        f"`python -m http.server -d {root / 'site'} 8000`"
+    ]
 
 
 def test_portal_only_builds_the_bundles_and_not_the_site(portal_project: Path) -> None:

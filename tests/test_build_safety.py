@@ -225,10 +225,11 @@ def test_a_site_made_by_mkdocs_build_is_a_build_s(root: Path) -> None:
 
 
 def test_an_empty_folder_and_a_portal_build_s_site_folder_are_taken(root: Path) -> None:
-    """`plaindesk portal build` writes site/portal/ by default: the site may replace it."""
+    """`plaindesk portal build` wrote site/portal/ by default before it wrote public/portal/
+    as `plaindesk build` does: the site may replace such a folder."""
     shutil.rmtree(root / "site")
     (root / "empty").mkdir()
-    assert run("portal", "build").exit_code == 0
+    assert run("portal", "build", "--out", "site").exit_code == 0
     assert sorted(p.name for p in (root / "site").iterdir()) == ["portal"]
     assert run("build", "--portal-only", "--portal-dir", "empty").exit_code == 0
     assert (root / "empty/portal" / TOKEN / "index.html").is_file()

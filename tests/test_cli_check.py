@@ -191,8 +191,12 @@ def test_default_path_is_content(write: Write, in_tmp: Path) -> None:
 @pytest.mark.parametrize(
     ("files", "summary"),
     [
-        ({}, "0 errors, 0 warnings in 0 records"),
-        ({"workspace.yml": "name: A\n"}, "0 errors, 0 warnings in 1 record"),
+        ({}, "1 error, 0 warnings in 0 records"),  # no records (PD012)
+        ({"workspace.yml": "name: A\n"}, "1 error, 0 warnings in 1 record"),
+        (
+            {"workspace.yml": "name: A\n", "people/a.md": "---\nname: A\n---\n"},
+            "0 errors, 0 warnings in 2 records",
+        ),
         (
             {"tasks/a.md": "---\ntitle: A\nproject: p\ndue: 2026-01-01\n---\n"},
             "1 error, 1 warning in 1 record",  # unknown project; overdue
@@ -341,3 +345,12 @@ def test_init_into_an_existing_empty_folder(in_tmp: Path) -> None:
     (in_tmp / "agency").mkdir()
     assert invoke("init", "agency").exit_code == 0
     assert run_check(in_tmp / "agency" / "content").problems == []
+
+
+def test_errors_come_before_warnings(write: Write) -> None:
+    write({**WARNINGS, **ERRORS})
+    result = invoke("check", "ws", "--today", TODAY)
+    headlines = [line for line in result.output.splitlines() if line.startswith("ws/")]
+    severities = [line.split(": ")[1].split()[0] for line in headlines]
+    assert "warning" in severities and "error" in severities
+    assert severities == sorted(severities)  # every "error" before every "warning"

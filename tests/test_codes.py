@@ -36,6 +36,9 @@ class Link:
     target: str
 
 
+#: Instead of files: check an empty folder (no BASE either).
+EMPTY: dict[str, str | bytes | Link] = {}
+
 Check = Callable[[Mapping[str, str | bytes | Link]], CheckResult]
 
 
@@ -52,7 +55,7 @@ def check(
 
     def run(files: Mapping[str, str | bytes | Link]) -> CheckResult:
         plain = {k: v for k, v in files.items() if not isinstance(v, Link)}
-        root = make_workspace(tmp_path, {**BASE, **plain})
+        root = make_workspace(tmp_path, {**BASE, **plain} if files is not EMPTY else {})
         for rel, link in files.items():
             if isinstance(link, Link):
                 (root / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -133,6 +136,14 @@ CASES: list[tuple[str, dict[str, str | bytes | Link], str, str]] = [
         "copy the file into the workspace, or remove the link",
     ),
     (
+        "PD012",
+        EMPTY,
+        "ws:1:1: error PD012: no records here: the folder has none of `people/`, `companies/`, "
+        "`contacts/`, `projects/`, `tasks/`, `deals/`",
+        "pass the workspace (the folder with mkdocs.yml) or its content folder, or create a "
+        "record, e.g. `people/me.md`",
+    ),
+    (
         "PD101",
         {"tasks/copy.md": "---\nproject: site\n---\n"},
         "ws/tasks/copy.md:1:1: error PD101: required field `title` missing",
@@ -154,7 +165,7 @@ CASES: list[tuple[str, dict[str, str | bytes | Link], str, str]] = [
         "PD104",
         {"tasks/copy.md": TASK + "due: 2026-02-30\n---\n"},
         "ws/tasks/copy.md:4:6: error PD104: bad date `2026-02-30`: no such day in the calendar",
-        "write dates as YYYY-MM-DD, e.g. `2026-11-23`",
+        "2026-02 has 28 days; check the day",
     ),
     (
         "PD105",

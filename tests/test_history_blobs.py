@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.history.blobs import snapshot, title_of
+from builder.history.blobs import FIELDS, snapshot, title_of
 from builder.history.git import classify, parse_log
+from builder.load.files import parse_record, read_record
+from builder.load.yamltree import plain_value
+from builder.problems import Problem
 
 
 def test_fields_are_text_like_the_loader_reads_them() -> None:
@@ -38,7 +44,7 @@ def test_bom_crlf_and_empty_front_matter() -> None:
     assert snapshot("task", b"---\n---\nbody\n") == {}
 
 
-def test_text_with_ampersands_takes_the_safe_parser_with_the_same_result() -> None:
+def test_text_with_yaml_marks_is_read_as_text() -> None:
     assert snapshot("task", b"---\ntitle: R&D *plan*!\nstatus: todo\n---\n") == {
         "title": "R&D *plan*!",
         "status": "todo",
@@ -72,6 +78,66 @@ def test_broken_versions_give_none(data: bytes) -> None:
 @given(st.binary(max_size=400))
 def test_never_raises_on_any_bytes(data: bytes) -> None:
     snapshot("task", b"---\n" + data + b"\n---\n")
+
+
+def test_a_version_reads_as_the_loader_reads_the_file() -> None:
+    """One parser: a duplicate key keeps its first value (as the record's page shows it),
+    and nesting the loader refuses makes the version unreadable for history too."""
+    twice = b"---\ntitle: A\nstatus: design\nstatus: done\n---\n"
+    assert snapshot("task", twice) == {"title": "A", "status": "design"}
+    deep = b"---\ntitle: A\nx: " + b"[" * 40 + b"]" * 40 + b"\n---\n"
+    assert snapshot("task", deep) is None
+
+
+def _both(data: bytes) -> tuple[object, list[Problem], object, list[Problem]]:
+    """`parse_record` on bytes and `read_record` on the same bytes in a file."""
+    from_bytes: list[Problem] = []
+    from_file: list[Problem] = []
+    record = parse_record("task", "tasks/a.md", data, from_bytes)
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "tasks").mkdir()
+        (Path(tmp) / "tasks" / "a.md").write_bytes(data)
+        read = read_record(Path(tmp), "task", "tasks/a.md", from_file)
+    fields = None if record is None else (plain_value(record.fields), record.body, record.head)
+    again = None if read is None else (plain_value(read.fields), read.body, read.head)
+    return fields, from_bytes, again, from_file
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"---\ntitle: A\nstatus: x\n---\nBody\n",
+        b"\xef\xbb\xbf---\r\ntitle: A\r\n---\r\n",
+        b"---\ntitle: A\ntitle: B\n---\n",
+        b"---\ntitle: [\n---\n",
+        b"---\ntitle: \xff\n---\n",
+        b"---\n- a\n---\n",
+        b"no front matter\n",
+        b"",
+        b"---\n" + b"x" * (4 * 1024 * 1024) + b"\n---\n",
+    ],
+)
+def test_parse_record_on_bytes_is_read_record_on_a_file(data: bytes) -> None:
+    fields, problems, again, file_problems = _both(data)
+    assert fields == again
+    assert [(p.code, p.line, p.col, p.message) for p in problems] == [
+        (p.code, p.line, p.col, p.message) for p in file_problems
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="ab: -[]{}\"'#\n\t&*!|>~", max_size=80))
+def test_a_snapshot_is_the_loaders_tree(front: str) -> None:
+    data = f"---\n{front}\n---\n".encode()
+    fields, _, again, _ = _both(data)
+    assert fields == again
+    snap = snapshot("task", data)
+    if again is None:
+        assert snap is None
+    else:
+        tree = again[0]  # type: ignore[index]
+        assert isinstance(tree, dict) and snap is not None
+        assert set(snap) == {name for name in FIELDS["task"] if name in tree}
 
 
 def test_title_of() -> None:

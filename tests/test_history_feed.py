@@ -10,26 +10,22 @@ from datetime import UTC, date, datetime
 import pytest
 from gitrepo import build_scenario
 
-from builder.history import (
-    History,
-    atom,
-    cfd_svg,
-    feed,
-    feed_entries,
-    project_flow,
-    read_history,
-    throughput_svg,
-)
-from builder.history.events import Author, derive
-from builder.history.feed import PERSON, RECORD, TEXT, VALUE, Part
+from builder.history import History, project_flow, read_history
+from builder.history.events import Author, derive, display_name
 from builder.history.flow import Cfd, CfdSeries, WeekCount
 from builder.history.git import Commit, FileChange
-from builder.history.xmltext import display_name, xml_text
-from builder.i18n import format_date, format_money
+from builder.i18n import format_money
 from builder.model import Workspace
 from builder.pipeline import run_check
+from builder.render.atom import atom
+from builder.render.svg import cfd_svg, throughput_svg
+from builder.render.xmltext import xml_text
+from builder.views.charts import cfd_chart, throughput_chart
+from builder.views.common import Fmt
+from builder.views.feed import PERSON, RECORD, TEXT, VALUE, Part, feed, feed_entries
 
 TODAY = date(2026, 3, 16)
+ANNA_MAIL = "anna@brightline.agency"
 ATOM = "{http://www.w3.org/2005/Atom}"
 UAH_50K = format_money(50000, "UAH", "en")  # the site's money style, whatever it is
 
@@ -188,16 +184,19 @@ def test_atom_feed(world: tuple[History, Workspace]) -> None:
 
 def test_cfd_svg_is_valid_escaped_and_stable(world: tuple[History, Workspace]) -> None:
     history, ws = world
-    cfd = project_flow(history, ws, "site").cfd
-    svg = cfd_svg(
-        cfd,
+    chart = replace(
+        cfd_chart(project_flow(history, ws, "site").cfd, Fmt("en", "USD"), "cfd-site"),
         title="Cumulative flow <site>",
-        description="Cards per column",
-        day_label=lambda d: format_date(d, "en", "MMM d"),
     )
+    assert chart.description == (
+        "Cards in each column at the end of each day, Dec 17, 2025 to Mar 16, 2026"
+    )
+    assert (len(chart.days), chart.days[-1]) == (90, "16 Mar")
+    svg = cfd_svg(chart)
     root = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
     assert root.findtext(f"{ns}title") == "Cumulative flow <site>"
+    assert root.get("aria-labelledby") == "cfd-site-title cfd-site-desc"
     bands = root.findall(f"{ns}polygon")
     assert [b.findtext(f"{ns}title") for b in bands] == [
         "Released",
@@ -206,27 +205,26 @@ def test_cfd_svg_is_valid_escaped_and_stable(world: tuple[History, Workspace]) -
         "Accepted",
         "Queue",
     ]
-    assert "Mar 16" in svg and "&lt;site&gt;" in svg
-    assert svg == cfd_svg(
-        cfd,
-        title="Cumulative flow <site>",
-        description="Cards per column",
-        day_label=lambda d: format_date(d, "en", "MMM d"),
-    )
+    assert [t.text for t in root.findall(f"{ns}text")][-8:-5] == ["17 Dec", "30 Jan", "16 Mar"]
+    assert "&lt;site&gt;" in svg
+    assert svg == cfd_svg(chart)
 
 
 def test_charts_escape_column_names_and_survive_no_data() -> None:
+    fmt = Fmt("en", "USD")
     cfd = Cfd([date(2026, 3, 1)], [CfdSeries("x", "<script>alert(1)</script>", [0])])
-    svg = cfd_svg(cfd, title="t", description="d", day_label=str)
+    svg = cfd_svg(cfd_chart(cfd, fmt, "c"))
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     ET.fromstring(svg)
-    empty = Cfd([], [])
-    ET.fromstring(cfd_svg(empty, title="t", description="d", day_label=str))
+    ET.fromstring(cfd_svg(cfd_chart(Cfd([], []), fmt, "c")))
     weeks = [WeekCount(date(2026, 3, 2), 3), WeekCount(date(2026, 3, 9), 0)]
-    bars = ET.fromstring(
-        throughput_svg(weeks, title="Finished <per> week", description="d", week_label=str)
-    )
-    assert len(bars.findall("{http://www.w3.org/2000/svg}rect")) == 2
+    chart = replace(throughput_chart(weeks, fmt, "tp"), title="Finished <per> week")
+    bars = ET.fromstring(throughput_svg(chart))
+    rects = bars.findall("{http://www.w3.org/2000/svg}rect")
+    assert [r.findtext("{http://www.w3.org/2000/svg}title") for r in rects] == [
+        "2 Mar: 3",
+        "9 Mar: 0",
+    ]
 
 
 def test_atom_and_charts_leave_out_what_xml_forbids(world: tuple[History, Workspace]) -> None:
@@ -251,7 +249,8 @@ def test_atom_and_charts_leave_out_what_xml_forbids(world: tuple[History, Worksp
     assert "\t" in xml_text("a\tb\n") and xml_text("😀é\u202e") == "😀é\u202e"  # all allowed
 
     cfd = Cfd([date(2026, 3, 1)], [CfdSeries("x", "Do\x01ing", [1])])
-    svg = ET.fromstring(cfd_svg(cfd, title="t\x02", description="d", day_label=str))
+    chart = replace(cfd_chart(cfd, Fmt("en", "USD"), "c"), title="t\x02")
+    svg = ET.fromstring(cfd_svg(chart))
     ns = "{http://www.w3.org/2000/svg}"
     assert svg.findtext(f"{ns}title") == "t"
     assert [p.findtext(f"{ns}title") for p in svg.iter(f"{ns}polygon")] == ["Doing"]
@@ -275,3 +274,103 @@ def test_an_author_named_only_in_control_characters_is_shown_by_email() -> None:
         "x@example.org", "x@example.org", None
     )
     assert records["task", "b"].changes[0].stamp.author == Author("?", "", None)
+
+
+# One commit per step: (path, version of the file after it, or None for a deletion).
+# A version is the snapshot of its tracked fields, stored under a made-up blob id.
+STORY: list[tuple[str, dict[str, str | None] | None]] = [
+    ("people/oleh-p.md", {}),
+    ("projects/site.md", {"name": "Opera website", "status": "active", "manager": "anna-k"}),
+    ("projects/site.md", {"name": "Opera website", "status": "on-hold", "manager": "anna-k"}),
+    ("projects/site.md", {"name": "Opera website", "status": "paused", "manager": "oleh-p"}),
+    ("projects/site.md", {"name": "Opera website", "status": "paused", "manager": None}),
+    (
+        "tasks/mockups.md",
+        {"title": "v1", "project": "site", "assignee": "oleh-p", "due": "2026-03-20"},
+    ),
+    (
+        "tasks/mockups.md",
+        {"title": "v1", "project": "site", "status": "design", "due": "2026-03-20"},
+    ),
+    ("tasks/mockups.md", {"title": "v1", "project": "site", "status": "design", "due": "soon"}),
+    ("tasks/mockups.md", {"title": "v1", "project": "site", "status": "design"}),
+    ("tasks/mockups.md", {"title": "v1", "project": "other", "status": "design"}),
+    ("tasks/mockups.md", {"title": "v1", "status": "design"}),
+    ("tasks/mockups.md", {"title": "Homepage mock-ups", "status": "design"}),
+    ("tasks/mockups.md", None),
+    ("tasks/mockups.md", {"title": "Homepage mock-ups", "status": "design"}),
+    ("deals/kyiv-opera.md", {"title": "K", "stage": "lead", "owner": "oleh-p", "amount": "5"}),
+    ("deals/kyiv-opera.md", {"title": "K", "stage": "lead", "owner": "anna-k", "amount": "5"}),
+    ("deals/kyiv-opera.md", {"title": "K", "stage": "lead", "amount": "5"}),
+    ("deals/kyiv-opera.md", {"title": "K", "stage": "lead", "amount": "50_000 uah"}),
+    ("deals/kyiv-opera.md", {"title": "K", "stage": "proposal", "amount": "50_000 uah"}),
+    ("deals/kyiv-opera.md", {"title": "K", "stage": "proposal", "amount": "a lot"}),
+    ("deals/kyiv-opera.md", {"title": "K", "stage": "proposal"}),
+    ("deals/kyiv-opera.md", {"title": "K", "stage": "won"}),
+    ("deals/tau-retainer.md", {"title": "Tau", "stage": "lost"}),
+]
+
+
+def test_every_kind_of_change_has_its_words(world: tuple[History, Workspace]) -> None:
+    """One sentence per kind of change (and none for what the feed leaves out), values as
+    the site shows them: names for ids, dates and money in the locale's style."""
+    _, ws = world
+    snapshots: dict[str, dict[str, str | None] | None] = {}
+    commits: list[Commit] = []
+    blobs: dict[str, str] = {}
+    for n, (path, version) in enumerate(STORY):
+        kind = {"people": "person"}.get(path.split("/")[0], path.split("/")[0][:-1])
+        blob = None if version is None else f"{n:040x}"
+        if blob is not None:
+            snapshots[f"{kind}:{blob}"] = version
+        old = blobs.get(path)
+        status = "D" if blob is None else "M" if old else "A"
+        change = FileChange(
+            status, path if old else None, None if blob is None else path, old, blob
+        )
+        if blob is None:
+            blobs.pop(path)
+        else:
+            blobs[path] = blob
+        when = datetime(2026, 3, 2, 8, n, tzinfo=UTC)
+        parents = (commits[-1].sha,) if commits else ()
+        commits.append(Commit(f"{n + 1:040x}", parents, "A", ANNA_MAIL, when, n, (change,)))
+    derived = derive(commits, snapshots, {ANNA_MAIL: "anna-k"}, TODAY, UTC)
+    history = History(derived.records, today=TODAY, renamed=derived.renamed)
+    # oldest first, a commit's lines in the feed's order (the sort is stable)
+    texts = [e.text for e in sorted(feed_entries(history, ws, "en"), key=lambda e: e.when)]
+    assert texts == [
+        "Anna added team member “Oleh Petrenko”",
+        "Anna created project “Opera website”",
+        "Anna changed the status of project “Opera website” from active to on hold",
+        "Anna changed the status of project “Opera website” from on hold to paused",
+        "Anna made Oleh Petrenko the manager of project “Opera website”",
+        # a manager removed: no line
+        "Anna created task “Homepage mock-ups”",
+        "Anna moved “Homepage mock-ups” from Queue to Design",  # no status: the backlog
+        "Anna unassigned “Homepage mock-ups”",
+        "Anna set the due date of “Homepage mock-ups” to soon",  # not a date: as written
+        "Anna removed the due date of “Homepage mock-ups”",
+        "Anna moved “Homepage mock-ups” to project other",
+        # taken out of its project: no line
+        "Anna renamed “Homepage mock-ups” (was v1)",
+        "Anna deleted task “Homepage mock-ups”",
+        "Anna restored task “Homepage mock-ups”",
+        f"Anna created deal “Kyiv Opera sponsorship” ({format_money(5, 'USD', 'en')})",
+        "Anna handed deal “Kyiv Opera sponsorship” to Anna Kovalenko",
+        # the owner removed: no line
+        "Anna changed the amount of deal “Kyiv Opera sponsorship” from "
+        f"{format_money(5, 'USD', 'en')} to {format_money(50000, 'UAH', 'en')}",
+        "Anna moved deal “Kyiv Opera sponsorship” from Lead to Proposal sent",
+        "Anna changed the amount of deal “Kyiv Opera sponsorship” from "
+        f"{format_money(50000, 'UAH', 'en')} to a lot",
+        "Anna changed the amount of deal “Kyiv Opera sponsorship” from a lot to none",
+        "Anna won deal “Kyiv Opera sponsorship”",
+        "Anna created deal “Tau retainer”",
+    ]
+    entries = {e.text: e for e in feed_entries(history, ws, "en")}
+    other = entries["Anna moved “Homepage mock-ups” to project other"]
+    assert other.parts[-1] == Part(VALUE, "other")  # no such project: nothing to link
+    manager = entries["Anna made Oleh Petrenko the manager of project “Opera website”"]
+    assert manager.parts[2] == Part(VALUE, "Oleh Petrenko", ("person", "oleh-p"))
+    assert manager.project == "site" and manager.target == ("project", "site")

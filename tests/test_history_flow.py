@@ -18,8 +18,6 @@ from builder.history import (
     board_flow,
     deal_idle,
     deal_timeline,
-    feed_entries,
-    format_days,
     idle_problems,
     project_flow,
     read_history,
@@ -29,6 +27,8 @@ from builder.history import (
 from builder.history.flow import percentile, project_stuck
 from builder.model import Workspace
 from builder.pipeline import run_check
+from builder.views.activity import format_days
+from builder.views.feed import feed_entries
 
 TODAY = date(2026, 3, 16)
 KYIV = timezone(timedelta(hours=2))

@@ -16,8 +16,9 @@ from gitrepo import ANNA, OLEH, GitRepo, build_scenario, front
 from builder.history import History, read_history
 from builder.history.events import CHANGED, CREATED, DELETED, MOVED, RENAMED, START
 from builder.history.reader import ERROR, NO_COMMITS, NO_REPO, OK
-from builder.history.store import CACHE_DIR, extract
+from builder.history.store import CACHE_DIR, CACHE_VERSION, extract
 from builder.pipeline import run_check
+from builder.views.activity import history_notes
 
 TODAY = date(2026, 3, 16)
 KYIV = timezone(timedelta(hours=2))
@@ -46,7 +47,7 @@ def test_status_of_a_complete_history(scenario: GitRepo) -> None:
     assert h.status.later == 1  # the commit of 2026-03-20
     assert h.status.first == date(2026, 3, 2)
     assert h.status.shallow_since is None
-    assert h.status.notes("en") == ["Commits dated after Mar 16, 2026 are left out: 1."]
+    assert history_notes(h.status, "en") == ["Commits dated after Mar 16, 2026 are left out: 1."]
 
 
 def test_every_status_change_with_date_and_author(scenario: GitRepo) -> None:
@@ -157,8 +158,10 @@ def test_not_a_repository(tmp_path: Path) -> None:
     h = history_of(tmp_path / "ws")
     assert h.status.state == NO_REPO
     assert h.records == {}
-    assert h.status.notes("en") == ["No history: the workspace is not in a git repository."]
-    assert h.status.notes("uk") == ["Історії немає: робочий простір не в git-репозиторії."]
+    assert history_notes(h.status, "en") == [
+        "No history: the workspace is not in a git repository."
+    ]
+    assert history_notes(h.status, "uk") == ["Історії немає: робочий простір не в git-репозиторії."]
 
 
 def test_git_missing_is_said_plainly(scenario: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -166,7 +169,7 @@ def test_git_missing_is_said_plainly(scenario: GitRepo, monkeypatch: pytest.Monk
     monkeypatch.setenv("PATH", "/nonexistent")
     h = read_history(scenario.content, ws, TODAY, use_cache=False)
     assert h.status.state == ERROR and h.records == {}
-    assert h.status.notes("en") == [
+    assert history_notes(h.status, "en") == [
         "No history: git failed (cannot run git: No such file or directory)."
     ]
 
@@ -177,7 +180,7 @@ def test_repository_without_commits(tmp_path: Path) -> None:
     h = history_of(repo.content)
     assert h.status.state == NO_COMMITS
     assert h.status.uncommitted == ("tasks/a.md",)
-    assert h.status.notes("en") == [
+    assert history_notes(h.status, "en") == [
         "No history yet: nothing is committed.",
         "Files with uncommitted changes: 1. The history shows the last commit.",
     ]
@@ -203,7 +206,7 @@ def test_shallow_clone_says_where_history_starts(scenario: GitRepo, tmp_path: Pa
     h = history_of(clone / "content")
     assert h.status.state == OK
     assert h.status.shallow_since == date(2026, 3, 11)  # New York's 09:00 is 16:00 in Kyiv
-    assert h.status.notes("en")[0] == "History starts at Mar 11, 2026: shallow clone."
+    assert history_notes(h.status, "en")[0] == "History starts at Mar 11, 2026: shallow clone."
     rec = h.get("task", "mockups")
     assert rec is not None and rec.created is None
     assert changes(h, "task", "mockups") == [
@@ -256,7 +259,6 @@ def test_the_cache_is_decoded_once_per_process_while_its_files_are_unchanged(
 ) -> None:
     """The serve loop reads the history on every rebuild: the cache file is decoded again
     only when a commit (or anything else) has rewritten it."""
-    from builder.history import store
 
     repo = build_scenario(tmp_path / "repo")
     ws = run_check(repo.content, TODAY).workspace
@@ -268,7 +270,7 @@ def test_the_cache_is_decoded_once_per_process_while_its_files_are_unchanged(
         decoded.append(text[:20])
         return loads(text)
 
-    monkeypatch.setattr(store.json, "loads", counting)
+    monkeypatch.setattr("builder.history.store.json.loads", counting)
     first = read_history(repo.content, ws, TODAY)
     assert len(decoded) == 1  # the base file (there is no delta yet)
     second = read_history(repo.content, ws, TODAY)
@@ -309,7 +311,7 @@ def test_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     repo.commit("2026-03-02T10:00:00+02:00")
     history_of(repo.content, use_cache=True)
     for file in (repo.root / CACHE_DIR).glob("history-*.json"):
-        file.write_text('{"version": 1, "prefix": "content/", "commits": [[1]]}')
+        file.write_text(f'{{"version": {CACHE_VERSION}, "prefix": "content/", "commits": [[1]]}}')
     h = history_of(repo.content, use_cache=True)
     assert changes(h, "task", "a") == [(CREATED, "", None, None)]
 
@@ -344,3 +346,23 @@ def test_merged_branch_changes_are_attributed_to_their_commits(tmp_path: Path) -
     assert a.stamp.when == datetime(2026, 3, 3, 10, tzinfo=KYIV)
     b = h.records[("task", "b")].changes[-1]
     assert (b.old, b.new, b.stamp.author.name) == ("todo", "done", "Anna Kovalenko")
+
+
+def test_the_history_stage_neither_words_nor_draws() -> None:
+    """builder/history reads git and computes; wording (i18n, Babel), views and markup
+    belong to the later stages, which import it, never the other way round."""
+    import ast
+
+    import builder.history
+
+    folder = Path(builder.history.__file__).parent
+    imported: dict[str, set[str]] = {}
+    for file in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(file.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.setdefault(node.module, set()).add(file.name)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    imported.setdefault(alias.name, set()).add(file.name)
+    forbidden = ("builder.views", "builder.render", "builder.i18n", "builder.site", "babel")
+    assert {m: f for m, f in imported.items() if m.startswith(forbidden)} == {}

@@ -13,6 +13,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -493,13 +494,13 @@ def test_a_number_too_large_is_refused(
 def test_the_largest_values_just_pass() -> None:
     """The bounds are inclusive where the hints say so."""
     from builder.load.yamltree import Scalar
-    from builder.validate import values as v
+    from builder.validate import values
 
-    assert v.money(Scalar("999999999999999.99 USD", 1, 1), "USD").amount == (
-        v.Decimal("999999999999999.99")
+    assert values.money(Scalar("999999999999999.99 USD", 1, 1), "USD").amount == (
+        Decimal("999999999999999.99")
     )
-    assert v.duration(Scalar("1000000h", 1, 1)) == 60_000_000
-    assert v.number(Scalar("-999999999999999", 1, 1)) == -999999999999999
+    assert values.duration(Scalar("1000000h", 1, 1)) == 60_000_000
+    assert values.number(Scalar("-999999999999999", 1, 1)) == -999999999999999
 
 
 def test_a_thousand_deals_at_the_largest_amount_still_format(

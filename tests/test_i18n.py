@@ -14,7 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 from conftest import make_workspace
@@ -27,6 +27,7 @@ from builder.pipeline import run_check
 from builder.render.pages import SiteOptions, render_pages
 from builder.views.activity import _stuck_views
 from builder.views.common import Fmt
+from builder.views.derived import derive
 
 LOCALE_DIR = i18n.catalogue.LOCALE_DIR
 TEMPLATE = LOCALE_DIR / "plaindesk.pot"
@@ -41,8 +42,11 @@ def load(path: Path) -> Catalog:
         return read_po(f, abort_invalid=True)
 
 
-CATALOGS = {locale: load(po(locale)) for locale in LOCALES}
-MESSAGES = {locale: {m.context: m for m in c if m.id} for locale, c in CATALOGS.items()}
+CATALOGS: dict[str, Catalog] = {locale: load(po(locale)) for locale in LOCALES}
+MESSAGES: dict[str, dict[str, Message]] = {
+    locale: {m.context: m for m in c if m.id and m.context is not None}
+    for locale, c in CATALOGS.items()
+}
 LOADED = {locale: i18n.catalogue.read(locale) for locale in LOCALES}
 
 
@@ -85,7 +89,8 @@ def test_plural_forms_are_babels_and_each_counted_message_has_them_all(locale: s
     counted = [m for m in MESSAGES[locale].values() if isinstance(m.id, tuple)]
     assert len(counted) >= 5
     for message in counted:
-        assert len(message.id) == 2, message.context
+        assert isinstance(message.id, tuple | list) and len(message.id) == 2, message.context
+        assert isinstance(message.string, tuple | list), message.context
         assert len(message.string) == rule.num_plurals, message.context
 
 
@@ -325,7 +330,8 @@ def test_counts_on_the_pages_take_the_plural_form_of_their_number(
     root = make_workspace(tmp_path, _plural_workspace(locale))
     result = run_check(root)
     assert [p.code for p in result.problems] == ["PD401"]
-    pages = render_pages(result.workspace, result.today, result.problems, SiteOptions(), "ws")
+    ws = result.workspace
+    pages = render_pages(ws, derive(ws), result.today, result.problems, SiteOptions(), "ws")
     one, many = (
         _texts(pages["boards/one.md"], "pd-summary"),
         _texts(pages["boards/many.md"], "pd-summary"),

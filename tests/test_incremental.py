@@ -4,6 +4,7 @@ with the kept CheckCache equals a check from scratch (records and problems)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -274,7 +275,7 @@ def test_a_kept_memo_with_git_history_writes_what_a_fresh_run_writes(
     home = (kept_tree / "index.md").read_text(encoding="utf-8")
     assert 'href="tasks/banner/">Banner &lt;b&gt;' in home  # stuck in design since 03-04
     banner = repo.content / "tasks/site/banner.md"
-    steps = [
+    steps: list[Callable[[], object]] = [
         lambda: write(banner, front(title="Banner v2", project="site", status="design")),
         lambda: write(banner, front(title="Banner v2", project="site", status="approval")),
         lambda: repo.commit("2026-03-16T09:00:00+02:00", OLEH, "Banner to approval"),
@@ -303,7 +304,7 @@ def test_a_page_that_goes_and_comes_back_unchanged_is_written_again(tmp_path: Pa
     generate(root, kept_tree, SiteOptions(), None, kept=kept, history=False)
     assert (kept_tree / "funnels/media.md").is_file()
     task = root / "tasks/site-launch.md"
-    steps = [
+    steps: list[Callable[[], object]] = [
         lambda: write(root / "workspace.yml", settings.replace("name: Snapshot", "name: [Snap")),
         lambda: write(root / "workspace.yml", settings),
         lambda: task.unlink(),
@@ -367,7 +368,7 @@ def test_a_file_renamed_or_moved_as_it_is_rewrites_the_pages_naming_it(tmp_path:
     kept, kept_tree = Kept(), tmp_path / "kept"
     generate(root, kept_tree, options, None, kept=kept, history=False)
     (root / "tasks/press").mkdir()
-    steps = [
+    steps: list[Callable[[], object]] = [
         lambda: os.replace(root / "tasks/press-list.md", root / "tasks/press-media-list.md"),
         lambda: os.replace(root / "tasks/press-release.md", root / "tasks/press/press-release.md"),
     ]

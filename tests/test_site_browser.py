@@ -35,11 +35,12 @@ def base(demo_site: Path) -> Iterator[str]:
 
 
 def visible_cards(page: Any) -> list[dict[str, str]]:
-    return page.eval_on_selector_all(
+    cards: list[dict[str, str]] = page.eval_on_selector_all(
         ".pd-card",
         "cards => cards.filter(c => c.offsetParent !== null)"
         ".map(c => ({assignee: c.dataset.assignee, search: c.dataset.search}))",
     )
+    return cards
 
 
 def open_board(browser_page: OpenPage, base: str, width: int = 1280) -> Probe:

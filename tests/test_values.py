@@ -10,7 +10,7 @@ import pytest
 
 from builder.load.yamltree import Mapping, Scalar, Sequence, YamlProblem, parse, plain_value
 from builder.model import Money
-from builder.validate import values as v
+from builder.validate import values
 from builder.validate.values import FieldError
 
 
@@ -32,8 +32,8 @@ def error(call: object, *args: object) -> FieldError:
     [("2026-11-23", date(2026, 11, 23)), ("2024-02-29", date(2024, 2, 29))],
 )
 def test_date(text: str, expected: date) -> None:
-    assert v.parse_date(text) == expected
-    assert v.a_date(node(f" {text} ")) == expected
+    assert values.parse_date(text) == expected
+    assert values.a_date(node(f" {text} ")) == expected
 
 
 @pytest.mark.parametrize(
@@ -54,18 +54,20 @@ def test_date(text: str, expected: date) -> None:
 )
 def test_bad_date(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
-        v.parse_date(text)
-    exc = error(v.a_date, node(text))
-    assert (exc.code, exc.message, exc.hint) == (
-        "PD104",
-        f"bad date `{text}`: {reason}",
-        "write dates as YYYY-MM-DD, e.g. `2026-11-23`",
-    )
+        values.parse_date(text)
+    exc = error(values.a_date, node(text))
+    hint = {
+        "2026-02-30": "2026-02 has 28 days; check the day",
+        "2026-02-29": "2026-02 has 28 days; check the day",
+        "2026-13-01": "the month comes second and runs from 01 to 12 (YYYY-MM-DD)",
+        "2026-00-10": "the month comes second and runs from 01 to 12 (YYYY-MM-DD)",
+    }.get(text, "write dates as YYYY-MM-DD, e.g. `2026-11-23`")
+    assert (exc.code, exc.message, exc.hint) == ("PD104", f"bad date `{text}`: {reason}", hint)
     assert (exc.node.line, exc.node.col) == (3, 7)
 
 
 def test_date_must_be_a_scalar() -> None:
-    exc = error(v.a_date, Sequence(2, 5))
+    exc = error(values.a_date, Sequence(2, 5))
     assert (exc.code, exc.message) == ("PD103", "expected a date, found a list")
 
 
@@ -89,18 +91,18 @@ def test_date_must_be_a_scalar() -> None:
     ],
 )
 def test_duration(text: str, minutes: int) -> None:
-    assert v.parse_duration(text) == minutes
-    assert v.duration(node(text)) == minutes
+    assert values.parse_duration(text) == minutes
+    assert values.duration(node(text)) == minutes
 
 
 def test_a_day_is_hours_per_day() -> None:
-    assert v.parse_duration("2d", hours_per_day=6) == 720
-    assert v.duration(node("1d1h"), 7) == 480
+    assert values.parse_duration("2d", hours_per_day=6) == 720
+    assert values.duration(node("1d1h"), 7) == 480
 
 
 @pytest.mark.parametrize("text", ["", "h", "2", "2x", "2 hours", "1.5m", "2h2h", "30m2h", ".5h"])
 def test_bad_duration(text: str) -> None:
-    exc = error(v.duration, node(text))
+    exc = error(values.duration, node(text))
     assert (exc.code, exc.message, exc.hint) == (
         "PD105",
         f"bad duration `{text}`",
@@ -110,13 +112,13 @@ def test_bad_duration(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["-2h", "-30m", " -1d"])
 def test_negative_duration(text: str) -> None:
-    exc = error(v.duration, node(text))
+    exc = error(values.duration, node(text))
     assert (exc.code, exc.message) == ("PD112", f"negative duration `{text}`")
 
 
 def test_overlong_duration_is_bad_not_negative() -> None:
-    assert error(v.duration, node("9" * 400 + "h")).code == "PD105"
-    assert error(v.duration, node("9" * 5000 + "m")).code == "PD105"
+    assert error(values.duration, node("9" * 400 + "h")).code == "PD105"
+    assert error(values.duration, node("9" * 5000 + "m")).code == "PD105"
 
 
 # --- money -----------------------------------------------------------------------------
@@ -135,12 +137,12 @@ def test_overlong_duration_is_bad_not_negative() -> None:
     ],
 )
 def test_money(text: str, amount: str, currency: str) -> None:
-    assert v.money(node(text), "RUB") == Money(Decimal(amount), currency)
+    assert values.money(node(text), "RUB") == Money(Decimal(amount), currency)
 
 
 @pytest.mark.parametrize("text", ["12 dollars", "USD 12", "1e5", "1,5 EUR", "12000 UAHX", "$12"])
 def test_bad_money(text: str) -> None:
-    exc = error(v.money, node(text), "USD")
+    exc = error(values.money, node(text), "USD")
     assert (exc.code, exc.message, exc.hint) == (
         "PD106",
         f"bad money `{text}`",
@@ -149,7 +151,7 @@ def test_bad_money(text: str) -> None:
 
 
 def test_lower_case_currency() -> None:
-    exc = error(v.money, node("12000 uah"), "USD")
+    exc = error(values.money, node("12000 uah"), "USD")
     assert (exc.code, exc.message, exc.hint) == (
         "PD106",
         "bad money `12000 uah`: currency code in lower case",
@@ -159,7 +161,7 @@ def test_lower_case_currency() -> None:
 
 @pytest.mark.parametrize("text", ["12 ABC", "5000 UAN"])
 def test_unknown_currency_code(text: str) -> None:
-    exc = error(v.money, node(text), "USD")
+    exc = error(values.money, node(text), "USD")
     code = text.split()[1]
     assert (exc.code, exc.message, exc.hint) == (
         "PD106",
@@ -170,7 +172,7 @@ def test_unknown_currency_code(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["-5 USD", "-0.01", "-1 000 EUR"])
 def test_negative_money(text: str) -> None:
-    exc = error(v.money, node(text), "USD")
+    exc = error(values.money, node(text), "USD")
     assert (exc.code, exc.message, exc.hint) == (
         "PD112",
         f"negative amount `{text}`",
@@ -183,7 +185,7 @@ def test_negative_money(text: str) -> None:
 
 @pytest.mark.parametrize(("text", "value"), [("40", 40.0), ("12.5", 12.5), ("-3", -3.0)])
 def test_number(text: str, value: float) -> None:
-    assert v.number(node(text)) == value
+    assert values.number(node(text)) == value
 
 
 @pytest.mark.parametrize(
@@ -196,19 +198,19 @@ def test_number(text: str, value: float) -> None:
     ],
 )
 def test_bad_number(text: str, message: str) -> None:
-    exc = error(v.number, node(text))
+    exc = error(values.number, node(text))
     assert (exc.code, exc.message) == ("PD103", message)
 
 
 @pytest.mark.parametrize("text", ["101", "-1", "50.5", "9" * 400])
 def test_whole_number_out_of_range(text: str) -> None:
-    assert error(v.whole_number, node(text), 0, 100).code == "PD103"
+    assert error(values.whole_number, node(text), 0, 100).code == "PD103"
 
 
 def test_whole_number() -> None:
-    assert v.whole_number(node("40"), 0, 100) == 40
-    assert v.whole_number(node("40.0"), 0, 100) == 40
-    exc = error(v.whole_number, node("101"), 0, 100)
+    assert values.whole_number(node("40"), 0, 100) == 40
+    assert values.whole_number(node("40.0"), 0, 100) == 40
+    exc = error(values.whole_number, node("101"), 0, 100)
     assert exc.message == "expected a whole number from 0 to 100, found `101`"
 
 
@@ -217,18 +219,18 @@ def test_whole_number() -> None:
     [("true", True), ("True", True), ("yes", True), ("on", True), ("FALSE", False), ("no", False)],
 )
 def test_boolean(text: str, value: bool) -> None:
-    assert v.boolean(node(text)) is value
+    assert values.boolean(node(text)) is value
 
 
 @pytest.mark.parametrize(("text", "plain"), [("maybe", True), ("1", True), ("true", False)])
 def test_bad_boolean(text: str, plain: bool) -> None:
-    exc = error(v.boolean, node(text, plain))
+    exc = error(values.boolean, node(text, plain))
     assert (exc.code, exc.message) == ("PD103", f"expected true or false, found `{text}`")
 
 
 def test_choice() -> None:
-    assert v.choice(node("high"), ["low", "high"]) == "high"
-    exc = error(v.choice, node("hgh"), ["low", "high"])
+    assert values.choice(node("high"), ["low", "high"]) == "high"
+    exc = error(values.choice, node("hgh"), ["low", "high"])
     assert (exc.code, exc.message, exc.hint) == (
         "PD107",
         "`hgh` is not one of the allowed values",
@@ -237,12 +239,14 @@ def test_choice() -> None:
 
 
 def test_did_you_mean() -> None:
-    assert v.did_you_mean("in-progres", ["todo", "in-progress"]) == "did you mean `in-progress`?"
-    assert v.did_you_mean("zzz", ["b", "a"]) == "expected one of `a`, `b`"
-    assert v.did_you_mean("zzz", "abcdefghij") == (
+    assert (
+        values.did_you_mean("in-progres", ["todo", "in-progress"]) == "did you mean `in-progress`?"
+    )
+    assert values.did_you_mean("zzz", ["b", "a"]) == "expected one of `a`, `b`"
+    assert values.did_you_mean("zzz", "abcdefghij") == (
         "expected one of `a`, `b`, `c`, `d`, `e`, `f`, `g`, `h` ..."
     )
-    assert v.did_you_mean("zzz", []) == ""
+    assert values.did_you_mean("zzz", []) == ""
 
 
 # --- ids, lists, text ------------------------------------------------------------------
@@ -250,14 +254,14 @@ def test_did_you_mean() -> None:
 
 @pytest.mark.parametrize("text", ["anna-k", "2026-launch", "a", "x1"])
 def test_record_id(text: str) -> None:
-    assert v.record_id(node(text)) == text
+    assert values.record_id(node(text)) == text
 
 
 @pytest.mark.parametrize(
     "text", ["../secret", "a/b", "x y", "Anna", "-a", "a_b", "a.b", "", "ганна"]
 )
 def test_bad_record_id(text: str) -> None:
-    exc = error(v.record_id, node(text))
+    exc = error(values.record_id, node(text))
     assert (exc.code, exc.message, exc.hint) == (
         "PD108",
         f"bad id `{text}` in reference",
@@ -267,25 +271,25 @@ def test_bad_record_id(text: str) -> None:
 
 def test_lists() -> None:
     seq = Sequence(1, 1, [node("a"), node("b")])
-    assert v.str_list(seq) == ["a", "b"]
-    assert v.str_list(node("solo")) == ["solo"]
-    assert v.str_list(node("~")) == []
-    assert v.id_list(seq) == ["a", "b"]
-    assert v.id_list(node("anna-k")) == ["anna-k"]
-    assert error(v.str_list, Mapping(2, 3)).code == "PD103"
-    assert error(v.id_list, Sequence(1, 1, [node("a"), node("B")])).message == (
+    assert values.str_list(seq) == ["a", "b"]
+    assert values.str_list(node("solo")) == ["solo"]
+    assert values.str_list(node("~")) == []
+    assert values.id_list(seq) == ["a", "b"]
+    assert values.id_list(node("anna-k")) == ["anna-k"]
+    assert error(values.str_list, Mapping(2, 3)).code == "PD103"
+    assert error(values.id_list, Sequence(1, 1, [node("a"), node("B")])).message == (
         "bad id `B` in reference"
     )
 
 
 def test_text_and_email() -> None:
-    assert v.text(node("~")) == ""
-    assert v.text(node("~", plain=False)) == "~"
-    assert v.email(node(" anna@brightline.agency ")) == "anna@brightline.agency"
-    assert v.email(node("")) == ""
-    exc = error(v.email, node("anna at brightline"))
+    assert values.text(node("~")) == ""
+    assert values.text(node("~", plain=False)) == "~"
+    assert values.email(node(" anna@brightline.agency ")) == "anna@brightline.agency"
+    assert values.email(node("")) == ""
+    exc = error(values.email, node("anna at brightline"))
     assert (exc.code, exc.message) == ("PD103", "`anna at brightline` is not an e-mail address")
-    exc = error(v.text, Mapping(4, 8))
+    exc = error(values.text, Mapping(4, 8))
     assert (exc.code, exc.message, exc.node.line, exc.node.col) == (
         "PD103",
         "expected text, found a mapping",
@@ -365,7 +369,13 @@ def test_settings_refuse_a_rate_for_an_unknown_currency(tmp_path: Path) -> None:
 
     from builder.pipeline import run_check
 
-    root = make_workspace(tmp_path, {"workspace.yml": "rates:\n  ABC: 1.5\n  EUR: 1.08\n"})
+    root = make_workspace(
+        tmp_path,
+        {
+            "workspace.yml": "rates:\n  ABC: 1.5\n  EUR: 1.08\n",
+            "people/me.md": "---\nname: Me\n---\n",
+        },
+    )
     result = run_check(root)
     assert [(p.headline(), p.hint) for p in result.problems] == [
         (
@@ -374,3 +384,18 @@ def test_settings_refuse_a_rate_for_an_unknown_currency(tmp_path: Path) -> None:
         )
     ]
     assert dict(result.workspace.settings.rates) == {"EUR": Decimal("1.08")}
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("2026-02-30", "2026-02 has 28 days; check the day"),
+        ("2028-02-30", "2028-02 has 29 days; check the day"),
+        ("2026-13-01", "the month comes second and runs from 01 to 12 (YYYY-MM-DD)"),
+        ("16.03.2026", "write dates as YYYY-MM-DD, e.g. `2026-11-23`"),
+    ],
+)
+def test_a_bad_date_s_hint_says_what_to_fix(value: str, hint: str) -> None:
+    with pytest.raises(FieldError) as caught:
+        values.a_date(Scalar(value, 1, 1))
+    assert caught.value.hint == hint

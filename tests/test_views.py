@@ -16,6 +16,7 @@ from site_cases import SMALL, TODAY
 from builder.pipeline import CheckResult, run_check
 from builder.views import boards, dashboard, funnels, people
 from builder.views.boards import BoardView, ColumnView
+from builder.views.derived import Derived, derive
 
 Snapshot = Callable[[str, object], None]
 
@@ -32,6 +33,11 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> CheckResult:
     return result
 
 
+@pytest.fixture(scope="module")
+def derived(checked: CheckResult) -> Derived:
+    return derive(checked.workspace)
+
+
 def columns(board: BoardView, section: int = 0, lane: int = 0) -> dict[str, ColumnView]:
     return {c.id: c for c in board.sections[section].lanes[lane].columns}
 
@@ -40,8 +46,8 @@ def card_ids(column: ColumnView) -> list[str]:
     return [c.id for c in column.cards]
 
 
-def test_project_board(checked: CheckResult, snapshot: Snapshot) -> None:
-    board = boards.project_board(checked.workspace, "site", TODAY)
+def test_project_board(checked: CheckResult, derived: Derived, snapshot: Snapshot) -> None:
+    board = boards.project_board(checked.workspace, derived, "site", TODAY)
     snapshot("board_project_site", board)
 
     headers = board.sections[0].headers
@@ -76,9 +82,9 @@ def test_project_board(checked: CheckResult, snapshot: Snapshot) -> None:
 
 
 def test_all_projects_board_has_a_lane_per_project_and_a_section_per_workflow(
-    checked: CheckResult, snapshot: Snapshot
+    checked: CheckResult, derived: Derived, snapshot: Snapshot
 ) -> None:
-    board = boards.all_board(checked.workspace, TODAY)
+    board = boards.all_board(checked.workspace, derived, TODAY)
     snapshot("board_all", board)
 
     assert [s.workflow for s in board.sections] == ["Web", "Pr"]
@@ -96,8 +102,10 @@ def test_all_projects_board_has_a_lane_per_project_and_a_section_per_workflow(
     assert (board.total, board.open, board.overdue, board.breaches) == (9, 8, 2, 1)
 
 
-def test_all_board_by_person_never_judges_wip(checked: CheckResult, snapshot: Snapshot) -> None:
-    board = boards.all_board(checked.workspace, TODAY, lanes="person")
+def test_all_board_by_person_never_judges_wip(
+    checked: CheckResult, derived: Derived, snapshot: Snapshot
+) -> None:
+    board = boards.all_board(checked.workspace, derived, TODAY, lanes="person")
     snapshot("board_all_by_person", board)
 
     web = board.sections[0]
@@ -106,8 +114,8 @@ def test_all_board_by_person_never_judges_wip(checked: CheckResult, snapshot: Sn
     assert all(h.wip is None and not h.breached for h in web.headers)
 
 
-def test_person_board_and_page(checked: CheckResult, snapshot: Snapshot) -> None:
-    board = boards.person_board(checked.workspace, "anna", TODAY)
+def test_person_board_and_page(checked: CheckResult, derived: Derived, snapshot: Snapshot) -> None:
+    board = boards.person_board(checked.workspace, derived, "anna", TODAY)
     snapshot("board_person_anna", board)
 
     assert [s.workflow for s in board.sections] == ["Web", "Pr"]
@@ -117,7 +125,7 @@ def test_person_board_and_page(checked: CheckResult, snapshot: Snapshot) -> None
     # a project's WIP limit says nothing about one person's share of the column
     assert all(h.wip is None for s in board.sections for h in s.headers)
 
-    view = people.person_view(checked.workspace, "anna", TODAY)
+    view = people.person_view(checked.workspace, derived, "anna", TODAY)
     snapshot("person_anna", view)
     # this week: site-copy only (4h estimate - 1h30m spent); the rest has no estimate
     assert (view.load, view.capacity, view.load_percent, view.over_capacity) == (
@@ -130,9 +138,9 @@ def test_person_board_and_page(checked: CheckResult, snapshot: Snapshot) -> None
     assert [f.contact.text for f in view.follow_ups] == ["Olena Shevchuk"]
 
 
-def test_funnel_numbers(checked: CheckResult, snapshot: Snapshot) -> None:
+def test_funnel_numbers(checked: CheckResult, derived: Derived, snapshot: Snapshot) -> None:
     ws = checked.workspace
-    f = funnels.funnel(ws, ws.settings.pipelines["sales"], TODAY)
+    f = funnels.funnel(ws, derived, ws.settings.pipelines["sales"], TODAY)
     snapshot("funnel_sales", f)
 
     stages = {s.id: s for s in f.stages}
@@ -192,13 +200,13 @@ def test_funnel_names_a_currency_without_a_rate(
     }
     result = run_check(make_workspace(tmp_path, files), TODAY)
     ws = result.workspace
-    f = funnels.funnel(ws, ws.settings.pipelines["sales"], TODAY)
+    f = funnels.funnel(ws, derive(ws), ws.settings.pipelines["sales"], TODAY)
     assert f.missing_rates == ["PLN"]
     assert f.open_total == "$4,200"  # the unconvertible amount is left out, not guessed
 
 
-def test_dashboard(checked: CheckResult, snapshot: Snapshot) -> None:
-    d = dashboard.dashboard(checked.workspace, TODAY, checked.problems)
+def test_dashboard(checked: CheckResult, derived: Derived, snapshot: Snapshot) -> None:
+    d = dashboard.dashboard(checked.workspace, derived, TODAY, checked.problems)
     snapshot("dashboard", d)
 
     assert d.today == "Mar 16, 2026"
@@ -225,10 +233,10 @@ def test_dashboard(checked: CheckResult, snapshot: Snapshot) -> None:
     )
 
 
-def test_views_take_today_as_a_parameter(checked: CheckResult) -> None:
+def test_views_take_today_as_a_parameter(checked: CheckResult, derived: Derived) -> None:
     """A week later the same files give other overdue cards: nothing reads the clock."""
     later = TODAY.replace(day=23)
-    d = dashboard.dashboard(checked.workspace, later, [])
+    d = dashboard.dashboard(checked.workspace, derived, later, [])
     assert [c.id for c in d.overdue] == [
         "site-mockups",
         "press-release",
@@ -262,7 +270,7 @@ def test_dashboard_lists_stop_at_the_cap_and_count_the_rest(tmp_path: Path) -> N
     root = make_workspace(tmp_path, files)
     day = TODAY.replace(day=30)
     result = run_check(root, day)
-    d = dashboard.dashboard(result.workspace, day, result.problems)
+    d = dashboard.dashboard(result.workspace, derive(result.workspace), day, result.problems)
     assert d.overdue_count == late and d.follow_ups_count == dashboard.LIST_CAP + 1
     assert [c.id for c in d.overdue] == [f"late-{i:02}" for i in range(dashboard.LIST_CAP)]
     assert len(d.follow_ups) == dashboard.LIST_CAP

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import click
 
-from builder.cli.base import DEFAULT_CONTENT, TODAY, cli
+from builder.cli.base import TODAY, WORKSPACE, cli
 from builder.pipeline import run_check
 from builder.report import format_text
 
 
-@cli.group()
+@cli.group(short_help="Client portals: a private status page per client.")
 def portal() -> None:
     """Client portals: one private, self-contained status page per client.
 
@@ -23,16 +23,14 @@ def portal() -> None:
     """
 
 
-@portal.command("links")
-@click.argument(
-    "path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=DEFAULT_CONTENT
-)
+@portal.command("links", short_help="Print each client's portal link.")
+@WORKSPACE
 @click.option(
     "--base-url",
     default="",
     metavar="URL",
     help="Root of the published portal site, e.g. https://status.example.com/ "
-    "(default: print paths relative to it).",
+    "(default: `portal.base_url` in workspace.yml).",
 )
 def portal_links(path: Path, base_url: str) -> None:
     """Print each portal-enabled client's link (keep them private: they are the key)."""
@@ -49,24 +47,31 @@ def portal_links(path: Path, base_url: str) -> None:
         click.echo(f"warning: {result.summary()}; run `plaindesk check`", err=True)
     if not links:
         click.echo("No company has the portal enabled (set `portal: {enabled: true}`).")
+    base_url = base_url or result.workspace.settings.portal.base_url
+    if links and not base_url:
+        click.echo(
+            "note: these paths are relative to where the portals are published; set "
+            "`portal: {base_url: https://...}` in workspace.yml (or pass --base-url) to print "
+            "whole links",
+            err=True,
+        )
     for link in links:
         click.echo(f"{link.company_id}\t{link.company_name}\t{link.url(base_url)}")
 
 
-@portal.command("build")
-@click.argument(
-    "path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=DEFAULT_CONTENT
-)
+@portal.command("build", short_help="Build only the client portals.")
+@WORKSPACE
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("site"),
+    default=Path("public"),
     show_default=True,
-    help="Output folder; the bundles go to OUT/portal/<token>/ (that folder is replaced).",
+    help="Output folder, as `plaindesk build --portal-dir`; the bundles go to "
+    "OUT/portal/<token>/ (that folder is replaced).",
 )
 @TODAY
 def portal_build(path: Path, out: Path, today: date | None) -> None:
-    """Build only the client portals of the workspace at PATH (default: ./content).
+    """Build only the client portals of the workspace at PATH (default: here).
 
     Exit status: 0 built, 1 workspace errors, no usable secret or a refused or failed
     output folder (nothing is replaced).

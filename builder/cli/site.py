@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shlex
 import sys
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,7 @@ from builder.cli.base import CONFIG, TODAY, cli
 from builder.report import format_text
 
 
-@cli.command()
+@cli.command(short_help="Check, then build the site and the client portals.")
 @CONFIG
 @click.option(
     "--site-dir",
@@ -32,6 +33,11 @@ from builder.report import format_text
 )
 @click.option("--portal-only", is_flag=True, help="Build only the client portals.")
 @click.option("--no-portal", is_flag=True, help="Build only the internal site.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail when the portals cannot be built for want of a secret (CI=true implies it).",
+)
 @TODAY
 def build(
     config_file: Path,
@@ -39,6 +45,7 @@ def build(
     portal_dir: Path,
     portal_only: bool,
     no_portal: bool,
+    strict: bool,
     today: date | None,
 ) -> None:
     """Check the workspace, then build the team's site and the client portals.
@@ -75,8 +82,16 @@ def build(
             portals = (
                 None
                 if no_portal
-                else _prepare_portals(result, cfg.config_file.parent / "theme" / "portal")
+                else _prepare_portals(
+                    result,
+                    cfg.config_file.parent / "theme" / "portal",
+                    strict or bool(os.environ.get("CI")),
+                )
             )
+            if portals is _SKIPPED:
+                if portal_only:
+                    raise BuildError("no portal was built (see the warning above)")
+                portals, portals_to = None, None  # the published portals stay as they are
             built = build_all(
                 cfg,
                 result,
@@ -91,6 +106,12 @@ def build(
         sys.exit(1)
     if built.site is not None:
         click.echo(f"site: {built.site} ({result.summary()})", err=True)
+        # from file:// the site's folder links open directory listings: serve it
+        click.echo(
+            "view it: `plaindesk serve` (http://127.0.0.1:8000/), or "
+            f"`python -m http.server -d {shlex.quote(str(built.site))} 8000`",
+            err=True,
+        )
     if built.portals is not None:
         for removed in built.portals.removed:
             click.echo(f"portals: {removed.describe()}", err=True)
@@ -99,10 +120,15 @@ def build(
         click.echo(f"portals: {count} client bundle(s) in {shown}", err=True)
 
 
-def _prepare_portals(result: Any, overrides: Path) -> Any:
-    """Render the portals before the site is built, so that a missing secret stops the
-    build before anything is written; `overrides` is the workspace's own theme/portal/,
-    as `plaindesk portal build` uses."""
+#: `_prepare_portals`' answer when the portals are skipped for want of a secret.
+_SKIPPED = object()
+
+
+def _prepare_portals(result: Any, overrides: Path, strict: bool) -> Any:
+    """Render the portals before the site is built, so that a missing secret stops a
+    strict build before anything is written; `overrides` is the workspace's own
+    theme/portal/, as `plaindesk portal build` uses. Without a usable secret and not
+    strict, the site is still built and the portals are skipped with a warning."""
     from builder.portal import SECRET_ENV, PortalError, PortalSecretError, render_portals
     from builder.portal import portal_links as links_of
     from builder.site.build import BuildError
@@ -111,14 +137,25 @@ def _prepare_portals(result: Any, overrides: Path) -> Any:
     try:
         links_of(result, secret)
     except PortalSecretError as exc:
-        raise BuildError(f"{exc} (or pass --no-portal to build only the internal site)") from None
+        if strict:
+            raise BuildError(
+                f"{exc} (or pass --no-portal to build only the internal site)"
+            ) from None
+        problem, _, hint = str(exc).partition("\n")
+        click.echo(
+            f"warning: {problem.removesuffix(' No portal was built.')} The site is built; "
+            "the client portals are not (those published before stay as they are; "
+            "--strict, or CI=true, makes this an error).\n" + hint,
+            err=True,
+        )
+        return _SKIPPED
     try:
         return render_portals(result, secret, theme_dir=overrides)
     except PortalError as exc:
         raise BuildError(str(exc)) from None
 
 
-@cli.command()
+@cli.command(short_help="Serve the site live; edits rebuild what they change.")
 @CONFIG
 @click.option(
     "-a",

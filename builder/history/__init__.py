@@ -1,22 +1,24 @@
-"""History stage: what git says happened to each record, and the views built on it.
+"""History stage: what git says happened to each record, and the numbers built on it.
 
 Reading (one pass over git per build, cached under `.plaindesk-cache/`):
 
 - `read_history(content_root, workspace, today) -> History`: `History.records[(type, id)]`
   is a `RecordHistory` (created, every change of status / stage / assignee / due / owner /
   amount / title, renames, deletions, the last real change); `History.status` says what is
-  missing (not a repository, shallow clone, uncommitted files) and `.notes(locale)` says
-  it in words.
+  missing (not a repository, shallow clone, uncommitted files).
 
-Views (pure: `History + Workspace -> dataclasses`, no MkDocs or Jinja):
+Derived data (pure: `History + Workspace -> dataclasses`, no words, no markup):
 
 - `task_timeline`, `deal_timeline`: a card's stays per column/stage, time in each, cycle time.
 - `board_flow`, `project_flow`: cycle time (median, 85th percentile) per window,
   throughput per week, cumulative-flow data, stuck cards.
 - `deal_idle`: idle days of open deals from git (`idle_problems`: the same as PD402
   warnings, to replace the `updated:`-based ones); `stage_conversions`: funnel conversion.
-- `feed`, `feed_entries`: the activity feed; `atom`: the same as an Atom document.
-- `cfd_svg`, `throughput_svg`: the charts as static SVG.
+- `feed_events`: the changes the activity feed reports, newest first.
+
+Nothing here words, formats or draws: the views (`builder.views.activity`, `.feed`,
+`.charts`) say it in the site's language, the render stage (`builder.render.svg`, `.atom`)
+draws the charts and writes the Atom feed.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from builder.history.deals import (
     stage_conversions,
 )
 from builder.history.events import Author, Change, RecordHistory, Stamp
-from builder.history.feed import FeedDay, FeedEntry, Part, atom, feed, feed_entries
+from builder.history.feed import FeedEvent, feed_events, project_of
 from builder.history.flow import (
     BoardFlow,
     Cfd,
@@ -43,12 +45,10 @@ from builder.history.flow import (
     WeekCount,
     board_flow,
     board_tasks,
-    format_days,
     project_flow,
     task_timeline,
 )
 from builder.history.reader import History, HistoryStatus, read_history
-from builder.history.svg import cfd_svg, throughput_svg
 
 __all__ = [
     "Author",
@@ -60,30 +60,24 @@ __all__ = [
     "Conversion",
     "CycleStats",
     "DealIdle",
-    "FeedDay",
-    "FeedEntry",
+    "FeedEvent",
     "History",
     "HistoryStatus",
-    "Part",
     "RecordHistory",
     "Stamp",
     "Stay",
     "StuckCard",
     "Timeline",
     "WeekCount",
-    "atom",
     "board_flow",
     "board_tasks",
-    "cfd_svg",
     "deal_idle",
     "deal_timeline",
-    "feed",
-    "feed_entries",
-    "format_days",
+    "feed_events",
     "idle_problems",
     "project_flow",
+    "project_of",
     "read_history",
     "stage_conversions",
     "task_timeline",
-    "throughput_svg",
 ]

@@ -1,4 +1,4 @@
-"""History views for the sales funnel: a deal's path through its stages, how long it has
+"""History stage, the sales funnel: a deal's path through its stages, how long it has
 been idle (measured from git, not from a hand-kept date) and stage-to-stage conversion
 from the transitions deals actually made. Pure functions, like `flow`.
 """

@@ -15,6 +15,7 @@ the last good one.
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
@@ -22,10 +23,15 @@ from typing import Any, NamedTuple
 
 from builder.history.blobs import TRACKED, Snapshot
 from builder.history.git import Commit, FileChange, classify
-from builder.history.xmltext import display_name
 from builder.model import Workspace
 
 Key = tuple[str, str]  # (record type, id)
+
+# C0 and C1 controls, DEL, and what XML cannot hold: none of it is part of a name; a run
+# of them, with the spaces around it, reads as one space. Git stores a name as given, so
+# a `\x01` in an author's name would otherwise reach every page (and the Atom feed).
+_CONTROL = "\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+_NOT_NAME = re.compile(f"[ {_CONTROL}]*[{_CONTROL}][ {_CONTROL}]*")
 
 # Change kinds
 CREATED = "created"  # the file first appeared
@@ -106,6 +112,12 @@ class RecordHistory:
             elif ch.kind == CHANGED and ch.field == name:
                 out.append((ch.new, ch.stamp))
         return out
+
+
+def display_name(text: str) -> str:
+    """A name from git as a page shows it: each run of control characters (tabs and
+    newlines too) becomes one space, and the name is trimmed."""
+    return _NOT_NAME.sub(" ", text).strip()
 
 
 def people_by_email(ws: Workspace) -> dict[str, str]:

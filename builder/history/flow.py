@@ -1,10 +1,11 @@
-"""History views: where a card has been and how work flows across a board.
+"""History stage: where a card has been and how work flows across a board.
 
-Pure functions `History + Workspace -> view model` (dataclasses). A card's *stays* are the
-intervals it spent in each column (a deal's, in each stage); from them: time per column,
-cycle time (first non-backlog column -> done), completions per week, the cumulative-flow
-data and the cards stuck in a column. "Now" is the end of `history.today` in the workspace
-time zone, so a card that entered a column today has spent part of a day there.
+Pure functions `History + Workspace -> dataclasses` (numbers, no words). A card's *stays*
+are the intervals it spent in each column (a deal's, in each stage); from them: time per
+column, cycle time (first non-backlog column -> done), completions per week, the
+cumulative-flow data and the cards stuck in a column. "Now" is the end of `history.today`
+in the workspace time zone, so a card that entered a column today has spent part of a day
+there.
 
 Statistics: the median is the middle value (the mean of the two middle ones for an even
 count); the 85th percentile is the nearest-rank one (the smallest value with at least 85%
@@ -19,8 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
-
-from babel.units import format_unit
 
 from builder.history.events import BASELINE, CHANGED, DELETED, START, Author, RecordHistory
 from builder.history.reader import History
@@ -419,10 +418,3 @@ def _stuck(
             )
     out.sort(key=lambda s: (-s.days, s.task))
     return out
-
-
-def format_days(days: float, locale: str) -> str:
-    """A number of days as people of `locale` say it: `3.5 days`, `3,5 дня`, `5 днів`."""
-    value = round(days, 1)
-    shown: float = int(value) if value == int(value) else value
-    return str(format_unit(shown, "duration-day", locale=locale, length="long"))

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from builder.load.files import FOLDERS
+from builder.model.schema import FOLDERS
 
 # One record per commit: a header, then the raw diff entries, all NUL-separated (`-z`).
 # The header's fields are NUL-separated too: NUL is the one byte git cannot store in a

@@ -2,7 +2,8 @@
 
 It runs the git pass (`store.extract`, cached), derives per-record changes as of `today`
 (`events.derive`) and says plainly what is missing: no repository, no commits, a shallow
-clone's start, uncommitted files. It never raises on an odd repository.
+clone's start, uncommitted files (`HistoryStatus`; the views say it in words). It never
+raises on an odd repository.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from builder.history.events import (
 )
 from builder.history.git import classify
 from builder.history.store import extract
-from builder.i18n import format_date, t
 from builder.model import Workspace
 
 OK = "ok"
@@ -53,28 +53,6 @@ class HistoryStatus:
     @property
     def complete(self) -> bool:
         return self.state == OK and self.shallow_since is None and not self.uncommitted
-
-    def notes(self, locale: str) -> list[str]:
-        """Plain sentences saying what the history lacks; empty when it is complete."""
-        out: list[str] = []
-        if self.state == NO_REPO:
-            out.append(t(locale, "history.note.no_repo"))
-        elif self.state == ERROR:
-            out.append(t(locale, "history.note.error", reason=self.reason))
-        elif self.state == NO_COMMITS and not self.later:
-            out.append(t(locale, "history.note.no_commits"))
-        if self.shallow_since is not None:
-            day = format_date(self.shallow_since, locale)
-            out.append(t(locale, "history.note.shallow", date=day))
-        if self.later:
-            out.append(t(locale, "history.note.later", count=self.later, date=_day(self, locale)))
-        if self.uncommitted:
-            out.append(t(locale, "history.note.uncommitted", count=len(self.uncommitted)))
-        return out
-
-
-def _day(status: HistoryStatus, locale: str) -> str:
-    return format_date(status.today, locale) if status.today else ""
 
 
 @dataclass

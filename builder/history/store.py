@@ -41,7 +41,9 @@ from builder.history.git import (
 )
 
 CACHE_DIR = ".plaindesk-cache"
-CACHE_VERSION = 1
+#: 2: versions are read by the loader's own parser (`blobs`): the first of two duplicate
+#: keys now wins, as on the record's page, so snapshots cached before are read again
+CACHE_VERSION = 2
 
 
 @dataclass

@@ -49,8 +49,9 @@ from babel.dates import format_date as _babel_date
 from babel.numbers import format_currency, format_decimal
 
 from builder.i18n.catalogue import SOURCE, Catalogue, Text, read
+from builder.model.schema import LOCALES as SCHEMA_LOCALES
 
-LOCALES = ("en", "ru", "uk")
+LOCALES = SCHEMA_LOCALES  # the languages the UI speaks (`locale:` in settings)
 _GLUED = re.compile(r"([A-Za-z]{2,})(\d)")
 
 _catalogue = cache(read)  # each catalogue is read once per process, on its first lookup

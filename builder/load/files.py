@@ -9,27 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from frontmatter.default_handlers import YAMLHandler
-from slugify import slugify
 
 from builder.load.yamltree import Mapping, Node, YamlProblem, parse
+from builder.model.schema import FOLDERS, ID_PATTERN
 from builder.problems import Problem
 
 SETTINGS_FILE = "workspace.yml"
-#: folder name -> record type
-FOLDERS = {
-    "people": "person",
-    "companies": "company",
-    "contacts": "contact",
-    "projects": "project",
-    "tasks": "task",
-    "deals": "deal",
-}
 MAX_FILE_BYTES = 4 * 1024 * 1024
 # Never block (a FIFO named `x.md` would wait forever for a writer) and never follow a link
 # we have not checked: `_open` resolves links itself and keeps them inside the workspace.
@@ -43,7 +33,7 @@ _OPEN_FLAGS = (
 )
 # python-frontmatter's own YAML boundary, so files it can read we read the same way.
 _BOUNDARY = YAMLHandler.FM_BOUNDARY
-_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+_ID = ID_PATTERN
 _IGNORED_AT_ROOT = {"readme.md", "index.md"}
 
 
@@ -217,25 +207,7 @@ def load(
     last call are not read or parsed again. With a `listing` (see `relist`) the tree is
     not walked, and with `changed` (what a file watcher saw) only those files are stat-ed.
     """
-    settings_path = display_path(root, SETTINGS_FILE)
-    loaded = Loaded(root, None, settings_path)
-    if os.path.lexists(root / SETTINGS_FILE):  # a dangling link is a problem, not "no file"
-        mine: list[Problem] = []
-        text = _read_text(root, SETTINGS_FILE, settings_path, mine, "workspace.yml")
-        if text is not None:
-            loaded.settings_text = text
-            loaded.settings_digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
-            loaded.settings = _parse_mapping(
-                text,
-                0,
-                settings_path,
-                mine,
-                "workspace.yml is not a mapping of settings",
-                "write one `setting: value` per line, e.g. `name: My Agency`",
-            )
-        loaded.settings_broken = loaded.settings is None
-        loaded.problems += quoted(mine, text)
-        loaded.files += 1
+    loaded = load_settings(root)
     if listing is None:
         listing = discover(root)
     loaded.listing = listing
@@ -261,6 +233,19 @@ def load(
                 "move the folder into the workspace, or remove the link",
             )
         )
+    if not listing.found:
+        # most likely the wrong folder: `check DIR` on a workspace's parent, or a typo
+        loaded.problems.append(
+            Problem(
+                "PD012",
+                str(root) if str(root) not in ("", ".") else ".",
+                1,
+                1,
+                "no records here: the folder has none of " + ", ".join(f"`{f}/`" for f in FOLDERS),
+                "pass the workspace (the folder with mkdocs.yml) or its content folder, or "
+                "create a record, e.g. `people/me.md`",
+            )
+        )
     loaded.files += len(listing.found)
     for kind, rel in listing.found:
         if cache is None:
@@ -277,6 +262,31 @@ def load(
 
 
 _WHERE = {"outside the workspace": "outside the workspace", "hidden": "that is hidden"}
+
+
+def load_settings(root: Path) -> Loaded:
+    """`workspace.yml` alone, read and parsed as `load` reads it (no record is read): what
+    a command that changes one record needs."""
+    settings_path = display_path(root, SETTINGS_FILE)
+    loaded = Loaded(root, None, settings_path)
+    if os.path.lexists(root / SETTINGS_FILE):  # a dangling link is a problem, not "no file"
+        mine: list[Problem] = []
+        text = _read_text(root, SETTINGS_FILE, settings_path, mine, "workspace.yml")
+        if text is not None:
+            loaded.settings_text = text
+            loaded.settings_digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
+            loaded.settings = _parse_mapping(
+                text,
+                0,
+                settings_path,
+                mine,
+                "workspace.yml is not a mapping of settings",
+                "write one `setting: value` per line, e.g. `name: My Agency`",
+            )
+        loaded.settings_broken = loaded.settings is None
+        loaded.problems += quoted(mine, text)
+        loaded.files += 1
+    return loaded
 
 
 def _read_cached(
@@ -314,10 +324,37 @@ def quoted(problems: list[Problem], text: str | None) -> list[Problem]:
 def read_record(root: Path, kind: str, rel: str, problems: list[Problem]) -> RawRecord | None:
     """Read one record file; on failure append problems and return None."""
     path = display_path(root, rel)
-    stem = rel.rsplit("/", 1)[-1][:-3]
     mine: list[Problem] = []
+    _check_id(rel, path, mine)
+    text = _read_text(root, rel, path, mine, "a record")
+    record = None if text is None else _record(kind, _stem(rel), path, text, mine)
+    problems += quoted(mine, text)
+    return record
+
+
+def parse_record_text(
+    root: Path, kind: str, rel: str, text: str
+) -> tuple[RawRecord | None, list[Problem]]:
+    """A record from its text, as `read_record` reads a file at `rel` holding it (the edit
+    commands check a record before it is written). `text` is decoded; CRLF and CR are
+    read as newlines."""
+    path = display_path(root, rel)
+    mine: list[Problem] = []
+    _check_id(rel, path, mine)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    record = _record(kind, _stem(rel), path, text, mine)
+    return record, quoted(mine, text)
+
+
+def _stem(rel: str) -> str:
+    return rel.rsplit("/", 1)[-1][:-3]
+
+
+def _check_id(rel: str, path: str, problems: list[Problem]) -> None:
+    stem = _stem(rel)
     if not _ID.match(stem):
-        mine.append(
+        problems.append(
             Problem(
                 "PD108",
                 path,
@@ -327,8 +364,20 @@ def read_record(root: Path, kind: str, rel: str, problems: list[Problem]) -> Raw
                 f"rename the file to `{suggest_id(stem)}.md`",
             )
         )
-    text = _read_text(root, rel, path, mine, "a record")
-    record = None if text is None else _record(kind, stem, path, text, mine)
+
+
+def parse_record(kind: str, rel: str, data: bytes, problems: list[Problem]) -> RawRecord | None:
+    """`read_record` for the bytes of a record file read elsewhere (a version of the file
+    from git): the same checks, the same tree and the same problems, bar the file system's
+    and the id's. On failure append problems and return None."""
+    mine: list[Problem] = []
+    text: str | None = None
+    if len(data) > MAX_FILE_BYTES:
+        mine.append(_too_large(rel, f"{len(data) / 1024 / 1024:.1f} MB", "a record"))
+    else:
+        text = decode_text(data, rel, mine, "a record")
+    stem = rel.rsplit("/", 1)[-1][:-3]
+    record = None if text is None else _record(kind, stem, rel, text, mine)
     problems += quoted(mine, text)
     return record
 
@@ -512,12 +561,26 @@ def _too_large(path: str, size: str, what: str) -> Problem:
 
 
 def _read_text(root: Path, rel: str, path: str, problems: list[Problem], what: str) -> str | None:
+    data = read_bytes(root, rel, path, problems, what)
+    return None if data is None else decode_text(data, path, problems, what)
+
+
+def read_bytes(
+    root: Path, rel: str, path: str, problems: list[Problem], what: str = "a record"
+) -> bytes | None:
+    """The bytes of the file at `rel`, read as a record is read (a regular file inside the
+    workspace, at most MAX_FILE_BYTES), or None and a problem."""
     opened = _open(root, rel, path, problems)
     if opened is None:
         return None
-    data = _read_bytes(opened[0], opened[1].st_size, path, problems, what)
-    if data is None:
-        return None
+    return _read_bytes(opened[0], opened[1].st_size, path, problems, what)
+
+
+def decode_text(
+    data: bytes, path: str, problems: list[Problem], what: str = "a record"
+) -> str | None:
+    """A file's bytes as text with `\n` line endings (a BOM dropped, CRLF and CR read as
+    newlines), or None and a problem for binary or non-UTF-8 data."""
     if b"\x00" in data:
         problems.append(
             Problem(
@@ -582,4 +645,6 @@ def _parse_mapping(
 
 def suggest_id(stem: str) -> str:
     """A valid id close to `stem`: transliterated, lower case, dashes between words."""
+    from slugify import slugify  # for badly named files only: not every run loads it
+
     return slugify(stem) or "record"

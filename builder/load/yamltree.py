@@ -10,6 +10,7 @@ Scalars stay text: the field schema, not YAML's implicit typing, decides what th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
@@ -85,102 +86,126 @@ class _LibyamlDepth(Exception):
     """libyaml refused the nesting before our own limit was reached."""
 
 
+class _Tree:
+    """The tree being built from the event stream: the open mappings and lists, the key
+    each open mapping waits to give a value, the root and the duplicate keys found."""
+
+    __slots__ = ("documents", "duplicates", "keys", "offset", "root", "stack")
+
+    def __init__(self, line_offset: int) -> None:
+        self.offset = line_offset
+        self.stack: list[Mapping | Sequence] = []
+        self.keys: list[Scalar | None] = []  # per open mapping: the key waiting for its value
+        self.root: Node | None = None
+        self.duplicates: list[YamlProblem] = []
+        self.documents = 0
+
+    def open(self, event: Any, kind: type) -> None:  # a PyYAML NodeEvent
+        """A scalar, or the start of a mapping or a list: make its node and place it."""
+        if event.anchor is not None or (
+            event.tag is not None and event.tag != "!" and event.tag not in _STANDARD_TAGS
+        ):
+            raise _refused(event, self.offset)
+        mark = event.start_mark
+        line, col = mark.line + 1 + self.offset, mark.column + 1
+        node: Node
+        if kind is _SCALAR:
+            node = Scalar(event.value, line, col, not event.style)
+        elif kind is _MAP_START:
+            node = Mapping(line, col)
+        else:
+            node = Sequence(line, col)
+        stack = self.stack
+        if stack:
+            parent = stack[-1]
+            if parent.__class__ is Sequence:
+                parent.items.append(node)
+            elif self.keys[-1] is None:
+                if node.__class__ is not Scalar:
+                    raise YamlProblem(
+                        "PD004",
+                        line,
+                        col,
+                        "a mapping key must be plain text",
+                        "use `name: value` pairs",
+                    )
+                self.keys[-1] = node
+            else:
+                _add(parent, self.keys, node, self.duplicates)  # type: ignore[arg-type]
+        elif self.root is None:
+            self.root = node
+        if kind is not _SCALAR:
+            if len(stack) >= MAX_DEPTH:
+                raise YamlProblem(
+                    "PD007",
+                    line,
+                    col,
+                    f"YAML nested deeper than {MAX_DEPTH} levels",
+                    "flatten the structure; records need only a few levels",
+                )
+            stack.append(node)  # type: ignore[arg-type]
+            self.keys.append(None)
+
+    def close(self) -> None:
+        """The end of a mapping or a list."""
+        self.stack.pop()
+        self.keys.pop()
+
+    def document(self, event: Any) -> None:  # a PyYAML DocumentStartEvent
+        """The start of a document: a record holds one."""
+        self.documents += 1
+        if self.documents > 1:
+            mark = event.start_mark
+            raise YamlProblem(
+                "PD004",
+                mark.line + 1 + self.offset,
+                mark.column + 1,
+                "more than one YAML document",
+                "remove the extra `---` line",
+            )
+
+
 def _parse(text: str, line_offset: int, loader_class: type) -> ParsedYaml:
-    duplicates: list[YamlProblem] = []
-    stack: list[Mapping | Sequence] = []
-    keys: list[Scalar | None] = []  # per open mapping: the key waiting for its value
-    root: Node | None = None
-    documents = 0
+    tree = _Tree(line_offset)
     try:
         loader = loader_class(text)
     except yaml.YAMLError as exc:  # the pure-Python reader checks characters up front
         raise _reader_problem(exc, text, line_offset) from None
-    get_event = loader.get_event
+    opened, closed = (_SCALAR, _MAP_START, _SEQ_START), (_MAP_END, _SEQ_END)
     try:
-        while True:
-            event = get_event()
-            if event is None:
-                break
+        for event in iter(loader.get_event, None):
             kind = event.__class__
-            if kind is _SCALAR or kind is _MAP_START or kind is _SEQ_START:
-                if event.anchor is not None or (
-                    event.tag is not None and event.tag != "!" and event.tag not in _STANDARD_TAGS
-                ):
-                    raise _refused(event, line_offset)
-                mark = event.start_mark
-                line, col = mark.line + 1 + line_offset, mark.column + 1
-                node: Node
-                if kind is _SCALAR:
-                    node = Scalar(event.value, line, col, not event.style)
-                elif kind is _MAP_START:
-                    node = Mapping(line, col)
-                else:
-                    node = Sequence(line, col)
-                if stack:
-                    parent = stack[-1]
-                    if parent.__class__ is Sequence:
-                        parent.items.append(node)
-                    elif keys[-1] is None:
-                        if node.__class__ is not Scalar:
-                            raise YamlProblem(
-                                "PD004",
-                                line,
-                                col,
-                                "a mapping key must be plain text",
-                                "use `name: value` pairs",
-                            )
-                        keys[-1] = node
-                    else:
-                        _add(parent, keys, node, duplicates)  # type: ignore[arg-type]
-                elif root is None:
-                    root = node
-                if kind is not _SCALAR:
-                    if len(stack) >= MAX_DEPTH:
-                        raise YamlProblem(
-                            "PD007",
-                            line,
-                            col,
-                            f"YAML nested deeper than {MAX_DEPTH} levels",
-                            "flatten the structure; records need only a few levels",
-                        )
-                    stack.append(node)  # type: ignore[arg-type]
-                    keys.append(None)
-            elif kind is _MAP_END or kind is _SEQ_END:
-                stack.pop()
-                keys.pop()
+            if kind in opened:
+                tree.open(event, kind)
+            elif kind in closed:
+                tree.close()
             elif kind is yaml.AliasEvent:
                 raise _refused(event, line_offset)
             elif kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    mark = event.start_mark
-                    raise YamlProblem(
-                        "PD004",
-                        mark.line + 1 + line_offset,
-                        mark.column + 1,
-                        "more than one YAML document",
-                        "remove the extra `---` line",
-                    )
+                tree.document(event)
     except yaml.MarkedYAMLError as exc:
         if "nesting depth" in (exc.problem or "") and loader_class is not yaml.SafeLoader:
             raise _LibyamlDepth from None
-        mark = exc.problem_mark or exc.context_mark
-        message = (exc.problem or exc.context or "invalid YAML").strip()
-        if exc.context_mark and exc.context and mark and mark.line >= text.count("\n"):
-            # Found only at the end (an unclosed quote or bracket): point where it opened,
-            # not at the closing `---` line.
-            mark = exc.context_mark
-            message = f"{message} {exc.context.strip()}"
-        line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
-        col = (mark.column + 1) if mark else 1
-        raise YamlProblem(
-            "PD004", line, col, f"YAML syntax error: {message}", _syntax_hint(message)
-        ) from None
+        raise _syntax_problem(exc, text, line_offset) from None
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         raise _reader_problem(exc, text, line_offset) from None
     finally:
         loader.dispose()
-    return ParsedYaml(root, duplicates)
+    return ParsedYaml(tree.root, tree.duplicates)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> YamlProblem:
+    """A YAML syntax error, placed where it can be fixed."""
+    mark = exc.problem_mark or exc.context_mark
+    message = (exc.problem or exc.context or "invalid YAML").strip()
+    if exc.context_mark and exc.context and mark and mark.line >= text.count("\n"):
+        # Found only at the end (an unclosed quote or bracket): point where it opened,
+        # not at the closing `---` line.
+        mark = exc.context_mark
+        message = f"{message} {exc.context.strip()}"
+    line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
+    col = (mark.column + 1) if mark else 1
+    return YamlProblem("PD004", line, col, f"YAML syntax error: {message}", _syntax_hint(message))
 
 
 def _reader_problem(exc: yaml.YAMLError, text: str, line_offset: int) -> YamlProblem:

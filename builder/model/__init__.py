@@ -70,8 +70,6 @@ class Workspace:
     projects: dict[str, Project] = field(default_factory=dict)
     tasks: dict[str, Task] = field(default_factory=dict)
     deals: dict[str, Deal] = field(default_factory=dict)
-    #: Derived lookups (backlinks by id), built once by `builder.views.common.index`.
-    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def table(self, kind: str) -> dict[str, Any]:
         """The records of one type, by id (`kind` is a record type such as "task")."""
@@ -79,14 +77,31 @@ class Workspace:
         return table
 
     def workflow_of(self, project: Project | None) -> Workflow:
-        s = self.settings
-        if project is not None and project.workflow in s.workflows:
-            return s.workflows[project.workflow]
-        return s.workflows[s.default_workflow]
+        """A project's workflow: its own when workspace.yml has it, else the default."""
+        settings = self.settings
+        if project is not None and project.workflow in settings.workflows:
+            return settings.workflows[project.workflow]
+        return settings.workflows[settings.default_workflow]
 
     def pipeline_of(self, deal: Deal) -> Pipeline:
-        s = self.settings
-        return s.pipelines.get(deal.pipeline) or s.pipelines[s.default_pipeline]
+        """A deal's pipeline: its own when workspace.yml has it, else the default."""
+        settings = self.settings
+        return (
+            settings.pipelines.get(deal.pipeline) or settings.pipelines[settings.default_pipeline]
+        )
+
+    def stage_of(self, deal: Deal) -> Stage | None:
+        """The deal's stage in its pipeline (None for a stage the pipeline lacks)."""
+        return self.pipeline_of(deal).stage(deal.stage)
+
+    def task_is_open(self, task: Task) -> bool:
+        """A task is open until it reaches its project's workflow's done column."""
+        return not self.workflow_of(self.projects.get(task.project)).is_done(task.status)
+
+    def deal_is_open(self, deal: Deal) -> bool:
+        """A deal is open while it stands at an open stage of its pipeline."""
+        stage = self.stage_of(deal)
+        return stage is not None and stage.is_open
 
     @property
     def record_count(self) -> int:

@@ -7,7 +7,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from builder.model.schema import (
+        CompanyKind,
+        CustomFieldType,
+        Locale,
+        Outcome,
+        PortalAssignee,
+        Priority,
+        ProjectStatus,
+    )
 
 Pos = tuple[int, int]
 
@@ -44,6 +55,11 @@ class Workflow:
     def column(self, column_id: str) -> Column | None:
         return next((c for c in self.columns if c.id == column_id), None)
 
+    def is_done(self, status: str) -> bool:
+        """A task in this column is finished: every other column (an unknown one too)
+        holds open work."""
+        return status == self.done
+
 
 @dataclass(frozen=True, slots=True)
 class Stage:
@@ -51,7 +67,12 @@ class Stage:
     name: str
     probability: int
     idle_days: int | None = None
-    outcome: str | None = None  # None (open), "won" or "lost"
+    outcome: Outcome | None = None  # None: an open stage
+
+    @property
+    def is_open(self) -> bool:
+        """A deal at this stage is still open: neither won nor lost."""
+        return self.outcome is None
 
 
 @dataclass(frozen=True)
@@ -71,21 +92,22 @@ class Pipeline:
 @dataclass(frozen=True, slots=True)
 class CustomField:
     name: str
-    type: str  # bool | choice | text | number | date
+    type: CustomFieldType
     label: str
     choices: tuple[str, ...] = ()
 
 
 @dataclass
 class PortalDefaults:
-    assignee: str = "first_name"  # first_name | role
+    assignee: PortalAssignee = "first_name"
     done_recent_days: int = 14
+    base_url: str = ""  # where the portals are published: `portal links` prints full links
 
 
 @dataclass
 class Settings:
     name: str = "Plaindesk"
-    locale: str = "en"
+    locale: Locale = "en"
     timezone: str = "UTC"
     today: date | None = None
     base_currency: str = "USD"
@@ -147,13 +169,13 @@ class Person(Record):
 @dataclass
 class CompanyPortal:
     enabled: bool = False
-    locale: str | None = None
+    locale: Locale | None = None
 
 
 @dataclass
 class Company(Record):
     name: str = ""
-    kind: str = "client"
+    kind: CompanyKind = "client"
     manager: str | None = None
     website: str = ""
     portal: CompanyPortal = field(default_factory=CompanyPortal)
@@ -187,7 +209,7 @@ class Project(Record):
     name: str = ""
     company: str = ""
     manager: str | None = None
-    status: str = "active"
+    status: ProjectStatus = "active"
     start: date | None = None
     due: date | None = None
     workflow: str = ""
@@ -218,7 +240,7 @@ class Task(Record):
     estimate: int | None = None  # minutes
     time: list[TimeEntry] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
-    priority: str = "normal"
+    priority: Priority = "normal"
     client_visible: bool = False
     price: Money | None = None
 

@@ -23,7 +23,7 @@ import builtins
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 from builder.model.records import Company, Contact, Deal, Person, Project, Record, Task
 
@@ -69,7 +69,8 @@ ChoicesFrom = Literal["workflow_columns", "workflows", "pipeline_stages", "pipel
 
 #: A record id: lower-case letters, digits and dashes, not starting with a dash.
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
-LOCALES = ("en", "ru", "uk")
+Locale = Literal["en", "ru", "uk"]
+LOCALES: tuple[Locale, ...] = get_args(Locale)
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,20 @@ class RecordSpec:
         return tuple(f.name for f in self.fields if f.required)
 
 
-COMPANY_KINDS = ("client", "partner", "media", "prospect")
-PROJECT_STATUSES = ("planned", "active", "on-hold", "done", "cancelled")
-PRIORITIES = ("low", "normal", "high", "urgent")
+#: The fixed choices of built-in fields and settings, each a `Literal` type for the model's
+#: fields and, from it, the tuple that validation offers (`typing.get_args`).
+CompanyKind = Literal["client", "partner", "media", "prospect"]
+ProjectStatus = Literal["planned", "active", "on-hold", "done", "cancelled"]
+Priority = Literal["low", "normal", "high", "urgent"]  # lowest first
+Outcome = Literal["won", "lost"]  # a stage that closes a deal; open stages have none
+CustomFieldType = Literal["bool", "choice", "text", "number", "date"]
+PortalAssignee = Literal["first_name", "role"]  # how a client's portal names the team
+COMPANY_KINDS: tuple[CompanyKind, ...] = get_args(CompanyKind)
+PROJECT_STATUSES: tuple[ProjectStatus, ...] = get_args(ProjectStatus)
+PRIORITIES: tuple[Priority, ...] = get_args(Priority)
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+CUSTOM_FIELD_TYPES: tuple[CustomFieldType, ...] = get_args(CustomFieldType)
+PORTAL_ASSIGNEES: tuple[PortalAssignee, ...] = get_args(PortalAssignee)
 
 
 def _f(
@@ -158,13 +170,13 @@ _NEXT_STEP_PARTS = (
 )
 
 PERSON = RecordSpec(
-    "person",
-    "people",
-    Person,
-    "Person",
-    "People",
-    "name",
-    (
+    type="person",
+    folder="people",
+    cls=Person,
+    label="Person",
+    plural="People",
+    title_field="name",
+    fields=(
         _f("name", "text", "Name", "client", required=True, example="Anna Kovalenko"),
         _f("role", "text", "Role", "client", example="Account director"),
         _f(
@@ -189,17 +201,17 @@ PERSON = RecordSpec(
         _f("rate", "money", "Rate", "private", help="internal cost per hour", example="45 USD"),
         _f("active", "bool", "Active", default=True, example="true"),
     ),
-    "notes for the team",
+    body="notes for the team",
 )
 
 COMPANY = RecordSpec(
-    "company",
-    "companies",
-    Company,
-    "Company",
-    "Companies",
-    "name",
-    (
+    type="company",
+    folder="companies",
+    cls=Company,
+    label="Company",
+    plural="Companies",
+    title_field="name",
+    fields=(
         _f("name", "text", "Name", "client", required=True, example="Kyiv Opera"),
         _f("kind", "choice", "Kind", required=True, choices=COMPANY_KINDS, example="client"),
         _f("manager", "ref", "Manager", "client", ref="person", example="anna-k"),
@@ -212,17 +224,17 @@ COMPANY = RecordSpec(
             example="{enabled: true, locale: uk}",
         ),
     ),
-    "who decides, how they like to be kept informed",
+    body="who decides, how they like to be kept informed",
 )
 
 CONTACT = RecordSpec(
-    "contact",
-    "contacts",
-    Contact,
-    "Contact",
-    "Contacts",
-    "name",
-    (
+    type="contact",
+    folder="contacts",
+    cls=Contact,
+    label="Contact",
+    plural="Contacts",
+    title_field="name",
+    fields=(
         _f("name", "text", "Name", required=True, example="Олена Шевчук"),
         _f("company", "ref", "Company", ref="company", example="ukrinform"),
         _f("position", "text", "Position", example="Culture editor"),
@@ -242,18 +254,18 @@ CONTACT = RecordSpec(
             example="true",
         ),
     ),
-    "private notes",
-    "private",
+    body="private notes",
+    body_sensitivity="private",
 )
 
 PROJECT = RecordSpec(
-    "project",
-    "projects",
-    Project,
-    "Project",
-    "Projects",
-    "name",
-    (
+    type="project",
+    folder="projects",
+    cls=Project,
+    label="Project",
+    plural="Projects",
+    title_field="name",
+    fields=(
         _f("name", "text", "Name", "client", required=True, example="Season 2026 launch"),
         _f(
             "company",
@@ -295,17 +307,17 @@ PROJECT = RecordSpec(
             example="Shown to the client.",
         ),
     ),
-    "internal notes",
+    body="internal notes",
 )
 
 TASK = RecordSpec(
-    "task",
-    "tasks",
-    Task,
-    "Task",
-    "Tasks",
-    "title",
-    (
+    type="task",
+    folder="tasks",
+    cls=Task,
+    label="Task",
+    plural="Tasks",
+    title_field="title",
+    fields=(
         _f("title", "text", "Title", "client", required=True, example="Homepage mock-ups"),
         _f(
             "project",
@@ -342,17 +354,17 @@ TASK = RecordSpec(
         _f("client_visible", "bool", "Visible to client", default=False, example="true"),
         _f("price", "money", "Price for the client", "money", example="300 USD"),
     ),
-    "description and checklist",
+    body="description and checklist",
 )
 
 DEAL = RecordSpec(
-    "deal",
-    "deals",
-    Deal,
-    "Deal",
-    "Deals",
-    "title",
-    (
+    type="deal",
+    folder="deals",
+    cls=Deal,
+    label="Deal",
+    plural="Deals",
+    title_field="title",
+    fields=(
         _f("title", "text", "Title", required=True, example="Kyiv Opera sponsorship"),
         _f("company", "ref", "Company", ref="company", required=True, example="kyiv-opera"),
         _f("contact", "ref", "Contact", ref="contact", example="olena-shevchuk"),
@@ -386,7 +398,7 @@ DEAL = RecordSpec(
         _f("source", "text", "Source", example="referral"),
         _f("lost_reason", "text", "Reason lost", example='""'),
     ),
-    "what they asked for, what we offered",
+    body="what they asked for, what we offered",
 )
 
 #: Every record type, in the order folders are documented and pages are listed.
@@ -396,10 +408,10 @@ SPECS: dict[str, RecordSpec] = {spec.type: spec for spec in RECORD_SPECS}
 FOLDERS: dict[str, str] = {spec.folder: spec.type for spec in RECORD_SPECS}
 #: record type -> folder name
 SECTIONS: dict[str, str] = {spec.type: spec.folder for spec in RECORD_SPECS}
-RECORD_TYPES: tuple[str, ...] = tuple(SPECS)
+RECORD_TYPES: tuple[RecordType, ...] = get_args(RecordType)
 
 #: The value kinds a custom field may declare in workspace.yml (`type:`), and what they are.
-CUSTOM_KINDS: dict[str, ValueKind] = {
+CUSTOM_KINDS: dict[CustomFieldType, ValueKind] = {
     "bool": "bool",
     "choice": "choice",
     "text": "text",

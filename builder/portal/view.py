@@ -109,7 +109,7 @@ def phase_of(task: Task, workflow: Workflow) -> Phase:
     """The client-facing phase of a task's column: backlog -> next, done -> done, columns
     waiting on the client -> review, everything else -> work."""
     status = task.status or workflow.backlog
-    if status == workflow.done:
+    if workflow.is_done(status):
         return "done"
     if status == workflow.backlog:
         return "next"

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from operator import attrgetter
 from typing import Any
 
 from builder.model import Workspace
-from builder.views.common import index
+from builder.views.derived import Derived
 
 
 def fingerprint(*parts: str) -> str:
+    """One hex digest of `parts`, in order."""
     return hashlib.sha1("\0".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -21,12 +21,12 @@ def _digest(table: dict[str, Any], ident: str | None) -> str:
     return rec.digest if rec is not None else "-"
 
 
-def record_key(ws: Workspace, kind: str, rec: Any, salt: str) -> tuple[str, ...]:
+def record_key(ws: Workspace, derived: Derived, kind: str, rec: Any, salt: str) -> tuple[str, ...]:
     """Everything a record page shows comes from these files: the record, the records it
     names, and the records that name it (its backlinks). Computed for every record on
     every serve rebuild, hence the plain loops, and a tuple of digests, not a digest of
     them: comparing is cheaper than hashing, and the key never leaves the process."""
-    ix = index(ws)
+    ix = derived.index
     parts = [salt, rec.digest]
     add = parts.append
     if kind == "task":
@@ -57,20 +57,7 @@ def record_key(ws: Workspace, kind: str, rec: Any, salt: str) -> tuple[str, ...]
     return tuple(parts)
 
 
-def table_digest(ws: Workspace, kind: str) -> str:
-    """One digest over every record of a kind (computed once per workspace; the records'
-    order is the listing's, which a fresh run keeps: at worst a reordering is a change)."""
-    found: dict[str, str] = ws.cache.setdefault("table_digests", {})
-    if kind not in found:
-        table = ws.table(kind)
-        found[kind] = fingerprint("\1".join(table), "\1".join(map(_DIGEST, table.values())))
-    return found[kind]
-
-
-_DIGEST = attrgetter("digest")
-
-
-def view_key(ws: Workspace, salt: str, kinds: Iterable[str], *parts: str) -> str:
+def view_key(derived: Derived, salt: str, kinds: Iterable[str], *parts: str) -> str:
     """A view page's key: the salt, every record of the `kinds` it reads, and `parts`
     (digests of the few records of another kind it shows, e.g. one project's tasks)."""
-    return fingerprint(salt, *(table_digest(ws, k) for k in kinds), *parts)
+    return fingerprint(salt, *(derived.table_digests[k] for k in kinds), *parts)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, partial
@@ -22,10 +22,12 @@ from slugify import slugify
 from builder import i18n
 from builder.model import Workspace
 from builder.problems import Problem
-from builder.render.keys import fingerprint, record_key, table_digest, view_key
+from builder.render.keys import fingerprint, record_key, view_key
 from builder.render.markdown import BodyRenderer
+from builder.render.svg import flow_charts
 from builder.views import activity, boards, dashboard, directory, funnels, people, records
-from builder.views.common import SECTIONS, Fmt, Link, card_inputs, index
+from builder.views.common import SECTIONS, Fmt, Link, card_inputs
+from builder.views.derived import Derived
 from builder.views.paths import board_url, funnel_url, page_file, url
 
 THEME_DIR = Path(__file__).resolve().parent.parent.parent / "theme"
@@ -118,8 +120,28 @@ def templates_key(options: SiteOptions) -> str:
     return fingerprint(*stamps)
 
 
+@dataclass(frozen=True)
+class _Site:
+    """What every page maker reads: the workspace and its derived data, the day, the
+    formatter, the options and the salt of every page key."""
+
+    ws: Workspace
+    derived: Derived
+    today: date
+    fmt: Fmt
+    options: SiteOptions
+    salt: str
+
+    def view_key(self, kinds: Iterable[str], *parts: str) -> str:
+        return view_key(self.derived, self.salt, kinds, *parts)
+
+
 def iter_pages(
-    ws: Workspace, today: date, problems: list[Problem], options: SiteOptions
+    ws: Workspace,
+    derived: Derived,
+    today: date,
+    problems: list[Problem],
+    options: SiteOptions,
 ) -> Iterator[Page]:
     """Every page of the internal site, in a stable order.
 
@@ -127,8 +149,6 @@ def iter_pages(
     computes its view lazily: in the serve loop, an edit to one task recomputes that
     task's page, its project's board, its assignee's page and the all-projects boards,
     not the funnels, directories or the other 200 boards."""
-    fmt = Fmt.of(ws)
-    t = fmt.t
     salt = fingerprint(
         ws.settings.digest,
         today.isoformat(),
@@ -137,49 +157,64 @@ def iter_pages(
         options.history_key,
         options.templates_key,
     )
-    yield Page(  # no key: it shows a little of everything, the problems included
-        "index.md",
-        t("nav.dashboard"),
-        "dashboard.html",
-        lambda: {"d": dashboard.dashboard(ws, today, problems), **_dashboard_history(ws, options)},
-        dict(VIEW),
-    )
+    site = _Site(ws=ws, derived=derived, today=today, fmt=Fmt.of(ws), options=options, salt=salt)
+    yield _dashboard_page(site, problems)
     if options.history is not None:
         yield from _activity_pages(ws, options)
-    yield from _board_pages(ws, today, fmt, options, salt)
-    yield from _funnel_pages(ws, today, fmt, options, salt)
-    yield from _people_pages(ws, today, fmt, salt)
-    yield from _directory_pages(ws, today, fmt, salt)
-    yield Page(
+    yield from _board_pages(site)
+    yield from _funnel_pages(site)
+    yield from _people_pages(site)
+    yield from _directory_pages(site)
+    yield _projects_page(site)
+    yield from _record_pages(site)
+    yield _problems_page(site.fmt, problems)
+
+
+def _dashboard_page(site: _Site, problems: list[Problem]) -> Page:
+    ws, options = site.ws, site.options
+
+    def context() -> dict[str, Any]:
+        view = dashboard.dashboard(ws, site.derived, site.today, problems)
+        return {"d": view, **_dashboard_history(ws, options)}
+
+    # no key: it shows a little of everything, the problems included
+    return Page("index.md", site.fmt.t("nav.dashboard"), "dashboard.html", context, dict(VIEW))
+
+
+def _projects_page(site: _Site) -> Page:
+    ws, fmt = site.ws, site.fmt
+    return Page(
         "projects/index.md",
-        t("nav.projects"),
+        fmt.t("nav.projects"),
         "links.html",
         lambda: {
             "headers": [
-                t("field.name"),
-                t("field.company"),
-                t("field.status"),
-                t("field.due"),
-                t("record.board"),
+                fmt.t("field.name"),
+                fmt.t("field.company"),
+                fmt.t("field.status"),
+                fmt.t("field.due"),
+                fmt.t("record.board"),
             ],
             "rows": [
                 [
                     Link(p.name, url("project", p.id)),
                     Link(*_name_url(ws, "company", p.company)),
-                    Link(t(f"project.{p.status}")),
+                    Link(fmt.t(f"project.{p.status}")),
                     Link(fmt.date(p.due)),
-                    Link(t("record.board"), board_url(p.id)),
+                    Link(fmt.t("record.board"), board_url(p.id)),
                 ]
                 for p in sorted(ws.projects.values(), key=lambda p: p.name.lower())
             ],
         },
         dict(VIEW),
-        key=view_key(ws, salt, ("project", "company")),
+        key=site.view_key(("project", "company")),
     )
-    yield from _record_pages(ws, today, options, salt)
-    yield Page(
+
+
+def _problems_page(fmt: Fmt, problems: list[Problem]) -> Page:
+    return Page(
         "problems.md",
-        t("nav.problems"),
+        fmt.t("nav.problems"),
         "problems.html",
         {
             "summary": _summary(problems, fmt),
@@ -189,18 +224,16 @@ def iter_pages(
     )
 
 
-def _funnel_pages(
-    ws: Workspace, today: date, fmt: Fmt, options: SiteOptions, salt: str
-) -> Iterator[Page]:
-    t = fmt.t
+def _funnel_pages(site: _Site) -> Iterator[Page]:
+    ws, fmt, options = site.ws, site.fmt, site.options
     pipelines = ws.settings.pipelines
-    key = view_key(ws, salt, ("deal", "company", "contact", "person"))
+    key = site.view_key(("deal", "company", "contact", "person"))
     views: dict[str, funnels.FunnelView] = {}
 
     def view(pid: str) -> funnels.FunnelView:
         """Each funnel once: its page and the funnels index both show it."""
         if pid not in views:
-            views[pid] = funnels.funnel(ws, pipelines[pid], today)
+            views[pid] = funnels.funnel(ws, site.derived, pipelines[pid], site.today)
         return views[pid]
 
     def page(pid: str) -> dict[str, Any]:
@@ -220,14 +253,14 @@ def _funnel_pages(
         )
     yield Page(
         "funnels/index.md",
-        t("nav.funnels"),
+        fmt.t("nav.funnels"),
         "links.html",
         lambda: {
             "headers": [
-                t("field.pipeline"),
-                t("funnel.open_deals"),
-                t("funnel.open_total"),
-                t("funnel.forecast"),
+                fmt.t("field.pipeline"),
+                fmt.t("funnel.open_deals"),
+                fmt.t("funnel.open_total"),
+                fmt.t("funnel.forecast"),
             ],
             "rows": [
                 [
@@ -244,23 +277,25 @@ def _funnel_pages(
     )
 
 
-def _directory_pages(ws: Workspace, today: date, fmt: Fmt, salt: str) -> Iterator[Page]:
-    t = fmt.t
-    key = view_key(ws, salt, ("company", "contact", "deal", "person", "project"))
+def _directory_pages(site: _Site) -> Iterator[Page]:
+    ws, derived, today, fmt = site.ws, site.derived, site.today, site.fmt
+    key = site.view_key(("company", "contact", "deal", "person", "project"))
     whole: list[directory.DirectoryView] = []
 
     def everyone() -> directory.DirectoryView:
         if not whole:
-            whole.append(directory.directory(ws, today))
+            whole.append(directory.directory(ws, derived, today))
         return whole[0]
 
     def contacts_only() -> directory.DirectoryView:
         d = everyone()
-        return directory.DirectoryView([], d.contacts, d.tags, d.kinds)
+        return directory.DirectoryView(
+            companies=[], contacts=d.contacts, tags=d.tags, kinds=d.kinds
+        )
 
     yield Page(
         "companies/index.md",
-        t("nav.companies"),
+        fmt.t("nav.companies"),
         "directory.html",
         lambda: {"dir": everyone(), "contacts_list": False},
         dict(VIEW),
@@ -268,7 +303,7 @@ def _directory_pages(ws: Workspace, today: date, fmt: Fmt, salt: str) -> Iterato
     )
     yield Page(
         "contacts/index.md",
-        t("nav.contacts"),
+        fmt.t("nav.contacts"),
         "directory.html",
         lambda: {"dir": contacts_only(), "contacts_list": True},
         dict(VIEW),
@@ -276,12 +311,12 @@ def _directory_pages(ws: Workspace, today: date, fmt: Fmt, salt: str) -> Iterato
     )
 
     def tagged(tag: str) -> dict[str, Any]:
-        return {"dir": directory.directory(ws, today, tag), "contacts_list": True}
+        return {"dir": directory.directory(ws, derived, today, tag), "contacts_list": True}
 
-    for tc in directory.tag_counts(ws):
+    for tc in directory.tag_counts(ws, derived):
         yield Page(
             page_file(tc.url),
-            f"{t('nav.contacts')}: {tc.tag}",
+            f"{fmt.t('nav.contacts')}: {tc.tag}",
             "directory.html",
             partial(tagged, tc.tag),
             dict(VIEW),
@@ -303,10 +338,10 @@ def _dashboard_history(ws: Workspace, options: SiteOptions) -> dict[str, Any]:
 def _activity_pages(ws: Workspace, options: SiteOptions) -> Iterator[Page]:
     """The activity feed page and its Atom file (not a page: MkDocs copies it as is)."""
     assert options.history is not None
-    t = Fmt.of(ws).t
+    fmt = Fmt.of(ws)
     yield Page(
         "activity.md",
-        t("nav.activity"),
+        fmt.t("nav.activity"),
         "activity.html",
         {"a": activity.activity(options.history, ws)},
         dict(VIEW),
@@ -315,8 +350,9 @@ def _activity_pages(ws: Workspace, options: SiteOptions) -> Iterator[Page]:
 
 def atom_feed(ws: Workspace, options: SiteOptions, site_url: str) -> str:
     """The newest feed entries as an Atom document, links absolute under `site_url`."""
-    from builder.history import atom, feed_entries
+    from builder.render.atom import atom
     from builder.views.common import url as record_url
+    from builder.views.feed import feed_entries
 
     assert options.history is not None
     locale = ws.settings.locale
@@ -361,27 +397,26 @@ def _problem_row(p: Problem) -> dict[str, Any]:
     }
 
 
-def _board_pages(
-    ws: Workspace, today: date, fmt: Fmt, options: SiteOptions, salt: str
-) -> Iterator[Page]:
-    t = fmt.t
+def _board_pages(site: _Site) -> Iterator[Page]:
+    ws, derived, today, fmt, options = site.ws, site.derived, site.today, site.fmt, site.options
     switch = [
-        Link(t("board.lanes_project"), "boards/all/"),
-        Link(t("board.lanes_person"), "boards/all-by-person/"),
+        Link(fmt.t("board.lanes_project"), "boards/all/"),
+        Link(fmt.t("board.lanes_person"), "boards/all-by-person/"),
     ]
-    all_key = view_key(ws, salt, ("task", "project", "person"))
+    all_key = site.view_key(("task", "project", "person"))
 
-    def whole(lanes: str, links: list[Link]) -> dict[str, Any]:
+    def whole(lanes: boards.LaneKind, links: list[Link]) -> dict[str, Any]:
         return {
-            "board": boards.all_board(ws, today, lanes),
+            "board": boards.all_board(ws, derived, today, lanes),
             "show_project": lanes == "person",
             "links": links,
         }
 
-    for lanes, ident, title in (
-        ("project", "all", t("board.all")),
-        ("person", "all-by-person", t("board.all_by_person")),
-    ):
+    both: tuple[tuple[boards.LaneKind, str, str], ...] = (
+        ("project", "all", fmt.t("board.all")),
+        ("person", "all-by-person", fmt.t("board.all_by_person")),
+    )
+    for lanes, ident, title in both:
         links = [Link(s.text, "" if s.url == f"boards/{ident}/" else s.url) for s in switch]
         yield Page(
             f"boards/{ident}.md",
@@ -392,14 +427,13 @@ def _board_pages(
             key=all_key,
         )
     rows = [
-        [Link(t("board.all"), "boards/all/"), Link(""), Link("")],
-        [Link(t("board.all_by_person"), "boards/all-by-person/"), Link(""), Link("")],
+        [Link(fmt.t("board.all"), "boards/all/"), Link(""), Link("")],
+        [Link(fmt.t("board.all_by_person"), "boards/all-by-person/"), Link(""), Link("")],
     ]
-    ix = index(ws)
-    people_digest = table_digest(ws, "person")
+    people_digest = derived.table_digests["person"]
     for p in sorted(ws.projects.values(), key=lambda p: p.name.lower()):
-        tasks = ix.tasks_by_project.get(p.id, [])
-        open_, overdue = boards.board_stats(ws, tasks, today)
+        tasks = derived.index.tasks_by_project.get(p.id, [])
+        open_, overdue = boards.board_stats(derived, tasks, today)
         rows.append(
             [
                 Link(p.name, board_url(p.id)),
@@ -410,10 +444,10 @@ def _board_pages(
 
         def context(p: Any = p) -> dict[str, Any]:
             return {
-                "board": boards.project_board(ws, p.id, today),
+                "board": boards.project_board(ws, derived, p.id, today),
                 "show_project": False,
-                "links": [Link(t("record.project_page"), url("project", p.id))],
-                "flow": activity.flow(options.history, ws, p.id)
+                "links": [Link(fmt.t("record.project_page"), url("project", p.id))],
+                "flow": flow_charts(activity.flow(options.history, ws, p.id))
                 if options.history is not None
                 else None,
             }
@@ -424,27 +458,30 @@ def _board_pages(
             "board.html",
             context,
             dict(WIDE_VIEW),
-            key=fingerprint(salt, people_digest, p.digest, *(task.digest for task in tasks)),
+            key=fingerprint(site.salt, people_digest, p.digest, *(task.digest for task in tasks)),
         )
     yield Page(
         "boards/index.md",
-        t("nav.boards"),
+        fmt.t("nav.boards"),
         "links.html",
-        {"headers": [t("nav.boards"), t("dashboard.open"), t("dashboard.overdue")], "rows": rows},
+        {
+            "headers": [fmt.t("nav.boards"), fmt.t("dashboard.open"), fmt.t("dashboard.overdue")],
+            "rows": rows,
+        },
         dict(VIEW),
     )
 
 
-def _people_pages(ws: Workspace, today: date, fmt: Fmt, salt: str) -> Iterator[Page]:
-    t = fmt.t
-    ix = index(ws)
+def _people_pages(site: _Site) -> Iterator[Page]:
+    ws, derived, today, fmt = site.ws, site.derived, site.today, site.fmt
+    ix = derived.index
     # a person's page shows their tasks and deals, with project, company and contact names
-    shared = [table_digest(ws, k) for k in ("person", "project", "company", "contact")]
+    shared = [derived.table_digests[k] for k in ("person", "project", "company", "contact")]
     rows = []
 
     def page(p: Any) -> dict[str, Any]:
         return {
-            "p": people.person_view(ws, p.id, today),
+            "p": people.person_view(ws, derived, p.id, today),
             "facts": records.person_record_facts(ws, p),
             "body_md": p.body,
             "record_path": p.path,
@@ -453,8 +490,8 @@ def _people_pages(ws: Workspace, today: date, fmt: Fmt, salt: str) -> Iterator[P
     for p in sorted(ws.people.values(), key=lambda p: (not p.active, p.name.lower())):
         tasks = ix.tasks_by_assignee.get(p.id, [])
         deals = ix.deals_by_owner.get(p.id, [])
-        open_, overdue = boards.board_stats(ws, tasks, today)
-        load, capacity = people.person_load(ws, p.id, today)
+        open_, overdue = boards.board_stats(derived, tasks, today)
+        load, capacity = people.person_load(ws, derived, p.id, today)
         rows.append(
             [
                 Link(p.name, url("person", p.id)),
@@ -472,19 +509,19 @@ def _people_pages(ws: Workspace, today: date, fmt: Fmt, salt: str) -> Iterator[P
             # a person is found by name: in the index with the profile text (see the
             # plugin's search_slice), the rest of the page being a board
             {"hide": ["toc", "navigation"]},
-            key=fingerprint(salt, *shared, *(x.digest for x in (*tasks, *deals))),
+            key=fingerprint(site.salt, *shared, *(x.digest for x in (*tasks, *deals))),
         )
     yield Page(
         "people/index.md",
-        t("nav.people"),
+        fmt.t("nav.people"),
         "links.html",
         {
             "headers": [
-                t("field.name"),
-                t("field.role"),
-                t("dashboard.open"),
-                t("dashboard.overdue"),
-                t("person.load"),
+                fmt.t("field.name"),
+                fmt.t("field.role"),
+                fmt.t("dashboard.open"),
+                fmt.t("dashboard.overdue"),
+                fmt.t("person.load"),
             ],
             "rows": rows,
         },
@@ -492,7 +529,8 @@ def _people_pages(ws: Workspace, today: date, fmt: Fmt, salt: str) -> Iterator[P
     )
 
 
-def _record_pages(ws: Workspace, today: date, options: SiteOptions, salt: str) -> Iterator[Page]:
+def _record_pages(site: _Site) -> Iterator[Page]:
+    ws, derived, today, options = site.ws, site.derived, site.today, site.options
     builders: list[tuple[str, dict[str, Any], Callable[..., records.RecordPage]]] = [
         ("project", ws.projects, records.project_page),
         ("company", ws.companies, records.company_page),
@@ -505,7 +543,7 @@ def _record_pages(ws: Workspace, today: date, options: SiteOptions, salt: str) -
             rec = table[ident]
 
             def context(rec: Any = rec, build: Callable[..., Any] = build) -> dict[str, Any]:
-                r = build(ws, rec, today)
+                r = build(ws, derived, rec, today)
                 timeline = None
                 if options.history is not None and r.kind in ("task", "deal"):
                     timeline = activity.card_history(options.history, ws, r.kind, r.id)
@@ -516,7 +554,7 @@ def _record_pages(ws: Workspace, today: date, options: SiteOptions, salt: str) -
                 getattr(rec, "title", "") or rec.name,
                 "record.html",
                 context,
-                key=record_key(ws, kind, rec, salt),
+                key=record_key(ws, derived, kind, rec, site.salt),
             )
 
 
@@ -534,8 +572,152 @@ def edit_url(options: SiteOptions, record_path: str, content_root: str) -> str:
     return f"{options.edit_base.rstrip('/')}/{quote(path, safe='/', errors='surrogateescape')}"
 
 
+class _Renderer:
+    """Renders pages with the page templates. A task card stands on up to four boards and
+    is rendered once; with a `memo` (the serve loop's) a page, a card or (`lanes`) a
+    board's swimlane is taken from an earlier build while what it shows is unchanged."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        derived: Derived,
+        today: date,
+        options: SiteOptions,
+        memo: Memo | None,
+        lanes: LaneMemo | None,
+    ) -> None:
+        self.ws, self.derived, self.today = ws, derived, today
+        self.memo, self.lanes = memo, lanes
+        self.env = make_env(options)
+        locale = ws.settings.locale
+        self.strings = i18n.strings(locale)
+        self.tn = partial(i18n.tn, locale)  # templates pick a counted string's form
+        self.body = BodyRenderer(ws.settings.allow_raw_html)
+        self.templates: dict[str, Any] = {}
+        self.card_template = self.env.get_template("plaindesk/card.html")
+        self.lane_template = self.env.get_template("plaindesk/lane.html")
+        self.cards: dict[tuple[str, str, bool], Markup] = {}
+        self.salt = fingerprint(
+            ws.settings.digest, today.isoformat(), options.history_key, options.templates_key
+        )
+        self.board = ""  # the page being rendered: swimlanes are kept per board
+        self.lanes_used: set[tuple[str, ...]] = set()
+        self.rendered: set[str] = set()  # pages rendered (not taken from the memo)
+
+    def card_html(self, c: Any, root: str, show_project: bool) -> Markup:
+        """A task card: rendered once per build, and in the serve loop kept until one of
+        the files it shows changes."""
+        key = (c.id, root, bool(show_project))
+        html = self.cards.get(key)
+        if html is None:
+            html = self.cards[key] = (
+                self._render_card(c, root, show_project)
+                if self.memo is None
+                else self._memo_card(c, root, show_project)
+            )
+        return html
+
+    def _render_card(self, c: Any, root: str, show_project: bool) -> Markup:
+        return Markup(
+            self.card_template.render(c=c, root=root, L=self.strings, show_project=show_project)
+        )
+
+    def _memo_card(self, c: Any, root: str, show_project: bool) -> Markup:
+        assert self.memo is not None
+        memo_key = f"card:{c.id}:{root}:{bool(show_project)}"
+        task = self.ws.tasks.get(c.id)
+        inputs = card_inputs(self.ws, self.derived, task, self.today) if task else ()
+        print_key = fingerprint(self.salt, *inputs)
+        hit = self.memo.get(memo_key)
+        if hit is not None and hit[0] == print_key:
+            return Markup(hit[1])
+        html = self._render_card(c, root, show_project)
+        self.memo[memo_key] = (print_key, str(html))
+        return html
+
+    def lane_html(self, lane: Any, root: str, show_project: bool) -> Markup:
+        """A board's swimlane. What it shows is compared by value (column counts and
+        limits, and the card views, which the serve loop keeps while unchanged)."""
+        if self.lanes is None:
+            return Markup(self._render_lane(lane, root, show_project))
+        # the columns compare by value; unchanged, they are the very list kept by the view
+        shown = (lane.title, lane.url, lane.count, lane.columns)
+        # a lane id repeats in each workflow's section of a board: its columns tell them
+        key = (
+            self.board,
+            lane.id,
+            *(c.id for c in lane.columns),
+            root,
+            str(bool(show_project)),
+            self.salt,
+        )
+        self.lanes_used.add(key)
+        hit = self.lanes.get(key)
+        if hit is not None and hit[0] == shown:
+            return Markup(hit[1])
+        html = self._render_lane(lane, root, show_project)
+        self.lanes[key] = (shown, html)
+        return Markup(html)
+
+    def _render_lane(self, lane: Any, root: str, show_project: bool) -> str:
+        return self.lane_template.render(
+            lane=lane,
+            root=root,
+            L=self.strings,
+            tn=self.tn,
+            show_project=show_project,
+            card_html=self.card_html,
+        )
+
+    def from_memo(self, page: Page) -> str | None:
+        """The page as an earlier build rendered it, when its key is unchanged."""
+        if self.memo is None or not page.key:
+            return None
+        hit = self.memo.get(page.path)
+        return hit[1] if hit is not None and hit[0] == page.key else None
+
+    def render(self, page: Page, options: SiteOptions, content_root: str) -> str:
+        """The page's file: front matter, then the template's HTML."""
+        self.rendered.add(page.path)
+        template = self.templates.get(page.template)
+        if template is None:
+            template = self.templates[page.template] = self.env.get_template(
+                f"plaindesk/{page.template}"
+            )
+        context = dict(page.context() if callable(page.context) else page.context)
+        context["root"] = _root(page.path)
+        context["L"] = self.strings
+        context["tn"] = self.tn
+        context["card_html"] = self.card_html
+        context["lane_html"] = self.lane_html
+        if "body_md" in context:
+            # nh3-cleaned; templates mark it safe
+            context["body"] = self.body(context.pop("body_md"))
+            context["edit_url"] = edit_url(options, context.pop("record_path"), content_root)
+        html = template.render(context)
+        # Engine templates print a page's title raw (<title>, h1, header, search results),
+        # so a title is HTML here: user text in it is escaped once, at the source.
+        meta = {"title": str(escape(page.title)), **page.meta}
+        # JSON is YAML: the front matter as one JSON line is valid for any engine, and
+        # twenty times cheaper to write than yaml.safe_dump.
+        front = json.dumps(meta, ensure_ascii=False)
+        text = f"---\n{front}\n---\n\n{html}\n"
+        if self.memo is not None and page.key:
+            self.memo[page.path] = (page.key, text)
+        return text
+
+    def drop_unused_lanes(self) -> None:
+        """Forget the swimlanes of boards that were rendered without them."""
+        if self.lanes is not None:
+            for gone in [
+                k for k in self.lanes if k[0] in self.rendered and k not in self.lanes_used
+            ]:
+                del self.lanes[gone]
+
+
 def render_pages(
     ws: Workspace,
+    derived: Derived,
     today: date,
     problems: list[Problem],
     options: SiteOptions,
@@ -552,146 +734,46 @@ def render_pages(
     `lanes` keeps board swimlanes the same way: an edit re-renders the all-projects
     boards, but of their 200 lanes only the one (or two) holding the edited card.
     """
-    env = make_env(options)
-    strings = i18n.strings(ws.settings.locale)
-    tn = partial(i18n.tn, ws.settings.locale)  # templates pick a counted string's form
-    body = BodyRenderer(ws.settings.allow_raw_html)
-    templates: dict[str, Any] = {}
-    out: dict[str, str] = {}
-    card_template = env.get_template("plaindesk/card.html")
-    cards: dict[tuple[str, str, bool], Markup] = {}
     options.templates_key = templates_key(options)
-    salt = fingerprint(
-        ws.settings.digest, today.isoformat(), options.history_key, options.templates_key
-    )
-
-    def card_html(c: Any, root: str, show_project: bool) -> Markup:
-        """A task card, rendered once: the same card stands on up to four boards, and in
-        the serve loop it is kept until one of the files it shows changes."""
-        key = (c.id, root, bool(show_project))
-        html = cards.get(key)
-        if html is not None:
-            return html
-        if memo is None:
-            html = cards[key] = Markup(
-                card_template.render(c=c, root=root, L=strings, show_project=show_project)
-            )
-            return html
-        memo_key = f"card:{c.id}:{root}:{bool(show_project)}"
-        task = ws.tasks.get(c.id)
-        print_key = fingerprint(salt, *(card_inputs(ws, task, today) if task else ()))
-        hit = memo.get(memo_key)
-        if hit is not None and hit[0] == print_key:
-            html = cards[key] = Markup(hit[1])
-            return html
-        html = cards[key] = Markup(
-            card_template.render(c=c, root=root, L=strings, show_project=show_project)
-        )
-        memo[memo_key] = (print_key, str(html))
-        return html
-
-    lane_template = env.get_template("plaindesk/lane.html")
-    board_id = [""]  # the board being rendered: lanes are kept per board
-    lanes_used: set[tuple[str, ...]] = set()
-
-    def lane_html(lane: Any, root: str, show_project: bool) -> Markup:
-        """A board's swimlane. What it shows is compared by value (column counts and
-        limits, and the card views, which the serve loop keeps while unchanged)."""
-        if lanes is None:
-            return Markup(
-                lane_template.render(
-                    lane=lane,
-                    root=root,
-                    L=strings,
-                    tn=tn,
-                    show_project=show_project,
-                    card_html=card_html,
-                )
-            )
-        # the columns compare by value; unchanged, they are the very list kept by the view
-        shown = (lane.title, lane.url, lane.count, lane.columns)
-        # a lane id repeats in each workflow's section of a board: its columns tell them
-        key = (
-            board_id[0],
-            lane.id,
-            *(c.id for c in lane.columns),
-            root,
-            str(bool(show_project)),
-            salt,
-        )
-        lanes_used.add(key)
-        hit = lanes.get(key)
-        if hit is not None and hit[0] == shown:
-            return Markup(hit[1])
-        html = lane_template.render(
-            lane=lane, root=root, L=strings, tn=tn, show_project=show_project, card_html=card_html
-        )
-        lanes[key] = (shown, html)
-        return Markup(html)
-
-    rendered_paths: set[str] = set()  # pages rendered (not taken from the memo)
-    for page in iter_pages(ws, today, problems, options):
-        board_id[0] = page.path
-        if memo is not None and page.key:
-            hit = memo.get(page.path)
-            if hit is not None and hit[0] == page.key:
-                out[page.path] = hit[1]
-                if reused is not None:
-                    reused.add(page.path)
-                continue
-        rendered_paths.add(page.path)
-        template = templates.get(page.template)
-        if template is None:
-            template = templates[page.template] = env.get_template(f"plaindesk/{page.template}")
-        context = dict(page.context() if callable(page.context) else page.context)
-        context["root"] = _root(page.path)
-        context["L"] = strings
-        context["tn"] = tn
-        context["card_html"] = card_html
-        context["lane_html"] = lane_html
-        if "body_md" in context:
-            context["body"] = body(context.pop("body_md"))  # nh3-cleaned; templates mark it safe
-            context["edit_url"] = edit_url(options, context.pop("record_path"), content_root)
-        html = template.render(context)
-        # Engine templates print a page's title raw (<title>, h1, header, search results),
-        # so a title is HTML here: user text in it is escaped once, at the source.
-        meta = {"title": str(escape(page.title)), **page.meta}
-        # JSON is YAML: the front matter as one JSON line is valid for any engine, and
-        # twenty times cheaper to write than yaml.safe_dump.
-        front = json.dumps(meta, ensure_ascii=False)
-        out[page.path] = text = f"---\n{front}\n---\n\n{html}\n"
-        if memo is not None and page.key:
-            memo[page.path] = (page.key, text)
-    if lanes is not None:  # drop the lanes of boards that were rendered without them
-        for gone in [k for k in lanes if k[0] in rendered_paths and k not in lanes_used]:
-            del lanes[gone]
+    renderer = _Renderer(ws, derived, today, options, memo, lanes)
+    out: dict[str, str] = {}
+    for page in iter_pages(ws, derived, today, problems, options):
+        renderer.board = page.path
+        kept = renderer.from_memo(page)
+        if kept is not None:
+            out[page.path] = kept
+            if reused is not None:
+                reused.add(page.path)
+        else:
+            out[page.path] = renderer.render(page, options, content_root)
+    renderer.drop_unused_lanes()
     return out
 
 
 def nav(ws: Workspace, activity_page: bool = False) -> list[dict[str, Any]]:
     """The small, bounded nav: sections and views, never one entry per record."""
-    t = Fmt.of(ws).t
+    fmt = Fmt.of(ws)
     entries: list[dict[str, Any]] = [
-        {t("nav.dashboard"): "index.md"},
+        {fmt.t("nav.dashboard"): "index.md"},
         {
-            t("nav.boards"): [
-                {t("nav.boards_index"): "boards/index.md"},
-                {t("board.all"): "boards/all.md"},
-                {t("board.all_by_person"): "boards/all-by-person.md"},
+            fmt.t("nav.boards"): [
+                {fmt.t("nav.boards_index"): "boards/index.md"},
+                {fmt.t("board.all"): "boards/all.md"},
+                {fmt.t("board.all_by_person"): "boards/all-by-person.md"},
             ]
         },
         {
-            t("nav.funnels"): [
+            fmt.t("nav.funnels"): [
                 {p.name: page_file(funnel_url(p.id))} for p in ws.settings.pipelines.values()
             ]
         },
-        {t("nav.people"): "people/index.md"},
-        {t("nav.companies"): "companies/index.md"},
-        {t("nav.contacts"): "contacts/index.md"},
-        {t("nav.projects"): "projects/index.md"},
-        *([{t("nav.activity"): "activity.md"}] if activity_page else []),
-        {t("nav.problems"): "problems.md"},
-        {t("nav.help"): "help.md"},
+        {fmt.t("nav.people"): "people/index.md"},
+        {fmt.t("nav.companies"): "companies/index.md"},
+        {fmt.t("nav.contacts"): "contacts/index.md"},
+        {fmt.t("nav.projects"): "projects/index.md"},
+        *([{fmt.t("nav.activity"): "activity.md"}] if activity_page else []),
+        {fmt.t("nav.problems"): "problems.md"},
+        {fmt.t("nav.help"): "help.md"},
     ]
     return _escape_titles(entries)
 

@@ -29,38 +29,53 @@ def write_tree(
     written: list[str] = []
     folders: set[str] = set()
     for rel, text in pages.items():
-        # a page rendered as before may still be gone from the tree: it went since (its
-        # pipeline dropped by broken settings, its record deleted) and came back as it was
-        if (
-            unchanged is not None
-            and rel in unchanged
-            and (rel in before if before is not None else (out / rel).is_file())
-        ):
+        if unchanged is not None and rel in unchanged and _still_there(out, rel, before):
             continue
         target = out / rel
         data = text.encode("utf-8")
-        if not fresh:
-            try:
-                if target.read_bytes() == data:
-                    continue
-            except OSError:
-                pass
+        if not fresh and _holds(target, data):
+            continue
         folder = rel.rpartition("/")[0]
         if folder not in folders:
             (out / folder).mkdir(parents=True, exist_ok=True)
             folders.add(folder)
         target.write_bytes(data)
         written.append(rel)
-    removed = []
     if before is not None:
-        for rel in before.difference(pages):
-            (out / rel).unlink(missing_ok=True)
-            removed.append(rel)
-    elif not fresh:
-        for dirpath, _dirs, files in os.walk(out):
-            for name in files:
-                rel = os.path.relpath(os.path.join(dirpath, name), out).replace(os.sep, "/")
-                if rel not in pages:
-                    os.remove(os.path.join(dirpath, name))
-                    removed.append(rel)
+        removed = _remove_gone(out, before.difference(pages))
+    else:
+        removed = [] if fresh else _sweep(out, pages)
     return written, sorted(removed)
+
+
+def _still_there(out: Path, rel: str, before: set[str] | None) -> bool:
+    """Whether the last write left this page in the tree. A page rendered as before may
+    still be gone: it went since (its pipeline dropped by broken settings, its record
+    deleted) and came back as it was."""
+    return rel in before if before is not None else (out / rel).is_file()
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    """Whether the file holds exactly `data` (a missing or unreadable one does not)."""
+    try:
+        return target.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _remove_gone(out: Path, gone: set[str]) -> list[str]:
+    for rel in gone:
+        (out / rel).unlink(missing_ok=True)
+    return list(gone)
+
+
+def _sweep(out: Path, pages: dict[str, str]) -> list[str]:
+    """Walk the tree and delete every file that is not a page now."""
+    removed = []
+    for dirpath, _dirs, files in os.walk(out):
+        for name in files:
+            rel = os.path.relpath(os.path.join(dirpath, name), out).replace(os.sep, "/")
+            if rel not in pages:
+                os.remove(os.path.join(dirpath, name))
+                removed.append(rel)
+    return removed

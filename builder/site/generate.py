@@ -12,9 +12,9 @@ from builder.history import read_history
 from builder.pipeline import CheckCache, CheckResult, paused_gc, run_check
 from builder.render.pages import LaneMemo, Memo, SiteOptions, atom_feed, nav, render_pages
 from builder.render.tree import write_tree
-from builder.views.activity import idle_from_history, stuck_labels
-from builder.views.boards import KeptLane, lanes_to_keep, reuse_lanes
+from builder.views.boards import lanes_to_keep, reuse_lanes
 from builder.views.common import KeptCards, cards_to_keep, reuse_cards
+from builder.views.derived import KeptLane, LaneKey, derive
 
 NAV_FILE = "_nav.yml"
 ATOM_FILE = "activity.xml"
@@ -30,7 +30,7 @@ class Kept:
     tree: set[str] = field(default_factory=set)  # the page tree's files after the last write
     cards: KeptCards | None = None  # the card views
     lanes: LaneMemo = field(default_factory=dict)  # board swimlanes' HTML
-    lane_views: dict[tuple[str, str, str], KeptLane] = field(default_factory=dict)
+    lane_views: dict[LaneKey, KeptLane] = field(default_factory=dict)
 
     def forget(self) -> None:
         """Drop everything: the next generation is a full one (walk, render, compare)."""
@@ -101,22 +101,22 @@ def _generate(
         options.history = read_history(content, ws, result.today)
         st = options.history.status
         options.history_key = f"{st.state}:{st.commits}:{st.later}:{st.shallow_since}"
-        ws.cache["stuck"] = stuck_labels(options.history, ws)
-        ws.cache["idle"] = idle_from_history(options.history, ws)
+    derived = derive(ws, options.history)
     reused: set[str] = set()
     if kept is not None:
-        reuse_cards(ws, result.today, kept.cards)
-        reuse_lanes(ws, kept.lane_views)
+        reuse_cards(ws, derived, result.today, kept.cards)
+        reuse_lanes(derived, kept.lane_views)
     with paused_gc():
         pages = render_pages(
             ws,
+            derived,
             result.today,
             result.problems,
             options,
             str(content),
-            kept.memo if kept is not None else None,
-            reused,
-            kept.lanes if kept is not None else None,
+            memo=kept.memo if kept is not None else None,
+            reused=reused,
+            lanes=kept.lanes if kept is not None else None,
         )
     if options.history is not None:
         pages[ATOM_FILE] = atom_feed(ws, options, options.site_url)
@@ -129,8 +129,8 @@ def _generate(
         kept.tree = set(pages)
         for rel in removed:  # a deleted record's page, a renamed file's old one
             kept.memo.pop(rel, None)
-        kept.cards = cards_to_keep(ws, result.today)
-        kept.lane_views = lanes_to_keep(ws)
+        kept.cards = cards_to_keep(derived, result.today)
+        kept.lane_views = lanes_to_keep(derived)
     return Generated(
         result,
         sorted(p for p in pages if p != NAV_FILE),

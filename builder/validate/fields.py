@@ -19,7 +19,7 @@ from builder.model import (
 )
 from builder.model.schema import LOCALES, RECORD_SPECS, SPECS, FieldSpec, ValueKind, record_fields
 from builder.problems import Problem
-from builder.validate import values as v
+from builder.validate import values
 from builder.validate.values import FieldError
 
 Parser = Callable[[Node, Settings], Any]
@@ -44,74 +44,74 @@ def _p(fn: Callable[[Node], Any]) -> Parser:
 
 
 def _choice(options: tuple[str, ...]) -> Parser:
-    return lambda node, _s: v.choice(node, options)
+    return lambda node, _settings: values.choice(node, options)
 
 
-def _duration(node: Node, s: Settings) -> int:
-    return v.duration(node, s.hours_per_day)
+def _duration(node: Node, settings: Settings) -> int:
+    return values.duration(node, settings.hours_per_day)
 
 
-def _money(node: Node, s: Settings) -> Any:
-    return v.money(node, s.base_currency)
+def _money(node: Node, settings: Settings) -> Any:
+    return values.money(node, settings.base_currency)
 
 
-def _capacity(node: Node, s: Settings) -> float:
-    if isinstance(node, Scalar) and node.plain and v._NUMBER.match(node.value.strip()):
-        hours = v.number(node)
+def _capacity(node: Node, settings: Settings) -> float:
+    if isinstance(node, Scalar) and node.plain and values._NUMBER.match(node.value.strip()):
+        hours = values.number(node)
         if hours < 0:
             raise FieldError(
                 "PD112",
                 node,
-                f"negative capacity `{v.shown(node.value)}`",
+                f"negative capacity `{values.shown(node.value)}`",
                 "capacity is hours per week, e.g. `40`",
             )
-        if hours > v.MAX_HOURS:
+        if hours > values.MAX_HOURS:
             raise FieldError(
                 "PD103",
                 node,
-                f"capacity `{v.shown(node.value.strip())}` is too large",
-                f"capacity is hours per week, e.g. `40`, at most {v.MAX_HOURS}",
+                f"capacity `{values.shown(node.value.strip())}` is too large",
+                f"capacity is hours per week, e.g. `40`, at most {values.MAX_HOURS}",
             )
         return hours
-    return v.duration(node, s.hours_per_day) / 60
+    return values.duration(node, settings.hours_per_day) / 60
 
 
-def _probability(node: Node, _s: Settings) -> int:
-    return v.whole_number(node, 0, 100)
+def _probability(node: Node, _settings: Settings) -> int:
+    return values.whole_number(node, 0, 100)
 
 
-def _portal(node: Node, _s: Settings) -> CompanyPortal:
-    m = v.mapping(node, "portal settings")
+def _portal(node: Node, _settings: Settings) -> CompanyPortal:
+    m = values.mapping(node, "portal settings")
     portal = CompanyPortal()
     for key, (knode, vnode) in m.items.items():
         if key == "enabled":
-            portal.enabled = v.boolean(vnode)
+            portal.enabled = values.boolean(vnode)
         elif key == "locale":
-            portal.locale = v.choice(vnode, LOCALES)
+            portal.locale = values.choice(vnode, LOCALES)
         else:
             raise FieldError(
                 "PD102",
                 knode,
-                f"unknown field `portal.{v.shown(key)}`",
-                v.did_you_mean(key, _PORTAL_KEYS),
+                f"unknown field `portal.{values.shown(key)}`",
+                values.did_you_mean(key, _PORTAL_KEYS),
             )
     return portal
 
 
-def _metrics(node: Node, _s: Settings) -> list[Metric]:
+def _metrics(node: Node, _settings: Settings) -> list[Metric]:
     out = []
-    for item in v.sequence(node, "metrics"):
-        m = v.mapping(item, "a metric")
-        f = {k: n for k, (_, n) in m.items.items()}
+    for item in values.sequence(node, "metrics"):
+        m = values.mapping(item, "a metric")
+        nodes = {k: n for k, (_, n) in m.items.items()}
         for key, (knode, _) in m.items.items():
             if key not in _METRIC_KEYS:
                 raise FieldError(
                     "PD102",
                     knode,
-                    f"unknown field `{v.shown(key)}` in a metric",
-                    v.did_you_mean(key, _METRIC_KEYS),
+                    f"unknown field `{values.shown(key)}` in a metric",
+                    values.did_you_mean(key, _METRIC_KEYS),
                 )
-        if "name" not in f:
+        if "name" not in nodes:
             raise FieldError(
                 "PD101",
                 m,
@@ -120,15 +120,15 @@ def _metrics(node: Node, _s: Settings) -> list[Metric]:
             )
 
         def num(key: str) -> float | None:
-            n = f.get(key)
-            return None if n is None or (isinstance(n, Scalar) and n.is_null) else v.number(n)
+            n = nodes.get(key)
+            return None if n is None or (isinstance(n, Scalar) and n.is_null) else values.number(n)
 
         out.append(
             Metric(
-                v.text(f["name"]),
+                values.text(nodes["name"]),
                 num("target"),
                 num("actual"),
-                v.text(f["unit"]) if "unit" in f else "",
+                values.text(nodes["unit"]) if "unit" in nodes else "",
             )
         )
     return out
@@ -140,57 +140,62 @@ _TIME_HINT = (
 )
 
 
-def _time_log(node: Node, s: Settings) -> list[TimeEntry]:
+def _time_log(node: Node, settings: Settings) -> list[TimeEntry]:
     entries = []
-    for item in v.sequence(node, "time log"):
+    for item in values.sequence(node, "time log"):
         if isinstance(item, Scalar):
             parts = item.value.split(None, 3)
             if len(parts) < 3:
                 raise FieldError(
-                    "PD111", item, f"malformed time-log entry `{v.shown(item.value)}`", _TIME_HINT
+                    "PD111",
+                    item,
+                    f"malformed time-log entry `{values.shown(item.value)}`",
+                    _TIME_HINT,
                 )
             when, who, spent = parts[:3]
             note = parts[3] if len(parts) > 3 else ""
             try:
-                day = v.parse_date(when)
+                day = values.parse_date(when)
             except ValueError as exc:
                 raise FieldError(
                     "PD111",
                     item,
-                    f"time-log entry has bad date `{v.shown(when)}`: {exc}",
+                    f"time-log entry has bad date `{values.shown(when)}`: {exc}",
                     _TIME_HINT,
                 ) from None
             try:
-                minutes = v.parse_duration(spent, s.hours_per_day)
+                minutes = values.parse_duration(spent, settings.hours_per_day)
             except (ValueError, ArithmeticError):
                 raise FieldError(
                     "PD111",
                     item,
-                    f"time-log entry has bad duration `{v.shown(spent)}`",
+                    f"time-log entry has bad duration `{values.shown(spent)}`",
                     "write the time spent as `2h`, `1h30m` or `45m`",
                 ) from None
             person = Scalar(who, item.line, item.col)
-            entries.append(TimeEntry(day, v.record_id(person), minutes, note, item.line, item.col))
+            entries.append(
+                TimeEntry(day, values.record_id(person), minutes, note, item.line, item.col)
+            )
             continue
-        m = v.mapping(item, "a time-log entry")
-        f = {k: n for k, (_, n) in m.items.items()}
+        m = values.mapping(item, "a time-log entry")
+        nodes = {k: n for k, (_, n) in m.items.items()}
         for key, (knode, _) in m.items.items():
             if key not in _TIME_KEYS:
                 raise FieldError(
                     "PD111",
                     knode,
-                    f"unknown field `{v.shown(key)}` in a time-log entry",
-                    v.did_you_mean(key, _TIME_KEYS),
+                    f"unknown field `{values.shown(key)}` in a time-log entry",
+                    values.did_you_mean(key, _TIME_KEYS),
                 )
-        missing = [k for k in _TIME_REQUIRED if k not in f]
+        missing = [k for k in _TIME_REQUIRED if k not in nodes]
         if missing:
             raise FieldError("PD111", m, f"time-log entry without `{missing[0]}`", _TIME_HINT)
         entries.append(
             TimeEntry(
-                v.a_date(f["date"]),
-                v.record_id(f["person"]),
-                v.duration(f["spent"], s.hours_per_day),
-                v.text(f["note"]) if "note" in f else "",
+                values.a_date(nodes["date"]),
+                values.record_id(nodes["person"]),
+                values.duration(nodes["spent"], settings.hours_per_day),
+                values.text(nodes["note"]) if "note" in nodes else "",
                 m.line,
                 m.col,
             )
@@ -198,41 +203,42 @@ def _time_log(node: Node, s: Settings) -> list[TimeEntry]:
     return entries
 
 
-def _next_step(node: Node, _s: Settings) -> NextStep:
+def _next_step(node: Node, _settings: Settings) -> NextStep:
     if isinstance(node, Scalar):
         head, _, rest = node.value.strip().partition(" ")
         try:
-            return NextStep(v.parse_date(head), rest.strip())
-        except v.DateRangeError:  # a date, but one we cannot keep
+            return NextStep(values.parse_date(head), rest.strip())
+        except values.DateRangeError:  # a date, but one we cannot keep
             raise FieldError(
                 "PD104",
                 node,
-                f"date `{v.shown(head)}` is out of range",
-                f"{v.DATE_RANGE}; check the year",
+                f"date `{values.shown(head)}` is out of range",
+                f"{values.DATE_RANGE}; check the year",
             ) from None
         except ValueError:
             return NextStep(None, node.value.strip())
-    m = v.mapping(node, "next step")
-    f = {k: n for k, (_, n) in m.items.items()}
+    m = values.mapping(node, "next step")
+    nodes = {k: n for k, (_, n) in m.items.items()}
     for key, (knode, _) in m.items.items():
         if key not in _NEXT_STEP_KEYS:
             raise FieldError(
                 "PD102",
                 knode,
-                f"unknown field `next_step.{v.shown(key)}`",
-                v.did_you_mean(key, _NEXT_STEP_KEYS),
+                f"unknown field `next_step.{values.shown(key)}`",
+                values.did_you_mean(key, _NEXT_STEP_KEYS),
             )
     return NextStep(
-        v.a_date(f["date"]) if "date" in f else None, v.text(f["action"]) if "action" in f else ""
+        values.a_date(nodes["date"]) if "date" in nodes else None,
+        values.text(nodes["action"]) if "action" in nodes else "",
     )
 
 
-TEXT, DATE, BOOL = _p(v.text), _p(v.a_date), _p(v.boolean)
+TEXT, DATE, BOOL = _p(values.text), _p(values.a_date), _p(values.boolean)
 
 #: value kind -> parser (`choice` is special: its options come from the field)
 KIND_PARSERS: dict[ValueKind, Parser] = {
     "text": TEXT,
-    "email": _p(v.email),
+    "email": _p(values.email),
     "phone": TEXT,
     "url": TEXT,
     "date": DATE,
@@ -240,13 +246,13 @@ KIND_PARSERS: dict[ValueKind, Parser] = {
     "interval": _duration,
     "hours": _capacity,
     "money": _money,
-    "number": _p(v.number),
+    "number": _p(values.number),
     "percent": _probability,
     "bool": BOOL,
-    "ref": _p(v.record_id),
-    "refs": _p(v.id_list),
-    "tags": _p(v.str_list),
-    "handles": _p(v.str_map),
+    "ref": _p(values.record_id),
+    "refs": _p(values.id_list),
+    "tags": _p(values.str_list),
+    "handles": _p(values.str_map),
     "portal": _portal,
     "metrics": _metrics,
     "time_log": _time_log,
@@ -279,7 +285,7 @@ def build_record(raw: RawRecord, settings: Settings) -> tuple[Record, list[Probl
     schema = SCHEMAS[raw.type]
     custom = {f.name: f for f in record_fields(raw.type, settings) if f.custom}
     problems: list[Problem] = []
-    values: dict[str, Any] = {}
+    given: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     pos: dict[str, tuple[int, int]] = {}
     for key, (knode, vnode) in raw.fields.items.items():
@@ -289,7 +295,7 @@ def build_record(raw: RawRecord, settings: Settings) -> tuple[Record, list[Probl
         elif key in custom:
             parse = parser_for(custom[key])
         else:
-            hint = v.did_you_mean(key, [*schema, *custom])
+            hint = values.did_you_mean(key, [*schema, *custom])
             if not hint.startswith("did you mean"):  # a new field, not a typo
                 hint = f"declare it under custom_fields.{raw.type} in workspace.yml"
             problems.append(
@@ -298,7 +304,7 @@ def build_record(raw: RawRecord, settings: Settings) -> tuple[Record, list[Probl
                     raw.path,
                     knode.line,
                     knode.col,
-                    f"unknown field `{v.shown(key)}`",
+                    f"unknown field `{values.shown(key)}`",
                     hint,
                     key,
                 )
@@ -327,9 +333,9 @@ def build_record(raw: RawRecord, settings: Settings) -> tuple[Record, list[Probl
                 )
             )
             continue
-        (values if key in schema else extra)[key] = value
+        (given if key in schema else extra)[key] = value
     for key, (_, required) in schema.items():
-        if required and key not in values and not any(p.field == key for p in problems):
+        if required and key not in given and not any(p.field == key for p in problems):
             problems.append(
                 Problem(
                     "PD101",
@@ -349,7 +355,7 @@ def build_record(raw: RawRecord, settings: Settings) -> tuple[Record, list[Probl
         digest=raw.digest,
         pos=pos,
         custom=extra,
-        **values,
+        **given,
     )
     _due_after_start(record, problems)
     return record, problems

@@ -1,4 +1,7 @@
-"""Cross-record rules. Each is `rule(workspace) -> list[Problem]` with its rule as docstring."""
+"""Cross-record rules. Each is `rule(workspace) -> list[Problem]` with its rule as docstring.
+
+They run after `builder.validate.defaults` has resolved the defaults, and only check: no
+rule changes a record."""
 
 from __future__ import annotations
 
@@ -11,10 +14,6 @@ from builder.problems import Problem
 from builder.validate.values import did_you_mean, shown
 
 Rule = Callable[[Workspace], list[Problem]]
-
-#: The only fields rules write: each is filled in when a record leaves it empty (a task's
-#: status from its project's workflow, a deal's pipeline from the settings).
-DEFAULTED = {"task": "status", "deal": "pipeline"}
 
 
 def _ref(
@@ -83,9 +82,9 @@ def references(ws: Workspace) -> list[Problem]:
 def workflows_and_pipelines(ws: Workspace) -> list[Problem]:
     """A project's workflow and a deal's pipeline exist in workspace.yml."""
     out: list[Problem] = []
-    s = ws.settings
+    settings = ws.settings
     for p in ws.projects.values():
-        if p.workflow and p.workflow not in s.workflows:
+        if p.workflow and p.workflow not in settings.workflows:
             line, col = p.at("workflow")
             out.append(
                 Problem(
@@ -94,12 +93,12 @@ def workflows_and_pipelines(ws: Workspace) -> list[Problem]:
                     line,
                     col,
                     f"unknown workflow `{shown(p.workflow)}`",
-                    did_you_mean(p.workflow, s.workflows),
+                    did_you_mean(p.workflow, settings.workflows),
                     "workflow",
                 )
             )
     for d in ws.deals.values():
-        if d.pipeline and d.pipeline not in s.pipelines:
+        if d.pipeline and d.pipeline not in settings.pipelines:
             line, col = d.at("pipeline")
             out.append(
                 Problem(
@@ -108,7 +107,7 @@ def workflows_and_pipelines(ws: Workspace) -> list[Problem]:
                     line,
                     col,
                     f"unknown pipeline `{shown(d.pipeline)}`",
-                    did_you_mean(d.pipeline, s.pipelines),
+                    did_you_mean(d.pipeline, settings.pipelines),
                     "pipeline",
                 )
             )
@@ -123,9 +122,7 @@ def statuses(ws: Workspace) -> list[Problem]:
         if project is None or (project.workflow and project.workflow not in ws.settings.workflows):
             continue
         flow = ws.workflow_of(project)
-        if not t.status:
-            t.status = flow.backlog
-        elif t.status not in flow.column_ids:
+        if t.status not in flow.column_ids:
             line, col = t.at("status")
             out.append(
                 Problem(
@@ -148,8 +145,6 @@ def stages(ws: Workspace) -> list[Problem]:
         if d.pipeline and d.pipeline not in ws.settings.pipelines:
             continue
         pipeline = ws.pipeline_of(d)
-        if not d.pipeline:
-            d.pipeline = pipeline.id
         if d.stage and d.stage not in pipeline.stage_ids:
             line, col = d.at("stage")
             out.append(
@@ -179,10 +174,14 @@ def _money_fields(ws: Workspace) -> Iterable[tuple[Record, str, Money | None]]:
 
 def currencies(ws: Workspace) -> list[Problem]:
     """Every currency used is the base currency or has a rate in workspace.yml."""
-    s = ws.settings
+    settings = ws.settings
     out: list[Problem] = []
     for record, field, money in _money_fields(ws):
-        if money is None or money.currency == s.base_currency or money.currency in s.rates:
+        if (
+            money is None
+            or money.currency == settings.base_currency
+            or money.currency in settings.rates
+        ):
             continue
         line, col = record.at(field)
         out.append(
@@ -191,7 +190,7 @@ def currencies(ws: Workspace) -> list[Problem]:
                 record.path,
                 line,
                 col,
-                f"currency `{money.currency}` has no rate to {s.base_currency}",
+                f"currency `{money.currency}` has no rate to {settings.base_currency}",
                 f"add `{money.currency}` to rates in workspace.yml",
                 field,
             )
@@ -203,6 +202,7 @@ RULES: list[Rule] = [references, workflows_and_pipelines, statuses, stages, curr
 
 
 def run_rules(ws: Workspace, rules: list[Rule] | None = None) -> list[Problem]:
+    """The problems every rule finds (`RULES` unless `rules` is given)."""
     out: list[Problem] = []
     for rule in rules or RULES:
         out += rule(ws)

@@ -6,22 +6,36 @@ node. The per-record loop in `fields.py` turns the errors into problems.
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-
-from babel.numbers import list_currencies
+from functools import cache
+from typing import TypeVar
 
 from builder.load.yamltree import Mapping, Node, Scalar, Sequence
 from builder.model import Money
+from builder.model.schema import ID_PATTERN
 
-_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+Choice = TypeVar("Choice", bound=str)
+
+_ID = ID_PATTERN
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*(?:(\d+)\s*m)?\Z")
 _MONEY = re.compile(r"(-?\d[\d_ ]*(?:\.\d+)?)(?:\s+([A-Za-z]{3}))?\Z")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?\Z")
-_CURRENCIES = frozenset(list_currencies())  # ISO 4217, from CLDR via Babel
+
+
+@cache
+def currencies() -> frozenset[str]:
+    """The ISO 4217 codes, from CLDR via Babel: loaded on the first money value, so that a
+    command that reads none (`plaindesk move`) does not pay for Babel's data."""
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
+
+
 _TRUE = {"true", "yes", "on"}
 _FALSE = {"false", "no", "off"}
 
@@ -166,11 +180,19 @@ def a_date(node: Node) -> date:
         ) from None
     except ValueError as exc:
         raise FieldError(
-            "PD104",
-            node,
-            f"bad date `{shown(s.value)}`: {exc}",
-            "write dates as YYYY-MM-DD, e.g. `2026-11-23`",
+            "PD104", node, f"bad date `{shown(s.value)}`: {exc}", _date_hint(s.value.strip())
         ) from None
+
+
+def _date_hint(value: str) -> str:
+    """How to fix a date: its form, or, in the right form, its month or day."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, re.ASCII):
+        return "write dates as YYYY-MM-DD, e.g. `2026-11-23`"
+    year, month = int(value[:4]), int(value[5:7])
+    if not 1 <= month <= 12:
+        return "the month comes second and runs from 01 to 12 (YYYY-MM-DD)"
+    days = calendar.monthrange(max(year, 1), month)[1]
+    return f"{value[:7]} has {days} days; check the day"
 
 
 def parse_duration(value: str, hours_per_day: int = 8) -> int:
@@ -233,7 +255,7 @@ def money(node: Node, base_currency: str) -> Money:
             f"bad money `{shown(s.value)}`: currency code in lower case",
             f"write the code in capitals: `{shown(digits)} {code.upper()}`",
         )
-    if code is not None and code not in _CURRENCIES:
+    if code is not None and code not in currencies():
         raise FieldError(
             "PD106",
             node,
@@ -258,7 +280,8 @@ def money(node: Node, base_currency: str) -> Money:
     return Money(amount, code or base_currency)
 
 
-def choice(node: Node, choices: Iterable[str]) -> str:
+def choice(node: Node, choices: Iterable[Choice]) -> Choice:
+    """One of `choices` (typed as they are: a tuple of a `Literal`'s values gives that type)."""
     value = text(node)
     options = list(choices)
     if value not in options:

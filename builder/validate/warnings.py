@@ -7,26 +7,17 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 
-from builder.model import Deal, Task, Workspace
+from builder.model import Workspace
 from builder.problems import Problem
 
 Warning_ = Callable[[Workspace, date], list[Problem]]
-
-
-def is_open(ws: Workspace, task: Task) -> bool:
-    return task.status != ws.workflow_of(ws.projects.get(task.project)).done
-
-
-def deal_is_open(ws: Workspace, deal: Deal) -> bool:
-    stage = ws.pipeline_of(deal).stage(deal.stage)
-    return stage is not None and stage.outcome is None
 
 
 def overdue_tasks(ws: Workspace, today: date) -> list[Problem]:
     """An open task whose due date has passed."""
     out = []
     for t in ws.tasks.values():
-        if t.due is not None and t.due < today and is_open(ws, t):
+        if t.due is not None and t.due < today and ws.task_is_open(t):
             line, col = t.at("due")
             days = (today - t.due).days
             out.append(
@@ -48,9 +39,9 @@ def idle_deals(ws: Workspace, today: date) -> list[Problem]:
     """An open deal untouched for longer than its stage's idle limit."""
     out = []
     for d in ws.deals.values():
-        stage = ws.pipeline_of(d).stage(d.stage)
+        stage = ws.stage_of(d)
         last = d.updated
-        if stage is None or stage.outcome or stage.idle_days is None or last is None:
+        if stage is None or not stage.is_open or stage.idle_days is None or last is None:
             continue
         idle = (today - last).days
         if idle > stage.idle_days:
@@ -94,7 +85,7 @@ def inactive_assignees(ws: Workspace, today: date) -> list[Problem]:
     out = []
     for t in ws.tasks.values():
         person = ws.people.get(t.assignee or "")
-        if person is not None and not person.active and is_open(ws, t):
+        if person is not None and not person.active and ws.task_is_open(t):
             line, col = t.at("assignee")
             out.append(
                 Problem(

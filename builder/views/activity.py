@@ -2,29 +2,33 @@
 stuck cards, idle deals and funnel conversions, as display-ready view models.
 
 Pure like every view: `History + Workspace -> dataclasses`. The numbers come from
-`builder.history`; this module only words and formats them for a page."""
+`builder.history`; this module only words and formats them for a page. The feed's
+sentences come from `views.feed`, the charts' labels from `views.charts`; the render
+stage draws the charts (`render.svg`) and writes the Atom feed (`render.atom`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from babel.units import format_unit
+
 from builder.history import (
     History,
-    Part,
-    cfd_svg,
+    HistoryStatus,
     deal_idle,
     deal_timeline,
-    feed,
-    format_days,
     project_flow,
     stage_conversions,
     task_timeline,
-    throughput_svg,
 )
 from builder.history.flow import BoardFlow, StuckCard, Timeline, project_stuck
+from builder.history.reader import ERROR, NO_COMMITS, NO_REPO
+from builder.i18n import format_date, t
 from builder.model import Workspace
+from builder.views.charts import BarChart, CfdChart, cfd_chart, throughput_chart
 from builder.views.common import SECTIONS, Fmt, Link, url
+from builder.views.feed import Part, feed
 
 #: The feed page shows this many entries; the Atom file the newest `ATOM_ENTRIES`.
 FEED_ENTRIES = 400
@@ -89,10 +93,40 @@ class StuckView:
 @dataclass
 class FlowView:
     cycle: list[list[str]]  # rows: window, finished, median, 85th percentile
-    throughput_svg: str
-    cfd_svg: str
+    throughput: BarChart | None  # None: nothing to draw
+    cfd: CfdChart | None
     stuck: list[StuckView]
     notes: list[str]
+    # the charts as SVG markup: drawn by the render stage (`render.svg.flow_charts`)
+    throughput_svg: str = ""
+    cfd_svg: str = ""
+
+
+def format_days(days: float, locale: str) -> str:
+    """A number of days as people of `locale` say it: `3.5 days`, `3,5 дня`, `5 днів`."""
+    value = round(days, 1)
+    shown: float = int(value) if value == int(value) else value
+    return str(format_unit(shown, "duration-day", locale=locale, length="long"))
+
+
+def history_notes(status: HistoryStatus, locale: str) -> list[str]:
+    """Plain sentences saying what the history lacks; empty when it is complete."""
+    out: list[str] = []
+    if status.state == NO_REPO:
+        out.append(t(locale, "history.note.no_repo"))
+    elif status.state == ERROR:
+        out.append(t(locale, "history.note.error", reason=status.reason))
+    elif status.state == NO_COMMITS and not status.later:
+        out.append(t(locale, "history.note.no_commits"))
+    if status.shallow_since is not None:
+        day = format_date(status.shallow_since, locale)
+        out.append(t(locale, "history.note.shallow", date=day))
+    if status.later:
+        today = format_date(status.today, locale) if status.today else ""
+        out.append(t(locale, "history.note.later", count=status.later, date=today))
+    if status.uncommitted:
+        out.append(t(locale, "history.note.uncommitted", count=len(status.uncommitted)))
+    return out
 
 
 def _project_flow(history: History, ws: Workspace, project: str) -> BoardFlow:
@@ -144,7 +178,7 @@ def activity(history: History, ws: Workspace, limit: int = FEED_ENTRIES) -> Acti
         out,
         [Link(n, i) for i, n in sorted(people.items(), key=lambda kv: kv[1].lower())],
         [Link(n, i) for i, n in sorted(projects.items(), key=lambda kv: kv[1].lower())],
-        history.status.notes(fmt.locale),
+        history_notes(history.status, fmt.locale),
         total,
     )
 
@@ -190,7 +224,7 @@ def _timeline(history: History, ws: Workspace, tl: Timeline, stage: bool) -> Tim
         summary = fmt.t("history.card.in_progress", days=format_days(started, locale))
     else:
         summary = ""
-    notes = [] if tl.complete else history.status.notes(locale)
+    notes = [] if tl.complete else history_notes(history.status, locale)
     title = fmt.t("history.card.time_in_stage" if stage else "history.card.time_in_column")
     label = fmt.t("history.card.stage" if stage else "history.card.column")
     return TimelineView(title, stays, totals, summary, notes, label)
@@ -206,7 +240,7 @@ def card_history(history: History, ws: Workspace, kind: str, ident: str) -> Time
 
 
 def flow(history: History, ws: Workspace, project: str) -> FlowView:
-    """A project board's flow metrics and charts."""
+    """A project board's flow metrics and what its charts show (`render.svg` draws them)."""
     fmt = Fmt.of(ws)
     locale = fmt.locale
     f = _project_flow(history, ws, project)
@@ -219,34 +253,14 @@ def flow(history: History, ws: Workspace, project: str) -> FlowView:
         for c in f.cycle
     ]
     has_data = any(w.count for w in f.throughput) or any(any(s.counts) for s in f.cfd.series)
-    tp = (
-        throughput_svg(
-            f.throughput,
-            title=fmt.t("history.flow.throughput"),
-            description=fmt.t("history.flow.throughput"),
-            week_label=lambda d: fmt.short_date(d),
-            ident=f"tp-{project}",
-        )
-        if has_data
-        else ""
-    )
-    cfd = ""
-    if has_data and f.cfd.days:
-        cfd = cfd_svg(
-            f.cfd,
-            title=fmt.t("history.flow.cfd"),
-            description=fmt.t(
-                "history.flow.cfd_desc", start=fmt.date(f.cfd.days[0]), end=fmt.date(f.cfd.days[-1])
-            ),
-            day_label=lambda d: fmt.short_date(d),
-            ident=f"cfd-{project}",
-        )
     return FlowView(
         cycle,
-        tp,
-        cfd,
+        throughput_chart(f.throughput, fmt, f"tp-{project}") if has_data else None,
+        cfd_chart(f.cfd, fmt, f"cfd-{project}") if has_data and f.cfd.days else None,
         _stuck_views(ws, fmt, f.stuck),
-        history.status.notes(locale) if not has_data or not history.status.complete else [],
+        history_notes(history.status, locale)
+        if not has_data or not history.status.complete
+        else [],
     )
 
 

@@ -8,11 +8,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
 from builder.model import Task, Workflow, Workspace
-from builder.views.common import CardView, Fmt, card, index, project_workflows
+from builder.model.schema import PRIORITIES
+from builder.views.common import CardView, Fmt, card
 from builder.views.paths import board_url, url
+
+if TYPE_CHECKING:
+    from builder.views.derived import Derived, KeptLane, LaneKey
 
 #: Done columns show only their latest cards on a person's board, and fewer still in each
 #: swimlane of the all-projects board, which would otherwise be mostly finished work.
@@ -56,11 +60,17 @@ class Option:
     label: str
 
 
+#: A project's board, one of the two all-projects boards, or a person's.
+BoardKind = Literal["project", "all", "person"]
+#: What the all-projects board's swimlanes are: projects or people.
+LaneKind = Literal["project", "person"]
+
+
 @dataclass
 class BoardView:
     id: str
     title: str
-    kind: str  # project | all | person
+    kind: BoardKind
     sections: list[BoardSection]
     assignees: list[Option]
     tags: list[str]
@@ -71,94 +81,95 @@ class BoardView:
     breaches: int
 
 
-_PRIORITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+#: Most urgent first; a priority the schema does not know sorts as "normal".
+_PRIORITY_ORDER = {p: i for i, p in enumerate(reversed(PRIORITIES))}
+_NORMAL = _PRIORITY_ORDER["normal"]
 
 
 def _sort_key(t: Task) -> tuple[int, date, str]:
-    return (_PRIORITY_ORDER.get(t.priority, 2), t.due or date.max, t.id)
+    return (_PRIORITY_ORDER.get(t.priority, _NORMAL), t.due or date.max, t.id)
+
+
+@dataclass(frozen=True)
+class _Lane:
+    """One swimlane to lay out: where it stands and what it holds."""
+
+    key: LaneKey  # the board, the workflow, the lane id
+    id: str
+    title: str
+    url: str
+    tasks: list[Task]
+    done_cap: int | None
+    wip_applies: bool  # WIP limits are per project: judged only where a lane is one
+    dirty: bool  # serve: a card in it was made anew (see `_lane_columns`)
 
 
 def _columns(
-    ws: Workspace,
-    flow: Workflow,
-    tasks: Iterable[Task],
-    today: date,
-    fmt: Fmt,
-    done_cap: int | None,
-    wip_applies: bool,
+    ws: Workspace, derived: Derived, flow: Workflow, lane: _Lane, today: date
 ) -> list[ColumnView]:
+    """A swimlane's columns, each with its cards in the order the board shows them."""
+    fmt = Fmt.of(ws)
     by_status: dict[str, list[Task]] = {c.id: [] for c in flow.columns}
-    for t in tasks:
+    for t in lane.tasks:
         by_status.setdefault(t.status, []).append(t)
+    done_cap, wip_applies = lane.done_cap, lane.wip_applies
     out = []
     for c in flow.columns:
         items = sorted(by_status[c.id], key=_sort_key)
-        is_done = c.id == flow.done
+        is_done = flow.is_done(c.id)
         hidden = 0
         if is_done:
             items.sort(key=lambda t: (t.due or date.min, t.id), reverse=True)
             if done_cap is not None and len(items) > done_cap:
                 hidden, items = len(items) - done_cap, items[:done_cap]
         count = len(items) + hidden
-        breached = wip_applies and c.wip is not None and count > c.wip
         out.append(
             ColumnView(
-                c.id,
-                c.name,
-                c.wip if wip_applies else None,
-                count,
-                breached,
-                [card(ws, t, today, fmt) for t in items],
-                hidden,
-                is_done,
+                id=c.id,
+                name=c.name,
+                wip=c.wip if wip_applies else None,
+                count=count,
+                breached=wip_applies and c.wip is not None and count > c.wip,
+                cards=[card(ws, derived, t, today, fmt) for t in items],
+                hidden=hidden,
+                is_done=is_done,
             )
         )
     return out
 
 
-#: A board's swimlane as made last time: what it was made from, and its columns.
-KeptLane = tuple[tuple[Any, ...], list[ColumnView]]
-
-
 def _lane_columns(
-    ws: Workspace,
-    key: tuple[str, str, str],
-    flow: Workflow,
-    tasks: list[Task],
-    today: date,
-    fmt: Fmt,
-    done_cap: int | None,
-    wip: bool,
-    dirty: bool,
+    ws: Workspace, derived: Derived, flow: Workflow, lane: _Lane, today: date
 ) -> list[ColumnView]:
     """A swimlane's columns; in the serve loop (see `reuse_lanes`) the very columns made
     last time when it holds the same tasks, unchanged (the same objects: records are kept
     between checks), and none of their cards was made anew (`dirty`: a card also shows
     its project, its assignee and its stuck chip). An edit then sorts and counts only the
     lanes it touched, on each of the boards showing them."""
-    kept: dict[tuple[str, str, str], KeptLane] | None = ws.cache.get("kept_lanes")
+    memo = derived.memo
+    kept = memo.kept_lanes
     if kept is None:
-        return _columns(ws, flow, tasks, today, fmt, done_cap, wip)
-    made: dict[tuple[str, str, str], KeptLane] = ws.cache.setdefault("lanes", {})
+        return _columns(ws, derived, flow, lane, today)
     # the key (board kind and id, workflow, lane) fixes the done cap and whether WIP applies
-    inputs = tuple(tasks)
-    hit = kept.get(key)
+    inputs = tuple(lane.tasks)
+    hit = kept.get(lane.key)
     columns = (
         hit[1]
-        if not dirty and hit is not None and hit[0] == inputs
-        else _columns(ws, flow, tasks, today, fmt, done_cap, wip)
+        if not lane.dirty and hit is not None and hit[0] == inputs
+        else _columns(ws, derived, flow, lane, today)
     )
-    made[key] = (inputs, columns)
+    memo.lanes[lane.key] = (inputs, columns)
     return columns
 
 
-def reuse_lanes(ws: Workspace, kept: dict[tuple[str, str, str], KeptLane]) -> None:
-    """Let this workspace's boards take unchanged swimlanes from an earlier one's."""
-    ws.cache["kept_lanes"] = kept
+def reuse_lanes(derived: Derived, kept: dict[LaneKey, KeptLane]) -> None:
+    """Let this build's boards take unchanged swimlanes from an earlier one's."""
+    derived.memo.kept_lanes = kept
 
 
-def lanes_to_keep(ws: Workspace) -> dict[tuple[str, str, str], KeptLane]:
-    return dict(ws.cache.get("lanes", {}))
+def lanes_to_keep(derived: Derived) -> dict[LaneKey, KeptLane]:
+    """The swimlanes this build's boards made, for the next build."""
+    return dict(derived.memo.lanes)
 
 
 def _header(columns: list[list[ColumnView]], flow: Workflow) -> list[ColumnView]:
@@ -166,146 +177,210 @@ def _header(columns: list[list[ColumnView]], flow: Workflow) -> list[ColumnView]
     limit only when its one lane carries it (a project board), never against a sum."""
     out = []
     for i, c in enumerate(flow.columns):
-        count = sum(lane[i].count for lane in columns)
-        breached = any(lane[i].breached for lane in columns)
-        wip = columns[0][i].wip if len(columns) == 1 else None
-        out.append(ColumnView(c.id, c.name, wip, count, breached, is_done=c.id == flow.done))
+        out.append(
+            ColumnView(
+                id=c.id,
+                name=c.name,
+                wip=columns[0][i].wip if len(columns) == 1 else None,
+                count=sum(lane[i].count for lane in columns),
+                breached=any(lane[i].breached for lane in columns),
+                is_done=flow.is_done(c.id),
+            )
+        )
     return out
 
 
 _ASSIGNEE, _TAGS, _PRIORITY = attrgetter("assignee"), attrgetter("tags"), attrgetter("priority")
 
 
-def _options(
-    ws: Workspace, tasks: list[Task], fmt: Fmt
-) -> tuple[list[Option], list[str], list[Option]]:
+@dataclass(frozen=True)
+class BoardTotals:
+    """What a board's toolbar offers and counts: its filters, and (open, overdue)."""
+
+    assignees: list[Option]
+    tags: list[str]
+    priorities: list[Option]
+    open: int
+    overdue: int
+
+
+def _totals(ws: Workspace, derived: Derived, tasks: list[Task], today: date) -> BoardTotals:
+    fmt = Fmt.of(ws)
     given = set(map(_ASSIGNEE, tasks))  # (C-level passes: the all-projects boards' are long)
     people = sorted(p for p in given if p)
     assignees = [Option(p, ws.people[p].name if p in ws.people else p) for p in people]
     if None in given or "" in given:
         assignees.append(Option("", fmt.t("card.unassigned")))
-    tags = sorted(set(chain.from_iterable(map(_TAGS, tasks))))
     used = set(map(_PRIORITY, tasks))
-    priorities = [
-        Option(p, fmt.t(f"priority.{p}")) for p in ("urgent", "high", "normal", "low") if p in used
-    ]
-    return assignees, tags, priorities
+    open_, overdue = board_stats(derived, tasks, today)
+    return BoardTotals(
+        assignees=assignees,
+        tags=sorted(set(chain.from_iterable(map(_TAGS, tasks)))),
+        priorities=[Option(p, fmt.t(f"priority.{p}")) for p in reversed(PRIORITIES) if p in used],
+        open=open_,
+        overdue=overdue,
+    )
 
 
-def board_stats(ws: Workspace, tasks: list[Task], today: date) -> tuple[int, int]:
+def board_stats(derived: Derived, tasks: list[Task], today: date) -> tuple[int, int]:
     """(open, overdue) of `tasks`, as a board of them counts: without building the board."""
-    flows = project_workflows(ws)
+    flows = derived.workflows
     default = flows[""]
     open_, overdue = 0, 0
     for t in tasks:
-        if t.status != flows.get(t.project, default).done:
+        if not flows.get(t.project, default).is_done(t.status):
             open_ += 1
             if t.due is not None and t.due < today:
                 overdue += 1
     return open_, overdue
 
 
-def _board(
-    ws: Workspace,
-    ident: str,
-    title: str,
-    kind: str,
-    tasks: list[Task],
-    today: date,
-    fmt: Fmt,
-    lanes_by: tuple[Callable[[Task], str], Callable[[str], tuple[str, str, str]]] | None,
-) -> BoardView:
-    """Group `tasks` by workflow, then by lane, then column. `lanes_by` is a task's lane
-    (a project or person id) and a lane's id, title and url; None: one lane."""
-    flows = project_workflows(ws)
-    default = flows[""]
-    group = lanes_by[0] if lanes_by else None
+@dataclass(frozen=True)
+class Lanes:
+    """How a board splits into swimlanes: a task's lane (a project or a person id), and a
+    lane's id, title and url."""
+
+    of: Callable[[Task], str]
+    info: Callable[[str], tuple[str, str, str]]
+
+
+ONE_LANE = Lanes(lambda _: "", lambda _: ("", "", ""))
+
+
+def _groups(
+    derived: Derived, tasks: Iterable[Task], lanes: Lanes
+) -> dict[tuple[str, str], list[Task]]:
+    """The tasks by (workflow id, lane)."""
+    flows = derived.workflows
+    default, lane_of = flows[""], lanes.of
     groups: dict[tuple[str, str], list[Task]] = {}
     for t in tasks:
-        groups.setdefault((flows.get(t.project, default).id, group(t) if group else ""), []).append(
-            t
+        groups.setdefault((flows.get(t.project, default).id, lane_of(t)), []).append(t)
+    return groups
+
+
+def _dirty_groups(
+    ws: Workspace, derived: Derived, kind: BoardKind, tasks: list[Task], lanes: Lanes
+) -> set[tuple[str, str]]:
+    """Serve: the (workflow, lane) groups holding a card made anew in this build."""
+    reused = derived.memo.reused_cards
+    if reused is None:
+        return set()
+    on_board = {t.id for t in tasks} if kind != "all" else ws.tasks.keys()
+    return set(_groups(derived, (ws.tasks[tid] for tid in on_board - reused), lanes))
+
+
+def _done_cap(kind: BoardKind) -> int | None:
+    return None if kind == "project" else DONE_CAP if kind == "person" else LANE_DONE_CAP
+
+
+def _section(
+    ws: Workspace, derived: Derived, flow: Workflow, lanes: list[_Lane], today: date
+) -> BoardSection:
+    views = [
+        LaneView(
+            id=lane.id,
+            title=lane.title,
+            url=lane.url,
+            columns=_lane_columns(ws, derived, flow, lane, today),
+            count=len(lane.tasks),
         )
-    reused: set[str] | None = ws.cache.get("reused_cards")
-    dirty = set()
-    if reused is not None:  # the lanes holding a card made anew (serve: see _lane_columns)
-        on_board = {t.id for t in tasks} if kind != "all" else ws.tasks.keys()
-        for tid in on_board - reused:
-            t = ws.tasks[tid]
-            dirty.add((flows.get(t.project, default).id, group(t) if group else ""))
-    info = lanes_by[1] if lanes_by else lambda _: ("", "", "")
+        for lane in lanes
+    ]
+    return BoardSection(flow.name, _header([v.columns for v in views], flow), views)
+
+
+def _sections(
+    ws: Workspace,
+    derived: Derived,
+    kind: BoardKind,
+    ident: str,
+    tasks: list[Task],
+    today: date,
+    lanes: Lanes,
+) -> list[BoardSection]:
+    """One section per workflow the tasks use, in the settings' order, each with its
+    swimlanes sorted by title."""
+    groups = _groups(derived, tasks, lanes)
+    dirty = _dirty_groups(ws, derived, kind, tasks, lanes)
     order = list(ws.settings.workflows)
+    board = f"{kind}:{ident}"
     sections = []
-    done_cap = None if kind == "project" else DONE_CAP if kind == "person" else LANE_DONE_CAP
     for flow_id in sorted({f for f, _ in groups}, key=order.index):
-        flow = ws.settings.workflows[flow_id]
-        lanes_here = sorted(
-            ((info(g), lts) for (f, g), lts in groups.items() if f == flow_id),
-            key=lambda kv: (kv[0][1].lower(), kv[0][0]),
-        )
-        lanes = []
-        for (lid, ltitle, lurl), lts in lanes_here:
-            # WIP limits are per project board: judged only where a lane is one project
-            wip = kind == "project" or lid.startswith("project:")
-            cols = _lane_columns(
-                ws,
-                (f"{kind}:{ident}", flow_id, lid),
-                flow,
-                lts,
-                today,
-                fmt,
-                done_cap,
-                wip,
-                (flow_id, group(lts[0]) if group else "") in dirty,
+        here = []
+        for (f, group), lane_tasks in groups.items():
+            if f != flow_id:
+                continue
+            lane_id, title, lane_url = lanes.info(group)
+            here.append(
+                _Lane(
+                    key=(board, flow_id, lane_id),
+                    id=lane_id,
+                    title=title,
+                    url=lane_url,
+                    tasks=lane_tasks,
+                    done_cap=_done_cap(kind),
+                    wip_applies=kind == "project" or lane_id.startswith("project:"),
+                    dirty=(flow_id, group) in dirty,
+                )
             )
-            lanes.append(LaneView(lid, ltitle, lurl, cols, len(lts)))
-        header = _header([lane.columns for lane in lanes], flow)
-        sections.append(BoardSection(flow.name, header, lanes))
+        here.sort(key=lambda lane: (lane.title.lower(), lane.id))
+        sections.append(_section(ws, derived, ws.settings.workflows[flow_id], here, today))
+    return sections
+
+
+def _board(
+    ws: Workspace,
+    derived: Derived,
+    kind: BoardKind,
+    ident: str,
+    title: str,
+    tasks: list[Task],
+    today: date,
+    lanes: Lanes = ONE_LANE,
+) -> BoardView:
+    """Group `tasks` by workflow, then by lane, then column."""
+    sections = _sections(ws, derived, kind, ident, tasks, today, lanes)
     if kind == "all":  # both all-projects boards: the same tasks, counted once
-        shared = ws.cache.get("all_board_totals")
-        if shared is None:
-            shared = ws.cache["all_board_totals"] = (
-                _options(ws, tasks, fmt),
-                board_stats(ws, tasks, today),
-            )
-        (assignees, tags, priorities), (open_, overdue) = shared
+        shared = derived.memo.all_board_totals
+        totals = shared.get(today)
+        if totals is None:
+            totals = shared[today] = _totals(ws, derived, tasks, today)
     else:
-        assignees, tags, priorities = _options(ws, tasks, fmt)
-        open_, overdue = board_stats(ws, tasks, today)
-    breaches = sum(1 for s in sections for lane in s.lanes for c in lane.columns if c.breached)
+        totals = _totals(ws, derived, tasks, today)
     return BoardView(
-        ident,
-        title,
-        kind,
-        sections,
-        assignees,
-        tags,
-        priorities,
-        len(tasks),
-        open_,
-        overdue,
-        breaches,
+        id=ident,
+        title=title,
+        kind=kind,
+        sections=sections,
+        assignees=totals.assignees,
+        tags=totals.tags,
+        priorities=totals.priorities,
+        total=len(tasks),
+        open=totals.open,
+        overdue=totals.overdue,
+        breaches=sum(1 for s in sections for lane in s.lanes for c in lane.columns if c.breached),
     )
 
 
-def project_board(ws: Workspace, project_id: str, today: date) -> BoardView:
-    fmt = Fmt.of(ws)
+def project_board(ws: Workspace, derived: Derived, project_id: str, today: date) -> BoardView:
+    """A project's board: its tasks in its workflow's columns, WIP limits judged."""
     project = ws.projects[project_id]
-    tasks = index(ws).tasks_by_project.get(project_id, [])
-    return _board(ws, project_id, project.name, "project", tasks, today, fmt, None)
+    tasks = derived.index.tasks_by_project.get(project_id, [])
+    return _board(ws, derived, "project", project_id, project.name, tasks, today)
 
 
-def all_board(ws: Workspace, today: date, lanes: str = "project") -> BoardView:
+def all_board(
+    ws: Workspace, derived: Derived, today: date, lanes: LaneKind = "project"
+) -> BoardView:
     """Every task; swimlanes by project (default) or by assignee."""
     fmt = Fmt.of(ws)
-    tasks: list[Task] | None = ws.cache.get("tasks_by_id")
-    if tasks is None:  # both all-projects boards show them in this order
-        tasks = ws.cache["tasks_by_id"] = [ws.tasks[k] for k in sorted(ws.tasks)]
+    tasks = derived.tasks_by_id
+    people = ws.people
 
     def project_lane(pid: str) -> tuple[str, str, str]:
-        p = ws.projects.get(pid)
-        return (f"project:{pid}", p.name if p else pid, board_url(pid))
-
-    people = ws.people
+        project = ws.projects.get(pid)
+        return (f"project:{pid}", project.name if project else pid, board_url(pid))
 
     def person_lane(person_id: str) -> tuple[str, str, str]:
         if not person_id:
@@ -313,30 +388,16 @@ def all_board(ws: Workspace, today: date, lanes: str = "project") -> BoardView:
         return (f"person:{person_id}", people[person_id].name, url("person", person_id))
 
     if lanes == "project":
-        return _board(
-            ws,
-            "all",
-            fmt.t("board.all"),
-            "all",
-            tasks,
-            today,
-            fmt,
-            (attrgetter("project"), project_lane),
-        )
-    return _board(
-        ws,
-        "all-by-person",
-        fmt.t("board.all_by_person"),
-        "all",
-        tasks,
-        today,
-        fmt,
-        (lambda t: t.assignee if t.assignee in people else "", person_lane),
-    )
+        by_project = Lanes(attrgetter("project"), project_lane)
+        title = fmt.t("board.all")
+        return _board(ws, derived, "all", "all", title, tasks, today, lanes=by_project)
+    by_person = Lanes(lambda t: t.assignee if t.assignee in people else "", person_lane)
+    title = fmt.t("board.all_by_person")
+    return _board(ws, derived, "all", "all-by-person", title, tasks, today, lanes=by_person)
 
 
-def person_board(ws: Workspace, person_id: str, today: date) -> BoardView:
-    fmt = Fmt.of(ws)
+def person_board(ws: Workspace, derived: Derived, person_id: str, today: date) -> BoardView:
+    """A person's board: the tasks assigned to them, a section per workflow."""
     person = ws.people[person_id]
-    tasks = index(ws).tasks_by_assignee.get(person_id, [])
-    return _board(ws, person_id, person.name, "person", tasks, today, fmt, None)
+    tasks = derived.index.tasks_by_assignee.get(person_id, [])
+    return _board(ws, derived, "person", person_id, person.name, tasks, today)

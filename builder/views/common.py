@@ -5,75 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Literal
 
 from builder import i18n
-from builder.model import Contact, Deal, Money, Person, Project, Task, Workflow, Workspace
-from builder.views.paths import SECTIONS as SECTIONS
+from builder.model import Money, Person, Task, Workspace
+from builder.model.schema import SECTIONS as SECTIONS
 from builder.views.paths import url as url
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from builder.model.schema import Priority
+    from builder.views.derived import Derived
+
+#: A due date as a card shows it: passed, within `SOON_DAYS`, or neither.
+DueState = Literal["", "overdue", "soon"]
 
 _CHECKED = re.compile(r"^\s*[-*+]\s+\[[xX]\]\s", re.MULTILINE)
 _UNCHECKED = re.compile(r"^\s*[-*+]\s+\[ \]\s", re.MULTILINE)
 SOON_DAYS = 3
-
-
-@dataclass
-class Index:
-    """Backlinks by id, computed once per workspace so views never rescan every record."""
-
-    tasks_by_project: dict[str, list[Task]]
-    tasks_by_assignee: dict[str, list[Task]]
-    contacts_by_company: dict[str, list[Contact]]
-    projects_by_company: dict[str, list[Project]]
-    deals_by_company: dict[str, list[Deal]]
-    deals_by_contact: dict[str, list[Deal]]
-    deals_by_owner: dict[str, list[Deal]]
-
-
-def _group(items: Iterable[T], key: Callable[[T], str | None]) -> dict[str, list[T]]:
-    out: dict[str, list[T]] = {}
-    for item in items:
-        k = key(item)
-        if k:
-            out.setdefault(k, []).append(item)
-    return out
-
-
-def index(ws: Workspace) -> Index:
-    """The workspace's backlink index (built on first use, then kept on the workspace)."""
-    found = ws.cache.get("index")
-    if found is None:
-        tasks = [ws.tasks[k] for k in sorted(ws.tasks)]
-        deals = [ws.deals[k] for k in sorted(ws.deals)]
-        found = ws.cache["index"] = Index(
-            _group(tasks, lambda t: t.project),
-            _group(tasks, lambda t: t.assignee),
-            _group((ws.contacts[k] for k in sorted(ws.contacts)), lambda c: c.company),
-            _group((ws.projects[k] for k in sorted(ws.projects)), lambda p: p.company),
-            _group(deals, lambda d: d.company),
-            _group(deals, lambda d: d.contact),
-            _group(deals, lambda d: d.owner),
-        )
-    assert isinstance(found, Index)
-    return found
-
-
-def project_workflows(ws: Workspace) -> dict[str, Workflow]:
-    """Each project's workflow by project id, "" standing for a task whose project is
-    unknown (made once per workspace: boards and the dashboard ask it of every task)."""
-    found: dict[str, Workflow] | None = ws.cache.get("project_workflows")
-    if found is None:
-        found = ws.cache["project_workflows"] = {
-            pid: ws.workflow_of(p) for pid, p in ws.projects.items()
-        }
-        found[""] = ws.workflow_of(None)
-    return found
 
 
 def checklist(body: str) -> tuple[int, int]:
@@ -167,8 +118,8 @@ class CardView:
     assignee: Link
     assignee_id: str
     due: str
-    due_state: str  # "", "overdue", "soon"
-    priority: str
+    due_state: DueState
+    priority: Priority
     priority_label: str
     tags: list[str] = field(default_factory=list)
     checklist: str = ""
@@ -180,7 +131,8 @@ class CardView:
     search: str = ""
 
 
-def due_state(due: date | None, today: date, is_open: bool) -> str:
+def due_state(due: date | None, today: date, is_open: bool) -> DueState:
+    """How an open task's due date stands on `today` (a finished task's is no concern)."""
     if due is None or not is_open:
         return ""
     if due < today:
@@ -191,28 +143,11 @@ def due_state(due: date | None, today: date, is_open: bool) -> str:
 
 
 def person_link(ws: Workspace, person_id: str | None, fmt: Fmt) -> Link:
+    """A link to a person's page, or their id (or "Unassigned") unlinked when unknown."""
     person: Person | None = ws.people.get(person_id or "")
     if person is None:
         return Link(person_id or fmt.t("card.unassigned"))
     return Link(person.name, url("person", person.id))
-
-
-def _of_day(ws: Workspace, name: str, today: date) -> dict[str, Any]:
-    """A per-task memo of the workspace's, for one day (views take today as a parameter)."""
-    days: dict[date, dict[str, Any]] = ws.cache.setdefault(name, {})
-    found = days.get(today)
-    if found is None:
-        found = days[today] = {}
-    return found
-
-
-def card(ws: Workspace, task: Task, today: date, fmt: Fmt) -> CardView:
-    """The task's card (made once per workspace and day: boards share it)."""
-    cards: dict[str, CardView] = _of_day(ws, "cards", today)
-    found = cards.get(task.id)
-    if found is None:
-        found = cards[task.id] = _card(ws, task, today, fmt)
-    return found
 
 
 @dataclass
@@ -224,11 +159,19 @@ class KeptCards:
     views: dict[str, CardView]  # task id -> card
 
 
-def card_inputs(ws: Workspace, task: Task, today: date) -> tuple[str, ...]:
+def card(ws: Workspace, derived: Derived, task: Task, today: date, fmt: Fmt) -> CardView:
+    """The task's card (made once per build and day: boards share it)."""
+    cards = derived.memo.cards_of(today)
+    found = cards.get(task.id)
+    if found is None:
+        found = cards[task.id] = _card(ws, derived, task, today, fmt)
+    return found
+
+
+def card_inputs(ws: Workspace, derived: Derived, task: Task, today: date) -> tuple[str, ...]:
     """Everything a card shows comes from these: the task's file, its project's and its
-    assignee's, the settings (workflows, locale), the day and the task's "stuck" label
-    (found once per workspace and day, after the history has set the labels)."""
-    known: dict[str, tuple[str, ...]] = _of_day(ws, "card_inputs", today)
+    assignee's, the settings (workflows, locale), the day and the task's "stuck" label."""
+    known = derived.memo.card_inputs_of(today)
     found = known.get(task.id)
     if found is None:
         project = ws.projects.get(task.project)
@@ -239,36 +182,36 @@ def card_inputs(ws: Workspace, task: Task, today: date) -> tuple[str, ...]:
             person.digest if person else "-",
             ws.settings.digest,
             today.isoformat(),
-            ws.cache.get("stuck", {}).get(task.id, ""),
+            derived.stuck.get(task.id, ""),
         )
     return found
 
 
-def reuse_cards(ws: Workspace, today: date, kept: KeptCards | None) -> None:
-    """Give this workspace the card views of an earlier one (the serve loop's) whose inputs
-    are unchanged: a rebuild then makes cards only for the tasks an edit touched. Their
-    ids are noted (`reused_cards`): a board lane holding only those is unchanged."""
-    reused: set[str] = ws.cache.setdefault("reused_cards", set())
+def reuse_cards(ws: Workspace, derived: Derived, today: date, kept: KeptCards | None) -> None:
+    """Take the card views of an earlier build (the serve loop's) whose inputs are
+    unchanged: a rebuild then makes cards only for the tasks an edit touched. Their ids
+    are noted (`ViewMemo.reused_cards`): a board lane holding only those is unchanged."""
+    reused = derived.memo.reused_cards = set()
     if kept is None or kept.today != today:
         return
-    cards: dict[str, CardView] = _of_day(ws, "cards", today)
+    cards = derived.memo.cards_of(today)
     for task in ws.tasks.values():
         view = kept.views.get(task.id)
-        if view is not None and kept.inputs.get(task.id) == card_inputs(ws, task, today):
+        if view is not None and kept.inputs.get(task.id) == card_inputs(ws, derived, task, today):
             cards[task.id] = view
             reused.add(task.id)
 
 
-def cards_to_keep(ws: Workspace, today: date) -> KeptCards:
-    """This workspace's cards and their inputs (every card's inputs were computed when
+def cards_to_keep(derived: Derived, today: date) -> KeptCards:
+    """This build's cards and their inputs (every card's inputs were computed when
     `reuse_cards` ran; a card made later computed its own)."""
-    return KeptCards(today, _of_day(ws, "card_inputs", today), _of_day(ws, "cards", today))
+    memo = derived.memo
+    return KeptCards(today, memo.card_inputs_of(today), memo.cards_of(today))
 
 
-def _card(ws: Workspace, task: Task, today: date, fmt: Fmt) -> CardView:
+def _card(ws: Workspace, derived: Derived, task: Task, today: date, fmt: Fmt) -> CardView:
     project = ws.projects.get(task.project)
-    flow = ws.workflow_of(project)
-    is_open = task.status != flow.done
+    is_open = not derived.workflow(task).is_done(task.status)
     done, total = checklist(task.body)
     spent = task.spent
     assignee = person_link(ws, task.assignee, fmt)
@@ -291,7 +234,7 @@ def _card(ws: Workspace, task: Task, today: date, fmt: Fmt) -> CardView:
         estimate=fmt.duration(task.estimate),
         spent=fmt.duration(spent) if spent else "",
         over_estimate=bool(task.estimate) and spent > (task.estimate or 0),
-        stuck=ws.cache.get("stuck", {}).get(task.id, ""),
+        stuck=derived.stuck.get(task.id, ""),
         search=" ".join(
             (task.title, task.id, project_link.text, assignee.text, *task.tags)
         ).lower(),

@@ -5,22 +5,16 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from builder.model import Task, Workspace
+from builder.model import Deal, Task, Workspace
 from builder.problems import Problem
-from builder.validate.warnings import deal_is_open
-from builder.views.common import (
-    CardView,
-    Fmt,
-    Link,
-    card,
-    index,
-    project_workflows,
-    url,
-    week_bounds,
-)
+from builder.views.common import CardView, Fmt, Link, card, url, week_bounds
 from builder.views.funnels import DealCard, deal_card, idle_days, is_idle
 from builder.views.paths import board_url
+
+if TYPE_CHECKING:
+    from builder.views.derived import Derived
 
 
 @dataclass
@@ -90,20 +84,21 @@ def follow_ups(ws: Workspace, today: date, owner: str | None = None) -> list[Fol
         company = ws.companies.get(c.company or "")
         out.append(
             FollowUp(
-                Link(c.name, url("contact", c.id)),
-                Link(company.name, url("company", company.id)) if company else Link(""),
-                Link(ws.people[c.owner].name, url("person", c.owner))
+                contact=Link(c.name, url("contact", c.id)),
+                company=Link(company.name, url("company", company.id)) if company else Link(""),
+                owner=Link(ws.people[c.owner].name, url("person", c.owner))
                 if c.owner in ws.people
                 else Link(""),
-                fmt.short_date(c.follow_up),
-                c.follow_up < today,
-                list(c.tags),
+                date=fmt.short_date(c.follow_up),
+                overdue=c.follow_up < today,
+                tags=list(c.tags),
             )
         )
     return out
 
 
 def wip_breaches(ws: Workspace) -> list[Breach]:
+    """Every column of a project's board holding more tasks than its WIP limit."""
     counts: dict[tuple[str, str], int] = {}
     for t in ws.tasks.values():
         counts[(t.project, t.status)] = counts.get((t.project, t.status), 0) + 1
@@ -116,59 +111,93 @@ def wip_breaches(ws: Workspace) -> list[Breach]:
     return out
 
 
-def dashboard(ws: Workspace, today: date, problems: list[Problem]) -> DashboardView:
-    fmt = Fmt.of(ws)
-    monday, sunday = week_bounds(today)
-    flows = project_workflows(ws)
+def _due_by(derived: Derived, ws: Workspace, today: date) -> tuple[list[Task], list[Task]]:
+    """Open tasks due by Sunday: (overdue, due later this week), in one pass."""
+    sunday = week_bounds(today)[1]
+    flows = derived.workflows
     default = flows[""]
-    # open tasks due by Sunday: overdue or due this week, in one pass over the tasks
     overdue: list[Task] = []
     due_week: list[Task] = []
     for t in ws.tasks.values():
-        if t.due is not None and t.due <= sunday and t.status != flows.get(t.project, default).done:
+        if (
+            t.due is not None
+            and t.due <= sunday
+            and not flows.get(t.project, default).is_done(t.status)
+        ):
             (overdue if t.due < today else due_week).append(t)
-    by_due = lambda t: (t.due, t.id)  # noqa: E731
-    stale = sorted(
-        (
-            (idle_days(ws, d, today) or 0, d.id, d)
-            for d in ws.deals.values()
-            if deal_is_open(ws, d) and is_idle(ws, ws.pipeline_of(d).stage(d.stage), d, today)
-        ),
-        key=lambda s: (-s[0], s[1]),
-    )
-    people = []
-    ix = index(ws)
+    return overdue, due_week
+
+
+def _stale_deals(ws: Workspace, derived: Derived, today: date) -> list[Deal]:
+    """Open deals past their stage's idle limit, longest idle first."""
+    stale = [
+        (idle_days(derived, d, today) or 0, d.id, d)
+        for d in ws.deals.values()
+        if ws.deal_is_open(d) and is_idle(derived, ws.stage_of(d), d, today)
+    ]
+    stale.sort(key=lambda s: (-s[0], s[1]))
+    return [d for _, _, d in stale]
+
+
+def _team(ws: Workspace, derived: Derived, today: date) -> list[PersonRow]:
+    """A row per active person: their open, overdue and due-this-week tasks, open deals."""
+    monday, sunday = week_bounds(today)
+    flows = derived.workflows
+    default = flows[""]
+    ix = derived.index
+    rows = []
     for p in sorted(ws.people.values(), key=lambda p: p.name.lower()):
         if not p.active:
             continue
         mine = [
             t
             for t in ix.tasks_by_assignee.get(p.id, [])
-            if t.status != flows.get(t.project, default).done
+            if not flows.get(t.project, default).is_done(t.status)
         ]
-        people.append(
+        rows.append(
             PersonRow(
-                Link(p.name, url("person", p.id)),
-                len(mine),
-                sum(1 for t in mine if t.due and t.due < today),
-                sum(1 for t in mine if t.due and monday <= t.due <= sunday and t.due >= today),
-                sum(1 for d in ix.deals_by_owner.get(p.id, []) if deal_is_open(ws, d)),
+                person=Link(p.name, url("person", p.id)),
+                open=len(mine),
+                overdue=sum(1 for t in mine if t.due and t.due < today),
+                due_week=sum(
+                    1 for t in mine if t.due and monday <= t.due <= sunday and t.due >= today
+                ),
+                deals=sum(1 for d in ix.deals_by_owner.get(p.id, []) if ws.deal_is_open(d)),
             )
         )
-    errors = sum(1 for p in problems if p.is_error)
+    return rows
+
+
+def _by_due(t: Task) -> tuple[date | None, str]:
+    return (t.due, t.id)
+
+
+def dashboard(
+    ws: Workspace, derived: Derived, today: date, problems: list[Problem]
+) -> DashboardView:
+    """The home page: what needs attention today across the whole workspace."""
+    fmt = Fmt.of(ws)
+    overdue, due_week = _due_by(derived, ws, today)
+    stale = _stale_deals(ws, derived, today)
     follow = follow_ups(ws, today)
+    errors = sum(1 for p in problems if p.is_error)
+
+    def cards(tasks: list[Task]) -> list[CardView]:
+        first = heapq.nsmallest(LIST_CAP, tasks, key=_by_due)
+        return [card(ws, derived, t, today, fmt) for t in first]
+
     return DashboardView(
-        ws.settings.name,
-        fmt.date(today),
-        [card(ws, t, today, fmt) for t in heapq.nsmallest(LIST_CAP, overdue, key=by_due)],
-        [card(ws, t, today, fmt) for t in heapq.nsmallest(LIST_CAP, due_week, key=by_due)],
-        wip_breaches(ws),
-        [deal_card(ws, d, today, fmt) for _, _, d in stale[:LIST_CAP]],
-        follow[:LIST_CAP],
-        people,
-        errors,
-        len(problems) - errors,
-        [p.headline() for p in problems[:10]],
+        title=ws.settings.name,
+        today=fmt.date(today),
+        overdue=cards(overdue),
+        due_week=cards(due_week),
+        breaches=wip_breaches(ws),
+        stale_deals=[deal_card(ws, derived, d, today, fmt) for d in stale[:LIST_CAP]],
+        follow_ups=follow[:LIST_CAP],
+        people=_team(ws, derived, today),
+        errors=errors,
+        warnings=len(problems) - errors,
+        problem_lines=[p.headline() for p in problems[:10]],
         overdue_count=len(overdue),
         due_week_count=len(due_week),
         stale_count=len(stale),

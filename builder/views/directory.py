@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-from builder.model import Workspace
-from builder.validate.warnings import deal_is_open
+from builder.model import Company, Workspace
+from builder.model.schema import COMPANY_KINDS, CompanyKind
 from builder.views.common import Fmt, Link, url
 from builder.views.dashboard import FollowUp, follow_ups
-from builder.views.paths import tag_urls
+
+if TYPE_CHECKING:
+    from builder.views.derived import Derived
 
 
 @dataclass
 class CompanyRow:
     company: Link
-    kind: str
+    kind: CompanyKind
     kind_label: str
     manager: Link
     contacts: int
@@ -49,23 +52,17 @@ class DirectoryView:
     companies: list[CompanyRow]
     contacts: list[ContactRow]
     tags: list[TagCount]
-    kinds: list[tuple[str, str]]
+    kinds: list[tuple[CompanyKind, str]]  # the kinds in use, with their labels
     follow_ups: list[FollowUp] = field(default_factory=list)
     tag: str = ""  # set on a per-tag page
 
 
-def contact_tag_urls(ws: Workspace) -> dict[str, str]:
-    """Each contact tag's page URL (made once per workspace: every tag page lists them)."""
-    found: dict[str, str] | None = ws.cache.get("contact_tag_urls")
-    if found is None:
-        tags = (tag for c in ws.contacts.values() for tag in c.tags)
-        found = ws.cache["contact_tag_urls"] = tag_urls(tags)
-    return found
-
-
-def contact_rows(ws: Workspace, today: date, tag: str | None = None) -> list[ContactRow]:
+def contact_rows(
+    ws: Workspace, derived: Derived, today: date, tag: str | None = None
+) -> list[ContactRow]:
+    """Every contact (or those with `tag`), by name."""
     fmt = Fmt.of(ws)
-    tag_url = contact_tag_urls(ws)
+    tag_url = derived.contact_tag_urls
     rows = []
     for c in sorted(ws.contacts.values(), key=lambda c: (c.name.lower(), c.id)):
         if tag is not None and tag not in c.tags:
@@ -73,68 +70,84 @@ def contact_rows(ws: Workspace, today: date, tag: str | None = None) -> list[Con
         company = ws.companies.get(c.company or "")
         rows.append(
             ContactRow(
-                Link(c.name, url("contact", c.id)),
-                Link(company.name, url("company", company.id)) if company else Link(""),
-                c.position,
-                [Link(t, tag_url[t]) for t in c.tags],
-                c.email,
-                fmt.short_date(c.follow_up),
-                bool(c.follow_up and c.follow_up < today),
-                c.consent,
-                " ".join((c.name, c.position, company.name if company else "", *c.tags)).lower(),
+                contact=Link(c.name, url("contact", c.id)),
+                company=Link(company.name, url("company", company.id)) if company else Link(""),
+                position=c.position,
+                tags=[Link(t, tag_url[t]) for t in c.tags],
+                email=c.email,
+                follow_up=fmt.short_date(c.follow_up),
+                follow_up_overdue=bool(c.follow_up and c.follow_up < today),
+                consent=c.consent,
+                search=" ".join(
+                    (c.name, c.position, company.name if company else "", *c.tags)
+                ).lower(),
             )
         )
     return rows
 
 
-def tag_counts(ws: Workspace) -> list[TagCount]:
+def tag_counts(ws: Workspace, derived: Derived) -> list[TagCount]:
+    """Each contact tag with how many contacts carry it, most used first."""
     counts: dict[str, int] = {}
     for c in ws.contacts.values():
         for tag in c.tags:
             counts[tag] = counts.get(tag, 0) + 1
-    tag_url = contact_tag_urls(ws)
+    tag_url = derived.contact_tag_urls
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return [TagCount(t, n, tag_url[t]) for t, n in ordered]
 
 
-def directory(ws: Workspace, today: date, tag: str | None = None) -> DirectoryView:
+def _count_by(keys: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def company_rows(ws: Workspace) -> list[CompanyRow]:
+    """Every company, by name, with its contacts, open deals and projects counted."""
     fmt = Fmt.of(ws)
-    contacts_of: dict[str, int] = {}
-    for c in ws.contacts.values():
-        if c.company:
-            contacts_of[c.company] = contacts_of.get(c.company, 0) + 1
-    deals_of: dict[str, int] = {}
-    for d in ws.deals.values():
-        if deal_is_open(ws, d):
-            deals_of[d.company] = deals_of.get(d.company, 0) + 1
-    projects_of: dict[str, int] = {}
-    for p in ws.projects.values():
-        projects_of[p.company] = projects_of.get(p.company, 0) + 1
-    companies = []
-    for co in sorted(ws.companies.values(), key=lambda c: (c.name.lower(), c.id)):
-        manager = ws.people.get(co.manager or "")
-        companies.append(
-            CompanyRow(
-                Link(co.name, url("company", co.id)),
-                co.kind,
-                fmt.t(f"kind.{co.kind}"),
-                Link(manager.name, url("person", manager.id)) if manager else Link(""),
-                contacts_of.get(co.id, 0),
-                deals_of.get(co.id, 0),
-                projects_of.get(co.id, 0),
-                co.portal.enabled,
-            )
-        )
-    kinds = [
-        (k, fmt.t(f"kind.{k}"))
-        for k in ("client", "partner", "media", "prospect")
-        if any(c.kind == k for c in ws.companies.values())
+    contacts_of = _count_by([c.company for c in ws.contacts.values() if c.company])
+    deals_of = _count_by([d.company for d in ws.deals.values() if ws.deal_is_open(d)])
+    projects_of = _count_by([p.company for p in ws.projects.values()])
+    return [
+        _company_row(co, ws, fmt, contacts_of, deals_of, projects_of)
+        for co in sorted(ws.companies.values(), key=lambda c: (c.name.lower(), c.id))
     ]
+
+
+def _company_row(
+    co: Company,
+    ws: Workspace,
+    fmt: Fmt,
+    contacts_of: dict[str, int],
+    deals_of: dict[str, int],
+    projects_of: dict[str, int],
+) -> CompanyRow:
+    manager = ws.people.get(co.manager or "")
+    return CompanyRow(
+        company=Link(co.name, url("company", co.id)),
+        kind=co.kind,
+        kind_label=fmt.t(f"kind.{co.kind}"),
+        manager=Link(manager.name, url("person", manager.id)) if manager else Link(""),
+        contacts=contacts_of.get(co.id, 0),
+        open_deals=deals_of.get(co.id, 0),
+        projects=projects_of.get(co.id, 0),
+        portal=co.portal.enabled,
+    )
+
+
+def directory(
+    ws: Workspace, derived: Derived, today: date, tag: str | None = None
+) -> DirectoryView:
+    """The companies and contacts directory, or one contact tag's page (`tag`)."""
+    fmt = Fmt.of(ws)
+    in_use = {c.kind for c in ws.companies.values()}
     return DirectoryView(
-        companies if tag is None else [],
-        contact_rows(ws, today, tag),
-        tag_counts(ws),
-        kinds,
-        follow_ups(ws, today),
-        tag or "",
+        companies=company_rows(ws) if tag is None else [],
+        contacts=contact_rows(ws, derived, today, tag),
+        tags=tag_counts(ws, derived),
+        kinds=[(k, fmt.t(f"kind.{k}")) for k in COMPANY_KINDS if k in in_use],
+        follow_ups=follow_ups(ws, today),
+        tag=tag or "",
     )

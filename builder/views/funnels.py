@@ -3,12 +3,17 @@ weighted forecast, stage-to-stage conversion, idle deals, owners, and won/lost t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Literal
 
 from builder.model import Deal, Pipeline, Stage, Workspace
 from builder.views.common import Fmt, Link, person_link, url
+
+if TYPE_CHECKING:
+    from builder.views.derived import Derived
 
 
 @dataclass
@@ -37,7 +42,7 @@ class StageView:
     id: str
     name: str
     probability: str
-    outcome: str
+    outcome: Literal["", "won", "lost"]  # "": an open stage
     idle_limit: int | None
     count: int
     total: str
@@ -88,20 +93,21 @@ def closed_on(deal: Deal) -> date | None:
     return deal.updated or deal.expected_close
 
 
-def idle_days(ws: Workspace, deal: Deal, today: date) -> int | None:
-    """Days since the deal's last change: from git history when the site has it
-    (`ws.cache["idle"]`, set by the render stage), else from its `updated:` field."""
-    from_git: dict[str, tuple[int, bool]] = ws.cache.get("idle", {})
-    if deal.id in from_git:
-        return from_git[deal.id][0]
+def idle_days(derived: Derived, deal: Deal, today: date) -> int | None:
+    """Days since the deal's last change: from git history when the build has it
+    (`Derived.idle`), else from its `updated:` field."""
+    from_git = derived.idle.get(deal.id)
+    if from_git is not None:
+        return from_git[0]
     return None if deal.updated is None else (today - deal.updated).days
 
 
-def is_idle(ws: Workspace, stage: Stage | None, deal: Deal, today: date) -> bool:
-    days = idle_days(ws, deal, today)
+def is_idle(derived: Derived, stage: Stage | None, deal: Deal, today: date) -> bool:
+    """An open deal untouched for longer than its stage's idle limit."""
+    days = idle_days(derived, deal, today)
     return (
         stage is not None
-        and stage.outcome is None
+        and stage.is_open
         and stage.idle_days is not None
         and days is not None
         and days > stage.idle_days
@@ -109,6 +115,7 @@ def is_idle(ws: Workspace, stage: Stage | None, deal: Deal, today: date) -> bool
 
 
 def probability(deal: Deal, stage: Stage | None) -> int:
+    """The deal's own probability, else its stage's."""
     if deal.probability is not None:
         return deal.probability
     return stage.probability if stage else 0
@@ -120,8 +127,22 @@ def _base(ws: Workspace, deal: Deal) -> Decimal:
     return ws.settings.to_base(deal.amount) or Decimal(0)
 
 
-def deal_card(ws: Workspace, deal: Deal, today: date, fmt: Fmt) -> DealCard:
-    stage = ws.pipeline_of(deal).stage(deal.stage)
+def _total(ws: Workspace, deals: Iterable[Deal]) -> Decimal:
+    """The deals' amounts in the base currency (an amount without a rate counts 0)."""
+    return sum((_base(ws, d) for d in deals), Decimal(0))
+
+
+def _weighted(ws: Workspace, pipeline: Pipeline, deals: Iterable[Deal]) -> Decimal:
+    """The deals' amounts in the base currency, each times its probability."""
+    return sum(
+        (_base(ws, d) * probability(d, pipeline.stage(d.stage)) / 100 for d in deals),
+        Decimal(0),
+    )
+
+
+def deal_card(ws: Workspace, derived: Derived, deal: Deal, today: date, fmt: Fmt) -> DealCard:
+    """A deal as funnels, dashboards and people pages list it."""
+    stage = ws.stage_of(deal)
     company = ws.companies.get(deal.company)
     owner = person_link(ws, deal.owner, fmt)
     amount = deal.amount
@@ -137,12 +158,12 @@ def deal_card(ws: Workspace, deal: Deal, today: date, fmt: Fmt) -> DealCard:
         amount_base=fmt.base_money(_base(ws, deal)) if amount else "",
         converted=amount is not None and amount.currency != fmt.base,
         probability=f"{probability(deal, stage)}%",
-        idle_days=idle_days(ws, deal, today),
-        idle=is_idle(ws, stage, deal, today),
+        idle_days=idle_days(derived, deal, today),
+        idle=is_idle(derived, stage, deal, today),
         next_step=step.action if step else "",
         next_step_date=fmt.short_date(step.date if step else None),
         next_step_overdue=bool(
-            step and step.date and step.date < today and stage and stage.outcome is None
+            step and step.date and step.date < today and stage and stage.is_open
         ),
         expected_close=fmt.short_date(deal.expected_close),
         search=" ".join(
@@ -155,114 +176,118 @@ def _quarter_start(today: date) -> date:
     return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
 
 
-def funnel(ws: Workspace, pipeline: Pipeline, today: date) -> FunnelView:
+def _reached(pipeline: Pipeline, deals: list[Deal]) -> dict[str, int]:
+    """Open stage id -> how many deals reached it. Snapshot conversion: a deal now at open
+    stage k, or won, has passed every open stage before it. Lost deals are left out
+    (where they were lost is history's job)."""
+    open_stages = [s.id for s in pipeline.stages if s.is_open]
+    won = {s.id for s in pipeline.stages if s.outcome == "won"}
+    reached = dict.fromkeys(open_stages, 0)
+    for d in deals:
+        if d.stage in won:
+            passed = len(open_stages)
+        elif d.stage in reached:
+            passed = open_stages.index(d.stage) + 1
+        else:
+            continue
+        for sid in open_stages[:passed]:
+            reached[sid] += 1
+    return reached
+
+
+def _conversions(pipeline: Pipeline, deals: list[Deal], fmt: Fmt) -> dict[str, str]:
+    """Open stage id -> the share of the deals that reached it which reached the next
+    open stage (or were won, from the last one)."""
+    reached = _reached(pipeline, deals)
+    won = sum(1 for d in deals if (s := pipeline.stage(d.stage)) and s.outcome == "won")
+    open_stages = list(reached)
+    out = {}
+    for i, sid in enumerate(open_stages):
+        after = reached[open_stages[i + 1]] if i + 1 < len(open_stages) else won
+        out[sid] = fmt.percent(after / reached[sid]) if reached[sid] else ""
+    return out
+
+
+def _stage_views(
+    ws: Workspace, derived: Derived, pipeline: Pipeline, deals: list[Deal], today: date
+) -> list[StageView]:
+    fmt = Fmt.of(ws)
+    conversions = _conversions(pipeline, deals, fmt)
+    by_stage: dict[str, list[Deal]] = {s.id: [] for s in pipeline.stages}
+    for d in deals:
+        if d.stage in by_stage:
+            by_stage[d.stage].append(d)
+    widest = max(map(len, by_stage.values()), default=0) or 1
+    out = []
+    for s in pipeline.stages:
+        in_stage = by_stage[s.id]
+        cards = [deal_card(ws, derived, d, today, fmt) for d in in_stage]
+        out.append(
+            StageView(
+                id=s.id,
+                name=s.name,
+                probability=f"{s.probability}%",
+                outcome=s.outcome or "",
+                idle_limit=s.idle_days,
+                count=len(in_stage),
+                total=fmt.base_money(_total(ws, in_stage)),
+                weighted=fmt.base_money(_weighted(ws, pipeline, in_stage)) if s.is_open else "",
+                conversion=conversions.get(s.id, ""),
+                idle_count=sum(1 for c in cards if c.idle),
+                width=round(100 * len(in_stage) / widest),
+                deals=cards,
+            )
+        )
+    return out
+
+
+def funnel(ws: Workspace, derived: Derived, pipeline: Pipeline, today: date) -> FunnelView:
+    """A pipeline's funnel: its deals by stage, with sums, forecast and conversions."""
     fmt = Fmt.of(ws)
     deals = sorted(
         (d for d in ws.deals.values() if ws.pipeline_of(d).id == pipeline.id),
         key=lambda d: (d.expected_close or date.max, d.id),
     )
-    index = {s.id: i for i, s in enumerate(pipeline.stages)}
-    open_stages = [s for s in pipeline.stages if s.outcome is None]
-    won_stage_ids = {s.id for s in pipeline.stages if s.outcome == "won"}
-    # Snapshot conversion: a deal now at open stage k, or won, has passed every open
-    # stage before it. Lost deals are left out (where they were lost is history's job).
-    reached: dict[str, int] = {s.id: 0 for s in open_stages}
-    for d in deals:
-        if d.stage in won_stage_ids:
-            for s in open_stages:
-                reached[s.id] += 1
-        elif d.stage in reached:
-            for s in open_stages[: open_stages.index(pipeline.stages[index[d.stage]]) + 1]:
-                reached[s.id] += 1
-    won_total_count = sum(1 for d in deals if d.stage in won_stage_ids)
-
-    stages: list[StageView] = []
-    max_count = (
-        max((sum(1 for d in deals if d.stage == s.id) for s in pipeline.stages), default=0) or 1
-    )
-    for s in pipeline.stages:
-        in_stage = [d for d in deals if d.stage == s.id]
-        total = sum((_base(ws, d) for d in in_stage), Decimal(0))
-        weighted = sum((_base(ws, d) * probability(d, s) / 100 for d in in_stage), Decimal(0))
-        conversion = ""
-        if s.outcome is None:
-            pos = open_stages.index(s)
-            nxt = (
-                reached[open_stages[pos + 1].id]
-                if pos + 1 < len(open_stages)
-                else (won_total_count)
-            )
-            conversion = fmt.percent(nxt / reached[s.id]) if reached[s.id] else ""
-        cards = [deal_card(ws, d, today, fmt) for d in in_stage]
-        stages.append(
-            StageView(
-                s.id,
-                s.name,
-                f"{s.probability}%",
-                s.outcome or "",
-                s.idle_days,
-                len(in_stage),
-                fmt.base_money(total),
-                fmt.base_money(weighted) if s.outcome is None else "",
-                conversion,
-                sum(1 for c in cards if c.idle),
-                round(100 * len(in_stage) / max_count),
-                cards,
-            )
-        )
-    open_deals = [d for d in deals if (st := pipeline.stage(d.stage)) and st.outcome is None]
-    open_total = sum((_base(ws, d) for d in open_deals), Decimal(0))
-    forecast = sum(
-        (_base(ws, d) * probability(d, pipeline.stage(d.stage)) / 100 for d in open_deals),
-        Decimal(0),
-    )
-    missing = sorted(
-        {d.amount.currency for d in deals if d.amount and ws.settings.to_base(d.amount) is None}
-    )
+    stages = _stage_views(ws, derived, pipeline, deals, today)
+    open_deals = [d for d in deals if ws.deal_is_open(d)]
     return FunnelView(
-        pipeline.id,
-        pipeline.name,
-        stages,
-        len(open_deals),
-        fmt.base_money(open_total),
-        fmt.base_money(forecast),
-        _owners(ws, pipeline, deals, today, fmt),
-        _periods(ws, pipeline, deals, today, fmt),
-        sum(s.idle_count for s in stages),
-        missing,
+        id=pipeline.id,
+        title=pipeline.name,
+        stages=stages,
+        open_count=len(open_deals),
+        open_total=fmt.base_money(_total(ws, open_deals)),
+        forecast=fmt.base_money(_weighted(ws, pipeline, open_deals)),
+        owners=_owners(ws, pipeline, deals, fmt),
+        periods=_periods(ws, pipeline, deals, today, fmt),
+        idle_count=sum(s.idle_count for s in stages),
+        missing_rates=sorted(
+            {d.amount.currency for d in deals if d.amount and ws.settings.to_base(d.amount) is None}
+        ),
     )
 
 
-def _owners(
-    ws: Workspace, pipeline: Pipeline, deals: list[Deal], today: date, fmt: Fmt
-) -> list[OwnerRow]:
+def _owners(ws: Workspace, pipeline: Pipeline, deals: list[Deal], fmt: Fmt) -> list[OwnerRow]:
     rows: dict[str, list[Deal]] = {}
     for d in deals:
         rows.setdefault(d.owner or "", []).append(d)
     out = []
     for owner_id in sorted(rows, key=lambda o: ws.people[o].name if o in ws.people else o):
-        ds = rows[owner_id]
-        open_ = [d for d in ds if (s := pipeline.stage(d.stage)) and s.outcome is None]
-        won = [d for d in ds if (s := pipeline.stage(d.stage)) and s.outcome == "won"]
-        lost = [d for d in ds if (s := pipeline.stage(d.stage)) and s.outcome == "lost"]
+        by_outcome: dict[str | None, list[Deal]] = {None: [], "won": [], "lost": []}
+        for d in rows[owner_id]:
+            stage = pipeline.stage(d.stage)
+            if stage is not None:
+                by_outcome[stage.outcome].append(d)
+        open_, won, lost = by_outcome[None], by_outcome["won"], by_outcome["lost"]
         out.append(
             OwnerRow(
-                person_link(ws, owner_id or None, fmt),
-                owner_id,
-                len(open_),
-                fmt.base_money(sum((_base(ws, d) for d in open_), Decimal(0))),
-                fmt.base_money(
-                    sum(
-                        (
-                            _base(ws, d) * probability(d, pipeline.stage(d.stage)) / 100
-                            for d in open_
-                        ),
-                        Decimal(0),
-                    )
-                ),
-                len(won),
-                fmt.base_money(sum((_base(ws, d) for d in won), Decimal(0))),
-                len(lost),
+                owner=person_link(ws, owner_id or None, fmt),
+                owner_id=owner_id,
+                open=len(open_),
+                total=fmt.base_money(_total(ws, open_)),
+                weighted=fmt.base_money(_weighted(ws, pipeline, open_)),
+                won=len(won),
+                won_total=fmt.base_money(_total(ws, won)),
+                lost=len(lost),
             )
         )
     return out
@@ -281,17 +306,17 @@ def _periods(
         for d in deals:
             stage = pipeline.stage(d.stage)
             closed = closed_on(d)
-            if stage is None or stage.outcome is None or closed is None:
+            if stage is None or stage.is_open or closed is None:
                 continue
             if start <= closed <= today:
                 (won if stage.outcome == "won" else lost).append(d)
         out.append(
             PeriodRow(
-                fmt.t(key),
-                len(won),
-                fmt.base_money(sum((_base(ws, d) for d in won), Decimal(0))),
-                len(lost),
-                fmt.base_money(sum((_base(ws, d) for d in lost), Decimal(0))),
+                label=fmt.t(key),
+                won=len(won),
+                won_total=fmt.base_money(_total(ws, won)),
+                lost=len(lost),
+                lost_total=fmt.base_money(_total(ws, lost)),
             )
         )
     return out

@@ -19,14 +19,8 @@ from urllib.parse import quote
 
 from slugify import slugify
 
-SECTIONS = {
-    "person": "people",
-    "company": "companies",
-    "contact": "contacts",
-    "project": "projects",
-    "task": "tasks",
-    "deal": "deals",
-}
+from builder.model.schema import SECTIONS
+
 BOARDS, FUNNELS, TAGS = "boards", "funnels", "contacts/tags"
 
 #: the site's own page names in each folder (MkDocs makes `index.md` the folder's page)

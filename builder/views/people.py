@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from builder.model import Workspace
-from builder.validate.warnings import deal_is_open, is_open
 from builder.views.boards import BoardView, person_board
-from builder.views.common import Fmt, index, percent_of, week_bounds
+from builder.views.common import Fmt, percent_of, week_bounds
 from builder.views.dashboard import FollowUp, follow_ups
 from builder.views.funnels import DealCard, deal_card
+
+if TYPE_CHECKING:
+    from builder.views.derived import Derived
 
 
 @dataclass
@@ -31,7 +34,7 @@ class PersonView:
     follow_ups: list[FollowUp]
 
 
-def week_load_minutes(ws: Workspace, person_id: str, today: date) -> int:
+def week_load_minutes(ws: Workspace, derived: Derived, person_id: str, today: date) -> int:
     """Remaining estimate of the person's open tasks that fall in this week.
 
     A task falls in the week when it is due this week, or overdue, or runs across it
@@ -39,8 +42,8 @@ def week_load_minutes(ws: Workspace, person_id: str, today: date) -> int:
     """
     monday, sunday = week_bounds(today)
     total = 0
-    for t in index(ws).tasks_by_assignee.get(person_id, []):
-        if not is_open(ws, t) or not t.estimate or t.due is None:
+    for t in derived.index.tasks_by_assignee.get(person_id, []):
+        if not ws.task_is_open(t) or not t.estimate or t.due is None:
             continue
         start = t.start or t.due
         if t.due < monday or (start <= sunday and t.due >= monday):
@@ -48,38 +51,39 @@ def week_load_minutes(ws: Workspace, person_id: str, today: date) -> int:
     return total
 
 
-def person_load(ws: Workspace, person_id: str, today: date) -> tuple[str, str]:
+def person_load(ws: Workspace, derived: Derived, person_id: str, today: date) -> tuple[str, str]:
     """This week's estimated load and the capacity, as shown ("" without a capacity)."""
     fmt = Fmt.of(ws)
     capacity = ws.people[person_id].capacity
-    load = fmt.hours(week_load_minutes(ws, person_id, today) / 60)
+    load = fmt.hours(week_load_minutes(ws, derived, person_id, today) / 60)
     return load, fmt.hours(capacity or 0) if capacity is not None else ""
 
 
-def person_view(ws: Workspace, person_id: str, today: date) -> PersonView:
+def person_view(ws: Workspace, derived: Derived, person_id: str, today: date) -> PersonView:
+    """A person's page: their board, this week's load against capacity, open deals and
+    the contacts they follow up."""
     fmt = Fmt.of(ws)
-    p = ws.people[person_id]
-    board = person_board(ws, person_id, today)
-    load = week_load_minutes(ws, person_id, today) / 60
-    capacity = p.capacity or 0
-    deals = [
-        deal_card(ws, d, today, fmt)
-        for d in index(ws).deals_by_owner.get(person_id, [])
-        if deal_is_open(ws, d)
-    ]
-    shown_load, shown_capacity = person_load(ws, person_id, today)
+    person = ws.people[person_id]
+    board = person_board(ws, derived, person_id, today)
+    load = week_load_minutes(ws, derived, person_id, today) / 60
+    capacity = person.capacity or 0
+    shown_load, shown_capacity = person_load(ws, derived, person_id, today)
     return PersonView(
-        p.id,
-        p.name,
-        p.role,
-        p.active,
-        board.open,
-        board.overdue,
-        shown_load,
-        shown_capacity,
-        percent_of(load, capacity),
-        bool(capacity) and load > capacity,
-        board,
-        deals,
-        follow_ups(ws, today, person_id),
+        id=person.id,
+        name=person.name,
+        role=person.role,
+        active=person.active,
+        open=board.open,
+        overdue=board.overdue,
+        load=shown_load,
+        capacity=shown_capacity,
+        load_percent=percent_of(load, capacity),
+        over_capacity=bool(capacity) and load > capacity,
+        board=board,
+        deals=[
+            deal_card(ws, derived, d, today, fmt)
+            for d in derived.index.deals_by_owner.get(person_id, [])
+            if ws.deal_is_open(d)
+        ],
+        follow_ups=follow_ups(ws, today, person_id),
     )

@@ -5,21 +5,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from builder.model import Company, Contact, Deal, Person, Project, Record, Task, Workspace
-from builder.validate.warnings import is_open
 from builder.views.common import (
     Fmt,
     Link,
     checklist,
     due_state,
-    index,
     percent_of,
     person_link,
     url,
 )
+from builder.views.funnels import deal_card
 from builder.views.paths import board_url, funnel_url, mailto
+
+if TYPE_CHECKING:
+    from builder.model.schema import RecordType
+    from builder.views.derived import Derived
 
 
 @dataclass
@@ -60,7 +63,7 @@ class MetricView:
 
 @dataclass
 class RecordPage:
-    kind: str
+    kind: RecordType
     kind_label: str
     id: str
     title: str
@@ -107,10 +110,10 @@ def _custom(ws: Workspace, rec: Record, fmt: Fmt, kind: str) -> list[Fact | None
 
 def _tasks_section(ws: Workspace, fmt: Fmt, title: str, tasks: list[Task], today: date) -> Section:
     items = []
-    for t in sorted(tasks, key=lambda t: (not is_open(ws, t), t.due or date.max, t.id)):
+    for t in sorted(tasks, key=lambda t: (not ws.task_is_open(t), t.due or date.max, t.id)):
         flow = ws.workflow_of(ws.projects.get(t.project))
         column = flow.column(t.status)
-        state = due_state(t.due, today, t.status != flow.done)
+        state = due_state(t.due, today, not flow.is_done(t.status))
         items.append(
             BacklinkItem(
                 Link(t.title, url("task", t.id)),
@@ -123,7 +126,8 @@ def _tasks_section(ws: Workspace, fmt: Fmt, title: str, tasks: list[Task], today
     return Section(title, items)
 
 
-def task_page(ws: Workspace, t: Task, today: date) -> RecordPage:
+def task_page(ws: Workspace, derived: Derived, t: Task, today: date) -> RecordPage:
+    """A task's page: its facts, its time log and its body."""
     fmt = Fmt.of(ws)
     project = ws.projects.get(t.project)
     flow = ws.workflow_of(project)
@@ -141,7 +145,7 @@ def task_page(ws: Workspace, t: Task, today: date) -> RecordPage:
         if t.participants
         else None,
         _fact(fmt, "start", fmt.date(t.start)),
-        _fact(fmt, "due", fmt.date(t.due), css=due_state(t.due, today, t.status != flow.done)),
+        _fact(fmt, "due", fmt.date(t.due), css=due_state(t.due, today, not flow.is_done(t.status))),
         _fact(fmt, "priority", fmt.t(f"priority.{t.priority}")),
         _fact(fmt, "estimate", fmt.duration(t.estimate)),
         _fact(fmt, "spent", fmt.duration(t.spent) if t.time else ""),
@@ -156,14 +160,14 @@ def task_page(ws: Workspace, t: Task, today: date) -> RecordPage:
         for e in sorted(t.time, key=lambda e: (e.date, e.line))
     ]
     return RecordPage(
-        "task",
-        fmt.t("type.task"),
-        t.id,
-        t.title,
-        t.path,
-        [f for f in facts if f],
-        t.body,
-        [],
+        kind="task",
+        kind_label=fmt.t("type.task"),
+        id=t.id,
+        title=t.title,
+        path=t.path,
+        facts=[f for f in facts if f],
+        body=t.body,
+        sections=[],
         time_log=log,
     )
 
@@ -176,13 +180,12 @@ def _last_activity(d: Deal, idle_days: int | None, today: date) -> date | None:
     return today - timedelta(days=idle_days)
 
 
-def deal_page(ws: Workspace, d: Deal, today: date) -> RecordPage:
-    from builder.views.funnels import deal_card
-
+def deal_page(ws: Workspace, derived: Derived, d: Deal, today: date) -> RecordPage:
+    """A deal's page: its facts (amount, stage, next step, last activity) and its body."""
     fmt = Fmt.of(ws)
     pipeline = ws.pipeline_of(d)
     stage = pipeline.stage(d.stage)
-    c = deal_card(ws, d, today, fmt)
+    c = deal_card(ws, derived, d, today, fmt)
     cname, curl = _ref(ws, "company", d.company)
     kname, kurl = _ref(ws, "contact", d.contact)
     oname, ourl = _ref(ws, "person", d.owner)
@@ -213,16 +216,24 @@ def deal_page(ws: Workspace, d: Deal, today: date) -> RecordPage:
         *_custom(ws, d, fmt, "deal"),
     ]
     return RecordPage(
-        "deal", fmt.t("type.deal"), d.id, d.title, d.path, [f for f in facts if f], d.body, []
+        kind="deal",
+        kind_label=fmt.t("type.deal"),
+        id=d.id,
+        title=d.title,
+        path=d.path,
+        facts=[f for f in facts if f],
+        body=d.body,
+        sections=[],
     )
 
 
-def project_page(ws: Workspace, p: Project, today: date) -> RecordPage:
+def project_page(ws: Workspace, derived: Derived, p: Project, today: date) -> RecordPage:
+    """A project's page: its facts, metrics, tasks and body."""
     fmt = Fmt.of(ws)
     cname, curl = _ref(ws, "company", p.company)
     mname, murl = _ref(ws, "person", p.manager)
-    tasks = index(ws).tasks_by_project.get(p.id, [])
-    open_ = [t for t in tasks if is_open(ws, t)]
+    tasks = derived.index.tasks_by_project.get(p.id, [])
+    open_ = [t for t in tasks if ws.task_is_open(t)]
     facts = [
         _fact(fmt, "company", cname, curl),
         _fact(fmt, "manager", mname, murl),
@@ -236,11 +247,11 @@ def project_page(ws: Workspace, p: Project, today: date) -> RecordPage:
     ]
     metrics = [
         MetricView(
-            m.name,
-            fmt.hours(m.target) if m.target is not None else "",
-            fmt.hours(m.actual) if m.actual is not None else "",
-            m.unit,
-            percent_of(m.actual or 0, m.target or 0),
+            name=m.name,
+            target=fmt.hours(m.target) if m.target is not None else "",
+            actual=fmt.hours(m.actual) if m.actual is not None else "",
+            unit=m.unit,
+            percent=percent_of(m.actual or 0, m.target or 0),
         )
         for m in p.metrics
     ]
@@ -248,20 +259,21 @@ def project_page(ws: Workspace, p: Project, today: date) -> RecordPage:
     if p.client_summary:
         facts.append(_fact(fmt, "client_summary", p.client_summary))
     return RecordPage(
-        "project",
-        fmt.t("type.project"),
-        p.id,
-        p.name,
-        p.path,
-        [f for f in facts if f],
-        p.body,
-        sections,
-        metrics,
-        board_url(p.id),
+        kind="project",
+        kind_label=fmt.t("type.project"),
+        id=p.id,
+        title=p.name,
+        path=p.path,
+        facts=[f for f in facts if f],
+        body=p.body,
+        sections=sections,
+        metrics=metrics,
+        board_url=board_url(p.id),
     )
 
 
-def company_page(ws: Workspace, co: Company, today: date) -> RecordPage:
+def company_page(ws: Workspace, derived: Derived, co: Company, today: date) -> RecordPage:
+    """A company's page: its facts, contacts, projects, deals and body."""
     fmt = Fmt.of(ws)
     mname, murl = _ref(ws, "person", co.manager)
     facts = [
@@ -276,7 +288,7 @@ def company_page(ws: Workspace, co: Company, today: date) -> RecordPage:
         _fact(fmt, "portal", fmt.t("yes") if co.portal.enabled else ""),
         *_custom(ws, co, fmt, "company"),
     ]
-    ix = index(ws)
+    ix = derived.index
     contacts = sorted(ix.contacts_by_company.get(co.id, []), key=lambda c: c.name.lower())
     deals = ix.deals_by_company.get(co.id, [])
     projects = sorted(ix.projects_by_company.get(co.id, []), key=lambda p: p.name.lower())
@@ -298,23 +310,24 @@ def company_page(ws: Workspace, co: Company, today: date) -> RecordPage:
         ),
     ]
     return RecordPage(
-        "company",
-        fmt.t("type.company"),
-        co.id,
-        co.name,
-        co.path,
-        [f for f in facts if f],
-        co.body,
-        sections,
+        kind="company",
+        kind_label=fmt.t("type.company"),
+        id=co.id,
+        title=co.name,
+        path=co.path,
+        facts=[f for f in facts if f],
+        body=co.body,
+        sections=sections,
     )
 
 
 def _deal_meta(ws: Workspace, d: Deal, fmt: Fmt) -> str:
-    stage = ws.pipeline_of(d).stage(d.stage)
+    stage = ws.stage_of(d)
     return " · ".join(x for x in (stage.name if stage else d.stage, fmt.money(d.amount)) if x)
 
 
-def contact_page(ws: Workspace, c: Contact, today: date) -> RecordPage:
+def contact_page(ws: Workspace, derived: Derived, c: Contact, today: date) -> RecordPage:
+    """A contact's page: their facts, deals and body."""
     fmt = Fmt.of(ws)
     cname, curl = _ref(ws, "company", c.company)
     oname, ourl = _ref(ws, "person", c.owner)
@@ -336,25 +349,26 @@ def contact_page(ws: Workspace, c: Contact, today: date) -> RecordPage:
         _fact(fmt, "consent", fmt.t("yes") if c.consent else fmt.t("no")),
         *_custom(ws, c, fmt, "contact"),
     ]
-    deals = index(ws).deals_by_contact.get(c.id, [])
+    deals = derived.index.deals_by_contact.get(c.id, [])
     sections = [
         Section(
             fmt.t("section.deals"), [BacklinkItem(Link(d.title, url("deal", d.id))) for d in deals]
         )
     ]
     return RecordPage(
-        "contact",
-        fmt.t("type.contact"),
-        c.id,
-        c.name,
-        c.path,
-        [f for f in facts if f],
-        c.body,
-        sections,
+        kind="contact",
+        kind_label=fmt.t("type.contact"),
+        id=c.id,
+        title=c.name,
+        path=c.path,
+        facts=[f for f in facts if f],
+        body=c.body,
+        sections=sections,
     )
 
 
 def person_record_facts(ws: Workspace, p: Person) -> list[Fact]:
+    """The facts box of a person's page (their board and work come from `views.people`)."""
     fmt = Fmt.of(ws)
     facts = [
         _fact(fmt, "role", p.role),

@@ -1,4 +1,5 @@
-"""History views: charts as static SVG strings, drawn at build time (no JavaScript).
+"""Render stage: a board's flow charts as static SVG strings, drawn at build time (no
+JavaScript), from the chart view models of `builder.views.charts`.
 
 The cumulative-flow chart stacks one band per column, done at the bottom and the backlog
 on top, as CFDs are read. The throughput chart is one bar per week. Every piece of user
@@ -9,12 +10,12 @@ Each band and bar carries a class (`pd-cfd-band pd-col-N`, `pd-bar`) for the the
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+from dataclasses import replace
 from html import escape as escape_html
 
-from builder.history.flow import Cfd, WeekCount
-from builder.history.xmltext import xml_text
+from builder.render.xmltext import xml_text
+from builder.views.activity import FlowView
+from builder.views.charts import BarChart, CfdChart
 
 #: band colours, from the done column upwards (colour-blind-safe, Okabe-Ito order)
 PALETTE = ("#009e73", "#56b4e9", "#e69f00", "#cc79a7", "#0072b2", "#d55e00", "#f0e442", "#999")
@@ -57,23 +58,23 @@ def _frame(ident: str, width: int, height: int, title: str, description: str) ->
     ]
 
 
-def cfd_svg(
-    cfd: Cfd,
-    *,
-    title: str,
-    description: str,
-    day_label: Callable[[date], str],
-    ident: str = "cfd",
-    width: int = 720,
-    height: int = 320,
-) -> str:
-    """The cumulative-flow chart of `cfd` as an SVG document (a string)."""
+def flow_charts(flow: FlowView) -> FlowView:
+    """`flow` with its charts drawn (`throughput_svg`, `cfd_svg`: what the page shows)."""
+    return replace(
+        flow,
+        throughput_svg=throughput_svg(flow.throughput) if flow.throughput else "",
+        cfd_svg=cfd_svg(flow.cfd) if flow.cfd else "",
+    )
+
+
+def cfd_svg(chart: CfdChart, width: int = 720, height: int = 320) -> str:
+    """The cumulative-flow chart as an SVG document (a string)."""
     left, top, right = 44, 12, 12
-    legend_rows = _legend_rows([s.name for s in cfd.series], width - left - right)
+    legend_rows = _legend_rows([s.name for s in chart.bands], width - left - right)
     bottom = 28 + 18 * len(legend_rows)
     plot_w, plot_h = width - left - right, height - top - bottom
-    n = len(cfd.days)
-    totals = [sum(s.counts[i] for s in cfd.series) for i in range(n)]
+    n = len(chart.days)
+    totals = [sum(s.counts[i] for s in chart.bands) for i in range(n)]
     ticks = _ticks(max(totals, default=0))
     y_max = max(ticks[-1], 1)
 
@@ -83,7 +84,7 @@ def cfd_svg(
     def y(v: float) -> float:
         return top + plot_h - plot_h * v / y_max
 
-    out = _frame(ident, width, height, title, description)
+    out = _frame(chart.ident, width, height, chart.title, chart.description)
     for tick in ticks:
         out.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{_num(y(tick))}" y2="{_num(y(tick))}" '
@@ -92,14 +93,14 @@ def cfd_svg(
         out.append(
             f'<text x="{left - 6}" y="{_num(y(tick) + 4)}" text-anchor="end" {_FONT}>{tick}</text>'
         )
-    count = len(cfd.series)
+    count = len(chart.bands)
 
     def colour(j: int) -> str:  # j: the column's index on the board; done gets the first
         return PALETTE[(count - 1 - j) % len(PALETTE)]
 
     below = [0] * n
     for j in reversed(range(count)):  # the done column is the last: draw it first
-        series = cfd.series[j]
+        series = chart.bands[j]
         above = [below[i] + series.counts[i] for i in range(n)]
         if n and any(series.counts):
             upper = [f"{_num(x(i))},{_num(y(above[i]))}" for i in range(n)]
@@ -120,7 +121,7 @@ def cfd_svg(
             anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
             out.append(
                 f'<text x="{_num(x(i))}" y="{top + plot_h + 16}" text-anchor="{anchor}" '
-                f"{_FONT}>{_escape(day_label(cfd.days[i]))}</text>"
+                f"{_FONT}>{_escape(chart.days[i])}</text>"
             )
     legend_y = top + plot_h + 34
     j = 0
@@ -155,22 +156,14 @@ def _legend_rows(names: list[str], width: int) -> list[list[str]]:
     return rows if rows[0] else []
 
 
-def throughput_svg(
-    weeks: list[WeekCount],
-    *,
-    title: str,
-    description: str,
-    week_label: Callable[[date], str],
-    ident: str = "throughput",
-    width: int = 720,
-    height: int = 200,
-) -> str:
+def throughput_svg(chart: BarChart, width: int = 720, height: int = 200) -> str:
     """Cards finished per week as a bar chart, oldest week on the left."""
     left, top, right, bottom = 44, 12, 12, 28
     plot_w, plot_h = width - left - right, height - top - bottom
+    weeks = chart.bars
     ticks = _ticks(max((w.count for w in weeks), default=0))
     y_max = max(ticks[-1], 1)
-    out = _frame(ident, width, height, title, description)
+    out = _frame(chart.ident, width, height, chart.title, chart.description)
     for tick in ticks:
         ty = top + plot_h - plot_h * tick / y_max
         out.append(
@@ -184,7 +177,7 @@ def throughput_svg(
     for i, week in enumerate(weeks):
         bar_h = plot_h * week.count / y_max
         bx = left + slot * i + slot * 0.15
-        label = _escape(week_label(week.week))
+        label = _escape(week.label)
         out.append(
             f'<rect class="pd-bar" x="{_num(bx)}" y="{_num(top + plot_h - bar_h)}" '
             f'width="{_num(slot * 0.7)}" height="{_num(bar_h)}" fill="{PALETTE[4]}">'

@@ -1,0 +1,44 @@
+"""Resolve defaults: the step between field validation and the cross-record rules that
+fills in what a record may leave out and only the other records or the settings can
+supply: a task's status (its project's workflow's backlog) and a deal's pipeline (the
+default pipeline). The rules then only check.
+
+Records are never changed: one that takes a default is replaced in its table by a copy.
+The serve loop keeps typed records between checks (`builder.pipeline.CheckCache`), and a
+kept record must stay as its file was read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from builder.model import Deal, Task, Workspace
+
+
+def task_status(ws: Workspace, task: Task) -> str:
+    """A task's status, its project's workflow's backlog when it gives none ("" when its
+    project or that project's workflow is unknown: the rules report those)."""
+    if task.status:
+        return task.status
+    project = ws.projects.get(task.project)
+    if project is None or (project.workflow and project.workflow not in ws.settings.workflows):
+        return ""
+    return ws.workflow_of(project).backlog
+
+
+def deal_pipeline(ws: Workspace, deal: Deal) -> str:
+    """A deal's pipeline, the default pipeline when it names none."""
+    return deal.pipeline or ws.pipeline_of(deal).id
+
+
+def resolve_defaults(ws: Workspace) -> None:
+    """Give each task without a status and each deal without a pipeline its default, as
+    a copy in its table."""
+    for ident, task in ws.tasks.items():
+        status = task_status(ws, task)
+        if status != task.status:
+            ws.tasks[ident] = replace(task, status=status)
+    for ident, deal in ws.deals.items():
+        pipeline = deal_pipeline(ws, deal)
+        if pipeline != deal.pipeline:
+            ws.deals[ident] = replace(deal, pipeline=pipeline)
