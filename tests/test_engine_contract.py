@@ -132,7 +132,7 @@ def search_plugin_after_one_dirty_build(config_file: Path) -> tuple[Any, Any]:
     from mkdocs.config import load_config
 
     config = load_config(str(config_file))
-    search = config.plugins["material/search"]
+    search: Any = config.plugins["material/search"]
     search.on_startup(command="serve", dirty=True)
     search.on_config(config)
     search.search_index.entries = entries("a/", "b/", "c/")
