@@ -208,7 +208,7 @@ def test_serve_lists_the_installed_themes_once_and_the_teams_own_every_time(
     from mkdocs.config import load_config
     from mkdocs.structure.files import Files
 
-    from builder.site import plugin
+    from builder.site import engine
 
     (tmp_path / "docs").mkdir()
     (tmp_path / "overrides" / "assets").mkdir(parents=True)
@@ -224,16 +224,16 @@ def test_serve_lists_the_installed_themes_once_and_the_teams_own_every_time(
         return listing(self)
 
     monkeypatch.setattr(jinja2.FileSystemLoader, "list_templates", counting)
-    monkeypatch.setattr(plugin, "_THEME_FILES", {})
+    work = engine.ThemeWork()
 
     def theme_files(keep: bool) -> list[str]:
         config = load_config(str(tmp_path / "mkdocs.yml"))
         if keep:
-            plugin._keep_theme_work(config.theme)
+            engine.keep_theme_work(config.theme, work)
         files = Files([])
         env = config.theme.get_env()
         files.add_files_from_theme(env, config)
-        assert (env.bytecode_cache is plugin._BYTECODE) == keep
+        assert (env.bytecode_cache is work.bytecode) == keep
         return sorted(f.src_uri for f in files)
 
     plain = theme_files(keep=False)

@@ -182,26 +182,35 @@ def serve(config_file: Path, dev_addr: str, today: date | None) -> None:
     A bad edit shows its problems in the terminal and on the site's Problems page; the
     server keeps running.
     """
-    import os
-
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     from builder.site.build import BuildError, read_config
+    from builder.site.engine import plugin_kept
+    from builder.site.plugin import Handover
 
     _quiet_mkdocs(level=logging.INFO)
     try:
-        read_config(config_file)
+        cfg = read_config(config_file)
     except BuildError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    if today is not None:
-        os.environ["PLAINDESK_TODAY"] = today.isoformat()
+    assert cfg.plugin is not None
+    # `mkdocs serve` loads the configuration itself: the instance handed over here is the
+    # one it gets, MkDocs keeping a plugin with on_startup for the process
+    cfg.plugin.hand_over(Handover(today=today))
+    if today is not None and not plugin_kept(str(config_file), cfg.plugin):
+        logging.getLogger("plaindesk").warning(
+            "plaindesk: this MkDocs makes a new plugin per configuration; --today is ignored"
+        )
     # serve rebuilds only what changed by design; MkDocs warns about that on every rebuild
     logging.getLogger("mkdocs.commands.build").addFilter(
         lambda record: not record.getMessage().startswith("A 'dirty' build")
     )
     mkdocs_serve(
-        config_file=str(config_file), livereload=True, build_type="dirty", dev_addr=dev_addr
+        config_file=str(config_file),
+        livereload=True,
+        build_type="dirty" if cfg.plugin.serves_dirty() else None,
+        dev_addr=dev_addr,
     )
 
 

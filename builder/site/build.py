@@ -10,7 +10,7 @@ import logging
 import os
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +29,10 @@ from builder.output import (
 from builder.pipeline import CheckResult, run_check
 
 if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
     from builder.portal import PortalOutcome, PortalSet
+    from builder.site.plugin import PlaindeskPlugin
 
 log = logging.getLogger("plaindesk")
 
@@ -45,6 +48,8 @@ class SiteConfig:
     config_file: Path
     content: Path
     site_dir: Path
+    #: the plugin instance MkDocs keeps for this process (see `plugin.Run`)
+    plugin: PlaindeskPlugin | None = field(default=None, repr=False, compare=False)
 
 
 def read_config(config_file: Path, site_dir: Path | None = None) -> SiteConfig:
@@ -59,12 +64,15 @@ def read_config(config_file: Path, site_dir: Path | None = None) -> SiteConfig:
         config = load_config(config_file=str(config_file))
     except (ConfigurationError, SystemExit) as exc:
         raise BuildError(f"{config_file}: {exc}") from None
-    plugin = config.plugins.get("plaindesk")
-    if plugin is None:
-        raise BuildError(f"{config_file}: add `- plaindesk` under `plugins:`")
+    plugin = plaindesk_plugin(config, config_file)
     base = config_file.resolve().parent
     content = (base / plugin.config["content"]).resolve()
-    return SiteConfig(config_file.resolve(), content, (site_dir or Path(config.site_dir)).resolve())
+    return SiteConfig(
+        config_file.resolve(),
+        content,
+        (site_dir or Path(config.site_dir)).resolve(),
+        plugin,
+    )
 
 
 def check_outputs(cfg: SiteConfig, *, site: bool, portal_dir: Path | None) -> None:
@@ -166,26 +174,40 @@ def build_all(
 
 def build_site(cfg: SiteConfig, result: CheckResult, staged: Path) -> None:
     """Run the MkDocs build of a checked workspace into empty folder `staged`, and mark
-    it as a build (see `builder.output.MARKER`)."""
+    it as a build (see `builder.output.MARKER`). The plugin is handed the check's result,
+    so that it does not load the workspace a second time."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from builder.site import plugin
+    from builder.site.plugin import Handover
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    if sys.stderr.isatty():
-        os.environ["PLAINDESK_PROGRESS"] = "1"
     try:
         config = load_config(config_file=str(cfg.config_file), site_dir=str(staged))
-        plugin.PREPARED[cfg.content] = result
-        build(config)
+        plaindesk_plugin(config, cfg.config_file).hand_over(
+            Handover(today=result.today, prepared=result, progress=sys.stderr.isatty())
+        )
+        # as `mkdocs build` runs a build
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
         (staged / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             raise
         raise BuildError(f"the site build failed: {describe(exc)}; nothing was replaced") from None
-    finally:
-        plugin.PREPARED.pop(cfg.content, None)
+
+
+def plaindesk_plugin(config: MkDocsConfig, config_file: Path) -> PlaindeskPlugin:
+    """The plaindesk plugin instance of a loaded configuration."""
+    from builder.site.plugin import PlaindeskPlugin
+
+    plugin = config.plugins.get("plaindesk")
+    if not isinstance(plugin, PlaindeskPlugin):
+        raise BuildError(f"{config_file}: add `- plaindesk` under `plugins:`")
+    return plugin
 
 
 def describe(exc: BaseException) -> str:

@@ -1,0 +1,433 @@
+"""Every place where Plaindesk reaches past the public API of MkDocs or mkdocs-material, in
+one module. Each such shortcut is taken only on the versions it is known to work with
+(`KNOWN`); on any other version it is left out, loudly, and the public behaviour it
+shortcuts is used instead. The plugin's `engine_off` option leaves out named ones, so that
+what each buys can be measured (docs/incremental.md). `tests/test_engine_contract.py`
+holds one contract test per shortcut: it fails when an upgrade changes what it relies on.
+
+The shortcuts serve only `serve`'s rebuilds; a build (`plaindesk build`, `mkdocs build`)
+takes none of them."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from jinja2 import BytecodeCache, FileSystemLoader
+from jinja2.bccache import Bucket
+
+log = logging.getLogger("mkdocs.plugins.plaindesk")
+
+#: The releases (major.minor) each shortcut was checked against, by package.
+KNOWN: dict[str, tuple[str, ...]] = {
+    "mkdocs": ("1.6",),
+    "mkdocs-material": ("9.8",),
+}
+
+#: The shortcuts, with the packages whose internals each relies on.
+THEME_LISTING = "theme_listing"
+SEARCH_INDEX = "search_index"
+SEARCH_WRITE = "search_write"
+WATCHER = "watcher"
+GC = "gc"
+NEEDS: dict[str, tuple[str, ...]] = {
+    # MkDocs' theme asset listing, told apart by its filter function's __qualname__
+    THEME_LISTING: ("mkdocs",),
+    # mkdocs-material search's kept index (`search_index_prev.entries`): what makes dirty
+    # rebuilds, and so incremental ones, correct
+    SEARCH_INDEX: ("mkdocs-material",),
+    # MkDocs' per-build list of event handlers, and the search plugin's post_build
+    SEARCH_WRITE: ("mkdocs", "mkdocs-material"),
+    # the live-reload server's `observer` and which paths `mkdocs serve` watches itself
+    WATCHER: ("mkdocs",),
+    # Python's own collector: no engine internal
+    GC: (),
+}
+SHORTCUTS = tuple(NEEDS)
+
+#: The filter function MkDocs passes when it lists a theme's static files.
+THEME_FILTER = "Files.add_files_from_theme.<locals>.filter"
+
+
+def installed(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def is_known(package: str, version: str | None) -> bool:
+    """Whether `version` of `package` is one the shortcuts were checked against."""
+    if version is None:
+        return False
+    return ".".join(version.split(".")[:2]) in KNOWN.get(package, ())
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Which shortcuts one MkDocs invocation takes: those not switched off whose packages
+    are at a known version."""
+
+    taken: frozenset[str] = frozenset()
+    unknown: tuple[str, ...] = ()  # "package version" of each package not known to work
+
+    @classmethod
+    def check(
+        cls, off: Iterable[str] = (), versions: dict[str, str | None] | None = None
+    ) -> Engine:
+        found = versions if versions is not None else {p: installed(p) for p in KNOWN}
+        unknown = tuple(
+            f"{p} {found.get(p) or '(missing)'}" for p in KNOWN if not is_known(p, found.get(p))
+        )
+        bad = {p for p in KNOWN if not is_known(p, found.get(p))}
+        taken = frozenset(
+            name for name, needs in NEEDS.items() if name not in off and not bad.intersection(needs)
+        )
+        return cls(taken, unknown)
+
+    def takes(self, name: str) -> bool:
+        return name in self.taken
+
+    def warn(self) -> None:
+        """Say, once per invocation, which shortcuts an unknown version turned off."""
+        if not self.unknown:
+            return
+        lost = sorted(set(SHORTCUTS) - self.taken - {GC})
+        log.warning(
+            "plaindesk: %s not known to work with serve's shortcuts into the engine; "
+            "serving without %s (correct, slower: see docs/incremental.md)",
+            ", ".join(self.unknown),
+            ", ".join(lost),
+        )
+
+
+# --- plugins kept between config loads -------------------------------------------------------
+
+
+def plugin_kept(config_file: str, plugin: Any, name: str = "plaindesk") -> bool:
+    """Whether loading `config_file` again gives the very `plugin` instance: MkDocs keeps a
+    plugin that has `on_startup` for the whole process, which is how `plaindesk serve`
+    hands its options to the instance `mkdocs serve` builds with. Trusted on a known
+    MkDocs; else checked by loading the configuration again."""
+    if is_known("mkdocs", installed("mkdocs")):
+        return True
+    from mkdocs.config import load_config
+
+    try:
+        return load_config(config_file=config_file).plugins.get(name) is plugin
+    except Exception:  # an unknown MkDocs may fail in any way: it is only not kept
+        return False
+
+
+# --- the theme: compiled templates, and the installed themes' file list -------------------
+
+
+class KeptBytecode(BytecodeCache):
+    """Compiled templates kept in memory between serve rebuilds (MkDocs makes a new Jinja
+    environment for each; `Environment.bytecode_cache` is Jinja's public API). Jinja
+    checks each template's source, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+@dataclass
+class ThemeWork:
+    """What serve rebuilds share of the theme."""
+
+    bytecode: KeptBytecode = field(default_factory=KeptBytecode)
+    #: (theme folder, static templates) -> the folder's files that are theme assets
+    listing: dict[tuple[str, tuple[str, ...]], list[str]] = field(default_factory=dict)
+
+
+def keep_theme_work(theme: Any, work: ThemeWork) -> None:
+    """While serving, the theme's Jinja environments (MkDocs' and its search plugin's, made
+    anew for every rebuild) share compiled templates, and MkDocs' listing of theme assets,
+    which walks every theme folder (mkdocs-material's 12,000 icons), is answered from a
+    kept list for the installed themes. The user's `custom_dir` is walked each time, so an
+    asset added to it shows up. Only MkDocs' own listing (its filter function, by
+    qualified name) is answered so; anything else is passed on."""
+    get_env = getattr(theme, "get_env", None)
+    if get_env is None or getattr(get_env, "plaindesk", False):
+        return
+
+    def kept_env() -> Any:
+        env = get_env()
+        env.bytecode_cache = work.bytecode
+        listed = env.list_templates
+
+        def list_templates(extensions: Any = None, filter_func: Any = None) -> list[str]:
+            if extensions is not None or getattr(filter_func, "__qualname__", "") != THEME_FILTER:
+                return list(listed(extensions, filter_func))
+            static = tuple(sorted(theme.static_templates))
+            found: set[str] = set()
+            for folder in theme.dirs:
+                names = work.listing.get((folder, static))
+                if names is None:
+                    names = [n for n in FileSystemLoader(folder).list_templates() if filter_func(n)]
+                    if folder != theme.custom_dir:
+                        work.listing[(folder, static)] = names
+                found.update(names)
+            return sorted(found)
+
+        env.list_templates = list_templates
+        return env
+
+    kept_env.plaindesk = True  # type: ignore[attr-defined]
+    theme.get_env = kept_env
+
+
+# --- mkdocs-material's search index across dirty rebuilds ----------------------------------
+
+
+def _page(entry: dict[str, Any]) -> str:
+    return str(entry.get("location", "")).partition("#")[0]
+
+
+def search_plugins(config: Any) -> list[Any]:
+    """The plugins that keep a search index the way mkdocs-material's does."""
+    found = []
+    for plugin in config.plugins.values():
+        prev = getattr(plugin, "search_index_prev", None)
+        now = getattr(getattr(plugin, "search_index", None), "entries", None)
+        if isinstance(getattr(prev, "entries", None), list) and isinstance(now, list):
+            found.append(plugin)
+    return found
+
+
+def forget_search_entries(
+    config: Any, rebuilt: set[str], deleted: set[str], running: Any, skip_write: bool
+) -> None:
+    """mkdocs-material's search keeps its index between dirty rebuilds and, trusting that
+    one page changed, replaces only the first rebuilt page's entries: the others would be
+    listed twice, and deleted pages forever. Drop the entries of every page rebuilt or
+    deleted now; the search plugin then adds the new ones.
+
+    With `skip_write`, when the rebuilt pages index exactly as before (a card moved: its
+    facts changed, its title and body did not), the kept index stays as it is and the
+    search plugin's post_build handler, which would write all of it again (44 MB at scale
+    1), is taken off this build's list of handlers; `running` (which must run before it)
+    is the handler running now."""
+    gone = rebuilt | deleted
+    for plugin in search_plugins(config):
+        prev = plugin.search_index_prev
+        entries: list[dict[str, Any]] = prev.entries
+        if skip_write and not deleted:
+            before = sorted((e for e in entries if _page(e) in gone), key=_page)
+            if before == sorted(plugin.search_index.entries, key=_page) and drop_handler(
+                config, "post_build", running, getattr(plugin, "on_post_build", None)
+            ):
+                continue
+        if gone:
+            prev.entries = [e for e in entries if _page(e) not in gone]
+
+
+def drop_handler(config: Any, event: str, running: Any, later: Any) -> bool:
+    """Take `later` off this build's handlers of `event` while `running`, an earlier one,
+    runs: MkDocs' run_event walks the very list, so removing an entry after the current
+    one skips it (the list is made anew for every build). False if the order is not so."""
+    handlers = getattr(config.plugins, "events", {}).get(event)
+    if not isinstance(handlers, list) or running not in handlers or later not in handlers:
+        return False
+    if handlers.index(later) < handlers.index(running):
+        return False
+    handlers.remove(later)
+    return True
+
+
+# --- the file watcher --------------------------------------------------------------------
+
+
+class Touched:
+    """What the native watcher saw since the last rebuild began (its thread notes, the
+    build takes): the paths of touched files, and whether a folder appeared, moved or
+    went (then the content folder is walked again)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.paths: set[str] | None = None  # None: no native watcher, nothing to trust
+        self.folder = False
+
+    def watching(self) -> None:
+        with self.lock:
+            self.paths = set()
+
+    def note(self, paths: list[str], folder_event: str | None) -> None:
+        with self.lock:
+            if folder_event is not None:
+                # a folder's own "modified" comes with every file event in it; a new,
+                # moved or deleted folder may hold files no event named
+                self.folder |= folder_event in ("created", "moved", "deleted")
+            elif self.paths is not None:
+                self.paths.update(p for p in paths if p)
+
+    def take(self, content: Path) -> set[str] | None:
+        """The content-relative paths touched since the last call, or None when the
+        content folder must be walked."""
+        with self.lock:
+            paths, folder = self.paths, self.folder
+            if paths is not None:
+                self.paths = set()
+            self.folder = False
+        if paths is None or folder:
+            return None
+        root = str(content)
+        return {
+            os.path.relpath(p, root).replace(os.sep, "/")
+            for p in paths
+            if os.path.abspath(p).startswith(root + os.sep)
+        }
+
+
+IGNORED_PARTS = frozenset((".git", ".plaindesk", ".plaindesk-cache"))
+#: events that change nothing (watchdog's native observer reports reads too)
+QUIET_EVENTS = ("opened", "closed_no_write")
+
+
+def native_observer(touched: Touched) -> Any:
+    """watchdog's native observer (inotify on Linux), for the handlers MkDocs' public
+    `watch` schedules on it: events that change nothing and those under ignored folders
+    (.git, the page tree, the history cache) are dropped, the rest noted in `touched`; a
+    watched file is watched through its folder, since an editor's save replaces it."""
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    class Filtered(FileSystemEventHandler):
+        def __init__(self, inner: Any, only: str | None) -> None:
+            self.inner, self.only = inner, only
+
+        def dispatch(self, event: FileSystemEvent) -> None:
+            if event.event_type in QUIET_EVENTS:
+                return
+            paths = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
+            if self.only is not None and self.only not in paths:
+                return
+            if any(IGNORED_PARTS.intersection(Path(p).parts) for p in paths if p):
+                return
+            touched.note(paths, event.event_type if event.is_directory else None)
+            self.inner.dispatch(event)
+
+    class Native(Observer):  # type: ignore[misc,valid-type]
+        def schedule(
+            self, event_handler: Any, path: str, *, recursive: bool = False, **more: Any
+        ) -> Any:
+            only = None
+            if not os.path.isdir(path):
+                only = os.path.abspath(path)
+                path, recursive = os.path.dirname(only), False
+            return super().schedule(
+                Filtered(event_handler, only), path, recursive=recursive, **more
+            )
+
+    return Native()
+
+
+def use_native_watcher(server: Any, candidates: list[str], touched: Touched) -> bool:
+    """Swap MkDocs' polling watcher (it stats every watched file twice a second: a constant
+    load on a large workspace, and up to half a second before an edit is seen) for the
+    native one, through the server's public `unwatch`/`watch` and its `observer`. Runs
+    before every other plugin's on_serve: what is watched then is what `mkdocs serve`
+    itself watches, among `candidates` (the docs folder, the config file, the theme's
+    folders); `unwatch` raises for a path not watched. Later watches land on the native
+    observer. False, with MkDocs' watcher kept, if the observer runs already."""
+    observer = getattr(server, "observer", None)
+    if observer is None or observer.is_alive():
+        return False
+    moved: list[str] = []
+    for path in dict.fromkeys(candidates):
+        while True:
+            try:
+                server.unwatch(path)
+            except KeyError:
+                break
+            moved.append(path)
+    server.observer = native_observer(touched)
+    touched.watching()
+    # MkDocs waits for 0.1 s without events before rebuilding (a debounce sized for its
+    # polling watcher); native events of one save (an editor's temp file and rename)
+    # arrive within a millisecond or two, and a `git checkout` keeps them coming
+    server.build_delay = 0.05
+    for path in moved:
+        server.watch(path)
+    return True
+
+
+# --- Python's cyclic collector ------------------------------------------------------------
+
+
+class GcPause:
+    """Python's cyclic collector, left to itself, runs a full pass over the kept state (a
+    million objects at scale 1: most of a second) in the middle of whichever rebuild
+    crosses its threshold. It is paused while a serve rebuild runs; a second after the
+    rebuild (when the browser has its page) the garbage the rebuild left (MkDocs' pages,
+    Jinja's environment) is collected from the young generations and the collector runs
+    again, and a full pass follows after half a minute without edits."""
+
+    def __init__(self, resume_after: float = 1.0, full_after: float = 30.0) -> None:
+        self.lock = threading.Lock()
+        self.paused = False
+        self.epoch = 0  # one more at each pause: a timer of an earlier one does nothing
+        self.timers: list[threading.Timer] = []
+        self.delays = (resume_after, full_after)
+
+    def pause(self) -> None:
+        with self.lock:
+            self.epoch += 1
+            self._cancel()
+            if not self.paused and gc.isenabled():
+                gc.disable()
+                self.paused = True
+
+    def resume_soon(self) -> None:
+        with self.lock:
+            self._cancel()
+            epoch = self.epoch
+            self.timers = [
+                threading.Timer(self.delays[0], self._resume, (epoch,)),
+                threading.Timer(self.delays[1], self._full, (epoch,)),
+            ]
+            for timer in self.timers:
+                timer.daemon = True
+                timer.start()
+
+    def stop(self) -> None:
+        """Resume now and for good (the invocation ends)."""
+        with self.lock:
+            self.epoch += 1
+            self._cancel()
+            self._enable()
+
+    def _resume(self, epoch: int) -> None:
+        with self.lock:
+            if epoch == self.epoch and self.paused:
+                gc.collect(1)
+                self._enable()
+
+    def _full(self, epoch: int) -> None:
+        with self.lock:
+            if epoch == self.epoch:
+                gc.collect()
+
+    def _enable(self) -> None:
+        if self.paused:
+            gc.enable()
+            self.paused = False
+
+    def _cancel(self) -> None:
+        for timer in self.timers:
+            timer.cancel()
+        self.timers = []

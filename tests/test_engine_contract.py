@@ -1,0 +1,427 @@
+"""Contracts with the engine: one test per thing `builder.site.engine` relies on beyond the
+public API of MkDocs and mkdocs-material. Each fails, saying what changed, when an upgrade
+changes it; then re-check the shortcut, fix it or drop it, and add the version to
+`engine.KNOWN`. Also: the hand-over from the CLI to the plugin, and what replaced the
+process-wide settings (the sitemap's date, the paused collector)."""
+
+from __future__ import annotations
+
+import gc
+import gzip
+import logging
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import make_workspace
+from site_cases import SMALL, project
+
+from builder.site import engine
+
+SITE_YML = (
+    "site_name: T\nsite_url: https://example.org/\ntheme:\n  name: material\nplugins:\n  - search\n"
+)
+
+
+@pytest.fixture
+def mkdocs_project(tmp_path: Path) -> Path:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(SITE_YML, encoding="utf-8")
+    return tmp_path / "mkdocs.yml"
+
+
+# --- versions ---------------------------------------------------------------------------
+
+
+def test_the_installed_engine_is_a_known_one() -> None:
+    """The shortcuts are taken only on versions checked against: an upgrade lands here
+    first. Run this file, then add the new release to `engine.KNOWN`."""
+    for package in engine.KNOWN:
+        version = engine.installed(package)
+        assert engine.is_known(package, version), (
+            f"{package} {version} is not in engine.KNOWN: serve runs without its shortcuts "
+            "until this file passes with it and KNOWN lists it"
+        )
+    assert engine.Engine.check().taken == frozenset(engine.SHORTCUTS)
+
+
+def test_an_unknown_version_leaves_out_its_shortcuts_loudly(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    versions: dict[str, str | None] = {"mkdocs": "1.6.1", "mkdocs-material": "10.0.0"}
+    checked = engine.Engine.check(versions=versions)
+    assert checked.taken == {engine.THEME_LISTING, engine.WATCHER, engine.GC}
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.plaindesk"):
+        checked.warn()
+    assert caplog.messages == [
+        "plaindesk: mkdocs-material 10.0.0 not known to work with serve's shortcuts into "
+        "the engine; serving without search_index, search_write (correct, slower: see "
+        "docs/incremental.md)"
+    ]
+    versions = {"mkdocs": "1.7.0", "mkdocs-material": None}
+    assert engine.Engine.check(versions=versions).taken == {engine.GC}
+    off = engine.Engine.check([engine.WATCHER, engine.GC])
+    assert off.taken == {engine.THEME_LISTING, engine.SEARCH_INDEX, engine.SEARCH_WRITE}
+
+
+# --- the plugin instance the CLI hands over to ---------------------------------------------
+
+
+def test_mkdocs_keeps_a_plugin_with_on_startup_across_config_loads(tmp_path: Path) -> None:
+    """`plaindesk serve` hands its options to the plugin of the configuration it loads;
+    `mkdocs serve` loads the configuration again and must get that very instance."""
+    from mkdocs.config import load_config
+
+    root = make_workspace(tmp_path, project(SMALL))
+    first = load_config(str(root / "mkdocs.yml")).plugins["plaindesk"]
+    again = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "s")).plugins
+    assert again["plaindesk"] is first
+    assert engine.plugin_kept(str(root / "mkdocs.yml"), first)
+
+
+# --- the theme's asset listing ------------------------------------------------------------
+
+
+def test_mkdocs_lists_theme_assets_with_the_filter_the_shortcut_knows(
+    mkdocs_project: Path,
+) -> None:
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    config = load_config(str(mkdocs_project))
+    theme = config.theme
+    assert callable(theme.get_env)
+    assert isinstance(theme.dirs, list) and isinstance(theme.static_templates, set)
+    seen: list[Any] = []
+
+    class Env:
+        def list_templates(self, extensions: Any = None, filter_func: Any = None) -> list[str]:
+            seen.append((extensions, filter_func))
+            return []
+
+    Files([]).add_files_from_theme(Env(), config)  # type: ignore[arg-type]
+    assert len(seen) == 1, "MkDocs no longer lists theme assets once per build"
+    extensions, filter_func = seen[0]
+    assert extensions is None
+    assert filter_func.__qualname__ == engine.THEME_FILTER
+    assert filter_func("assets/x.css") and not filter_func("main.html")
+
+
+# --- mkdocs-material's search index across dirty rebuilds -----------------------------------
+
+
+def with_site_url(files: dict[str, str | bytes]) -> dict[str, str | bytes]:
+    """A project whose sitemap lists its pages (MkDocs needs the site's URL for that)."""
+    return {**files, "mkdocs.yml": f"site_url: https://example.org/\n{files['mkdocs.yml']!s}"}
+
+
+def entries(*pages: str) -> list[dict[str, str]]:
+    return [
+        {"location": f"{p}{anchor}", "title": p, "text": ""} for p in pages for anchor in ("", "#a")
+    ]
+
+
+def search_plugin_after_one_dirty_build(config_file: Path) -> tuple[Any, Any]:
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file))
+    search: Any = config.plugins["material/search"]
+    search.on_startup(command="serve", dirty=True)
+    search.on_config(config)
+    search.search_index.entries = entries("a/", "b/", "c/")
+    search.on_post_build(config=config)
+    assert search.search_index_prev is search.search_index, "the index is no longer kept"
+    search.on_config(config)
+    return config, search
+
+
+def test_material_search_keeps_its_index_and_replaces_one_page_of_it(
+    mkdocs_project: Path,
+) -> None:
+    """The behaviour `forget_search_entries` corrects: a dirty rebuild of two pages lists
+    the second one twice. If this fails, mkdocs-material changed how it merges."""
+    import json
+
+    _, search = search_plugin_after_one_dirty_build(mkdocs_project)
+    assert search.search_index_prev.entries == entries("a/", "b/", "c/")
+    assert search.search_index.entries == []
+    search.search_index.entries = entries("a/", "b/")
+    merged = json.loads(search.search_index.generate_search_index(search.search_index_prev))
+    locations = [e["location"] for e in merged["docs"]]
+    assert sorted(locations) == sorted(["b/", "b/#a", "c/", "c/#a", "a/", "a/#a", "b/", "b/#a"])
+
+
+def test_forgetting_rebuilt_and_deleted_pages_gives_the_index_of_a_full_build(
+    mkdocs_project: Path,
+) -> None:
+    import json
+
+    config, search = search_plugin_after_one_dirty_build(mkdocs_project)
+    search.search_index.entries = entries("a/", "b/")
+    engine.forget_search_entries(config, {"a/", "b/"}, {"c/"}, None, skip_write=False)
+    merged = json.loads(search.search_index.generate_search_index(search.search_index_prev))
+    assert sorted(e["location"] for e in merged["docs"]) == sorted(
+        e["location"] for e in entries("a/", "b/")
+    )
+
+
+def test_mkdocs_runs_the_live_list_of_handlers_so_one_can_be_dropped_mid_event(
+    mkdocs_project: Path,
+) -> None:
+    """`search_write`: our post_build, running first, takes the search plugin's off this
+    build's list; MkDocs walks that very list, so the search plugin does not run."""
+    from mkdocs.config import load_config
+
+    from builder.site.plugin import PlaindeskPlugin
+
+    config = load_config(str(mkdocs_project))
+    ours = PlaindeskPlugin()
+    config.plugins["plaindesk"] = ours
+    handlers = config.plugins.events["post_build"]
+    search = config.plugins["material/search"]
+    assert isinstance(handlers, list)
+    assert handlers.index(ours._drop_gone) < handlers.index(search.on_post_build)
+    assert handlers.index(ours._after_build) == len(handlers) - 1
+    ran: list[str] = []
+
+    class First:
+        @staticmethod
+        def on_post_build(*, config: Any) -> None:
+            ran.append("first")
+            assert engine.drop_handler(
+                config, "post_build", First.on_post_build, Later.on_post_build
+            )
+
+    class Later:
+        @staticmethod
+        def on_post_build(*, config: Any) -> None:
+            ran.append("later")
+
+    config.plugins.events["post_build"] = [First.on_post_build, Later.on_post_build]
+    config.plugins.on_post_build(config=config)
+    assert ran == ["first"]
+    assert not engine.drop_handler(config, "post_build", Later.on_post_build, First.on_post_build)
+
+
+# --- the file watcher -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def stopped_serve(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+    """Run `mkdocs serve` up to the point it would start serving; yield the servers."""
+    from mkdocs.livereload import LiveReloadServer
+
+    servers: list[Any] = []
+
+    def serve(self: Any, **_: Any) -> None:
+        scheduled = {(e.watch.path, e.watch.is_recursive) for e in self.observer.emitters}
+        servers.append((self, dict(self._watched_paths), self.observer.is_alive(), scheduled))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(LiveReloadServer, "serve", serve)
+    yield servers
+
+
+def test_mkdocs_serve_watches_only_the_docs_and_the_config_before_its_plugins(
+    mkdocs_project: Path, stopped_serve: list[Any]
+) -> None:
+    from mkdocs.commands.serve import serve
+
+    serve(config_file=str(mkdocs_project), livereload=True, dev_addr="127.0.0.1:0")
+    ((server, watched, running, _),) = stopped_serve
+    root = mkdocs_project.parent
+    assert set(watched) == {str(root / "docs"), str(mkdocs_project)}
+    assert not running
+    assert isinstance(server.build_delay, float)
+
+
+def test_the_native_watcher_is_swapped_in_through_watch_and_unwatch(
+    tmp_path: Path, stopped_serve: list[Any]
+) -> None:
+    from mkdocs.commands.serve import serve
+
+    root = make_workspace(tmp_path, project(SMALL))
+    with pytest.raises(KeyError):  # how `unwatch` says a path was not watched
+        from mkdocs.livereload import LiveReloadServer
+
+        LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=".").unwatch("x")
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        serve(
+            config_file=str(root / "mkdocs.yml"),
+            livereload=True,
+            build_type="dirty",
+            dev_addr="127.0.0.1:0",
+        )
+    finally:
+        os.chdir(cwd)
+    ((server, watched, _, scheduled),) = stopped_serve
+    assert type(server.observer).__name__ == "Native"
+    assert server.build_delay == 0.05
+    assert set(watched) == {str(root / "docs"), str(root / "mkdocs.yml"), str(root / "content")}
+    assert scheduled == {
+        (str(root / "docs"), True),
+        (str(root), False),
+        (str(root / "content"), True),
+    }
+
+
+def test_the_native_watcher_notes_writes_and_wakes_mkdocs(tmp_path: Path) -> None:
+    from mkdocs.livereload import LiveReloadServer
+
+    (tmp_path / "content" / "tasks").mkdir(parents=True)
+    task = tmp_path / "content" / "tasks" / "a.md"
+    task.write_text("a", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("x", encoding="utf-8")
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(config))
+    touched = engine.Touched()
+    assert engine.use_native_watcher(server, [str(config), str(tmp_path / "nope")], touched)
+    server.watch(str(tmp_path / "content"))
+    server.observer.start()
+    try:
+        task.read_text(encoding="utf-8")  # reading wakes nothing
+        (tmp_path / "other.txt").write_text("x", encoding="utf-8")  # beside the config
+        time.sleep(0.3)
+        assert not server._want_rebuild
+        assert touched.take(tmp_path / "content") == set()
+        tmp = task.with_name(".a.md.swp")
+        tmp.write_text("b", encoding="utf-8")
+        os.replace(tmp, task)
+        deadline = time.monotonic() + 5
+        while not server._want_rebuild and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert server._want_rebuild
+        assert touched.take(tmp_path / "content") == {"tasks/a.md", "tasks/.a.md.swp"}
+        server._want_rebuild = False
+        config.write_text("y", encoding="utf-8")
+        deadline = time.monotonic() + 5
+        while not server._want_rebuild and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert server._want_rebuild
+    finally:
+        server.observer.stop()
+        server.observer.join()
+
+
+# --- the collector --------------------------------------------------------------------------
+
+
+def test_the_collector_is_paused_during_a_rebuild_and_resumed_after_it() -> None:
+    assert gc.isenabled()
+    pause = engine.GcPause(resume_after=0.1, full_after=0.2)
+    try:
+        pause.pause()
+        assert not gc.isenabled()
+        pause.resume_soon()
+        assert not gc.isenabled()  # until the browser has its page
+        pause.pause()  # the next rebuild began: the earlier timer does nothing
+        time.sleep(0.3)
+        assert not gc.isenabled()
+        pause.resume_soon()
+        time.sleep(0.3)
+        assert gc.isenabled()
+        pause.pause()
+        pause.stop()
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+    assert pause.timers == []
+
+
+# --- the hand-over, and what no longer changes the process ---------------------------------
+
+
+def test_builds_in_one_process_keep_to_their_own_today_and_leave_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plugin instance lives as long as the process: two builds with their own
+    --today each date their sitemap by it, and the environment is left as it was."""
+    from builder.cli import cli
+
+    root = make_workspace(tmp_path, with_site_url(project(SMALL)))
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    before = dict(os.environ)
+    for today, site in (("2026-03-20", "s1"), ("2026-04-02", "s2")):
+        done = CliRunner().invoke(
+            cli, ["build", "--no-portal", "--site-dir", site, "--today", today]
+        )
+        assert done.exit_code == 0, done.output
+        sitemap = (root / site / "sitemap.xml").read_text(encoding="utf-8")
+        assert sitemap.count("<lastmod>") == sitemap.count(f"<lastmod>{today}</lastmod>") > 10
+        with gzip.open(root / site / "sitemap.xml.gz") as gz:
+            assert gz.read().decode("utf-8") == sitemap
+        stamp = int.from_bytes((root / site / "sitemap.xml.gz").read_bytes()[4:8], "little")
+        assert time.strftime("%Y-%m-%d", time.gmtime(stamp)) == today
+    after = dict(os.environ)
+    after.pop("NO_MKDOCS_2_WARNING", None)
+    before.pop("NO_MKDOCS_2_WARNING", None)
+    assert after == before
+    assert gc.isenabled()
+
+
+def test_serve_hands_today_over_to_the_plugin(tmp_path: Path) -> None:
+    from test_serve import serving
+
+    root = make_workspace(tmp_path, project(SMALL))
+    with serving(root, tmp_path / "serve.log", "--today", "2026-04-02") as srv:
+        html = srv.wait_for("sitemap.xml", lambda s, h: s == 200, "sitemap")
+        assert "<lastmod>2026-04-02</lastmod>" in html
+        assert "2026-03-16" not in html
+    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert "not known to work" not in log and "is ignored" not in log
+
+
+def test_plain_mkdocs_build_runs_without_a_hand_over(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path, with_site_url(project(SMALL)))
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "site")],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    sitemap = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<lastmod>2026-03-16</lastmod>" in sitemap  # the workspace's pinned today
+
+
+def test_serve_without_any_shortcut_is_slower_but_right(tmp_path: Path) -> None:
+    """What an unknown engine version gets: no shortcut, full rebuilds (no dirty build),
+    MkDocs' own watcher. Edits, a new page and a deleted one still show, and search
+    lists every page once."""
+    import json
+
+    from test_serve import column_of, save, serving
+
+    files = project(SMALL)
+    off = ", ".join(engine.SHORTCUTS)
+    files["mkdocs.yml"] = f"{files['mkdocs.yml']!s}      engine_off: [{off}]\n"
+    root = make_workspace(tmp_path, files)
+    with serving(root, tmp_path / "serve.log") as srv:
+        card = "../../tasks/site-review/"
+        task = srv.content("tasks/site-review.md")
+        save(task, task.read_text("utf-8").replace("status: review", "status: queue"))
+        srv.wait_for("boards/site/", lambda s, h: column_of(h, card) == "queue", "moved card")
+        save(srv.content("tasks/site-new.md"), "---\ntitle: New\nproject: site\n---\nFresh.\n")
+        srv.content("tasks/site-hosting.md").unlink()
+        srv.wait_for("tasks/site-new/", lambda s, h: s == 200, "new page")
+        srv.wait_for("tasks/site-hosting/", lambda s, h: s == 404, "deleted page")
+        _, index = srv.get("search/search_index.json")
+        pages = [e["location"] for e in json.loads(index)["docs"] if "#" not in e["location"]]
+        assert len(pages) == len(set(pages))
+        assert "tasks/site-new/" in pages and "tasks/site-hosting/" not in pages
+    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert "Cleaning site directory" in log  # no dirty build
