@@ -13,7 +13,6 @@ from builder.views.common import (
     Link,
     checklist,
     due_state,
-    percent_of,
     person_link,
     url,
 )
@@ -59,6 +58,8 @@ class MetricView:
     actual: str
     unit: str
     percent: int
+    better: str = "higher"
+    reached: bool = False
 
 
 @dataclass
@@ -251,7 +252,9 @@ def project_page(ws: Workspace, derived: Derived, p: Project, today: date) -> Re
             target=fmt.hours(m.target) if m.target is not None else "",
             actual=fmt.hours(m.actual) if m.actual is not None else "",
             unit=m.unit,
-            percent=percent_of(m.actual or 0, m.target or 0),
+            percent=m.progress or 0,
+            better=m.better,
+            reached=m.reached,
         )
         for m in p.metrics
     ]

@@ -1,0 +1,57 @@
+"""What a new user tripped over on the pages (the issue's items 7-16), checked on built
+pages and view models; tests/test_page_items_browser.py looks at the same in Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from pathlib import Path
+
+from site_cases import Node, parse_html
+
+from builder.pipeline import run_check
+
+TODAY = date(2026, 3, 16)
+MakeWorkspace = Callable[[Path, Mapping[str, str | bytes]], Path]
+BASE = {
+    "workspace.yml": "name: Agency\nlocale: en\ntoday: 2026-03-16\n",
+    "people/anna.md": "---\nname: Anna Kovalenko\n---\n",
+    "companies/acme.md": "---\nname: Acme\nkind: client\n---\n",
+}
+
+
+# --- 7. metrics where lower is better ------------------------------------------------------
+
+
+def test_a_metrics_better_part_is_read_and_checked_against_the_schema(
+    tmp_path: Path, make_workspace: MakeWorkspace
+) -> None:
+    files = {
+        **BASE,
+        "projects/site.md": "---\nname: Site\ncompany: acme\nmetrics:\n"
+        "  - {name: Page load, target: 2.5, actual: 3.8, unit: s, better: lower}\n"
+        "  - {name: Leads, target: 40, actual: 12}\n---\n",
+        "projects/bad.md": "---\nname: Bad\ncompany: acme\nmetrics:\n"
+        "  - {name: Page load, target: 2.5, better: less}\n---\n",
+    }
+    result = run_check(make_workspace(tmp_path, files), TODAY)
+    metrics = result.workspace.projects["site"].metrics
+    assert [(m.better, m.reached, m.progress) for m in metrics] == [
+        ("lower", False, 66),
+        ("higher", False, 30),
+    ]
+    [problem] = result.problems
+    assert problem.headline().endswith(
+        "projects/bad.md:5:44: error PD107: `less` is not one of the allowed values"
+    )
+    assert problem.hint == "expected one of `higher`, `lower`"
+
+
+def test_the_site_shows_a_lower_is_better_metric_as_not_reached(demo_site: Path) -> None:
+    page = parse_html((demo_site / "projects/tau-eshop/index.html").read_text(encoding="utf-8"))
+    metrics = {m.find(cls="pd-metric-name").text(): m for m in page.find_all(cls="pd-metric")}
+    load = metrics["Mobile page load (LCP)"]
+    assert "pd-reached" not in load.classes
+    assert load.find(cls="pd-metric-value").text() == "3.8 / ≤ 2.5 s not reached yet"
+    [bar] = load.find(cls="pd-meter").children
+    assert isinstance(bar, Node) and bar.attrs["style"] == "width: 66%"

@@ -1,0 +1,78 @@
+"""The issue's page items (7-16) in real Chromium, at a phone's 375 px and a desktop's
+1280 px: the demo site (built once per session) and the demo's client portals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import browser
+import pytest
+from browser import Probe, serve
+from portal_cases import SECRET
+
+from builder.pipeline import run_check
+from builder.portal import build_portals
+
+pytestmark = pytest.mark.browser
+
+chromium = browser.chromium
+browser_page = browser.browser_page
+
+OpenPage = Callable[..., Probe]
+DEMO = Path(__file__).resolve().parent.parent / "content"
+WIDTHS = (375, 1280)
+
+
+@pytest.fixture(scope="module")
+def base(demo_site: Path) -> Iterator[str]:
+    with serve(demo_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of the demo's Tau Coffee portal (Russian; it has a lower-is-better metric)."""
+    result = run_check(DEMO)
+    out = tmp_path_factory.mktemp("portals")
+    [tau] = [b for b in build_portals(result, out, SECRET) if b.company_id == "tau-coffee"]
+    with serve(out) as url:
+        yield f"{url}portal/{tau.token}/"
+
+
+def open_at(browser_page: OpenPage, url: str, width: int) -> Any:
+    probe = browser_page(width=width)
+    response = probe.page.goto(url, wait_until="load")
+    assert response is not None and response.ok, url
+    return probe.page
+
+
+# --- 7. a metric where lower is better --------------------------------------------------
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_portal_metric_lower_is_better_is_not_shown_as_reached(
+    browser_page: OpenPage, portal_url: str, width: int
+) -> None:
+    page = open_at(browser_page, portal_url, width)
+    metrics = page.eval_on_selector_all(
+        "li.metric",
+        """items => items.map(li => {
+            const bar = li.querySelector('.bar > span');
+            return {
+                name: li.querySelector('.metric__name').innerText,
+                target: li.querySelector('.metric__target').innerText.replace(/\\s+/g, ' ').trim(),
+                width: bar ? bar.offsetWidth / bar.parentElement.offsetWidth : null,
+                colour: bar ? getComputedStyle(bar).backgroundColor : null,
+            };
+        })""",
+    )
+    by_name = {m["name"]: m for m in metrics}
+    load = by_name["Mobile page load (LCP)"]
+    assert load["target"] == "цель: не больше 2,5 s пока не достигнута"
+    assert load["width"] == pytest.approx(0.66, abs=0.01)
+    green = "rgb(46, 158, 107)"
+    assert load["colour"] != green
+    reached = [m for m in metrics if "✓" in m["target"]]
+    assert reached == [m for m in metrics if m["colour"] == green]
