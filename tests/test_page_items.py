@@ -55,3 +55,35 @@ def test_the_site_shows_a_lower_is_better_metric_as_not_reached(demo_site: Path)
     assert load.find(cls="pd-metric-value").text() == "3.8 / ≤ 2.5 s not reached yet"
     [bar] = load.find(cls="pd-meter").children
     assert isinstance(bar, Node) and bar.attrs["style"] == "width: 66%"
+
+
+# --- 8. a cadence is calendar days, not working hours -----------------------------------------
+
+
+def test_a_cadence_is_read_in_calendar_days_and_weeks(
+    tmp_path: Path, make_workspace: MakeWorkspace
+) -> None:
+    files = {
+        **BASE,
+        "workspace.yml": BASE["workspace.yml"] + "hours_per_day: 6\n",
+        "contacts/a.md": "---\nname: A\ncadence: 14d\n---\n",
+        "contacts/b.md": "---\nname: B\ncadence: 2w\n---\n",
+        "contacts/c.md": "---\nname: C\ncadence: 30d\n---\n",
+        "contacts/d.md": "---\nname: D\ncadence: 48h\n---\n",
+    }
+    result = run_check(make_workspace(tmp_path, files), TODAY)
+    contacts = result.workspace.contacts
+    assert [contacts[c].cadence for c in "abcd"] == [14, 14, 30, None]
+    [problem] = result.problems
+    assert problem.headline().endswith("contacts/d.md:3:10: error PD105: bad interval `48h`")
+    assert problem.hint == "write whole days or weeks: `14d`, `2w` or `30d`"
+
+
+def test_a_cadence_shows_as_every_n_days_or_weeks(demo_site: Path) -> None:
+    def cadence(contact: str) -> str:
+        page = parse_html((demo_site / f"contacts/{contact}/index.html").read_text("utf-8"))
+        [fact] = [f for f in page.find_all(cls="pd-fact") if f.find("dt").text() == "Cadence"]
+        return fact.find("dd").text()
+
+    assert cadence("andrii-hnatyshyn") == "every 2 weeks"  # cadence: 14d, not "112h"
+    assert cadence("michal-kaminski") == "every 30 days"

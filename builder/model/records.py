@@ -193,7 +193,7 @@ class Contact(Record):
     chat: dict[str, str] = field(default_factory=dict)
     owner: str | None = None
     follow_up: date | None = None
-    cadence: int | None = None  # minutes
+    cadence: int | None = None  # days (a calendar interval, not working time)
     consent: bool = False
 
 

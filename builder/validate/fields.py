@@ -261,7 +261,7 @@ KIND_PARSERS: dict[ValueKind, Parser] = {
     "url": TEXT,
     "date": DATE,
     "duration": _duration,
-    "interval": _duration,
+    "interval": _p(values.interval),
     "hours": _capacity,
     "money": _money,
     "number": _p(values.number),

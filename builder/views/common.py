@@ -93,6 +93,16 @@ class Fmt:
             return self.t("duration.h", h=hours)
         return self.t("duration.m", m=mins)
 
+    def interval(self, days: int | None) -> str:
+        """A calendar interval such as a contact's cadence: "every 2 weeks", "every 30 days"."""
+        if days is None:
+            return ""
+        if days in (1, 7):  # "every day", not "every 1 day"
+            return self.t("interval.daily" if days == 1 else "interval.weekly")
+        if days and days % 7 == 0:
+            return self.tn("interval.every_weeks", days // 7)
+        return self.tn("interval.every_days", days)
+
     def hours(self, value: float) -> str:
         return i18n.format_number(value, self.locale, 1 if value != int(value) else 0)
 

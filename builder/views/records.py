@@ -348,7 +348,7 @@ def contact_page(ws: Workspace, derived: Derived, c: Contact, today: date) -> Re
             fmt.date(c.follow_up),
             css="overdue" if c.follow_up and c.follow_up < today else "",
         ),
-        _fact(fmt, "cadence", fmt.duration(c.cadence)),
+        _fact(fmt, "cadence", fmt.interval(c.cadence)),
         _fact(fmt, "consent", fmt.t("yes") if c.consent else fmt.t("no")),
         *_custom(ws, c, fmt, "contact"),
     ]
