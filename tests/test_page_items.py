@@ -87,3 +87,46 @@ def test_a_cadence_shows_as_every_n_days_or_weeks(demo_site: Path) -> None:
 
     assert cadence("andrii-hnatyshyn") == "every 2 weeks"  # cadence: 14d, not "112h"
     assert cadence("michal-kaminski") == "every 30 days"
+
+
+# --- 11. workflows and pipelines have display names -----------------------------------------
+
+
+def test_a_workflow_or_pipeline_without_a_name_gets_a_sensible_one(
+    tmp_path: Path, make_workspace: MakeWorkspace
+) -> None:
+    files = {
+        **BASE,
+        "workspace.yml": BASE["workspace.yml"] + "workflows:\n"
+        "  pr: {columns: [backlog, qa, client-approval, done]}\n"
+        "  smm: {columns: [a, b]}\n"
+        "  web: {columns: [a, b]}\n"
+        "  launch-events: {columns: [a, b]}\n"
+        "  named: {name: '  Press office ', columns: [a, b]}\n"
+        "  bad: {name: [not, a, name], columns: [a, b]}\n"
+        "pipelines:\n  b2b: {stages: [lead, won]}\n  media: {name: Media deals, stages: [x]}\n",
+    }
+    result = run_check(make_workspace(tmp_path, files), TODAY)
+    settings = result.workspace.settings
+    assert {w.id: w.name for w in settings.workflows.values()} == {
+        "pr": "PR",
+        "smm": "SMM",
+        "web": "Web",
+        "launch-events": "Launch events",
+        "named": "Press office",
+        "bad": "Bad",
+    }
+    assert [c.name for c in settings.workflows["pr"].columns] == [
+        "Backlog",
+        "QA",
+        "Client approval",
+        "Done",
+    ]
+    assert {p.id: p.name for p in settings.pipelines.values()} == {
+        "b2b": "B2B",
+        "media": "Media deals",
+    }
+    [problem] = result.problems
+    assert problem.headline().endswith(
+        "workspace.yml:10:15: error PD103: expected text, found a list"
+    )
