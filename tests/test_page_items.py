@@ -7,7 +7,9 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
-from site_cases import Node, parse_html
+import pytest
+from conftest import make_workspace
+from site_cases import SMALL, Node, build, parse_html, project
 
 from builder.pipeline import run_check
 
@@ -18,6 +20,22 @@ BASE = {
     "people/anna.md": "---\nname: Anna Kovalenko\n---\n",
     "companies/acme.md": "---\nname: Acme\nkind: client\n---\n",
 }
+
+
+# The small site of tests/site_cases.py (no git history) with a few additions, built once.
+SITE_FILES = {**SMALL}
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = make_workspace(tmp_path_factory.mktemp("small"), project(SITE_FILES))
+    built = build(root)
+    assert built.returncode == 0, built.stderr
+    return built.site
+
+
+def page(site: Path, rel: str) -> Node:
+    return parse_html((site / rel).read_text(encoding="utf-8"))
 
 
 # --- 7. metrics where lower is better ------------------------------------------------------
@@ -129,4 +147,28 @@ def test_a_workflow_or_pipeline_without_a_name_gets_a_sensible_one(
     [problem] = result.problems
     assert problem.headline().endswith(
         "workspace.yml:10:15: error PD103: expected text, found a list"
+    )
+
+
+# --- 13. the problems page: links to act on, code shown as code ------------------------------
+
+
+def test_each_problem_links_its_record_and_edit_page_and_shows_code_as_code(
+    small_site: Path,
+) -> None:
+    items = page(small_site, "problems/index.html").find_all("li")
+    [late] = [li for li in items if "site-mockups.md" in li.text()]
+    assert late.text() == (
+        "warning PD401: task overdue by 3 days (due 2026-03-13)"  # <br>: no space
+        "move it to done, or set a new due: date"
+        "Homepage mock-ups · ✎ Edit · content/tasks/site-mockups.md:6:6"
+    )
+    assert [c.text() for c in late.find_all("code")] == [
+        "due:",
+        "content/tasks/site-mockups.md:6:6",
+    ]
+    record, edit = late.find_all("a")
+    assert record.attrs["href"] == "../tasks/site-mockups/"
+    assert edit.attrs["href"] == (
+        "https://github.com/example/workspace/edit/main/content/tasks/site-mockups.md"
     )

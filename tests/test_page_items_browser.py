@@ -76,3 +76,31 @@ def test_portal_metric_lower_is_better_is_not_shown_as_reached(
     assert load["colour"] != green
     reached = [m for m in metrics if "✓" in m["target"]]
     assert reached == [m for m in metrics if m["colour"] == green]
+
+
+def no_sideways_scroll(page: Any, width: int) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+# --- 13. problems a colleague can act on -----------------------------------------------------
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_problems_link_their_records_and_show_no_backticks(
+    browser_page: OpenPage, base: str, width: int
+) -> None:
+    page = open_at(browser_page, base + "problems/", width)
+    no_sideways_scroll(page, width)
+    items = page.eval_on_selector_all(
+        ".pd-problem-list li",
+        """items => items.map(li => ({
+            text: li.innerText,
+            record: li.querySelector('.pd-problem-where a:not(.pd-edit)')?.href,
+            edit: li.querySelector('a.pd-edit')?.href,
+        }))""",
+    )
+    assert len(items) >= 5
+    assert [i for i in items if "`" in i["text"] or not i["record"] or not i["edit"]] == []
+    for item in items[:3]:
+        response = page.goto(item["record"])
+        assert response is not None and response.ok, item

@@ -60,6 +60,7 @@ class SiteOptions:
     history_key: str = ""  # changes whenever the history does (e.g. the HEAD commit)
     templates_key: str = ""  # changes whenever a page template does (see templates_key)
     site_url: str = ""  # the published site's root, for absolute links in the Atom feed
+    content_root: str = ""  # the workspace folder as record paths start (set by render_pages)
 
 
 @dataclass
@@ -167,7 +168,7 @@ def iter_pages(
     yield from _directory_pages(site)
     yield _projects_page(site)
     yield from _record_pages(site)
-    yield _problems_page(site.fmt, problems)
+    yield _problems_page(site, problems)
 
 
 def _dashboard_page(site: _Site, problems: list[Problem]) -> Page:
@@ -211,14 +212,20 @@ def _projects_page(site: _Site) -> Page:
     )
 
 
-def _problems_page(fmt: Fmt, problems: list[Problem]) -> Page:
+def _problems_page(site: _Site, problems: list[Problem]) -> Page:
+    fmt = site.fmt
+    records = {
+        rec.path: Link(getattr(rec, "title", "") or getattr(rec, "name", "") or rec.id, url(k, i))
+        for k in SECTIONS
+        for i, rec in site.ws.table(k).items()
+    }
     return Page(
         "problems.md",
         fmt.t("nav.problems"),
         "problems.html",
         {
             "summary": _summary(problems, fmt),
-            "problems": [_problem_row(p) for p in problems],
+            "problems": [_problem_row(p, records.get(p.path), site.options) for p in problems],
         },
         {"search": {"exclude": True}},
     )
@@ -387,14 +394,27 @@ def _summary(problems: list[Problem], fmt: Fmt) -> str:
     )
 
 
-def _problem_row(p: Problem) -> dict[str, Any]:
+def _problem_row(p: Problem, record: Link | None, options: SiteOptions) -> dict[str, Any]:
+    """A problem as a colleague can act on it: the record's page and the file's Edit link
+    next to the place, and `code` in the message and hint shown as code."""
     return {
         "where": f"{p.path}:{p.line}:{p.col}",
+        "record": record,
+        "edit_url": edit_url(options, p.path, options.content_root),
         "severity": p.severity.value,
         "code": p.code,
-        "message": p.message,
-        "hint": p.hint,
+        "message": _code_spans(p.message),
+        "hint": _code_spans(p.hint),
     }
+
+
+def _code_spans(text: str) -> list[tuple[str, bool]]:
+    """`text` cut at its backticks: (part, is_code) pairs, so `bad date` prints as code.
+    An unpaired backtick stays text."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an odd number of backticks: the last one is just a character
+        parts[-2:] = [parts[-2] + "`" + parts[-1]]
+    return [(part, i % 2 == 1) for i, part in enumerate(parts) if part]
 
 
 def _board_pages(site: _Site) -> Iterator[Page]:
@@ -735,6 +755,7 @@ def render_pages(
     boards, but of their 200 lanes only the one (or two) holding the edited card.
     """
     options.templates_key = templates_key(options)
+    options.content_root = content_root
     renderer = _Renderer(ws, derived, today, options, memo, lanes)
     out: dict[str, str] = {}
     for page in iter_pages(ws, derived, today, problems, options):
