@@ -172,3 +172,29 @@ def test_each_problem_links_its_record_and_edit_page_and_shows_code_as_code(
     assert edit.attrs["href"] == (
         "https://github.com/example/workspace/edit/main/content/tasks/site-mockups.md"
     )
+
+
+# --- 10. a lane whose cards are all done folds ------------------------------------------------
+
+
+def test_a_lane_is_finished_when_its_open_columns_are_empty(
+    tmp_path: Path, make_workspace: MakeWorkspace
+) -> None:
+    from builder.views.boards import all_board
+    from builder.views.derived import derive
+
+    files = {
+        **SMALL,
+        "projects/old.md": "---\nname: Old site\ncompany: acme\nworkflow: web\n---\n",
+        "tasks/old-a.md": "---\ntitle: A\nproject: old\nstatus: done\n---\n",
+        "tasks/old-b.md": "---\ntitle: B\nproject: old\nstatus: done\n---\n",
+        "projects/empty.md": "---\nname: Empty\ncompany: acme\nworkflow: web\n---\n",
+    }
+    result = run_check(make_workspace(tmp_path, files), TODAY)
+    board = all_board(result.workspace, derive(result.workspace, None), TODAY, "project")
+    web = board.sections[0]
+    assert [(lane.title, lane.count, lane.finished) for lane in web.lanes] == [
+        ("Acme website", 6, False),
+        ("Bank shop", 1, False),
+        ("Old site", 2, True),
+    ]

@@ -104,3 +104,79 @@ def test_problems_link_their_records_and_show_no_backticks(
     for item in items[:3]:
         response = page.goto(item["record"])
         assert response is not None and response.ok, item
+
+
+# --- 10. boards use the page's width, every column reachable, finished lanes folded ------------
+
+COLUMNS = """board => {
+    const box = board.getBoundingClientRect();
+    return Array.from(board.querySelectorAll('.pd-head .pd-col-head')).map(h => {
+        const r = h.getBoundingClientRect();
+        return {left: r.left - box.left + board.scrollLeft, right: r.right - box.left};
+    }).concat([{wide: board.classList.contains('pd-wide'), width: board.clientWidth,
+                scroll: board.scrollWidth}]);
+}"""
+
+
+def test_six_columns_fit_a_desktop_board(browser_page: OpenPage, base: str) -> None:
+    page = open_at(browser_page, base + "boards/tau-eshop/", 1280)
+    *heads, board = page.eval_on_selector(".pd-board", COLUMNS)
+    assert len(heads) == 6
+    assert board == {"wide": False, "width": board["width"], "scroll": board["width"]}
+    assert max(h["right"] for h in heads) <= board["width"]  # the done column is not clipped
+    no_sideways_scroll(page, 1280)
+
+
+def test_a_board_wider_than_the_window_keeps_its_scrollbar_in_view(
+    browser_page: OpenPage, base: str
+) -> None:
+    page = open_at(browser_page, base + "boards/tau-eshop/", 1000)
+    *_, board = page.eval_on_selector(".pd-board", COLUMNS)
+    assert board["wide"] and board["scroll"] > board["width"]
+    page.eval_on_selector(".pd-board", "b => b.scrollIntoView()")
+    bottom = page.eval_on_selector(".pd-board", "b => b.getBoundingClientRect().bottom")
+    assert bottom <= 900  # the sideways scrollbar is on screen, not below the last card
+    page.eval_on_selector(".pd-board", "b => { b.scrollLeft = b.scrollWidth; }")
+    done = page.eval_on_selector(
+        ".pd-board",
+        "b => { const d = b.querySelector('.pd-col-head.pd-done').getBoundingClientRect();"
+        " const r = b.getBoundingClientRect(); return [d.left >= r.left, d.right <= r.right]; }",
+    )
+    assert done == [True, True]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_all_projects_board_folds_finished_lanes_and_names_its_workflows(
+    browser_page: OpenPage, base: str, width: int
+) -> None:
+    page = open_at(browser_page, base + "boards/all/", width)
+    no_sideways_scroll(page, width)
+    headings = page.eval_on_selector_all(
+        ".pd-board-section > h2", "hs => hs.map(h => h.textContent)"
+    )
+    assert headings == ["Web studio", "PR and media relations"]  # not "Pr"
+    folded = page.eval_on_selector_all(
+        "details.pd-lane-fold",
+        "ds => ds.map(d => [d.open, d.querySelector('summary').textContent.trim(),"
+        " Math.round(d.getBoundingClientRect().height)])",
+    )
+    assert [(is_open, text) for is_open, text, _ in folded] == [
+        (False, "2025 annual report microsite 9 tasks, all done")
+    ]
+    assert all(height < 40 for _, _, height in folded)
+    # a phone shows no empty columns and no finished cards in swimlanes
+    shown = page.eval_on_selector_all(
+        ".pd-lane-title + .pd-lane .pd-col",
+        "cs => cs.filter(c => c.offsetParent !== null).map(c => [c.dataset.column,"
+        " c.querySelectorAll('.pd-card').length,"
+        " Array.from(c.querySelectorAll('.pd-card')).filter(x => x.offsetParent).length])",
+    )
+    if width == 375:
+        assert all(
+            visible > 0 or column in ("released", "published") for column, _, visible in shown
+        )
+        assert all(
+            visible == 0 for column, _, visible in shown if column in ("released", "published")
+        )
+    else:
+        assert len({column for column, _, _ in shown}) == 11  # every column of both workflows

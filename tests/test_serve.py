@@ -163,7 +163,7 @@ def test_serve_follows_edits_and_survives_bad_ones(server: Server) -> None:
         "problem shown",
     )
     line = next(p for p in problems(html) if "site-review.md" in p)
-    assert line.startswith("content/tasks/site-review.md:") and "error PD004" in line, line
+    assert line.startswith("error PD004") and "content/tasks/site-review.md:" in line, line
     assert server.proc.poll() is None
 
     # (c) the fix clears the problem and the card is back in its column

@@ -71,6 +71,20 @@
     });
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  // A board wider than the page scrolls sideways; keep that scrollbar within the window.
+  function fit() {
+    Array.prototype.forEach.call(document.querySelectorAll(".pd-board"), function (board) {
+      board.classList.remove("pd-wide");
+      if (board.scrollWidth > board.clientWidth + 1) board.classList.add("pd-wide");
+    });
+  }
+
+  function start() {
+    init();
+    fit();
+    window.addEventListener("resize", fit);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
