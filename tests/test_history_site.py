@@ -568,16 +568,37 @@ def test_funnel_conversion_from_actual_transitions(sites: Sites) -> None:
     table = next(t for t in funnel.find_all("table", "pd-table") if "→" in t.find("tbody").text())
     # entered Lead: all three; went on: sponsorship and Tau. Entered Proposal sent: those
     # two; went on: sponsorship (1 of 2). Finlo went from Lead to Lost: not "on".
+    # won/lost: how those deals stand now (Finlo, lost from Lead, counts at Lead)
     assert cells(table) == [
-        ["Lead → Proposal sent", "3", "2", "67%"],
-        ["Proposal sent → Won", "2", "1", "50%"],
+        ["Lead → Proposal sent", "3", "2", "67%", "1", "1"],
+        ["Proposal sent → Won", "2", "1", "50%", "1", "0"],
     ]
     assert [th.text() for th in table.find_all("th")] == [
         "Stage",
         "Entered",
         "Went on",
         "To next stage",
+        "Won",
+        "Lost",
     ]
+    definitions = [p.text() for p in funnel.find_all("p", "pd-definition")]
+    assert definitions == [
+        "To next stage: of the deals now at the stage or further on (won deals included), the "
+        "share that is further on. 1 lost deal is not counted: the stage it was lost at is "
+        "unknown here, so the figures are higher than the real conversion.",
+        "Entered: deals that were ever at the stage. Went on: of those, the ones that later "
+        "reached a further stage. Won, Lost: of those, the ones won or lost by now.",
+    ]
+
+
+def test_funnel_without_history_says_why_instead_of_zeros(sites: Sites) -> None:
+    funnel = page(sites.plain, "funnels/sales/index.html")
+    heading = next(h for h in funnel.find_all("h2") if "git history" in h.text())
+    notes = [p.text() for p in funnel.find_all("p", "pd-note") if "pd-definition" not in p.classes]
+    assert notes[0] == "No deal has moved between stages in the history yet."
+    assert len(notes) == 2 and "git" in notes[1]  # why: the folder is not in a repository
+    assert heading is not None
+    assert not [t for t in funnel.find_all("th") if t.text() == "Entered"]
 
 
 def idle_chips(site: Path) -> dict[str, list[str]]:
@@ -744,8 +765,13 @@ def test_board_flow_section_renders_and_fits(browser_page: OpenPage, base: str, 
     flow = page.locator("section.pd-flow")
     assert flow.locator("svg.pd-chart").count() == 2
     for i in range(2):
-        box = flow.locator("svg.pd-chart").nth(i).bounding_box()
+        box = flow.locator("div.pd-chart").nth(i).bounding_box()
         assert box is not None and box["width"] > 0 and box["x"] + box["width"] <= width
+    # labels stay readable on a phone: the chart keeps its size and scrolls in its box
+    label_heights = flow.locator("svg.pd-chart text").evaluate_all(
+        "ts => ts.map(t => t.getBoundingClientRect().height)"
+    )
+    assert label_heights and min(label_heights) >= 10, label_heights
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     # each bar is drawn as tall as the chart says (no page style overrides its geometry)
     bars = flow.locator("rect.pd-bar").evaluate_all(

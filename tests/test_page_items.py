@@ -198,3 +198,26 @@ def test_a_lane_is_finished_when_its_open_columns_are_empty(
         ("Bank shop", 1, False),
         ("Old site", 2, True),
     ]
+
+
+# --- 12. no history: say why instead of an empty heading or a table of zeros ------------------
+
+
+def test_dashboard_recent_activity_says_why_it_is_empty(demo_site: Path) -> None:
+    dashboard = page(demo_site, "index.html")
+    [section] = [
+        s for s in dashboard.find_all("section") if s.find("h2").text() == "Recent activity"
+    ]
+    notes = [p.text() for p in section.find_all("p", "pd-note")]
+    assert len(notes) == 1 and "git" in notes[0], notes  # the copy is not in a repository
+    assert section.find_all("li") == []
+
+
+def test_funnel_defines_its_conversion_and_counts_the_lost_deals(small_site: Path) -> None:
+    funnel = page(small_site, "funnels/sales/index.html")
+    [definition] = funnel.find_all("p", "pd-definition")
+    assert definition.text() == (
+        "To next stage: of the deals now at the stage or further on (won deals included), the "
+        "share that is further on. 2 lost deals are not counted: the stages they were lost at "
+        "are unknown here, so the figures are higher than the real conversion."
+    )

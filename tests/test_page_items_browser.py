@@ -180,3 +180,61 @@ def test_all_projects_board_folds_finished_lanes_and_names_its_workflows(
         )
     else:
         assert len({column for column, _, _ in shown}) == 11  # every column of both workflows
+
+
+# --- 9. tables on phones: readable lists, every column reachable, no word cut ------------------
+
+# Each word of each row-naming cell on one line (a name never breaks mid-word), and what
+# every cell shows: its label (the column's name, on a phone) and its right edge.
+TABLE_CELLS = """table => {
+    const words = [];
+    const first = Array.from(table.querySelectorAll('tbody tr td:first-child'));
+    for (const cell of first) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const re = /\\S+/g;
+            let m;
+            while ((m = re.exec(node.data))) {
+                const range = document.createRange();
+                range.setStart(node, m.index);
+                range.setEnd(node, m.index + m[0].length);
+                words.push([m[0], range.getClientRects().length]);
+            }
+        }
+    }
+    const cells = Array.from(table.querySelectorAll('tbody td')).filter(td => td.offsetParent)
+        .map(td => ({label: getComputedStyle(td, '::before').content,
+                     right: td.getBoundingClientRect().right,
+                     scroll: td.scrollWidth > td.clientWidth + 1}));
+    return {words, cells, head: getComputedStyle(table.querySelector('thead')).position,
+            overflow: table.scrollWidth > table.clientWidth + 1};
+}"""
+
+TABLES = {
+    "contacts/": "#pd-contacts",
+    "companies/": "#pd-companies",
+    "": "table.pd-follow",
+    "#team": "#team ~ table",
+    "funnels/sales/": "table.pd-funnel",
+}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("rel", list(TABLES))
+def test_tables_are_readable_without_sideways_scrolling(
+    browser_page: OpenPage, base: str, width: int, rel: str
+) -> None:
+    page = open_at(browser_page, base + rel, width)
+    no_sideways_scroll(page, width)
+    seen = page.eval_on_selector(TABLES[rel], TABLE_CELLS)
+    assert seen["words"] and all(lines == 1 for _, lines in seen["words"]), seen["words"]
+    assert not seen["overflow"]  # no column hidden behind a sideways scroll
+    assert all(c["right"] <= width and not c["scroll"] for c in seen["cells"])
+    if width == 375:
+        # a list: the header row is hidden, each value says which column it is
+        assert seen["head"] == "absolute"
+        labels = [c["label"] for c in seen["cells"]]
+        assert labels.count("none") <= len(labels) // 2  # only each row's first cell
+        assert all(label.startswith('"') for label in labels if label != "none")
+    else:
+        assert seen["head"] == "static"

@@ -247,7 +247,15 @@ def _funnel_pages(site: _Site) -> Iterator[Page]:
         conversions = (
             activity.conversions(options.history, ws, pid) if options.history is not None else []
         )
-        return {"f": view(pid), "conversions": conversions}
+        # no moves to count (no repository, no commits yet): say why, not a table of zeros
+        notes = (
+            [fmt.t("funnel.no_moves"), *activity.history_notes(options.history.status, fmt.locale)]
+            if options.history is not None and not any(c.entered for c in conversions)
+            else []
+        )
+        if notes:
+            conversions = []
+        return {"f": view(pid), "conversions": conversions, "conversion_notes": notes}
 
     for pid in sorted(pipelines):
         yield Page(
@@ -255,7 +263,7 @@ def _funnel_pages(site: _Site) -> Iterator[Page]:
             pipelines[pid].name,
             "funnel.html",
             partial(page, pid),
-            dict(VIEW),
+            dict(WIDE_VIEW),  # its deal board wants the page's width, as task boards do
             key=key,
         )
     yield Page(

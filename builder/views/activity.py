@@ -338,6 +338,8 @@ class ConversionView:
     entered: int
     advanced: int
     rate: str
+    won: int = 0
+    lost: int = 0
 
 
 def conversions(
@@ -345,6 +347,8 @@ def conversions(
 ) -> list[ConversionView]:
     fmt = Fmt.of(ws)
     return [
-        ConversionView(c.name, c.next_name, c.entered, c.advanced, fmt.percent(c.rate))
+        ConversionView(
+            c.name, c.next_name, c.entered, c.advanced, fmt.percent(c.rate), c.won, c.lost
+        )
         for c in stage_conversions(history, ws, pipeline, since)
     ]

@@ -86,6 +86,7 @@ class FunnelView:
     periods: list[PeriodRow]
     idle_count: int
     missing_rates: list[str]
+    lost_count: int = 0  # lost deals: the snapshot conversion cannot place them
 
 
 def closed_on(deal: Deal) -> date | None:
@@ -260,6 +261,7 @@ def funnel(ws: Workspace, derived: Derived, pipeline: Pipeline, today: date) -> 
         owners=_owners(ws, pipeline, deals, fmt),
         periods=_periods(ws, pipeline, deals, today, fmt),
         idle_count=sum(s.idle_count for s in stages),
+        lost_count=sum(s.count for s in stages if s.outcome == "lost"),
         missing_rates=sorted(
             {d.amount.currency for d in deals if d.amount and ws.settings.to_base(d.amount) is None}
         ),
