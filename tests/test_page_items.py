@@ -221,3 +221,49 @@ def test_funnel_defines_its_conversion_and_counts_the_lost_deals(small_site: Pat
         "share that is further on. 2 lost deals are not counted: the stages they were lost at "
         "are unknown here, so the figures are higher than the real conversion."
     )
+
+
+# --- 16. smaller things ----------------------------------------------------------------------
+
+
+def test_participants_are_separated(demo_site: Path) -> None:
+    task = page(demo_site, "tasks/finlo-staging-review/index.html")
+    [fact] = [f for f in task.find_all(cls="pd-fact") if f.find("dt").text() == "Participants"]
+    assert fact.find("dd").text() == "Piotr Zieliński, Marta Nowak"
+
+
+def test_a_records_body_comes_before_its_history() -> None:
+    from builder.i18n import strings
+    from builder.render.pages import SiteOptions, make_env
+    from builder.views.activity import StayView, TimelineView
+    from builder.views.records import RecordPage
+
+    record = RecordPage("task", "Task", "t", "T", "tasks/t.md", [], "", [])
+    timeline = TimelineView("Time per column", [StayView("Doing", "1", "2", "Anna", "1 d")], [], "")
+    html = (
+        make_env(SiteOptions())
+        .get_template("plaindesk/record.html")
+        .render(
+            r=record, body="<p>The description.</p>", timeline=timeline, L=strings("en"), root=""
+        )
+    )
+    assert html.index("The description.") < html.index("pd-history") < html.index("Doing")
+
+
+def test_a_portal_metric_never_glues_a_count_to_a_plural_unit(tmp_path: Path) -> None:
+    from portal_cases import SECRET
+
+    from builder.portal import build_portals
+
+    result = run_check(Path(__file__).resolve().parent.parent / "content")
+    [finlo] = [b for b in build_portals(result, tmp_path, SECRET) if b.company_id == "finlo"]
+    html = parse_html((tmp_path / "portal" / finlo.token / "index.html").read_text("utf-8"))
+    shown = {
+        m.find(cls="metric__name").text(): (
+            m.find(cls="metric__value").text(),
+            m.find(cls="metric__target").text(),
+        )
+        for m in html.find_all("li", "metric")
+    }
+    assert shown["Spokesperson interviews"] == ("1", "target 6 interviews 17% · not reached yet")
+    assert shown["Sign-up conversion (pilot traffic)"][0] == "0%"  # a symbol stays
