@@ -267,3 +267,52 @@ def test_a_portal_metric_never_glues_a_count_to_a_plural_unit(tmp_path: Path) ->
     }
     assert shown["Spokesperson interviews"] == ("1", "target 6 interviews 17% · not reached yet")
     assert shown["Sign-up conversion (pilot traffic)"][0] == "0%"  # a symbol stays
+
+
+# --- 14. serve: a record whose file breaks keeps its last good version, marked ---------------
+
+
+def test_a_broken_file_stands_in_its_last_good_version_while_serving(
+    tmp_path: Path, make_workspace: MakeWorkspace
+) -> None:
+    from builder.pipeline import CheckCache
+
+    root = make_workspace(tmp_path, SMALL)
+    task = root / "tasks" / "site-review.md"
+    good = task.read_text("utf-8")
+    cache = CheckCache()
+    first = run_check(root, TODAY, cache)
+    assert first.workspace.stale == {} and first.left_out == []
+    before = first.workspace.tasks["site-review"]
+
+    for broken in (
+        good.replace("status: review", "status: [review"),  # unreadable: a YAML error
+        good.replace("status: review", "status: reveiw"),  # a rule's error: no such column
+        good.replace("due: 2026-04-10", "due: 2026-04-31"),  # a field's error
+    ):
+        task.write_text(broken, "utf-8")
+        result = run_check(root, TODAY, cache)
+        assert result.errors and result.left_out == []
+        shown = result.workspace.tasks["site-review"]
+        assert (shown.status, shown.due) == ("review", date(2026, 4, 10))
+        assert shown.digest == f"stale:{before.digest}"  # every page showing it is made anew
+        assert result.workspace.stale == {("task", "site-review"): str(task)}
+
+    task.write_text(good.replace("status: review", "status: doing"), "utf-8")
+    fixed = run_check(root, TODAY, cache)
+    assert fixed.workspace.stale == {} and fixed.workspace.tasks["site-review"].status == "doing"
+
+    # without the serve loop's cache (build, check) nothing stands in: it is left out
+    task.write_text(good.replace("status: review", "status: [review"), "utf-8")
+    plain = run_check(root, TODAY)
+    assert "site-review" not in plain.workspace.tasks
+    assert plain.left_out == [str(task)]
+
+
+def test_build_says_what_it_left_out(tmp_path: Path, make_workspace: MakeWorkspace) -> None:
+    files = project({**SMALL, "tasks/site-review.md": "---\ntitle: [broken\n---\n"})
+    built = build(make_workspace(tmp_path, files))
+    assert built.returncode == 1
+    assert (
+        "left out of the site (1, the file cannot be read): content/tasks/site-review.md\n"
+    ) in built.stderr

@@ -28,7 +28,14 @@ from builder.render.svg import flow_charts
 from builder.views import activity, boards, dashboard, directory, funnels, people, records
 from builder.views.common import SECTIONS, Fmt, Link, card_inputs
 from builder.views.derived import Derived
-from builder.views.paths import board_url, funnel_url, page_file, url
+from builder.views.paths import (
+    board_url,
+    funnel_url,
+    page_file,
+    problem_anchor,
+    problem_url,
+    url,
+)
 
 THEME_DIR = Path(__file__).resolve().parent.parent.parent / "theme"
 
@@ -225,7 +232,7 @@ def _problems_page(site: _Site, problems: list[Problem]) -> Page:
         "problems.html",
         {
             "summary": _summary(problems, fmt),
-            "problems": [_problem_row(p, records.get(p.path), site.options) for p in problems],
+            "problems": _problem_rows(problems, records, site.options),
         },
         {"search": {"exclude": True}},
     )
@@ -402,6 +409,21 @@ def _summary(problems: list[Problem], fmt: Fmt) -> str:
     )
 
 
+def _problem_rows(
+    problems: list[Problem], records: dict[str, Link], options: SiteOptions
+) -> list[dict[str, Any]]:
+    """The Problems page's rows; the first of each file carries the anchor that a stale
+    card's or page's mark links to."""
+    rows, anchored = [], set()
+    for p in problems:
+        row = _problem_row(p, records.get(p.path), options)
+        if p.path not in anchored:
+            anchored.add(p.path)
+            row["anchor"] = problem_anchor(p.path)
+        rows.append(row)
+    return rows
+
+
 def _problem_row(p: Problem, record: Link | None, options: SiteOptions) -> dict[str, Any]:
     """A problem as a colleague can act on it: the record's page and the file's Edit link
     next to the place, and `code` in the message and hint shown as code."""
@@ -575,7 +597,15 @@ def _record_pages(site: _Site) -> Iterator[Page]:
                 timeline = None
                 if options.history is not None and r.kind in ("task", "deal"):
                     timeline = activity.card_history(options.history, ws, r.kind, r.id)
-                return {"r": r, "body_md": r.body, "record_path": r.path, "timeline": timeline}
+                # its file has errors now: this is its last good version (serve)
+                stale = ws.stale.get((r.kind, r.id))
+                return {
+                    "r": r,
+                    "body_md": r.body,
+                    "record_path": r.path,
+                    "timeline": timeline,
+                    "stale": problem_url(stale) if stale else "",
+                }
 
             yield Page(
                 page_file(url(kind, ident)),

@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files
 from builder.output import MARKER, MARKER_TEXT
 from builder.pipeline import CheckResult
 from builder.render.pages import SiteOptions, theme_dir
-from builder.report import format_text
+from builder.report import format_text, left_out_text
 from builder.site.generate import Generated, Kept, generate
 from builder.validate.values import parse_date
 
@@ -226,6 +226,9 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             raise PluginError(
                 "the workspace has errors:\n" + format_text(result.problems, result.summary())
             )
+        gaps = left_out_text(result.left_out, result.workspace.stale.values())
+        if gaps:
+            log.warning("plaindesk: %s", gaps.rstrip("\n"))
         if _COMMAND[0] == "serve":  # errors in full (see the Problems page); else a count
             if result.errors:
                 log.warning("plaindesk: %s", format_text(result.errors, result.summary()))

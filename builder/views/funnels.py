@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 from builder.model import Deal, Pipeline, Stage, Workspace
 from builder.views.common import Fmt, Link, person_link, url
+from builder.views.paths import problem_url
 
 if TYPE_CHECKING:
     from builder.views.derived import Derived
@@ -35,6 +36,7 @@ class DealCard:
     next_step_overdue: bool
     expected_close: str
     search: str
+    stale: str = ""  # its file has errors: this is the last good version; the problem's URL
 
 
 @dataclass
@@ -170,6 +172,7 @@ def deal_card(ws: Workspace, derived: Derived, deal: Deal, today: date, fmt: Fmt
         search=" ".join(
             (deal.title, company.name if company else deal.company, owner.text)
         ).lower(),
+        stale=problem_url(ws.stale[("deal", deal.id)]) if ("deal", deal.id) in ws.stale else "",
     )
 
 
