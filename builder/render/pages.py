@@ -361,13 +361,17 @@ def _activity_pages(ws: Workspace, options: SiteOptions) -> Iterator[Page]:
     """The activity feed page and its Atom file (not a page: MkDocs copies it as is)."""
     assert options.history is not None
     fmt = Fmt.of(ws)
-    yield Page(
-        "activity.md",
-        fmt.t("nav.activity"),
-        "activity.html",
-        {"a": activity.activity(options.history, ws)},
-        dict(VIEW),
-    )
+    # one page per month: the newest is the feed's own page (activity/), the others
+    # activity/YYYY-MM/; each lists the months, and the filters count across them
+    for i, view in enumerate(activity.activity_months(options.history, ws)):
+        current = next((m for m in view.months if m.key == view.month), None)
+        yield Page(
+            "activity.md" if i == 0 else page_file(activity.month_url(view.month, False)),
+            fmt.t("nav.activity") + (f" · {current.label}" if current and i else ""),
+            "activity.html",
+            {"a": view},
+            dict(VIEW),
+        )
 
 
 def atom_feed(ws: Workspace, options: SiteOptions, site_url: str) -> str:
