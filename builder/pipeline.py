@@ -7,11 +7,11 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from builder.load.files import Listing, ReadCache, load, quoted, relist
+from builder.load.files import Listing, Loaded, ReadCache, display_path, load, quoted, relist
 from builder.model import Record, Workspace
 from builder.problems import Problem, sort_key
 from builder.validate.defaults import resolve_defaults
@@ -29,6 +29,9 @@ class CheckResult:
     problems: list[Problem] = field(default_factory=list)
     today: date = date(1970, 1, 1)
     files: int = 0
+    #: record files that could not be read as records, so are not on the site (in the
+    #: serve loop, those with a last good version stand in it: `Workspace.stale`)
+    left_out: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -55,6 +58,9 @@ class CheckCache:
     files: ReadCache = field(default_factory=dict)
     typed: dict[str, tuple[str, str, Record, list[Problem]]] = field(default_factory=dict)
     listing: Listing | None = None  # the record files found last time
+    #: path -> (type, record) as last typed with no error in its file: while a bad edit
+    #: is being fixed, `serve` shows this version (marked stale) instead of dropping it
+    good: dict[str, tuple[str, Record]] = field(default_factory=dict)
 
 
 @contextmanager
@@ -139,9 +145,56 @@ def _run_check(
     problems += run_rules(ws)
     day = effective_today(settings, today)
     problems += run_warnings(ws, day)
+    if cache is not None:
+        _stand_in_last_good(ws, cache, loaded, typed, problems)
     problems = _quote_records(problems, heads)
     problems.sort(key=sort_key)
-    return CheckResult(ws, problems, day, loaded.files)
+    read = {raw.path for raw in loaded.records}
+    stale = set(ws.stale.values())
+    left_out = sorted(p for p in _found(loaded) if p not in read and p not in stale)
+    return CheckResult(ws, problems, day, loaded.files, left_out)
+
+
+def _found(loaded: Loaded) -> dict[str, str]:
+    """Path -> record type of every record file the load stage found."""
+    listing = loaded.listing
+    return {display_path(loaded.root, rel): kind for kind, rel in listing.found} if listing else {}
+
+
+def _stand_in_last_good(
+    ws: Workspace,
+    cache: CheckCache,
+    loaded: Loaded,
+    typed: dict[str, tuple[str, str, Record, list[Problem]]],
+    problems: list[Problem],
+) -> None:
+    """Serve: a record whose file has errors now (unreadable, a bad field, a broken rule)
+    stands in the version last typed without one, marked in `ws.stale`, so its card stays
+    on its boards while the file is being fixed. Its digest is marked too: every page and
+    card that shows it is made again, with the mark, and again once the file is fixed."""
+    found = _found(loaded)
+    bad = {p.path for p in problems if p.is_error}
+    good = {
+        path: (found[path], record)
+        for path, (_, _, record, _) in typed.items()
+        if path in found and path not in bad
+    }
+    for path in sorted(bad & cache.good.keys()):
+        kind, last = cache.good[path]
+        now = typed.get(path)
+        # deleted: gone for good; unchanged (another file broke a rule of it): as it is
+        if path not in found or (now is not None and now[2] is last):
+            continue
+        table = ws.table(kind)
+        current = table.get(last.id)
+        if current is not None and current.path != path:  # its id is another file's now
+            continue
+        table[last.id] = replace(last, digest=f"stale:{last.digest}")
+        ws.stale[(kind, last.id)] = path
+        good[path] = (kind, last)
+    cache.good = good
+    if ws.stale:
+        resolve_defaults(ws)
 
 
 def _quote_records(problems: list[Problem], heads: dict[str, str]) -> list[Problem]:

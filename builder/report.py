@@ -16,6 +16,25 @@ def _printable(text: str) -> str:
     return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
 
 
+def left_out_text(left_out: list[str], stale: Iterable[str] = ()) -> str:
+    """What a site built from a workspace with errors lacks, or shows as it was: one line
+    each, or "" when nothing is. `left_out`: record files that could not be read (no page,
+    no card); `stale`: files whose last good version stands in (the serve loop)."""
+    lines = []
+    if left_out:
+        lines.append(
+            f"left out of the site ({len(left_out)}, the file cannot be read): "
+            + ", ".join(_printable(p) for p in left_out)
+        )
+    shown = sorted(stale)
+    if shown:
+        lines.append(
+            f"shown in their last good version ({len(shown)}, the file has errors now): "
+            + ", ".join(_printable(p) for p in shown)
+        )
+    return "".join(line + "\n" for line in lines)
+
+
 def format_text(problems: Iterable[Problem], summary: str) -> str:
     """`path:line:col: severity code: message`, the source line with a caret, the hint."""
     out: list[str] = []

@@ -310,7 +310,7 @@ BROKEN: list[tuple[str, dict[str, str | bytes], list[tuple[str, int, int, str]],
         "negative-cadence",
         {"contacts/c.md": "---\nname: C\ncadence: -30d\n---\n"},
         [("ws/contacts/c.md", 3, 10, "PD112")],
-        "negative duration",
+        "negative interval `-30d`",
     ),
     (
         "negative-price",

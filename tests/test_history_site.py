@@ -282,6 +282,10 @@ FEED = [
 ]
 ENTRIES = sum(1 for line in FEED if not line.startswith("#"))
 BY_PERSON = {"anna": 15, "oleh": 9, "maria": 3}
+# The feed is paged by month: March on the feed's own page, January on activity/2026-01/.
+JANUARY = FEED.index("# Friday, January 9, 2026")
+MARCH_FEED, JANUARY_FEED = FEED[:JANUARY], FEED[JANUARY:]
+MONTH_PAGES = {"activity/index.html": MARCH_FEED, "activity/2026-01/index.html": JANUARY_FEED}
 
 
 def feed_lines(activity: Node) -> list[str]:
@@ -293,27 +297,41 @@ def feed_lines(activity: Node) -> list[str]:
 
 
 def test_activity_page_lists_every_change_newest_day_first(sites: Sites) -> None:
-    activity = page(sites.main, "activity/index.html").find(cls="pd-activity")
-    assert feed_lines(activity) == FEED
-    assert activity.find_all(cls="pd-note") == []  # a complete history: nothing to excuse
-    assert sum(BY_PERSON.values()) == ENTRIES
+    for rel, lines in MONTH_PAGES.items():
+        activity = page(sites.main, rel).find(cls="pd-activity")
+        assert feed_lines(activity) == lines
+        assert activity.find_all(cls="pd-note") == []  # a complete history: nothing to excuse
+        # every page lists the months, the one it shows in bold, with their entries
+        months = activity.find("nav", "pd-months")
+        assert months.text() == "March 2026 19 · January 2026 8"
+        assert [m.text() for m in months.find_all("strong")] == [
+            "March 2026 19" if rel == "activity/index.html" else "January 2026 8"
+        ]
+    assert sum(BY_PERSON.values()) == ENTRIES == 27
 
 
 def test_activity_entries_link_people_and_records(sites: Sites) -> None:
     activity = page(sites.main, "activity/index.html").find(cls="pd-activity")
-    entries = activity.find_all("li", "pd-feed-entry")
-    moved = next(e for e in entries if e.text().endswith("from Design to Client approval"))
+    moved = next(
+        e
+        for e in activity.find_all("li", "pd-feed-entry")
+        if e.text().endswith("from Design to Client approval")
+    )
     links = [(a.text(), a.attrs["href"]) for a in moved.find_all("a")]
     assert links == [("Anna", "../people/anna/"), ("Homepage mock-ups", "../tasks/mockups/")]
     assert moved.find("em").text() == "Homepage mock-ups"  # the record, italic and linked
     assert (moved.attrs["data-person"], moved.attrs["data-project"]) == ("anna", "site")
     # every record link resolves to a built page; deals belong to no project
-    for e in entries:
-        for a in e.find_all("a"):
-            target = sites.main / "activity" / a.attrs["href"] / "index.html"
-            assert target.resolve().is_file(), a.attrs["href"]
-        if "deal" in e.text():
-            assert e.attrs["data-project"] == ""
+    entries = []
+    for rel in MONTH_PAGES:
+        here = (sites.main / rel).parent
+        month = page(sites.main, rel).find(cls="pd-activity").find_all("li", "pd-feed-entry")
+        entries += month
+        for e in month:
+            for a in e.find_all("a"):
+                assert (here / a.attrs["href"] / "index.html").resolve().is_file(), a.attrs
+            if "deal" in e.text():
+                assert e.attrs["data-project"] == ""
     assert {e.attrs["data-person"] for e in entries} == set(BY_PERSON)
     for person, count in BY_PERSON.items():
         assert sum(e.attrs["data-person"] == person for e in entries) == count
@@ -568,16 +586,37 @@ def test_funnel_conversion_from_actual_transitions(sites: Sites) -> None:
     table = next(t for t in funnel.find_all("table", "pd-table") if "→" in t.find("tbody").text())
     # entered Lead: all three; went on: sponsorship and Tau. Entered Proposal sent: those
     # two; went on: sponsorship (1 of 2). Finlo went from Lead to Lost: not "on".
+    # won/lost: how those deals stand now (Finlo, lost from Lead, counts at Lead)
     assert cells(table) == [
-        ["Lead → Proposal sent", "3", "2", "67%"],
-        ["Proposal sent → Won", "2", "1", "50%"],
+        ["Lead → Proposal sent", "3", "2", "67%", "1", "1"],
+        ["Proposal sent → Won", "2", "1", "50%", "1", "0"],
     ]
     assert [th.text() for th in table.find_all("th")] == [
         "Stage",
         "Entered",
         "Went on",
         "To next stage",
+        "Won",
+        "Lost",
     ]
+    definitions = [p.text() for p in funnel.find_all("p", "pd-definition")]
+    assert definitions == [
+        "To next stage: of the deals now at the stage or further on (won deals included), the "
+        "share that is further on. 1 lost deal is not counted: the stage it was lost at is "
+        "unknown here, so the figures are higher than the real conversion.",
+        "Entered: deals that were ever at the stage. Went on: of those, the ones that later "
+        "reached a further stage. Won, Lost: of those, the ones won or lost by now.",
+    ]
+
+
+def test_funnel_without_history_says_why_instead_of_zeros(sites: Sites) -> None:
+    funnel = page(sites.plain, "funnels/sales/index.html")
+    heading = next(h for h in funnel.find_all("h2") if "git history" in h.text())
+    notes = [p.text() for p in funnel.find_all("p", "pd-note") if "pd-definition" not in p.classes]
+    assert notes[0] == "No deal has moved between stages in the history yet."
+    assert len(notes) == 2 and "git" in notes[1]  # why: the folder is not in a repository
+    assert heading is not None
+    assert not [t for t in funnel.find_all("th") if t.text() == "Entered"]
 
 
 def idle_chips(site: Path) -> dict[str, list[str]]:
@@ -706,21 +745,40 @@ def test_feed_person_filter_keeps_only_that_persons_entries(
     probe = open_clean(browser_page, base, "activity/")
     page = probe.page
     page.wait_for_selector("form.pd-feed-filter:not([hidden])")
-    assert len(shown(page, "li.pd-feed-entry")) == ENTRIES
+    march = sum(1 for line in MARCH_FEED if not line.startswith("#"))
+    assert len(shown(page, "li.pd-feed-entry")) == march  # the newest month's page
     probe.screenshot("history-activity-1280")
 
     page.select_option("select[name=person]", "maria")
     entries = shown(page, "li.pd-feed-entry")
-    assert [e["person"] for e in entries] == ["maria"] * BY_PERSON["maria"]
+    assert [e["person"] for e in entries] == ["maria"] * 2
     assert [" ".join(e["text"].split()) for e in entries] == [
-        line for line in FEED if line.startswith("09:00 Maria")
+        line for line in MARCH_FEED if line.startswith("09:00 Maria")
     ]
-    assert page.locator("li.pd-feed-entry:not([hidden])").count() == BY_PERSON["maria"]
     # days without her entries disappear with them
     days = [d["text"] for d in shown(page, "section.pd-feed-day h2")]
-    assert days == ["Monday, March 9, 2026", "Thursday, March 5, 2026", "Friday, January 9, 2026"]
-    assert page.text_content("output.pd-count") == f"{BY_PERSON['maria']} / {ENTRIES}"
+    assert days == ["Monday, March 9, 2026", "Thursday, March 5, 2026"]
+    assert page.text_content("output.pd-count") == f"2 / {march}"
     assert page.url.endswith("/activity/?person=maria")  # a filtered feed can be shared
+    # the other months say how many of her entries they hold, and keep the filter
+    months = page.eval_on_selector_all(
+        ".pd-months .pd-month", "ms => ms.map(m => [m.textContent, m.className, m.href || ''])"
+    )
+    assert [(text, "pd-none" in cls) for text, cls, _ in months] == [
+        ("March 2026 2", False),
+        ("January 2026 1", False),
+    ]
+    assert months[1][2].endswith("/activity/2026-01/?person=maria")
+    page.click(".pd-months a.pd-month")
+    page.wait_for_selector("form.pd-feed-filter:not([hidden])")
+    assert [" ".join(e["text"].split()) for e in shown(page, "li.pd-feed-entry")] == [
+        line for line in JANUARY_FEED if line.startswith("09:00 Maria")
+    ]
+    page.select_option("select[name=person]", "*")
+    page.select_option("select[name=project]", "site")
+    assert {e["project"] for e in shown(page, "li.pd-feed-entry")} == {"site"}
+    page.goto(base + "activity/")
+    page.wait_for_selector("form.pd-feed-filter:not([hidden])")
 
     page.select_option("select[name=person]", "*")
     page.select_option("select[name=project]", "site")
@@ -732,7 +790,9 @@ def test_feed_person_filter_keeps_only_that_persons_entries(
     page.wait_for_selector("form.pd-feed-filter:not([hidden])")
     assert page.input_value("select[name=person]") == "oleh"
     assert {e["person"] for e in shown(page, "li.pd-feed-entry")} == {"oleh"}
-    assert len(shown(page, "li.pd-feed-entry")) == BY_PERSON["oleh"]
+    assert len(shown(page, "li.pd-feed-entry")) == sum(
+        line.split()[1] == "Oleh" for line in MARCH_FEED
+    )
     assert_clean(probe, base)
 
 
@@ -744,8 +804,13 @@ def test_board_flow_section_renders_and_fits(browser_page: OpenPage, base: str, 
     flow = page.locator("section.pd-flow")
     assert flow.locator("svg.pd-chart").count() == 2
     for i in range(2):
-        box = flow.locator("svg.pd-chart").nth(i).bounding_box()
+        box = flow.locator("div.pd-chart").nth(i).bounding_box()
         assert box is not None and box["width"] > 0 and box["x"] + box["width"] <= width
+    # labels stay readable on a phone: the chart keeps its size and scrolls in its box
+    label_heights = flow.locator("svg.pd-chart text").evaluate_all(
+        "ts => ts.map(t => t.getBoundingClientRect().height)"
+    )
+    assert label_heights and min(label_heights) >= 10, label_heights
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     # each bar is drawn as tall as the chart says (no page style overrides its geometry)
     bars = flow.locator("rect.pd-bar").evaluate_all(
@@ -763,4 +828,23 @@ def test_board_flow_section_renders_and_fits(browser_page: OpenPage, base: str, 
         full_page=True,
         clip={**box, "y": box["y"] + page.evaluate("window.scrollY")},
     )
+    assert_clean(probe, base)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 375])
+def test_activity_months_fit_and_count_filter_matches(
+    browser_page: OpenPage, base: str, width: int
+) -> None:
+    probe = open_clean(browser_page, base, "activity/2026-01/?project=site", width)
+    page = probe.page
+    page.wait_for_selector("form.pd-feed-filter:not([hidden])")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    months = page.eval_on_selector_all(
+        ".pd-months .pd-month",
+        "ms => ms.map(m => [m.textContent, m.getBoundingClientRect().right])",
+    )
+    # opened from a shared link: the filter applies, and each month counts its matches
+    assert [text for text, _ in months] == ["March 2026 12", "January 2026 4"]
+    assert all(right <= width for _, right in months)
     assert_clean(probe, base)

@@ -371,7 +371,7 @@ EXTREMES = {
     "assignee: anna\nstart: 1900-01-01\ndue: 2999-12-31\nestimate: 1000000h\n"
     "time:\n  - 1900-01-01 anna 1000000h\n  - 2999-12-31 anna 1000000h\n"
     "price: 999999999999999.99 EUR\n---\n",
-    "contacts/far.md": "---\nname: Far Contact\nfollow_up: 1900-01-01\ncadence: 1000000h\n---\n",
+    "contacts/far.md": "---\nname: Far Contact\nfollow_up: 1900-01-01\ncadence: 36500d\n---\n",
     "people/max.md": "---\nname: Max Capacity\ncapacity: 1000000\n"
     "rate: 999999999999999.99 EUR\n---\n",
     "people/min.md": "---\nname: Min Capacity\ncapacity: 0.000000001\n---\n",
@@ -464,9 +464,9 @@ BIG = "1" + "0" * 28
          ("ws/tasks/t.md:4:8: error PD103: number `" + BIG + "` is too large", NUMBER_HINT)),
         ("tasks/t.md", TASK + "estimate: 125001d\n---\n",
          ("ws/tasks/t.md:4:11: error PD105: duration `125001d` is too long", DURATION_HINT)),
-        ("contacts/c.md", "---\nname: C\ncadence: 60000000001m\n---\n",
-         ("ws/contacts/c.md:3:10: error PD105: duration `60000000001m` is too long",
-          DURATION_HINT)),
+        ("contacts/c.md", "---\nname: C\ncadence: 5215w\n---\n",
+         ("ws/contacts/c.md:3:10: error PD105: interval `5215w` is too long",
+          "intervals are at most 36500d; check for extra digits")),
         ("tasks/t.md", TASK + "time:\n  - 2026-03-02 anna 1000001h\n---\n",
          ("ws/tasks/t.md:5:5: error PD111: time-log entry has bad duration `1000001h`",
           "write the time spent as `2h`, `1h30m` or `45m`")),

@@ -37,7 +37,19 @@ def test_a_kept_check_cache_answers_as_a_fresh_check(tmp_path: Path) -> None:
     def same() -> CheckResult:
         kept, fresh = run_check(root, None, cache), run_check(root)
         assert kept.problems == fresh.problems
-        assert tables(kept) == tables(fresh)
+        # but a record whose edited file has errors stands in its last good version
+        stale = kept.workspace.stale
+        assert fresh.workspace.stale == {}
+        assert (
+            {
+                name: {i: r for i, r in table.items() if (name[:-1], i) not in stale}  # type: ignore[attr-defined]
+                for name, table in tables(kept).items()
+            }
+            == {
+                name: {i: r for i, r in table.items() if (name[:-1], i) not in stale}  # type: ignore[attr-defined]
+                for name, table in tables(fresh).items()
+            }
+        )
         return kept
 
     same()
@@ -56,7 +68,10 @@ def test_a_kept_check_cache_answers_as_a_fresh_check(tmp_path: Path) -> None:
     write(settings, settings.read_text(encoding="utf-8").replace("UAH: 0.025", "UAH: 0.03"))
     same()
     write(task, text.replace("status: doing", "status: nowhere"))
-    assert [p.code for p in same().problems if p.path.endswith("site-copy.md")] == ["PD202"]
+    broken = same()
+    assert [p.code for p in broken.problems if p.path.endswith("site-copy.md")] == ["PD202"]
+    assert broken.workspace.stale == {("task", "site-copy"): str(task)}
+    assert broken.workspace.tasks["site-copy"].status == "backlog"  # as last checked clean
     (root / "contacts/petro.md").unlink()
     assert "petro" not in same().workspace.contacts
     assert len(cache.typed) == len(list(root.rglob("*.md")))
@@ -69,7 +84,9 @@ EDITS: list[tuple[str, str, str]] = [
     # (file, old text, new text): each edit is applied on top of the ones before it
     ("tasks/site-copy.md", "status: doing", "status: review"),  # columns, WIP, dashboard
     ("tasks/site-copy.md", "assignee: anna", "assignee: oleh"),  # two people's pages
-    ("tasks/press-list.md", "project: press", "project: site"),  # two project boards
+    # two project boards (a column of the new project's workflow: a status that no longer
+    # fits is an error, and serve would keep the card's last good version, see pipeline)
+    ("tasks/press-list.md", "project: press\nstatus: backlog", "project: site\nstatus: queue"),
     ("projects/site.md", "name: Acme website", "name: Acme web shop"),  # names on cards
     ("people/oleh.md", "name: Oleh Petrenko", "name: Oleh P."),  # names everywhere
     ("contacts/petro.md", "tags: [journalist]", "tags: [journalist, radio]"),  # a new tag page

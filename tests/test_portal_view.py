@@ -70,6 +70,9 @@ metrics:
   - {name: Reach, target: 0, actual: 5}
   - {name: Tickets, target: 10, actual: 15}
   - {name: Not measured yet, target: 10}
+  - {name: Page load, target: 2.5, actual: 3.8, unit: s, better: lower}
+  - {name: Cost per lead, target: 12, actual: 9, better: lower}
+  - {name: Almost, target: 1000, actual: 999}
 client_summary: Hello **there**.
 ---
 """,
@@ -202,9 +205,14 @@ def test_progress_summary_manager_and_metrics(view: PortalView) -> None:
     assert (archive.progress, archive.tasks_total) == (100, 0)
     assert season.metrics == (
         PortalMetric("Press mentions", 40, 12, "articles", 30),
-        PortalMetric("Reach", 0, 5, "", None),
-        PortalMetric("Tickets", 10, 15, "", 100),
+        PortalMetric("Reach", 0, 5, "", 100, reached=True),
+        PortalMetric("Tickets", 10, 15, "", 100, reached=True),
         PortalMetric("Not measured yet", 10, None, "", None),
+        # lower is better: 3.8 s against 2.5 s is two thirds of the way, not 100%
+        PortalMetric("Page load", 2.5, 3.8, "s", 66, "lower"),
+        PortalMetric("Cost per lead", 12, 9, "", 100, "lower", reached=True),
+        # a target missed by a hair is not rounded up to "reached"
+        PortalMetric("Almost", 1000, 999, "", 99),
     )
 
 
@@ -274,6 +282,7 @@ def test_view_holds_only_allow_listed_text(view: PortalView) -> None:
         "Oleh Petrenko", "Designer", "oleh@agency.example",
         "Season 2026", "Later", "Archive", "Hello **there**.",
         "Press mentions", "Reach", "Tickets", "Not measured yet", "articles",
+        "Page load", "Cost per lead", "Almost", "s", "higher", "lower",
         "Mockups", "Approve mockups", "Press list", "Kickoff", "Release", "Old release",
         "active", "planned", "done", "work", "review", "next", "project", "dates",
         "project-1", "project-2", "project-3",

@@ -37,7 +37,7 @@ from builder.render.pages import SiteOptions
 from builder.report import format_github, format_json, format_text
 from builder.site.generate import generate
 from builder.validate.fields import SCHEMAS
-from builder.validate.values import MAX_DATE, MAX_HOURS, MAX_NUMBER, MIN_DATE
+from builder.validate.values import MAX_DATE, MAX_HOURS, MAX_INTERVAL_DAYS, MAX_NUMBER, MIN_DATE
 
 Draw = st.DrawFn
 
@@ -121,6 +121,10 @@ AMOUNT = st.tuples(
     | st.sampled_from(["0", "999999999999999.99", "1 000 000", "1_000"]),
     st.sampled_from(["", " USD", " EUR", " UAH"]),
 ).map("".join)
+INTERVAL = st.one_of(
+    st.integers(0, MAX_INTERVAL_DAYS).map(lambda d: f"{d}d"),
+    st.integers(0, MAX_INTERVAL_DAYS // 7).map(lambda w: f"{w}w"),
+)
 DURATION = st.one_of(
     st.integers(0, MAX_HOURS).map(lambda h: f"{h}h"),
     st.integers(0, MAX_HOURS * 60).map(lambda m: f"{m}m"),
@@ -202,8 +206,10 @@ def valid(draw: Draw, kind: str, ident: str, field: str) -> str:
         return "c"
     if field in ("start", "due", "follow_up", "expected_close", "updated"):
         return draw(DAY)
-    if field in ("estimate", "cadence"):
+    if field == "estimate":
         return draw(DURATION)
+    if field == "cadence":
+        return draw(INTERVAL)
     if field == "capacity":
         hours = st.decimals(0, MAX_HOURS, places=3).map(lambda d: f"{d:f}")
         return draw(hours | DURATION)

@@ -88,7 +88,7 @@ def _canary(spec: RecordSpec, f: FieldSpec, n: int) -> str | None:
         "url": f"https://{_CANARY}-{f.name}.example",
         "date": f"2031-{1 + n % 12:02d}-{1 + n % 27:02d}",
         "duration": f"{number}m",
-        "interval": f"{number}m",
+        "interval": f"{number - 700_000}d",
         "hours": str(number),
         "money": f"{number} USD",
         "number": str(number),

@@ -163,8 +163,18 @@ def test_serve_follows_edits_and_survives_bad_ones(server: Server) -> None:
         "problem shown",
     )
     line = next(p for p in problems(html) if "site-review.md" in p)
-    assert line.startswith("content/tasks/site-review.md:") and "error PD004" in line, line
+    assert line.startswith("error PD004") and "content/tasks/site-review.md:" in line, line
     assert server.proc.poll() is None
+    # the card does not vanish: its last good version stays, marked, linking the problem
+    board = server.wait_for("boards/site/", lambda s, h: "pd-card-stale" in h, "stale card")
+    assert column_of(board, card) == "queue"
+    [chip] = parse_html(board).find_all("a", "pd-stale")
+    anchor = chip.attrs["href"].removeprefix("../../problems/#")
+    assert anchor.startswith("file-")
+    [first] = [li for li in parse_html(html).find_all("li") if li.attrs.get("id") == anchor]
+    assert "site-review.md" in first.text()
+    task_page = server.wait_for("tasks/site-review/", lambda s, h: "pd-stale-note" in h, "page")
+    assert "this is its last good version" in task_page
 
     # (c) the fix clears the problem and the card is back in its column
     save(task, good)

@@ -87,7 +87,7 @@ def test_all_projects_board_has_a_lane_per_project_and_a_section_per_workflow(
     board = boards.all_board(checked.workspace, derived, TODAY)
     snapshot("board_all", board)
 
-    assert [s.workflow for s in board.sections] == ["Web", "Pr"]
+    assert [s.workflow for s in board.sections] == ["Web", "PR"]
     web, pr = board.sections
     assert [(lane.id, lane.title, lane.url, lane.count) for lane in web.lanes] == [
         ("project:site", "Acme website", "boards/site/", 6),
@@ -118,7 +118,7 @@ def test_person_board_and_page(checked: CheckResult, derived: Derived, snapshot:
     board = boards.person_board(checked.workspace, derived, "anna", TODAY)
     snapshot("board_person_anna", board)
 
-    assert [s.workflow for s in board.sections] == ["Web", "Pr"]
+    assert [s.workflow for s in board.sections] == ["Web", "PR"]
     assert card_ids(columns(board)["doing"]) == ["site-copy"]
     assert card_ids(columns(board, 1)["writing"]) == ["press-release"]
     assert (board.total, board.open, board.overdue, board.breaches) == (4, 3, 1, 0)

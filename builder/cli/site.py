@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from builder.cli.base import CONFIG, TODAY, cli
-from builder.report import format_text
+from builder.report import format_text, left_out_text
 
 
 @cli.command(short_help="Check, then build the site and the client portals.")
@@ -75,6 +75,7 @@ def build(
             result = check_for_build(cfg.content, today)
             if result.problems:
                 click.echo(format_text(result.problems, result.summary()), nl=False, err=True)
+            click.echo(left_out_text(result.left_out), nl=False, err=True)
             if result.errors:
                 raise BuildError(
                     "nothing was built; fix the errors above (the previous site is unchanged)"

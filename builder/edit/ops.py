@@ -8,7 +8,6 @@ arguments raise `EditError` with a one-line message; nothing is written here.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -214,7 +213,7 @@ def follow_up(desk: Desk, ident: str, when: str | None) -> Plan:
     record = current.record
     now: date | None = getattr(record, "follow_up", None)
     cadence: int | None = getattr(record, "cadence", None)
-    every = f", every {_days(desk, cadence)}d" if cadence else ""
+    every = f", every {cadence}d" if cadence else ""
     if when is None:
         shown = now.isoformat() if now else "not set"
         return Plan(f"{_label(current)}: next follow-up {shown}{every}")
@@ -224,7 +223,7 @@ def follow_up(desk: Desk, ident: str, when: str | None) -> Plan:
                 f"{_label(current)} has no cadence; give a date "
                 f"(`plaindesk follow-up {current.found.id} +30d`) or set `cadence:`"
             )
-        day = desk.today + timedelta(days=_days(desk, cadence))
+        day = desk.today + timedelta(days=cadence)
     else:
         day = _date(when, desk)
     if day == now:
@@ -267,11 +266,6 @@ def due(desk: Desk, ident: str, when: str) -> Plan:
             f"due {day.isoformat()} is in the past (today is {desk.today.isoformat()})"
         )
     return plan
-
-
-def _days(desk: Desk, minutes: int) -> int:
-    """A cadence in whole days (durations count `hours_per_day` hours to a day)."""
-    return max(1, math.ceil(minutes / 60 / desk.settings.hours_per_day))
 
 
 def _person(desk: Desk, ident: str) -> str:

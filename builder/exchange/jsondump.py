@@ -5,8 +5,8 @@ there appears in the export and its schema without a line changed here.
 Shape (version 1): `{"format": "plaindesk", "version": 1, "settings": {...}, "people": [...],
 "companies": [...], ...}`, one list per record type (named by its folder), each record an
 object with `id`, `path`, its fields and `body`. Dates are ISO text, money is `{"amount":
-"1200.50", "currency": "UAH"}` (the amount as text: no rounding), durations and cadences are
-whole minutes, a time-log entry is `{date, person, minutes, note}`; an empty field is null
+"1200.50", "currency": "UAH"}` (the amount as text: no rounding), durations are whole minutes and
+cadences whole days, a time-log entry is `{date, person, minutes, note}`; an empty field is null
 (an empty list for list fields). Custom fields are under `custom`.
 """
 
@@ -95,7 +95,7 @@ _TYPES: dict[str, dict[str, Any]] = {
     "url": {"type": "string"},
     "date": {"type": "string", "format": "date"},
     "duration": {"type": "integer", "minimum": 0, "description": "minutes"},
-    "interval": {"type": "integer", "minimum": 0, "description": "minutes"},
+    "interval": {"type": "integer", "minimum": 0, "description": "days"},
     "hours": {"type": "number", "description": "hours a week"},
     "money": {
         "type": "object",

@@ -5,10 +5,11 @@ from the transitions deals actually made. Pure functions, like `flow`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from builder.history.events import RecordHistory, local_day
+from builder.history.events import RecordHistory, Stamp, local_day
 from builder.history.flow import Timeline, now_of, timeline
 from builder.history.reader import History
 from builder.model import Pipeline, Workspace
@@ -109,7 +110,8 @@ def idle_problems(history: History, ws: Workspace) -> list[Problem]:
 
 @dataclass(frozen=True, slots=True)
 class Conversion:
-    """Of the deals that entered `stage`, how many went on to a later stage."""
+    """Of the deals that entered `stage`, how many went on to a later stage, and how many
+    of them stand won or lost now (a lost deal counts at every stage it passed)."""
 
     stage: str
     name: str
@@ -117,10 +119,27 @@ class Conversion:
     next_name: str
     entered: int
     advanced: int
+    won: int = 0
+    lost: int = 0
 
     @property
     def rate(self) -> float | None:
         return self.advanced / self.entered if self.entered else None
+
+
+def _entered(
+    stages: list[tuple[str, Stamp]], rank: dict[str, int], history: History, since: date | None
+) -> Iterator[tuple[int, bool]]:
+    """The ranks of the stages a deal entered (from `since` on), once each, and whether it
+    later reached a stage after that one (skipping a stage still counts as going on)."""
+    path = [(value, stamp) for value, stamp in stages if value in rank]
+    seen: set[int] = set()
+    for i, (value, stamp) in enumerate(path):
+        k = rank[value]
+        if k in seen or (since is not None and local_day(stamp.when, history.tz) < since):
+            continue
+        seen.add(k)
+        yield k, any(rank[v] > k for v, _ in path[i + 1 :])
 
 
 def stage_conversions(
@@ -136,23 +155,21 @@ def stage_conversions(
         return []
     order = [s for s in pipe.stages if s.outcome != "lost"]
     rank = {s.id: i for i, s in enumerate(order)}
+    outcome = {s.id: s.outcome for s in pipe.stages}
     entered = [0] * len(order)
     advanced = [0] * len(order)
+    won = [0] * len(order)
+    lost = [0] * len(order)
     for (kind, ident), rec in sorted(history.records.items()):
         if kind != "deal" or pipeline_of_deal(ws, ident, rec).id != pipe.id:
             continue
-        path = [(value, stamp) for value, stamp in rec.values("stage") if value in rank]
-        seen: set[int] = set()
-        for i, (value, stamp) in enumerate(path):
-            k = rank[value]
-            if k in seen:
-                continue
-            if since is not None and local_day(stamp.when, history.tz) < since:
-                continue
-            seen.add(k)
+        stages = [(value, stamp) for value, stamp in rec.values("stage") if value is not None]
+        last = outcome.get(stages[-1][0]) if stages else None
+        for k, went_on in _entered(stages, rank, history, since):
             entered[k] += 1
-            if any(rank[v] > k for v, _ in path[i + 1 :]):
-                advanced[k] += 1
+            advanced[k] += went_on
+            won[k] += last == "won"
+            lost[k] += last == "lost"
     return [
         Conversion(
             order[k].id,
@@ -161,6 +178,8 @@ def stage_conversions(
             order[k + 1].name,
             entered[k],
             advanced[k],
+            won[k],
+            lost[k],
         )
         for k in range(len(order) - 1)
     ]

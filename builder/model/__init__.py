@@ -72,6 +72,9 @@ class Workspace:
     projects: dict[str, Project] = field(default_factory=dict)
     tasks: dict[str, Task] = field(default_factory=dict)
     deals: dict[str, Deal] = field(default_factory=dict)
+    #: (type, id) -> file path of each record shown in its last good version because its
+    #: file has errors now (the serve loop only; see `builder.pipeline`)
+    stale: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def table(self, kind: str) -> dict[str, Any]:
         """The records of one type, by id (`kind` is a record type such as "task")."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from builder.model.schema import (
+        Better,
         CompanyKind,
         CustomFieldType,
         Locale,
@@ -208,7 +209,7 @@ class Contact(Record):
     chat: dict[str, str] = field(default_factory=dict)
     owner: str | None = None
     follow_up: date | None = None
-    cadence: int | None = None  # minutes
+    cadence: int | None = None  # days (a calendar interval, not working time)
     consent: bool = False
 
 
@@ -218,6 +219,33 @@ class Metric:
     target: float | None
     actual: float | None
     unit: str = ""
+    better: Better = "higher"
+
+    @property
+    def reached(self) -> bool:
+        """Whether `actual` meets `target` in the direction that counts as better."""
+        if self.target is None or self.actual is None:
+            return False
+        if self.better == "lower":
+            return self.actual <= self.target
+        return self.actual >= self.target
+
+    @property
+    def progress(self) -> int | None:
+        """How far towards the target, 0..100; 100 only when reached; None without both
+        numbers (or a zero target to measure a higher-is-better metric against)."""
+        if self.target is None or self.actual is None:
+            return None
+        if self.reached:
+            return 100
+        # Compared before they are scaled: over a tiny divisor the ratio may be infinite.
+        part, whole = (
+            (self.target, self.actual) if self.better == "lower" else (self.actual, self.target)
+        )
+        if not whole > 0:
+            return None if self.better == "higher" else 0
+        ratio = part / whole
+        return 0 if not ratio > 0 else min(99, round(ratio * 100))
 
 
 @dataclass

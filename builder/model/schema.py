@@ -144,12 +144,14 @@ Priority = Literal["low", "normal", "high", "urgent"]  # lowest first
 Outcome = Literal["won", "lost"]  # a stage that closes a deal; open stages have none
 CustomFieldType = Literal["bool", "choice", "text", "number", "date"]
 PortalAssignee = Literal["first_name", "role"]  # how a client's portal names the team
+Better = Literal["higher", "lower"]  # which way a metric improves
 COMPANY_KINDS: tuple[CompanyKind, ...] = get_args(CompanyKind)
 PROJECT_STATUSES: tuple[ProjectStatus, ...] = get_args(ProjectStatus)
 PRIORITIES: tuple[Priority, ...] = get_args(Priority)
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 CUSTOM_FIELD_TYPES: tuple[CustomFieldType, ...] = get_args(CustomFieldType)
 PORTAL_ASSIGNEES: tuple[PortalAssignee, ...] = get_args(PortalAssignee)
+BETTER: tuple[Better, ...] = get_args(Better)
 
 
 def _f(
@@ -167,6 +169,16 @@ _METRIC_PARTS = (
     _f("target", "number", "Target", sensitivity="client", example="40"),
     _f("actual", "number", "Actual", sensitivity="client", example="12"),
     _f("unit", "text", "Unit", sensitivity="client", example="articles"),
+    _f(
+        "better",
+        "choice",
+        "Better",
+        sensitivity="client",
+        default="higher",
+        choices=BETTER,
+        help="`lower` when less is better (page load time, cost per lead)",
+        example="higher",
+    ),
 )
 _TIME_PARTS = (
     _f("date", "date", "Date", required=True, example="2026-03-03"),

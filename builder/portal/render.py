@@ -103,6 +103,15 @@ def _measure(value: float, unit: str, locale: str) -> str:
     return f"{number}\u00a0{unit}" if unit else number
 
 
+def _count_of(value: float, unit: str, locale: str) -> str:
+    """An actual figure next to its target: a word unit (`interviews`, `pages`) goes with
+    the target only ("1" over "target 6 interviews", never "1 interviews", whose plural
+    a user's unit cannot follow); a symbol (`s`, `%`, `km`) stays with the number."""
+    if unit.isalpha() and len(unit) > 2:
+        return _number(value, locale)
+    return _measure(value, unit, locale)
+
+
 def _tel(phone: str) -> str:
     return "tel:" + re.sub(r"[^0-9+]", "", phone)
 
@@ -165,6 +174,7 @@ def _environment(locale: str, override: Path | None) -> Environment:
         month=lambda d: format_date(d, locale, "LLL"),
         num=lambda v: _number(v, locale),
         measure=lambda v, unit: _measure(v, unit, locale),
+        count_of=lambda v, unit: _count_of(v, unit, locale),
         percent=lambda v: format_percent(v / 100, locale=locale),
         css_percent=_css_percent,
         summary=summary_html,

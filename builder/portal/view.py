@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from builder.model import Company, Person, Project, Task, Workflow, Workspace
+from builder.model import Company, Metric, Person, Project, Task, Workflow, Workspace
 from builder.portal.timeline import Timeline, build_timeline
 
 Phase = Literal["next", "work", "review", "done"]
@@ -70,13 +70,17 @@ class PortalTask:
 
 @dataclass(frozen=True)
 class PortalMetric:
-    """A success metric; `percent` (0..100) fills its bar, None when there is no target."""
+    """A success metric; `percent` (0..100) fills its bar, None when there is nothing to
+    measure against; it is 100 only when the target is `reached` (in the `better` direction:
+    a page load of 3.8 s against 2.5 s is not reached)."""
 
     name: str
     target: float | None
     actual: float | None
     unit: str
     percent: int | None
+    better: str = "higher"
+    reached: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,12 +153,8 @@ def _task_order(task: PortalTask) -> tuple[date, date, str]:
     return (task.due or date.max, task.start or date.max, task.title.casefold())
 
 
-def _metric(name: str, target: float | None, actual: float | None, unit: str) -> PortalMetric:
-    percent = None
-    if target and actual is not None:
-        ratio = actual / target  # compared before it is scaled: it may be infinite
-        percent = 0 if not ratio > 0 else 100 if ratio >= 1 else round(actual / target * 100)
-    return PortalMetric(name, target, actual, unit, percent)
+def _metric(m: Metric) -> PortalMetric:
+    return PortalMetric(m.name, m.target, m.actual, m.unit, m.progress, m.better, m.reached)
 
 
 def _done_day(task: PortalTask) -> date | None:
@@ -219,7 +219,7 @@ def _project(
         tasks_done=done,
         tasks_total=len(tasks),
         progress=progress,
-        metrics=tuple(_metric(m.name, m.target, m.actual, m.unit) for m in project.metrics),
+        metrics=tuple(_metric(m) for m in project.metrics),
         review=by_phase["review"],
         in_work=by_phase["work"],
         next_up=by_phase["next"],

@@ -28,7 +28,14 @@ from builder.render.svg import flow_charts
 from builder.views import activity, boards, dashboard, directory, funnels, people, records
 from builder.views.common import SECTIONS, Fmt, Link, card_inputs
 from builder.views.derived import Derived
-from builder.views.paths import board_url, funnel_url, page_file, url
+from builder.views.paths import (
+    board_url,
+    funnel_url,
+    page_file,
+    problem_anchor,
+    problem_url,
+    url,
+)
 
 THEME_DIR = Path(__file__).resolve().parent.parent.parent / "theme"
 
@@ -60,6 +67,7 @@ class SiteOptions:
     history_key: str = ""  # changes whenever the history does (e.g. the HEAD commit)
     templates_key: str = ""  # changes whenever a page template does (see templates_key)
     site_url: str = ""  # the published site's root, for absolute links in the Atom feed
+    content_root: str = ""  # the workspace folder as record paths start (set by render_pages)
 
 
 @dataclass
@@ -167,7 +175,7 @@ def iter_pages(
     yield from _directory_pages(site)
     yield _projects_page(site)
     yield from _record_pages(site)
-    yield _problems_page(site.fmt, problems)
+    yield _problems_page(site, problems)
 
 
 def _dashboard_page(site: _Site, problems: list[Problem]) -> Page:
@@ -211,14 +219,20 @@ def _projects_page(site: _Site) -> Page:
     )
 
 
-def _problems_page(fmt: Fmt, problems: list[Problem]) -> Page:
+def _problems_page(site: _Site, problems: list[Problem]) -> Page:
+    fmt = site.fmt
+    records = {
+        rec.path: Link(getattr(rec, "title", "") or getattr(rec, "name", "") or rec.id, url(k, i))
+        for k in SECTIONS
+        for i, rec in site.ws.table(k).items()
+    }
     return Page(
         "problems.md",
         fmt.t("nav.problems"),
         "problems.html",
         {
             "summary": _summary(problems, fmt),
-            "problems": [_problem_row(p) for p in problems],
+            "problems": _problem_rows(problems, records, site.options),
         },
         {"search": {"exclude": True}},
     )
@@ -240,7 +254,15 @@ def _funnel_pages(site: _Site) -> Iterator[Page]:
         conversions = (
             activity.conversions(options.history, ws, pid) if options.history is not None else []
         )
-        return {"f": view(pid), "conversions": conversions}
+        # no moves to count (no repository, no commits yet): say why, not a table of zeros
+        notes = (
+            [fmt.t("funnel.no_moves"), *activity.history_notes(options.history.status, fmt.locale)]
+            if options.history is not None and not any(c.entered for c in conversions)
+            else []
+        )
+        if notes:
+            conversions = []
+        return {"f": view(pid), "conversions": conversions, "conversion_notes": notes}
 
     for pid in sorted(pipelines):
         yield Page(
@@ -248,7 +270,7 @@ def _funnel_pages(site: _Site) -> Iterator[Page]:
             pipelines[pid].name,
             "funnel.html",
             partial(page, pid),
-            dict(VIEW),
+            dict(WIDE_VIEW),  # its deal board wants the page's width, as task boards do
             key=key,
         )
     yield Page(
@@ -339,13 +361,17 @@ def _activity_pages(ws: Workspace, options: SiteOptions) -> Iterator[Page]:
     """The activity feed page and its Atom file (not a page: MkDocs copies it as is)."""
     assert options.history is not None
     fmt = Fmt.of(ws)
-    yield Page(
-        "activity.md",
-        fmt.t("nav.activity"),
-        "activity.html",
-        {"a": activity.activity(options.history, ws)},
-        dict(VIEW),
-    )
+    # one page per month: the newest is the feed's own page (activity/), the others
+    # activity/YYYY-MM/; each lists the months, and the filters count across them
+    for i, view in enumerate(activity.activity_months(options.history, ws)):
+        current = next((m for m in view.months if m.key == view.month), None)
+        yield Page(
+            "activity.md" if i == 0 else page_file(activity.month_url(view.month, False)),
+            fmt.t("nav.activity") + (f" · {current.label}" if current and i else ""),
+            "activity.html",
+            {"a": view},
+            dict(VIEW),
+        )
 
 
 def atom_feed(ws: Workspace, options: SiteOptions, site_url: str) -> str:
@@ -387,14 +413,42 @@ def _summary(problems: list[Problem], fmt: Fmt) -> str:
     )
 
 
-def _problem_row(p: Problem) -> dict[str, Any]:
+def _problem_rows(
+    problems: list[Problem], records: dict[str, Link], options: SiteOptions
+) -> list[dict[str, Any]]:
+    """The Problems page's rows; the first of each file carries the anchor that a stale
+    card's or page's mark links to."""
+    rows, anchored = [], set()
+    for p in problems:
+        row = _problem_row(p, records.get(p.path), options)
+        if p.path not in anchored:
+            anchored.add(p.path)
+            row["anchor"] = problem_anchor(p.path)
+        rows.append(row)
+    return rows
+
+
+def _problem_row(p: Problem, record: Link | None, options: SiteOptions) -> dict[str, Any]:
+    """A problem as a colleague can act on it: the record's page and the file's Edit link
+    next to the place, and `code` in the message and hint shown as code."""
     return {
         "where": f"{p.path}:{p.line}:{p.col}",
+        "record": record,
+        "edit_url": edit_url(options, p.path, options.content_root),
         "severity": p.severity.value,
         "code": p.code,
-        "message": p.message,
-        "hint": p.hint,
+        "message": _code_spans(p.message),
+        "hint": _code_spans(p.hint),
     }
+
+
+def _code_spans(text: str) -> list[tuple[str, bool]]:
+    """`text` cut at its backticks: (part, is_code) pairs, so `bad date` prints as code.
+    An unpaired backtick stays text."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an odd number of backticks: the last one is just a character
+        parts[-2:] = [parts[-2] + "`" + parts[-1]]
+    return [(part, i % 2 == 1) for i, part in enumerate(parts) if part]
 
 
 def _board_pages(site: _Site) -> Iterator[Page]:
@@ -547,7 +601,15 @@ def _record_pages(site: _Site) -> Iterator[Page]:
                 timeline = None
                 if options.history is not None and r.kind in ("task", "deal"):
                     timeline = activity.card_history(options.history, ws, r.kind, r.id)
-                return {"r": r, "body_md": r.body, "record_path": r.path, "timeline": timeline}
+                # its file has errors now: this is its last good version (serve)
+                stale = ws.stale.get((r.kind, r.id))
+                return {
+                    "r": r,
+                    "body_md": r.body,
+                    "record_path": r.path,
+                    "timeline": timeline,
+                    "stale": problem_url(stale) if stale else "",
+                }
 
             yield Page(
                 page_file(url(kind, ident)),
@@ -735,6 +797,7 @@ def render_pages(
     boards, but of their 200 lanes only the one (or two) holding the edited card.
     """
     options.templates_key = templates_key(options)
+    options.content_root = content_root
     renderer = _Renderer(ws, derived, today, options, memo, lanes)
     out: dict[str, str] = {}
     for page in iter_pages(ws, derived, today, problems, options):

@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files
 from builder.output import MARKER, MARKER_TEXT
 from builder.pipeline import CheckResult
 from builder.render.pages import SiteOptions, theme_dir
-from builder.report import format_text
+from builder.report import format_text, left_out_text
 from builder.site import engine
 from builder.site.generate import Generated, Kept, generate
 from builder.validate.values import parse_date
@@ -215,13 +215,18 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             config.theme.static_templates.difference_update(("sitemap.xml", "404.html"))
 
     def _report(self, result: CheckResult) -> None:
-        """Serving, the problems in full (see the Problems page); building, errors fail."""
+        """Serving, the problems in full (see the Problems page); building, errors fail.
+        Either way, the record files left out of the site are named."""
+        if not self.run.serving and result.errors and self.config.fail_on_errors:
+            raise PluginError(
+                "the workspace has errors:\n" + format_text(result.problems, result.summary())
+            )
+        gaps = left_out_text(result.left_out, result.workspace.stale.values())
+        if gaps:
+            log.warning("plaindesk: %s", gaps.rstrip("\n"))
         if not self.run.serving:
-            if result.errors and self.config.fail_on_errors:
-                raise PluginError(
-                    "the workspace has errors:\n" + format_text(result.problems, result.summary())
-                )
-        elif result.errors:
+            return
+        if result.errors:
             log.warning("plaindesk: %s", format_text(result.errors, result.summary()))
         else:
             log.info("plaindesk: %s", result.summary())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from builder.load.files import RawRecord
 from builder.load.yamltree import Node, Scalar
@@ -17,7 +17,15 @@ from builder.model import (
     Settings,
     TimeEntry,
 )
-from builder.model.schema import LOCALES, RECORD_SPECS, SPECS, FieldSpec, ValueKind, record_fields
+from builder.model.schema import (
+    LOCALES,
+    RECORD_SPECS,
+    SPECS,
+    Better,
+    FieldSpec,
+    ValueKind,
+    record_fields,
+)
 from builder.problems import Problem
 from builder.validate import values
 from builder.validate.values import FieldError
@@ -34,6 +42,7 @@ def _spec(record_type: str, name: str) -> FieldSpec:
 # the keys a structured field's mappings may hold, from the schema
 _PORTAL_KEYS = _spec("company", "portal").part_names
 _METRIC_KEYS = _spec("project", "metrics").part_names
+_METRIC_BETTER = next(p for p in _spec("project", "metrics").parts if p.name == "better")
 _TIME_KEYS = _spec("task", "time").part_names
 _TIME_REQUIRED = tuple(p.name for p in _spec("task", "time").parts if p.required)
 _NEXT_STEP_KEYS = _spec("deal", "next_step").part_names
@@ -98,6 +107,13 @@ def _portal(node: Node, _settings: Settings) -> CompanyPortal:
     return portal
 
 
+def _better(node: Node | None) -> Better:
+    # the choices and the default are the schema's (a metric's `better` part)
+    if node is None or (isinstance(node, Scalar) and node.is_null):
+        return cast(Better, _METRIC_BETTER.default)
+    return cast(Better, values.choice(node, _METRIC_BETTER.choices))
+
+
 def _metrics(node: Node, _settings: Settings) -> list[Metric]:
     out = []
     for item in values.sequence(node, "metrics"):
@@ -123,12 +139,14 @@ def _metrics(node: Node, _settings: Settings) -> list[Metric]:
             n = nodes.get(key)
             return None if n is None or (isinstance(n, Scalar) and n.is_null) else values.number(n)
 
+        better = nodes.get("better")
         out.append(
             Metric(
                 values.text(nodes["name"]),
                 num("target"),
                 num("actual"),
                 values.text(nodes["unit"]) if "unit" in nodes else "",
+                _better(better),
             )
         )
     return out
@@ -260,7 +278,7 @@ KIND_PARSERS: dict[ValueKind, Parser] = {
     "url": TEXT,
     "date": DATE,
     "duration": _duration,
-    "interval": _duration,
+    "interval": _p(values.interval),
     "hours": _capacity,
     "money": _money,
     "number": _p(values.number),

@@ -291,10 +291,21 @@ def _opt_int(reader: _Reader, item: Mapping, key: str, low: int, high: int) -> i
     return result
 
 
+def humanise(ident: str) -> str:
+    """A display name for an id without one: `client-approval` -> `Client approval`. A short
+    id reads as an abbreviation and stays in capitals (`pr` -> `PR`, `qa` -> `QA`, `smm` ->
+    `SMM`); a three-letter one with a vowel is more likely a word (`web` -> `Web`)."""
+    words = ident.replace("_", " ").replace("-", " ").split()
+    short = len(words) == 1 and ident.isalnum() and len(ident) <= 3
+    if short and (len(ident) <= 2 or not any(v in ident.lower() for v in "aeiouy")):
+        return ident.upper()
+    return " ".join(words).capitalize() if words else ident
+
+
 def _title(reader: _Reader, item: Mapping, ident: str) -> str:
     node = item.items.get("name", (None, None))[1]
-    name = reader.read(node, values.text) if node is not None else None
-    return name or ident.replace("-", " ").capitalize()
+    name = reader.read(node, values.text, "name") if node is not None else None
+    return name.strip() if name and name.strip() else humanise(ident)
 
 
 def _workflow(reader: _Reader, ident: str, body: Mapping) -> Workflow | None:

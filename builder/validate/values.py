@@ -24,6 +24,7 @@ Choice = TypeVar("Choice", bound=str)
 _ID = ID_PATTERN
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*(?:(\d+)\s*m)?\Z")
 _MONEY = re.compile(r"(-?\d[\d_ ]*(?:\.\d+)?)(?:\s+([A-Za-z]{3}))?\Z")
+_INTERVAL = re.compile(r"(\d+)\s*([dw])\Z")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?\Z")
 
 
@@ -48,8 +49,10 @@ DATE_RANGE = f"dates run from {MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}"
 #: and sums of them over any workspace still format (Babel rounds in Decimal arithmetic).
 MAX_NUMBER = 10**15
 MAX_NUMBER_TEXT = "1,000,000,000,000,000"
-#: The longest duration (an estimate, time logged, a cadence), in hours.
+#: The longest duration (an estimate, time logged), in hours.
 MAX_HOURS = 1_000_000
+#: The longest calendar interval (a contact's cadence), in days: a century.
+MAX_INTERVAL_DAYS = 36_500
 
 
 class FieldError(Exception):
@@ -235,6 +238,29 @@ def duration(node: Node, hours_per_day: int = 8) -> int:
             f"bad duration `{shown(s.value)}`",
             "write a number with a unit: `2h`, `1h30m`, `90m`, `1.5h` or `2d`",
         ) from None
+
+
+def interval(node: Node) -> int:
+    """Whole days in a calendar interval: `14d`, `2w`, `30d`. Unlike a duration, a day
+    here is a calendar day, not `hours_per_day` working hours."""
+    s = scalar(node, "an interval")
+    compact = s.value.strip().lower()
+    hint = "write whole days or weeks: `14d`, `2w` or `30d`"
+    if compact.startswith("-"):
+        raise FieldError("PD112", node, f"negative interval `{shown(s.value)}`", hint)
+    m = _INTERVAL.match(compact)
+    if m is None:
+        raise FieldError("PD105", node, f"bad interval `{shown(s.value)}`", hint)
+    digits, unit = m.groups()
+    days = int(digits) * (7 if unit == "w" else 1) if len(digits) <= 9 else MAX_INTERVAL_DAYS + 1
+    if days > MAX_INTERVAL_DAYS:
+        raise FieldError(
+            "PD105",
+            node,
+            f"interval `{shown(compact)}` is too long",
+            f"intervals are at most {MAX_INTERVAL_DAYS}d; check for extra digits",
+        )
+    return days
 
 
 def money(node: Node, base_currency: str) -> Money:

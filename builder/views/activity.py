@@ -28,7 +28,7 @@ from builder.i18n import format_date, t
 from builder.model import Workspace
 from builder.views.charts import BarChart, CfdChart, cfd_chart, throughput_chart
 from builder.views.common import SECTIONS, Fmt, Link, url
-from builder.views.feed import Part, feed
+from builder.views.feed import FeedDay, Part, feed
 
 #: The feed page shows this many entries; the Atom file the newest `ATOM_ENTRIES`.
 FEED_ENTRIES = 400
@@ -57,12 +57,26 @@ class DayView:
 
 
 @dataclass
+class MonthLink:
+    """One month of the feed, as each month's page lists them all."""
+
+    key: str  # 2026-03
+    label: str  # March 2026
+    url: str  # the newest month is the feed's own page: activity/
+    count: int
+    #: "person|project" -> entries: the filters count their matches in every month
+    pairs: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
 class ActivityView:
     days: list[DayView]
     people: list[Link]  # filter options: text = name, url = id
     projects: list[Link]
     notes: list[str]
     total: int
+    months: list[MonthLink] = field(default_factory=list)
+    month: str = ""  # the key of the month this page shows
 
 
 @dataclass
@@ -146,10 +160,55 @@ def _part_url(part: Part) -> str:
     return url(part.ref[0], part.ref[1])
 
 
-def activity(history: History, ws: Workspace, limit: int = FEED_ENTRIES) -> ActivityView:
+def month_url(key: str, newest: bool) -> str:
+    """A month's feed page: the newest is the feed's own page."""
+    return "activity/" if newest else f"activity/{key}/"
+
+
+def activity_months(history: History, ws: Workspace) -> list[ActivityView]:
+    """The whole feed, one page per month (newest first): each with the same filter
+    options and the list of months, with what each month holds for the filters."""
+    fmt = Fmt.of(ws)
+    days = feed(history, ws, fmt.locale)
+    whole = _activity_view(history, ws, fmt, days)
+    if not whole.days:
+        return [whole]
+    keys: list[str] = []
+    grouped: dict[str, list[DayView]] = {}
+    for day, view in zip(days, whole.days, strict=True):
+        key = day.day.strftime("%Y-%m")
+        if key not in grouped:
+            keys.append(key)
+            grouped[key] = []
+        grouped[key].append(view)
+    months = []
+    for i, key in enumerate(keys):
+        pairs: dict[str, int] = {}
+        for view in grouped[key]:
+            for e in view.entries:
+                pair = f"{e.person}|{e.project}"
+                pairs[pair] = pairs.get(pair, 0) + 1
+        first = date.fromisoformat(f"{key}-01")
+        label = format_date(first, fmt.locale, "LLLL yyyy")
+        count = sum(pairs.values())
+        months.append(
+            MonthLink(key, label, month_url(key, i == 0), count, dict(sorted(pairs.items())))
+        )
+    return [
+        ActivityView(
+            grouped[key], whole.people, whole.projects, whole.notes, whole.total, months, key
+        )
+        for key in keys
+    ]
+
+
+def activity(history: History, ws: Workspace, limit: int | None = FEED_ENTRIES) -> ActivityView:
     """The feed, newest day first, with what the page's person/project filters offer."""
     fmt = Fmt.of(ws)
-    days = feed(history, ws, fmt.locale, limit=limit)
+    return _activity_view(history, ws, fmt, feed(history, ws, fmt.locale, limit=limit))
+
+
+def _activity_view(history: History, ws: Workspace, fmt: Fmt, days: list[FeedDay]) -> ActivityView:
     people: dict[str, str] = {}
     projects: dict[str, str] = {}
     out = []
@@ -338,6 +397,8 @@ class ConversionView:
     entered: int
     advanced: int
     rate: str
+    won: int = 0
+    lost: int = 0
 
 
 def conversions(
@@ -345,6 +406,8 @@ def conversions(
 ) -> list[ConversionView]:
     fmt = Fmt.of(ws)
     return [
-        ConversionView(c.name, c.next_name, c.entered, c.advanced, fmt.percent(c.rate))
+        ConversionView(
+            c.name, c.next_name, c.entered, c.advanced, fmt.percent(c.rate), c.won, c.lost
+        )
         for c in stage_conversions(history, ws, pipeline, since)
     ]

@@ -44,6 +44,12 @@ class LaneView:
     columns: list[ColumnView]
     count: int
 
+    @property
+    def finished(self) -> bool:
+        """Every card stands in the done column: the board folds such a lane to one line
+        rather than a row of empty columns."""
+        return self.count > 0 and all(not c.count for c in self.columns if not c.is_done)
+
 
 @dataclass
 class BoardSection:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from builder import i18n
 from builder.model import Money, Person, Task, Workspace
 from builder.model.schema import SECTIONS as SECTIONS
+from builder.views.paths import problem_url
 from builder.views.paths import url as url
 
 if TYPE_CHECKING:
@@ -93,6 +94,16 @@ class Fmt:
             return self.t("duration.h", h=hours)
         return self.t("duration.m", m=mins)
 
+    def interval(self, days: int | None) -> str:
+        """A calendar interval such as a contact's cadence: "every 2 weeks", "every 30 days"."""
+        if days is None:
+            return ""
+        if days in (1, 7):  # "every day", not "every 1 day"
+            return self.t("interval.daily" if days == 1 else "interval.weekly")
+        if days and days % 7 == 0:
+            return self.tn("interval.every_weeks", days // 7)
+        return self.tn("interval.every_days", days)
+
     def hours(self, value: float) -> str:
         return i18n.format_number(value, self.locale, 1 if value != int(value) else 0)
 
@@ -129,6 +140,7 @@ class CardView:
     over_estimate: bool = False
     stuck: str = ""
     search: str = ""
+    stale: str = ""  # its file has errors: this is the last good version; the problem's URL
 
 
 def due_state(due: date | None, today: date, is_open: bool) -> DueState:
@@ -216,10 +228,12 @@ def _card(ws: Workspace, derived: Derived, task: Task, today: date, fmt: Fmt) ->
     spent = task.spent
     assignee = person_link(ws, task.assignee, fmt)
     project_link = Link(project.name, url("project", project.id)) if project else Link(task.project)
+    stale_path = ws.stale.get(("task", task.id))
     return CardView(
         id=task.id,
         title=task.title,
         url=url("task", task.id),
+        stale=problem_url(stale_path) if stale_path else "",
         status=task.status,
         project=project_link,
         assignee=assignee,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 from builder.model import Deal, Pipeline, Stage, Workspace
 from builder.views.common import Fmt, Link, person_link, url
+from builder.views.paths import problem_url
 
 if TYPE_CHECKING:
     from builder.views.derived import Derived
@@ -37,6 +38,7 @@ class DealCard:
     search: str
     project: Link = field(default_factory=lambda: Link(""))  # the project the deal became
     needs_project: bool = False  # won, and no project named yet
+    stale: str = ""  # its file has errors: this is the last good version; the problem's URL
 
 
 @dataclass
@@ -88,6 +90,7 @@ class FunnelView:
     periods: list[PeriodRow]
     idle_count: int
     missing_rates: list[str]
+    lost_count: int = 0  # lost deals: the snapshot conversion cannot place them
 
 
 def closed_on(deal: Deal) -> date | None:
@@ -173,6 +176,7 @@ def deal_card(ws: Workspace, derived: Derived, deal: Deal, today: date, fmt: Fmt
         ).lower(),
         project=_project_link(ws, deal.project),
         needs_project=ws.deal_needs_project(deal),
+        stale=problem_url(ws.stale[("deal", deal.id)]) if ("deal", deal.id) in ws.stale else "",
     )
 
 
@@ -269,6 +273,7 @@ def funnel(ws: Workspace, derived: Derived, pipeline: Pipeline, today: date) -> 
         owners=_owners(ws, pipeline, deals, fmt),
         periods=_periods(ws, pipeline, deals, today, fmt),
         idle_count=sum(s.idle_count for s in stages),
+        lost_count=sum(s.count for s in stages if s.outcome == "lost"),
         missing_rates=sorted(
             {d.amount.currency for d in deals if d.amount and ws.settings.to_base(d.amount) is None}
         ),

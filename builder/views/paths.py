@@ -49,6 +49,16 @@ def funnel_url(pipeline: str) -> str:
     return f"{FUNNELS}/{page_name(FUNNELS, pipeline)}/"
 
 
+def problem_url(path: str) -> str:
+    """URL of the first problem of file `path` on the Problems page."""
+    return f"problems/#{problem_anchor(path)}"
+
+
+def problem_anchor(path: str) -> str:
+    """The Problems page's anchor for the problems of file `path`."""
+    return "file-" + hashlib.sha1(path.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+
+
 def mailto(address: str) -> str:
     """A mailto: link to `address`, percent-encoded: a `?` or `#` in what validation took
     for an address would otherwise add a subject, a copy or a body to the message."""

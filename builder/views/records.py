@@ -14,7 +14,6 @@ from builder.views.common import (
     Link,
     checklist,
     due_state,
-    percent_of,
     person_link,
     url,
 )
@@ -60,6 +59,8 @@ class MetricView:
     actual: str
     unit: str
     percent: int
+    better: str = "higher"
+    reached: bool = False
 
 
 @dataclass
@@ -268,7 +269,9 @@ def project_page(ws: Workspace, derived: Derived, p: Project, today: date) -> Re
             target=fmt.hours(m.target) if m.target is not None else "",
             actual=fmt.hours(m.actual) if m.actual is not None else "",
             unit=m.unit,
-            percent=percent_of(m.actual or 0, m.target or 0),
+            percent=m.progress or 0,
+            better=m.better,
+            reached=m.reached,
         )
         for m in p.metrics
     ]
@@ -392,7 +395,7 @@ def contact_page(ws: Workspace, derived: Derived, c: Contact, today: date) -> Re
             fmt.date(c.follow_up),
             css="overdue" if c.follow_up and c.follow_up < today else "",
         ),
-        _fact(fmt, "cadence", fmt.duration(c.cadence)),
+        _fact(fmt, "cadence", fmt.interval(c.cadence)),
         _fact(fmt, "consent", fmt.t("yes") if c.consent else fmt.t("no")),
         *_custom(ws, c, fmt, "contact"),
     ]

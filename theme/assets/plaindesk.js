@@ -55,6 +55,26 @@
     });
     var query = params.toString();
     history.replaceState(null, "", query ? "?" + query : location.pathname);
+    months(form, filters);
+  }
+
+  // The feed is paged by month: each month's link says how many of its entries match
+  // the filters (a month without any is dimmed), and keeps the filters when followed.
+  function months(form, filters) {
+    if (!form.classList.contains("pd-feed-filter")) return;
+    var query = location.search;
+    Array.prototype.forEach.call(document.querySelectorAll(".pd-months .pd-month"), function (m) {
+      var pairs = JSON.parse(m.dataset.pairs || "{}"), n = 0;
+      Object.keys(pairs).forEach(function (pair) {
+        var cut = pair.indexOf("|"), person = pair.slice(0, cut), project = pair.slice(cut + 1);
+        if (filters.person && filters.person !== "*" && person !== filters.person) return;
+        if (filters.project && filters.project !== "*" && project !== filters.project) return;
+        n += pairs[pair];
+      });
+      m.querySelector(".pd-month-count").textContent = n;
+      m.classList.toggle("pd-none", n === 0);
+      if (m.tagName === "A") m.href = m.href.split("?")[0] + query;
+    });
   }
 
   function init() {
@@ -71,6 +91,20 @@
     });
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  // A board wider than the page scrolls sideways; keep that scrollbar within the window.
+  function fit() {
+    Array.prototype.forEach.call(document.querySelectorAll(".pd-board"), function (board) {
+      board.classList.remove("pd-wide");
+      if (board.scrollWidth > board.clientWidth + 1) board.classList.add("pd-wide");
+    });
+  }
+
+  function start() {
+    init();
+    fit();
+    window.addEventListener("resize", fit);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
