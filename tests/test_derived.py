@@ -83,7 +83,10 @@ def test_a_view_called_alone_with_the_history_shows_what_the_build_shows(
     updated = next(f for f in page.facts if f.label == "Last activity")
     assert (updated.value, updated.css) == ("Mar 2, 2026", "overdue")
     built = (tree / "deals" / "tau-retainer.md").read_text(encoding="utf-8")
-    assert '<div class="pd-fact pd-overdue"><dt>Last activity</dt><dd>Mar 2, 2026</dd>' in built
+    assert (
+        '<div class="pd-fact pd-overdue"><dt>Last activity</dt><dd><span aria-hidden="true">'
+        '⚠ </span><span class="pd-sr">needs attention: </span>Mar 2, 2026</dd>'
+    ) in built
     funnel = (tree / "funnels" / "sales.md").read_text(encoding="utf-8")
     assert '<span class="pd-chip pd-stuck">idle 14 d</span>' in funnel
 

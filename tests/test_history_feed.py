@@ -189,7 +189,8 @@ def test_cfd_svg_is_valid_escaped_and_stable(world: tuple[History, Workspace]) -
         title="Cumulative flow <site>",
     )
     assert chart.description == (
-        "Cards in each column at the end of each day, Dec 17, 2025 to Mar 16, 2026"
+        "Cards in each column at the end of each day, Dec 17, 2025 to Mar 16, 2026; "
+        "on Mar 16, 2026: Queue 0, Accepted 1, Design 1, Client approval 0, Released 1"
     )
     assert (len(chart.days), chart.days[-1]) == (90, "16 Mar")
     svg = cfd_svg(chart)

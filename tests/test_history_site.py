@@ -488,7 +488,7 @@ def test_board_flow_section_cycle_time_and_stuck_card(sites: Sites) -> None:
     assert flow.find("h2").text() == "Flow"
     table = flow.find("table")
     assert [th.text() for th in table.find_all("th")] == [
-        "",
+        "Period",  # a header of its own, not an empty cell (screen readers read it out)
         "Finished",
         "Median",
         "85th percentile",
@@ -545,8 +545,14 @@ def test_flow_charts_are_well_formed_svg_with_escaped_column_names(sites: Sites)
     bars = [r.findtext(f"{svg}title", "") for r in throughput.iter(f"{svg}rect")]
     assert len(bars) == 12 and bars[-1] == "16 Mar: 0"
     assert [b for b in bars if not b.endswith(": 0")] == ["5 Jan: 1", "2 Mar: 1", "9 Mar: 1"]
+    # the text alternatives state what the charts show, numbers included
+    weeks = "; ".join(bars)
+    assert throughput.findtext(f"{svg}desc") == (
+        f"Cards finished per week (week starting): {weeks}"
+    )
     assert cfd.findtext(f"{svg}desc") == (
-        "Cards in each column at the end of each day, Dec 17, 2025 to Mar 16, 2026"
+        "Cards in each column at the end of each day, Dec 17, 2025 to Mar 16, 2026; "
+        f"on Mar 16, 2026: {QUEUE} 0, Design 1, Client approval 1, Released 3"
     )
     bands = [p.findtext(f"{svg}title") for p in cfd.iter(f"{svg}polygon")]
     assert bands == ["Released", "Client approval", "Design", QUEUE]  # done at the bottom
@@ -554,7 +560,7 @@ def test_flow_charts_are_well_formed_svg_with_escaped_column_names(sites: Sites)
     assert legend == [QUEUE, "Design", "Client approval", "Released"]
     # the hostile column name appears only escaped, in the charts as everywhere on the page
     assert "<b>&</b>" not in html
-    assert flow.count("Intake &lt;b&gt;&amp;&lt;/b&gt; triage") == 2  # band title, legend
+    assert flow.count("Intake &lt;b&gt;&amp;&lt;/b&gt; triage") == 3  # band, legend, description
 
 
 # --- dashboard and funnel -------------------------------------------------------------------

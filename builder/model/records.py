@@ -128,6 +128,7 @@ class Settings:
     rates: dict[str, Decimal] = field(default_factory=dict)
     hours_per_day: int = 8
     allow_raw_html: bool = False
+    phone_region: str = ""  # ISO 3166 code for numbers written without +; "": from locale
     workflows: dict[str, Workflow] = field(default_factory=dict)
     default_workflow: str = "default"
     pipelines: dict[str, Pipeline] = field(default_factory=dict)

@@ -9,10 +9,12 @@ with it kept and then cleaned by nh3, so harmless tags (<b>, <br>) survive."""
 from __future__ import annotations
 
 import hashlib
+import re
 
 import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
+from markupsafe import escape
 
 _TAGS = set(nh3.ALLOWED_TAGS) | {"input", "span"}
 _ATTRIBUTES = {k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items()}
@@ -27,6 +29,9 @@ _UNSAFE = Options.CMARK_OPT_UNSAFE
 # GitHub's set without `tagfilter`: that one would print <script> as text, while nh3
 # removes it, and `allow_raw_html: true` means the HTML is wanted as it is.
 _EXTENSIONS = ["table", "autolink", "strikethrough", "tasklist"]
+# A task list item's checkbox (`- [x] Hero`) is a form control: without a name a screen
+# reader announces an unlabelled checkbox (WCAG 4.1.2). Its text follows it in the item.
+_CHECKBOX = re.compile(r'<input type="checkbox"(?![^>]*aria-label)')
 
 
 def _render(body: str, options: int) -> str:
@@ -39,8 +44,9 @@ def _render(body: str, options: int) -> str:
 class BodyRenderer:
     """Renders bodies, with a cache by content hash (a serve rebuild repeats most)."""
 
-    def __init__(self, allow_raw_html: bool = False) -> None:
+    def __init__(self, allow_raw_html: bool = False, checkbox_label: str = "") -> None:
         self.allow_raw_html = allow_raw_html
+        self.checkbox_label = checkbox_label
         self._cache: dict[str, str] = {}
 
     def __call__(self, body: str) -> str:
@@ -61,5 +67,8 @@ class BodyRenderer:
                 attributes=_ATTRIBUTES,
                 url_schemes={"http", "https", "mailto", "tel"},
             )
+        if self.checkbox_label:
+            named = f'<input type="checkbox" aria-label="{escape(self.checkbox_label)}"'
+            html = _CHECKBOX.sub(named, html)
         self._cache[key] = html
         return html

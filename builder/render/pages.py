@@ -654,7 +654,9 @@ class _Renderer:
         locale = ws.settings.locale
         self.strings = i18n.strings(locale)
         self.tn = partial(i18n.tn, locale)  # templates pick a counted string's form
-        self.body = BodyRenderer(ws.settings.allow_raw_html)
+        self.body = BodyRenderer(
+            ws.settings.allow_raw_html, i18n.t(locale, "record.checklist_item")
+        )
         self.templates: dict[str, Any] = {}
         self.card_template = self.env.get_template("plaindesk/card.html")
         self.lane_template = self.env.get_template("plaindesk/lane.html")

@@ -100,6 +100,7 @@ SETTINGS_FIELDS = (
     "rates",
     "hours_per_day",
     "allow_raw_html",
+    "phone_region",
     "default_workflow",
     "workflows",
     "default_pipeline",
@@ -147,6 +148,8 @@ def read_settings(root: Mapping | None, path: str) -> tuple[Settings, list[Probl
         )
     if "allow_raw_html" in nodes:
         settings.allow_raw_html = bool(reader.read(nodes["allow_raw_html"], values.boolean))
+    if "phone_region" in nodes:
+        settings.phone_region = reader.read(nodes["phone_region"], _phone_region) or ""
     if "rates" in nodes:
         settings.rates = _rates(reader, nodes["rates"])
     settings.workflows = _named(reader, nodes.get("workflows"), "workflows", _workflow) or {
@@ -180,6 +183,21 @@ def _web_address(node: Node) -> str:
             "write the address the portals are published at, e.g. `https://status.example.com/`",
         )
     return url
+
+
+def _phone_region(node: Node) -> str:
+    import phonenumbers  # its region data loads only for a workspace that sets this
+
+    written = values.text(node).strip()
+    code = written.upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise FieldError(
+            "PD113",
+            node,
+            f"`{values.shown(written)}` is not a country phone numbers can be read in",
+            "write a two-letter ISO 3166 country code, such as `UA` or `PL`",
+        )
+    return code
 
 
 def _timezone(node: Node) -> str:

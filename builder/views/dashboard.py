@@ -12,6 +12,7 @@ from builder.problems import Problem
 from builder.views.common import CardView, Fmt, Link, card, url, week_bounds
 from builder.views.funnels import DealCard, deal_card, idle_days, is_idle
 from builder.views.paths import board_url
+from builder.views.reach import Reach, ways, workspace_region
 
 if TYPE_CHECKING:
     from builder.views.derived import Derived
@@ -25,6 +26,7 @@ class FollowUp:
     date: str
     overdue: bool
     tags: list[str] = field(default_factory=list)
+    ways: list[Reach] = field(default_factory=list)  # call, write, chat: one tap each
 
 
 @dataclass
@@ -77,6 +79,7 @@ def follow_ups(ws: Workspace, today: date, owner: str | None = None) -> list[Fol
     """Contacts whose follow-up falls within the next week (or is overdue)."""
     fmt = Fmt.of(ws)
     horizon = today + timedelta(days=FOLLOW_UP_DAYS)
+    region = workspace_region(ws.settings.phone_region, ws.settings.locale)
     out = []
     contacts = sorted(ws.contacts.values(), key=lambda c: (c.follow_up or date.max, c.id))
     for c in contacts:
@@ -93,6 +96,7 @@ def follow_ups(ws: Workspace, today: date, owner: str | None = None) -> list[Fol
                 date=fmt.short_date(c.follow_up),
                 overdue=c.follow_up < today,
                 tags=list(c.tags),
+                ways=ways(c.email, c.phone, c.chat, region),
             )
         )
     return out

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from builder.model import Company, Contact, Deal, Person, Project, Record, Task, Workspace
+from builder.views import reach
 from builder.views.common import (
     Fmt,
     Link,
@@ -18,7 +19,7 @@ from builder.views.common import (
     url,
 )
 from builder.views.funnels import deal_card
-from builder.views.paths import board_url, funnel_url, mailto
+from builder.views.paths import board_url, funnel_url
 
 if TYPE_CHECKING:
     from builder.model.schema import RecordType
@@ -32,10 +33,10 @@ class Fact:
     url: str = ""
     css: str = ""
     items: list[Link] = field(default_factory=list)  # for list values (tags, participants)
-    external: bool = False  # url leaves the site (mailto:, https:)
+    external: bool = False  # url leaves the site (mailto:, tel:, https:, an app's link)
 
     def __post_init__(self) -> None:
-        self.external = self.url.startswith(("mailto:", "tel:", "https://", "http://"))
+        self.external = self.url.startswith(reach.SCHEMES)
 
 
 @dataclass
@@ -94,6 +95,15 @@ WARN = "warn-text"
 
 def _fact(fmt: Fmt, key: str, value: str, link: str = "", css: str = "") -> Fact | None:
     return Fact(fmt.t(f"field.{key}"), value, link, css) if value else None
+
+
+def _reach_facts(
+    ws: Workspace, fmt: Fmt, email: str, phone: str, chat: dict[str, str]
+) -> list[Fact | None]:
+    """E-mail, phone and chat handles as the links that write, call or open the chat."""
+    region = reach.workspace_region(ws.settings.phone_region, ws.settings.locale)
+    ways = reach.ways(email, phone, chat, region)
+    return [Fact(w.network or fmt.t(f"field.{w.kind}"), w.text, w.url) for w in ways]
 
 
 def _custom(ws: Workspace, rec: Record, fmt: Fmt, kind: str) -> list[Fact | None]:
@@ -299,12 +309,7 @@ def company_page(ws: Workspace, derived: Derived, co: Company, today: date) -> R
     facts = [
         _fact(fmt, "kind", fmt.t(f"kind.{co.kind}")),
         _fact(fmt, "manager", mname, murl),
-        _fact(
-            fmt,
-            "website",
-            co.website,
-            co.website if co.website.startswith(("https://", "http://")) else "",
-        ),
+        _fact(fmt, "website", co.website, reach.website(co.website).url),
         _fact(fmt, "portal", fmt.t("yes") if co.portal.enabled else ""),
         *_custom(ws, co, fmt, "company"),
     ]
@@ -385,9 +390,7 @@ def contact_page(ws: Workspace, derived: Derived, c: Contact, today: date) -> Re
         _fact(fmt, "company", cname, curl),
         _fact(fmt, "position", c.position),
         Fact(fmt.t("field.tags"), "", items=[Link(tag) for tag in c.tags]) if c.tags else None,
-        _fact(fmt, "email", c.email, mailto(c.email) if c.email else ""),
-        _fact(fmt, "phone", c.phone),
-        *[Fact(k, v) for k, v in sorted(c.chat.items())],
+        *_reach_facts(ws, fmt, c.email, c.phone, c.chat),
         _fact(fmt, "owner", oname, ourl),
         _fact(
             fmt,
@@ -422,9 +425,7 @@ def person_record_facts(ws: Workspace, p: Person) -> list[Fact]:
     fmt = Fmt.of(ws)
     facts = [
         _fact(fmt, "role", p.role),
-        _fact(fmt, "email", p.email, mailto(p.email) if p.email else ""),
-        _fact(fmt, "phone", p.phone),
-        *[Fact(k, v) for k, v in sorted(p.chat.items())],
+        *_reach_facts(ws, fmt, p.email, p.phone, p.chat),
         _fact(
             fmt,
             "capacity",

@@ -77,7 +77,16 @@
     });
   }
 
+  // Material's search overlay is a dialog without a name (WCAG 4.1.2): it takes the
+  // (translated) label of its own search field.
+  function nameSearchDialog() {
+    var dialog = document.querySelector(".md-search[role=dialog]:not([aria-label])");
+    var field = dialog && dialog.querySelector("input[aria-label]");
+    if (field) dialog.setAttribute("aria-label", field.getAttribute("aria-label"));
+  }
+
   function init() {
+    nameSearchDialog();
     var initial = new URLSearchParams(location.search);
     Array.prototype.forEach.call(document.querySelectorAll("form.pd-filters"), function (form) {
       form.hidden = false;
