@@ -127,6 +127,30 @@ def read_settings(root: Mapping | None, path: str) -> tuple[Settings, list[Probl
         if "name" in nodes
         else settings.name
     )
+    _read_values(reader, nodes, settings)
+    settings.workflows = _named(reader, nodes.get("workflows"), "workflows", _workflow) or {
+        DEFAULT_WORKFLOW.id: DEFAULT_WORKFLOW
+    }
+    settings.pipelines = _named(reader, nodes.get("pipelines"), "pipelines", _pipeline) or {
+        DEFAULT_PIPELINE.id: DEFAULT_PIPELINE
+    }
+    settings.default_workflow = _default(
+        reader, nodes.get("default_workflow"), settings.workflows, "workflow"
+    )
+    settings.default_pipeline = _default(
+        reader, nodes.get("default_pipeline"), settings.pipelines, "pipeline"
+    )
+    if "custom_fields" in nodes:
+        settings.custom_fields = _custom_fields(reader, nodes["custom_fields"])
+    if "portal" in nodes:
+        settings.portal = _portal(reader, nodes["portal"])
+    if "notify" in nodes:
+        settings.notify = _notify(reader, nodes["notify"])
+    return settings, reader.problems
+
+
+def _read_values(reader: _Reader, nodes: dict[str, Node], settings: Settings) -> None:
+    """The settings that are one value each (the locale, time zone, currency, ...)."""
     if "locale" in nodes:
         settings.locale = (
             reader.read(nodes["locale"], lambda n: values.choice(n, LOCALES), "locale")
@@ -152,25 +176,6 @@ def read_settings(root: Mapping | None, path: str) -> tuple[Settings, list[Probl
         settings.phone_region = reader.read(nodes["phone_region"], _phone_region) or ""
     if "rates" in nodes:
         settings.rates = _rates(reader, nodes["rates"])
-    settings.workflows = _named(reader, nodes.get("workflows"), "workflows", _workflow) or {
-        DEFAULT_WORKFLOW.id: DEFAULT_WORKFLOW
-    }
-    settings.pipelines = _named(reader, nodes.get("pipelines"), "pipelines", _pipeline) or {
-        DEFAULT_PIPELINE.id: DEFAULT_PIPELINE
-    }
-    settings.default_workflow = _default(
-        reader, nodes.get("default_workflow"), settings.workflows, "workflow"
-    )
-    settings.default_pipeline = _default(
-        reader, nodes.get("default_pipeline"), settings.pipelines, "pipeline"
-    )
-    if "custom_fields" in nodes:
-        settings.custom_fields = _custom_fields(reader, nodes["custom_fields"])
-    if "portal" in nodes:
-        settings.portal = _portal(reader, nodes["portal"])
-    if "notify" in nodes:
-        settings.notify = _notify(reader, nodes["notify"])
-    return settings, reader.problems
 
 
 def _web_address(node: Node) -> str:
