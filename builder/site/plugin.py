@@ -28,6 +28,7 @@ from builder.render.pages import SiteOptions, theme_dir
 from builder.report import format_text
 from builder.site.generate import Generated, Kept, generate
 from builder.validate.values import parse_date
+from builder.views.admin import AdminError, AdminSettings, admin_settings
 
 log = logging.getLogger("mkdocs.plugins.plaindesk")
 
@@ -152,6 +153,8 @@ class PlaindeskConfig(Config):
     """Pin today (YYYY-MM-DD); the PLAINDESK_TODAY environment variable overrides it."""
     fail_on_errors = c.Type(bool, default=True)
     """Fail `mkdocs build` when the workspace has errors (`serve` always shows them)."""
+    admin = c.Type((dict, bool), default=True)
+    """The `admin/` page's CMS: where it writes (backend, repo, branch...), false for none."""
 
 
 def today_from(value: str | None) -> date | None:
@@ -191,6 +194,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             content_prefix=os.path.relpath(self.content, base),
             site_url=config.site_url or "",
         )
+        admin: dict[str, Any] | bool = self.config.admin  # type: ignore[assignment]
+        options.admin = _admin(admin, config, options.content_prefix)
         custom = config.theme.custom_dir
         if custom:
             options.template_dirs.append(Path(custom))
@@ -542,6 +547,24 @@ def _use_native_watcher(server: Any) -> None:
         else:
             observer.schedule(Handler(path), os.path.dirname(path) or ".", recursive=False)
     server.observer = observer
+
+
+def _admin(
+    given: dict[str, Any] | bool, config: MkDocsConfig, content: str
+) -> AdminSettings | None:
+    """The admin page's settings: `admin:` of the plugin, the rest from mkdocs.yml."""
+    if given is False:
+        return None
+    try:
+        return admin_settings(
+            given if isinstance(given, dict) else {},
+            config.repo_url or "",
+            config.edit_uri or "",
+            content.replace(os.sep, "/"),
+            config.site_url or "",
+        )
+    except AdminError as exc:
+        raise PluginError(f"mkdocs.yml: plaindesk: {exc}") from None
 
 
 def _edit_base(config: MkDocsConfig) -> str:
