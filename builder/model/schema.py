@@ -90,6 +90,7 @@ class FieldSpec:
     help: str = ""  # one line for the README's tables and form hints
     example: str = ""  # a value as written in front matter
     custom: bool = False  # declared in workspace.yml, not built in
+    block: bool = False  # text of several lines (a paragraph or more): forms give it a text area
 
     @property
     def part_names(self) -> tuple[str, ...]:
@@ -305,6 +306,7 @@ PROJECT = RecordSpec(
             "client",
             help="shown to the client on their portal",
             example="Shown to the client.",
+            block=True,
         ),
     ),
     body="internal notes",

@@ -287,8 +287,8 @@ def _opt_int(reader: _Reader, item: Mapping, key: str, low: int, high: int) -> i
     return result
 
 
-def _title(reader: _Reader, item: Mapping, ident: str) -> str:
-    node = item.items.get("name", (None, None))[1]
+def _title(reader: _Reader, item: Mapping, ident: str, key: str = "name") -> str:
+    node = item.items.get(key, (None, None))[1]
     name = reader.read(node, values.text) if node is not None else None
     return name or ident.replace("-", " ").capitalize()
 
@@ -434,7 +434,11 @@ def _custom_fields(reader: _Reader, node: Node) -> dict[str, dict[str, CustomFie
                     )
                     continue
             out.setdefault(kind, {})[name] = CustomField(
-                name, ftype, _title(reader, spec, name).replace("_", " "), tuple(choices)
+                # a custom field is named by its `label:` (README), else by its key
+                name,
+                ftype,
+                _title(reader, spec, name, "label").replace("_", " "),
+                tuple(choices),
             )
     return out
 

@@ -228,8 +228,8 @@ def _text(locale: str, key: str, english: str) -> str:
     return i18n.t(locale, key) if key in known else english
 
 
-def _string(_settings: Settings, _spec: RecordSpec, _f: FieldSpec) -> Widget:
-    return {"widget": "string"}
+def _string(_settings: Settings, _spec: RecordSpec, f: FieldSpec) -> Widget:
+    return {"widget": "text" if f.block else "string"}
 
 
 def _date(_settings: Settings, _spec: RecordSpec, _f: FieldSpec) -> Widget:
