@@ -172,7 +172,6 @@ def test_labels_follow_the_locale(tmp_path: Path) -> None:
                 "app_id": "abc123",
                 "base_url": "https://git.agency.example",
                 "api_root": "https://git.agency.example/api/v4",
-                "auth_endpoint": "oauth/authorize",
             },
         ),
         (
@@ -183,22 +182,24 @@ def test_labels_follow_the_locale(tmp_path: Path) -> None:
                 "name": "gitea",
                 "branch": "main",
                 "repo": "agency/desk",
-                "auth_type": "pkce",
                 "app_id": "f00",
+                "base_url": "https://codeberg.org",
+                "api_root": "https://codeberg.org/api/v1",
+                "auth_endpoint": "https://codeberg.org/login/oauth/authorize",
             },
         ),
         (
             {"backend": "gitea", "app_id": "f00"},
             "https://git.agency.example/agency/desk.git",
-            "src/branch/main/",
+            "_edit/trunk/",
             {
                 "name": "gitea",
-                "branch": "main",
+                "branch": "trunk",
                 "repo": "agency/desk",
-                "auth_type": "pkce",
                 "app_id": "f00",
                 "base_url": "https://git.agency.example",
                 "api_root": "https://git.agency.example/api/v1",
+                "auth_endpoint": "https://git.agency.example/login/oauth/authorize",
             },
         ),
         ({}, "", "", {"name": "git-gateway", "branch": "main"}),
@@ -265,6 +266,8 @@ project: site
 status: review
 assignee: anna
 start: 2026-03-10
+due: ""
+estimate: ""
 time:
   - date: 2026-03-16
     person: oleh
@@ -302,7 +305,7 @@ workflow: web
 metrics:
   - name: Pages live
     target: 4
-    actual: 0
+    actual: ""
     unit: "%"
 client_summary: >
   **Done.** Page structure and the copy deck for the main
@@ -327,10 +330,14 @@ def test_what_decap_writes_checks_clean_and_edits(tmp_path: Path) -> None:
     task = result.workspace.tasks["hero"]
     assert [(e.person, e.minutes) for e in task.time] == [("oleh", 90), ("anna", 120)]
     assert task.tags == ["design", "web"]
+    # a field emptied in the form is saved as `""`: absent, for an optional field
+    assert (task.due, task.estimate) == (None, None)
+    assert result.workspace.projects["site"].metrics[0].actual is None
     summary = result.workspace.projects["site"].client_summary
     assert summary.startswith("**Done.** Page structure and the copy deck for the main page\n")
     for args in (
         ("move", "hero", "released"),
+        ("due", "hero", "2026-03-20"),
         ("log", "hero", "1h", "polish", "--person", "anna", "--date", "2026-03-16"),
         ("follow-up", "marta-test", "2026-04-01"),
         ("note", "marta-test", "Called: back in April"),
@@ -339,6 +346,7 @@ def test_what_decap_writes_checks_clean_and_edits(tmp_path: Path) -> None:
         assert done.exit_code == 0, done.output
     text = (root / "tasks" / "hero.md").read_text(encoding="utf-8")
     assert "status: released\n" in text
+    assert 'due: 2026-03-20\nestimate: ""\n' in text
     assert "  - {date: 2026-03-16, person: anna, spent: 1h, note: polish}\ntags:\n" in text
     assert "follow_up: 2026-04-01\n" in (root / "contacts" / "marta-test.md").read_text(
         encoding="utf-8"

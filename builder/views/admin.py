@@ -63,34 +63,38 @@ class AdminSettings:
     site_url: str = ""
 
 
+#: What `admin:` in mkdocs.yml may set (the rest comes from mkdocs.yml itself).
+SETTINGS = ("backend", "repo", "branch", "base_url", "api_root", "app_id", "local_backend")
+
+
 def admin_settings(
     given: dict[str, Any], repo_url: str, edit_uri: str, content: str, site_url: str = ""
 ) -> AdminSettings:
     """The admin settings from mkdocs.yml's `admin:` mapping (`given`), the rest from
     `repo_url` (host and repository) and `edit_uri` (`edit/<branch>/...`)."""
-    unknown = sorted(set(given) - set(AdminSettings.__dataclass_fields__) - {"content"})
+    unknown = sorted(set(given) - set(SETTINGS))
     if unknown:
         raise AdminError(
-            f"unknown admin setting {', '.join(unknown)}; known: "
-            + ", ".join(k for k in AdminSettings.__dataclass_fields__ if k != "content")
+            f"unknown admin setting {', '.join(unknown)}; known: {', '.join(SETTINGS)}"
         )
     split = urlsplit(repo_url)
     host = split.hostname or ""
     backend = str(given.get("backend") or _HOSTS.get(host, ""))
     if backend and backend not in BACKENDS:
         raise AdminError(f"admin backend `{backend}` is not one of {', '.join(BACKENDS)}")
-    parts = edit_uri.strip("/").split("/")
-    branch = parts[1] if len(parts) >= 2 and parts[0] in ("edit", "blob", "-") else "main"
-    if parts[:2] == ["-", "edit"] and len(parts) >= 3:  # GitLab: -/edit/<branch>/
-        branch = parts[2]
     local = given.get("local_backend", True)
     base_url = str(given.get("base_url") or "")
-    if not base_url and backend in ("gitlab", "gitea") and host and host not in _HOSTS:
-        base_url = f"{split.scheme or 'https'}://{split.netloc}"  # a self-hosted server
+    if (
+        not base_url
+        and host
+        and (backend == "gitea" or (backend == "gitlab" and host not in _HOSTS))
+    ):
+        # Gitea has no default server; a self-hosted GitLab is the repository's own
+        base_url = f"{split.scheme or 'https'}://{split.netloc}"
     return AdminSettings(
         backend=backend,
         repo=str(given.get("repo") or split.path.strip("/").removesuffix(".git")),
-        branch=str(given.get("branch") or branch),
+        branch=str(given.get("branch") or _branch(edit_uri)),
         base_url=base_url,
         api_root=str(given.get("api_root") or _api_root(backend, base_url, host)),
         app_id=str(given.get("app_id") or ""),
@@ -100,10 +104,21 @@ def admin_settings(
     )
 
 
+def _branch(edit_uri: str) -> str:
+    """The branch an `edit_uri` names: GitHub's `edit/<branch>/`, GitLab's
+    `-/edit/<branch>/`, Gitea's `_edit/<branch>/` or `src/branch/<branch>/`; else main."""
+    parts = edit_uri.strip("/").split("/")
+    if parts[:2] in (["-", "edit"], ["src", "branch"]) and len(parts) > 2:
+        return parts[2]
+    if parts[0] in ("edit", "blob", "_edit") and len(parts) > 1:
+        return parts[1]
+    return "main"
+
+
 def _api_root(backend: str, base_url: str, host: str) -> str:
-    if not base_url or host in _HOSTS:
+    if not base_url:
         return ""
-    if backend == "gitlab":
+    if backend == "gitlab" and host not in _HOSTS:
         return f"{base_url.rstrip('/')}/api/v4"
     if backend == "gitea":
         return f"{base_url.rstrip('/')}/api/v1"
@@ -126,8 +141,6 @@ def admin_config(ws: Workspace, settings: AdminSettings) -> dict[str, Any]:
             "media_folder": f"{_root(settings)}files",
             "public_folder": "/files",
             "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
-            # a field left empty is left out of the file, as a hand edit would do
-            "omit_empty_optional_fields": True,
             "collections": [_collection(ws, spec, settings) for spec in RECORD_SPECS],
         }
     )
@@ -148,15 +161,16 @@ def _backend(settings: AdminSettings) -> dict[str, Any]:
     }
     if settings.repo and settings.backend:
         backend["repo"] = settings.repo
-    if settings.backend in ("gitlab", "gitea") and settings.app_id:
-        backend["auth_type"] = "pkce"
+    if settings.backend == "gitlab" and settings.app_id:
+        backend["auth_type"] = "pkce"  # Gitea's backend logs in by PKCE always
+    if settings.app_id:
         backend["app_id"] = settings.app_id
     if settings.base_url:
         backend["base_url"] = settings.base_url
     if settings.api_root:
         backend["api_root"] = settings.api_root
-    if settings.backend == "gitlab" and settings.base_url:
-        backend["auth_endpoint"] = "oauth/authorize"
+    if settings.backend == "gitea" and settings.base_url:
+        backend["auth_endpoint"] = f"{settings.base_url.rstrip('/')}/login/oauth/authorize"
     return backend
 
 

@@ -53,11 +53,22 @@
   function wrap(base, many) {
     var Base = CMS.getWidget(base);
     var control = createClass({
+      // The wrapped widget reports the entries it was shown as a change when it mounts;
+      // only a real change reaches Decap, so opening a record leaves it unchanged.
+      changed: function () {
+        var next = arguments[0];
+        if (next && this.shown && typeof next.equals === "function" && next.equals(this.shown)) {
+          return;
+        }
+        this.props.onChange.apply(null, arguments);
+      },
       render: function () {
         var field = this.props.field;
+        this.shown = shown(this.props.value, field, many);
         var props = Object.assign({}, this.props, {
           field: field.set("fields", field.get("parts")),
-          value: shown(this.props.value, field, many),
+          value: this.shown,
+          onChange: this.changed,
         });
         return h(Base.control, props);
       },
