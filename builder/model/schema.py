@@ -94,6 +94,7 @@ class FieldSpec:
     #: other names a spreadsheet's column may give the field (English, Russian, Ukrainian),
     #: comma-separated; `plaindesk import` matches them after the name and the label
     aliases: str = ""
+    block: bool = False  # text of several lines (a paragraph or more): forms give it a text area
 
     @property
     def part_names(self) -> tuple[str, ...]:
@@ -425,6 +426,7 @@ PROJECT = RecordSpec(
             "client",
             help="shown to the client on their portal",
             example="Shown to the client.",
+            block=True,
         ),
     ),
     body="internal notes",

@@ -26,6 +26,7 @@ from builder.render.keys import fingerprint, record_key, view_key
 from builder.render.markdown import BodyRenderer
 from builder.render.svg import flow_charts
 from builder.views import activity, boards, dashboard, directory, funnels, people, records
+from builder.views.admin import AdminSettings
 from builder.views.common import SECTIONS, Fmt, Link, card_inputs
 from builder.views.derived import Derived
 from builder.views.paths import (
@@ -68,6 +69,7 @@ class SiteOptions:
     templates_key: str = ""  # changes whenever a page template does (see templates_key)
     site_url: str = ""  # the published site's root, for absolute links in the Atom feed
     content_root: str = ""  # the workspace folder as record paths start (set by render_pages)
+    admin: AdminSettings | None = None  # where the admin page's CMS writes; None: no admin
 
 
 @dataclass
@@ -815,7 +817,11 @@ def render_pages(
     return out
 
 
-def nav(ws: Workspace, activity_page: bool = False) -> list[dict[str, Any]]:
+#: The admin page (see `builder.render.admin`): a static page, outside the engine's theme.
+ADMIN_PAGE = "admin/index.html"
+
+
+def nav(ws: Workspace, activity_page: bool = False, admin: bool = False) -> list[dict[str, Any]]:
     """The small, bounded nav: sections and views, never one entry per record."""
     fmt = Fmt.of(ws)
     entries: list[dict[str, Any]] = [
@@ -839,6 +845,7 @@ def nav(ws: Workspace, activity_page: bool = False) -> list[dict[str, Any]]:
         *([{fmt.t("nav.activity"): "activity.md"}] if activity_page else []),
         {fmt.t("nav.problems"): "problems.md"},
         {fmt.t("nav.help"): "help.md"},
+        *([{fmt.t("nav.admin"): ADMIN_PAGE}] if admin else []),
     ]
     return _escape_titles(entries)
 

@@ -27,6 +27,7 @@ from builder.report import format_text, left_out_text
 from builder.site import engine
 from builder.site.generate import Generated, Kept, generate
 from builder.validate.values import parse_date
+from builder.views.admin import AdminError, AdminSettings, admin_settings
 
 log = logging.getLogger("mkdocs.plugins.plaindesk")
 
@@ -91,6 +92,8 @@ class PlaindeskConfig(Config):
     engine_off = c.ListOfItems(c.Choice(engine.SHORTCUTS), default=[])
     """Shortcuts into the engine that `serve` is not to take (docs/incremental.md says
     what each buys); for measuring, or to rule one out."""
+    admin = c.Type((dict, bool), default=True)
+    """The `admin/` page's CMS: where it writes (backend, repo, branch...), false for none."""
 
 
 def today_from(value: str | None) -> date | None:
@@ -177,6 +180,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             content_prefix=os.path.relpath(self.content, base),
             site_url=config.site_url or "",
         )
+        admin: dict[str, Any] | bool = self.config.admin  # type: ignore[assignment]
+        options.admin = _admin(admin, config, options.content_prefix)
         if config.theme.custom_dir:
             options.template_dirs.append(Path(config.theme.custom_dir))
         return options
@@ -421,6 +426,24 @@ def search_slice(html: str, meta: dict[str, Any]) -> str:
     body = html[start + len(SEARCH_START) : end if end > start else len(html)]
     # an empty page yields no search entry at all: keep one, titled by the page title
     return body if body.strip() else "<p></p>"
+
+
+def _admin(
+    given: dict[str, Any] | bool, config: MkDocsConfig, content: str
+) -> AdminSettings | None:
+    """The admin page's settings: `admin:` of the plugin, the rest from mkdocs.yml."""
+    if given is False:
+        return None
+    try:
+        return admin_settings(
+            given if isinstance(given, dict) else {},
+            config.repo_url or "",
+            config.edit_uri or "",
+            content.replace(os.sep, "/"),
+            config.site_url or "",
+        )
+    except AdminError as exc:
+        raise PluginError(f"mkdocs.yml: plaindesk: {exc}") from None
 
 
 def _edit_base(config: MkDocsConfig) -> str:

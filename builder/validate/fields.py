@@ -137,7 +137,9 @@ def _metrics(node: Node, _settings: Settings) -> list[Metric]:
 
         def num(key: str) -> float | None:
             n = nodes.get(key)
-            return None if n is None or (isinstance(n, Scalar) and n.is_null) else values.number(n)
+            if n is None or (isinstance(n, Scalar) and (n.is_null or n.value == "")):
+                return None  # `""`: a number the CMS's form left empty
+            return values.number(n)
 
         better = nodes.get("better")
         out.append(
@@ -346,8 +348,12 @@ def build_record(raw: RawRecord, settings: Settings) -> tuple[Record, list[Probl
                 )
             )
             continue
-        if isinstance(vnode, Scalar) and vnode.is_null:
-            continue  # an empty value is the same as an absent field
+        if isinstance(vnode, Scalar) and (
+            vnode.is_null or (vnode.value == "" and not (key in schema and schema[key][1]))
+        ):
+            # an empty value is the same as an absent field; so is an optional field's
+            # `""`, which is how the admin page's CMS saves a field someone emptied
+            continue
         try:
             value = parse(vnode, settings)
         except FieldError as exc:

@@ -325,9 +325,9 @@ def humanise(ident: str) -> str:
     return " ".join(words).capitalize() if words else ident
 
 
-def _title(reader: _Reader, item: Mapping, ident: str) -> str:
-    node = item.items.get("name", (None, None))[1]
-    name = reader.read(node, values.text, "name") if node is not None else None
+def _title(reader: _Reader, item: Mapping, ident: str, key: str = "name") -> str:
+    node = item.items.get(key, (None, None))[1]
+    name = reader.read(node, values.text, key) if node is not None else None
     return name.strip() if name and name.strip() else humanise(ident)
 
 
@@ -481,7 +481,11 @@ def _custom_fields(reader: _Reader, node: Node) -> dict[str, dict[str, CustomFie
                     )
                     continue
             out.setdefault(kind, {})[name] = CustomField(
-                name, ftype, _title(reader, spec, name).replace("_", " "), tuple(choices)
+                # a custom field is named by its `label:` (README), else by its key
+                name,
+                ftype,
+                _title(reader, spec, name, "label").replace("_", " "),
+                tuple(choices),
             )
     return out
 
