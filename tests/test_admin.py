@@ -102,9 +102,9 @@ def test_status_offers_every_workflows_columns_named_by_workflow(ws: Any) -> Non
         {"label": "At designer (Web)", "value": "design"},
         {"label": "Review (Web)", "value": "review"},
         {"label": "Released (Web)", "value": "released"},
-        {"label": "Backlog (Pr)", "value": "backlog"},
-        {"label": "Writing (Pr)", "value": "writing"},
-        {"label": "Published (Pr)", "value": "published"},
+        {"label": "Backlog (PR)", "value": "backlog"},
+        {"label": "Writing (PR)", "value": "writing"},
+        {"label": "Published (PR)", "value": "published"},
     ]
     deals = collection(admin_config(ws, AdminSettings()), "deals")
     stage = next(f for f in deals["fields"] if f["name"] == "stage")

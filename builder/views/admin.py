@@ -390,6 +390,7 @@ _WIDGETS: dict[str, _Maker] = {
     "ref": _relation,
     "refs": _relation,
     "tags": _tags,
+    "channels": _tags,  # Apprise URLs, one per line
     "portal": _object,
     "metrics": _metrics,
     "time_log": _time_log,
