@@ -60,6 +60,7 @@ CODES: dict[str, Code] = _codes(
     ("PD111", E, "malformed time-log entry"),
     ("PD112", E, "negative amount or duration"),
     ("PD113", E, "bad settings (workflow, pipeline or custom field definition)"),
+    ("PD114", E, "malformed outreach-log entry"),
     # PD2xx: across records
     ("PD201", E, "unknown reference"),
     ("PD202", E, "status not in the project's workflow"),
@@ -73,6 +74,7 @@ CODES: dict[str, Code] = _codes(
     ("PD404", W, "open task assigned to an inactive person"),
     ("PD405", W, "WIP limit exceeded"),
     ("PD406", W, "two contacts with the same e-mail or phone"),
+    ("PD407", W, "outreach entry marked published without a link"),
 )
 
 

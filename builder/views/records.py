@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from builder.model import Company, Contact, Deal, Person, Project, Record, Task, Workspace
+from builder.model.outreach import metric_actual
 from builder.views.common import (
     Fmt,
     Link,
@@ -19,6 +20,7 @@ from builder.views.common import (
     url,
 )
 from builder.views.funnels import deal_card
+from builder.views.outreach import MediaList, OutreachRow, media_list, timeline
 from builder.views.paths import board_url, funnel_url, mailto
 
 if TYPE_CHECKING:
@@ -75,6 +77,8 @@ class RecordPage:
     metrics: list[MetricView] = field(default_factory=list)
     board_url: str = ""
     time_log: list[list[str]] = field(default_factory=list)
+    outreach: list[OutreachRow] = field(default_factory=list)  # a contact's, newest first
+    media: MediaList | None = None  # a project's media list, when anyone was pitched
 
 
 def _ref(ws: Workspace, kind: str, ident: str | None) -> tuple[str, str]:
@@ -244,7 +248,7 @@ def _deals_fact(derived: Derived, p: Project, fmt: Fmt) -> Fact | None:
 
 
 def project_page(ws: Workspace, derived: Derived, p: Project, today: date) -> RecordPage:
-    """A project's page: its facts, metrics, tasks and body."""
+    """A project's page: its facts, metrics, media list, tasks and body."""
     fmt = Fmt.of(ws)
     cname, curl = _ref(ws, "company", p.company)
     mname, murl = _ref(ws, "person", p.manager)
@@ -262,16 +266,19 @@ def project_page(ws: Workspace, derived: Derived, p: Project, today: date) -> Re
         _deals_fact(derived, p, fmt),
         *_custom(ws, p, fmt, "project"),
     ]
-    metrics = [
-        MetricView(
-            name=m.name,
-            target=fmt.hours(m.target) if m.target is not None else "",
-            actual=fmt.hours(m.actual) if m.actual is not None else "",
-            unit=m.unit,
-            percent=percent_of(m.actual or 0, m.target or 0),
+    pitched = derived.index.outreach_by_project.get(p.id, [])
+    metrics = []
+    for m in p.metrics:
+        actual = metric_actual(ws, p, m, pitched)
+        metrics.append(
+            MetricView(
+                name=m.name,
+                target=fmt.hours(m.target) if m.target is not None else "",
+                actual=fmt.hours(actual) if actual is not None else "",
+                unit=m.unit,
+                percent=percent_of(actual or 0, m.target or 0),
+            )
         )
-        for m in p.metrics
-    ]
     sections = [_tasks_section(ws, fmt, fmt.t("section.tasks"), tasks, today)]
     if p.client_summary:
         facts.append(_fact(fmt, "client_summary", p.client_summary))
@@ -286,6 +293,7 @@ def project_page(ws: Workspace, derived: Derived, p: Project, today: date) -> Re
         sections=sections,
         metrics=metrics,
         board_url=board_url(p.id),
+        media=media_list(ws, derived, p.id, today) if pitched else None,
     )
 
 
@@ -374,7 +382,7 @@ def _won(ws: Workspace, deals: list[Deal], fmt: Fmt) -> str:
 
 
 def contact_page(ws: Workspace, derived: Derived, c: Contact, today: date) -> RecordPage:
-    """A contact's page: their facts, deals and body."""
+    """A contact's page: their facts, outreach timeline, deals and body."""
     fmt = Fmt.of(ws)
     cname, curl = _ref(ws, "company", c.company)
     oname, ourl = _ref(ws, "person", c.owner)
@@ -411,6 +419,7 @@ def contact_page(ws: Workspace, derived: Derived, c: Contact, today: date) -> Re
         facts=[f for f in facts if f],
         body=c.body,
         sections=sections,
+        outreach=timeline(ws, c, fmt),
     )
 
 
