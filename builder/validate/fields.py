@@ -246,7 +246,9 @@ def _outreach_line(item: Scalar) -> OutreachEntry:
     words = item.value.split()
     rest = words[2:]
     channel = ""
-    if rest and rest[0] in CHANNELS:
+    if rest and rest[0] in CHANNELS and not (len(rest) > 1 and rest[1] in REPLIES):
+        # a subject may be named like a channel (a project `other`): an outcome right after
+        # it says which it is
         channel = rest.pop(0)
     elif len(rest) > 2 and rest[1] not in REPLIES and rest[2] in REPLIES:
         # three words before a known outcome: the first of them meant to be a channel
