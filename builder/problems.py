@@ -62,6 +62,7 @@ CODES: dict[str, Code] = _codes(
     ("PD113", E, "bad settings (workflow, pipeline or custom field definition)"),
     ("PD114", E, "secret written in a notification channel (use an `{ENV_VAR}` placeholder)"),
     ("PD115", E, "notification channel Apprise does not know"),
+    ("PD116", E, "malformed outreach-log entry"),
     # PD2xx: across records
     ("PD201", E, "unknown reference"),
     ("PD202", E, "status not in the project's workflow"),
@@ -75,6 +76,7 @@ CODES: dict[str, Code] = _codes(
     ("PD404", W, "open task assigned to an inactive person"),
     ("PD405", W, "WIP limit exceeded"),
     ("PD406", W, "two contacts with the same e-mail or phone"),
+    ("PD407", W, "outreach entry marked published without a link"),
 )
 
 

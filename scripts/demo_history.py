@@ -33,6 +33,7 @@ commit ids) and fast: the whole history goes through one ``git fast-import``.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import re
@@ -201,14 +202,23 @@ def render(rec: Record, fields: dict[str, str]) -> bytes:
     fences = [i for i, line in enumerate(lines) if re.fullmatch(r"-{3,}\s*", line.rstrip("\r\n"))]
     head, tail = fences[0], fences[1]
     todo = dict(fields)
-    for i in range(head + 1, tail):
+    out = lines[: head + 1]
+    i = head + 1
+    while i < tail:
         key = lines[i].split(":", 1)[0]
         if key in todo and lines[i].startswith(f"{key}:"):
             ending = lines[i][len(lines[i].rstrip("\r\n")) :]
-            lines[i] = f"{key}: {todo.pop(key)}{ending}"
+            out.append(f"{key}: {todo.pop(key)}{ending}")
+            i += 1
+            # a block value (a list or mapping on the lines below) goes with its key
+            while i < tail and lines[i][:1] in (" ", "-"):
+                i += 1
+            continue
+        out.append(lines[i])
+        i += 1
     if todo:
         raise ValueError(f"{rec.rel}: no line for {sorted(todo)}")
-    return "".join(lines).encode("utf-8")
+    return "".join(out + lines[tail:]).encode("utf-8")
 
 
 # --------------------------------------------------------------------------------- time
@@ -651,6 +661,32 @@ def link_project(ctx: Context, deal: Record) -> None:
     deal.versions = [*before, linked, *after]
 
 
+def log_after(ctx: Context, contact: Record) -> None:
+    """A contact's outreach log names projects, tasks and deals that may come later than
+    the contact: it is empty (`log: []`) until they all exist (and the import is over),
+    then written by whoever wrote its last entry."""
+    entries = contact.items("log")
+    if not entries or not contact.versions:
+        return
+    about: list[datetime] = []
+    for entry in entries:
+        # the one-line form: DATE PERSON [CHANNEL] ABOUT OUTCOME NOTE
+        words = [entry.get("about")] if isinstance(entry, dict) else str(entry).split()[2:4]
+        for ident, kind in itertools.product(words, ("projects", "tasks", "deals")):
+            rec = ctx.records.get(f"{kind}/{ident}")
+            if rec is not None and rec.versions:
+                about.append(rec.versions[0].when)
+    when = max([IMPORT_END, *about]) + timedelta(minutes=ctx.rng.randint(20, 90))
+    when = min(snap(when), NOW)
+    if when <= contact.versions[0].when:
+        return
+    for v in contact.versions:
+        v.fields = {**v.fields, "log": "[]"}
+    last = entries[-1]
+    who = last.get("person") if isinstance(last, dict) else str(last).split()[1]
+    contact.versions.append(Version(when, ctx.author(str(who)), {}, [("outreach",)]))
+
+
 def plan_simple(ctx: Context, rec: Record, before: list[datetime], who: str) -> None:
     """A company, contact or person: created once, before whatever refers to it."""
     rng = ctx.rng
@@ -741,6 +777,8 @@ def plan(records: dict[str, Record], settings: Settings, seed: int) -> None:
             refs.setdefault(f"companies/{contact.get('company')}", []).append(
                 contact.versions[0].when
             )
+    for contact in by_kind["contacts"]:
+        log_after(ctx, contact)
     for company in by_kind["companies"]:
         who = ctx.author(company.get("manager"))
         plan_simple(ctx, company, refs.get(f"companies/{company.id}", []), who)
@@ -784,6 +822,8 @@ def describe(ctx: Context, rec: Record, note: Note) -> str:
         return f"{title}: amount {note[2]} (was {note[1]})"
     if kind == "owner":
         return f"{title}: {first_name(ctx, note[2])} takes over"
+    if kind == "outreach":
+        return f"{title}: outreach log"
     if kind == "deal_linked":
         return f"{title}: project {ctx.records[f'projects/{note[1]}'].title}"
     if kind == "project_created":

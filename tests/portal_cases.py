@@ -167,6 +167,7 @@ workflow: zqcanary-flow
 budget: 6543210 USD
 metrics:
   - {{name: {unit} metric, target: 40, actual: 12, unit: {unit}s}}
+  - {{name: {unit} mentions, target: 10, from: published, unit: {unit}-mentions}}
 client_summary: |
   {summary}
 zqcanary_project_field: zqcanary project custom value
@@ -237,6 +238,15 @@ follow_up: 2026-03-20
 cadence: 30d
 consent: true
 zqcanary_beat: zqcanary beat value
+log:
+  - 2026-03-02 zqcanary-person-dev email zqcanary-project-a1 sent zqcanary outreach pitch note
+  - 2026-03-09 zqcanary-person-dev zqcanary-task-work published
+      https://zqcanary-published.example/a zqcanary outreach published note
+  - {date: 2026-03-10, person: zqcanary-person-mgra, channel: phone,
+     about: zqcanary-project-a1, outcome: published,
+     link: "https://zqcanary-mapping-link.example/b", note: zqcanary mapping note}
+  - 2026-03-11 zqcanary-person-dev messenger zqcanary-project-b1 published
+      https://zqcanary-beta.example/c
 ---
 zqcanary contact notes: hates ballet, write only on even Saturdays.
 """,
@@ -338,6 +348,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "<strong>alphamark bold</strong>",
         "alphamark-unit metric",
         "alphamark-units",
+        "alphamark-unit mentions",
         "Alphamark Work Task",
         "Alphamark Review Task",
         "Alphamark Next Task",

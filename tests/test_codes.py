@@ -243,6 +243,13 @@ CASES: list[tuple[str, dict[str, str | bytes | Link], str, str]] = [
         "`slack://...` (see https://github.com/caronc/apprise/wiki)",
     ),
     (
+        "PD116",
+        {"contacts/olena.md": "---\nname: Olena\nlog:\n  - 2026-03-03 anna\n---\n"},
+        "ws/contacts/olena.md:4:5: error PD116: malformed outreach entry `2026-03-03 anna`",
+        "write `- 2026-03-10 anna-k email season-2026 replied note` (the channel may be left "
+        "out) or `- {date: 2026-03-10, person: anna-k, about: season-2026, outcome: replied}`",
+    ),
+    (
         "PD201",
         {"tasks/copy.md": "---\ntitle: Write copy\nproject: sit\n---\n"},
         "ws/tasks/copy.md:3:10: error PD201: unknown project `sit`",
@@ -323,6 +330,18 @@ CASES: list[tuple[str, dict[str, str | bytes | Link], str, str]] = [
         "if they are one person, keep one record (move the notes over) and replace `olena` "
         "with `olena-s` where it is used",
     ),
+    (
+        "PD407",
+        {
+            "people/anna.md": "---\nname: Anna Kovalenko\n---\n",
+            "contacts/olena.md": (
+                "---\nname: Olena\nlog:\n  - 2026-03-10 anna site published\n---\n"
+            ),
+        },
+        "ws/contacts/olena.md:4:5: warning PD407: "
+        "outreach entry of 2026-03-10 is published but has no link",
+        "add the publication's address to the entry (`link:`, or anywhere in its note)",
+    ),
 ]
 
 
@@ -352,7 +371,16 @@ def test_codes_are_stable_and_well_formed() -> None:
         assert len(key) == 5 and key.startswith("PD") and key[2:].isdigit()
         assert code.title and code.severity in (Severity.ERROR, Severity.WARNING)
     warnings = {k for k, c in CODES.items() if c.severity is Severity.WARNING}
-    assert warnings == {"PD010", "PD401", "PD402", "PD403", "PD404", "PD405", "PD406"}
+    assert warnings == {
+        "PD010",
+        "PD401",
+        "PD402",
+        "PD403",
+        "PD404",
+        "PD405",
+        "PD406",
+        "PD407",
+    }
 
 
 def test_text_report_quotes_the_line_with_a_caret_and_the_hint(check: Check) -> None:

@@ -151,6 +151,8 @@ def test_each_step_changes_only_the_fields_that_move(replay: tuple[Path, float])
     changed: dict[str, int] = {}
     for line in diff.splitlines():
         if line[:1] in "+-" and not line.startswith(("+++ ", "--- ")):
+            if line[1:2] in (" ", "-") or line[1:] in ("log:", "log: []"):
+                continue  # a contact's outreach log: empty until what it is about exists
             key = re.match(r"[+-]([a-z_]+): ", line)
             assert key and key.group(1) in MOVED_FIELDS, line
             changed[key.group(1)] = changed.get(key.group(1), 0) + 1

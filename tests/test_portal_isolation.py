@@ -32,6 +32,7 @@ from builder.pipeline import CheckResult, run_check
 from builder.portal import PortalBundle, PortalError, build_portals, portal_links
 from builder.portal.render import THEME_DIR
 from builder.portal.tokens import portal_token
+from builder.portal.view import build_view
 
 
 @pytest.fixture
@@ -107,6 +108,25 @@ def test_the_canaries_are_really_in_the_workspace(checked: CheckResult) -> None:
     assert str(ws.deals["zqcanary-deal-a"].amount) == "4321098 EUR"
     assert ws.contacts["zqcanary-contact-a"].custom == {"zqcanary_beat": "zqcanary beat value"}
     assert str(ws.settings.rates["EUR"]) == "1.0837291"
+    log = ws.contacts["zqcanary-contact-a"].log
+    assert [(e.outcome, e.link, e.note) for e in log] == [
+        ("sent", "", "zqcanary outreach pitch note"),
+        ("published", "https://zqcanary-published.example/a", "zqcanary outreach published note"),
+        ("published", "https://zqcanary-mapping-link.example/b", "zqcanary mapping note"),
+        ("published", "https://zqcanary-beta.example/c", ""),
+    ]
+
+
+def test_a_metric_from_the_log_crosses_as_its_count_alone(checked: CheckResult) -> None:
+    """Alpha's project counts the two publications about it and its task, not Beta's."""
+    view = build_view(checked.workspace, A, checked.today)
+    metric = view.projects[0].metrics[1]
+    assert (metric.name, metric.target, metric.actual, metric.unit) == (
+        "alphamark-unit mentions",
+        10,
+        2.0,
+        "alphamark-unit-mentions",
+    )
 
 
 class _Tags(HTMLParser):

@@ -102,6 +102,8 @@ def _canary(spec: RecordSpec, f: FieldSpec, n: int) -> str | None:
         "portal": None,
         "metrics": None,
         "time_log": f"[2026-03-02 {_CANARY}-person {number}m {_CANARY} note]",
+        "outreach_log": f"[2031-02-03 {_CANARY}-person email {_CANARY}-project published "
+        f"{_CANARY} note https://{_CANARY}-link.example/{number}]",
         "next_step": f"{{date: 2031-01-01, action: {_CANARY} next step}}",
         "channels": f'["json://{_CANARY}-{f.name}.example/hook"]',
     }
@@ -171,6 +173,8 @@ def test_no_field_outside_the_client_allow_list_reaches_a_portal(tmp_path: Path)
     assert ws.tasks["visible"].estimate is not None and ws.tasks["visible"].time
     assert ws.deals["big"].amount is not None and ws.people["pat"].rate is not None
     assert ws.projects["launch"].budget is not None and ws.contacts["cory"].tags
+    assert ws.contacts["cory"].log[0].link.startswith("https://zqschema-link")
+    assert ws.contacts["cory"].log[0].link.startswith("https://zqschema-link")
     view = build_view(ws, "client", result.today)
     assert view.projects[0].in_work or view.projects[0].next_up  # the task is shown
     assert "Pat Client-Manager" in repr(view) and "Visible task" in repr(view)
@@ -193,7 +197,8 @@ def test_every_field_kind_has_a_canary_or_cannot_carry_one() -> None:
 def test_structured_fields_declare_their_parts() -> None:
     for spec in RECORD_SPECS:
         for f in spec.fields:
-            assert bool(f.parts) == (f.kind in ("portal", "metrics", "time_log", "next_step"))
+            structured = ("portal", "metrics", "time_log", "outreach_log", "next_step")
+            assert bool(f.parts) == (f.kind in structured)
     time = SPECS["task"].field("time")
     assert time is not None and time.part_names == ("date", "person", "spent", "note")
 

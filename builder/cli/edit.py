@@ -24,7 +24,14 @@ from builder.cli.base import TODAY, WorkspaceType, cli
 from builder.edit.dates import DATE_FORMS
 from builder.edit.desk import Desk, EditError, Refused, open_desk
 from builder.edit.plan import Plan
-from builder.model.schema import RECORD_SPECS, FieldSpec, RecordSpec, record_fields
+from builder.model.schema import (
+    CHANNELS,
+    RECORD_SPECS,
+    REPLIES,
+    FieldSpec,
+    RecordSpec,
+    record_fields,
+)
 from builder.validate.values import did_you_mean
 
 _WORKSPACE = click.option(
@@ -114,25 +121,34 @@ def done(ident: str, workspace: Path, dry_run: bool, commit: bool, today: date |
     _run(workspace, today, dry_run, commit, lambda desk: ops.done(desk, ident))
 
 
-@cli.command(short_help="Add time spent to a task's time log.")
-@click.argument("ident", metavar="TASK")
-@click.argument("duration")
-@click.argument("note", nargs=-1)
-@click.option("--person", metavar="ID", help="Whose time (default: you, by your git e-mail).")
+@cli.command(short_help="Add time to a task's log, or a touch to a contact's outreach log.")
+@click.argument("ident", metavar="ID")
+@click.argument("words", nargs=-1, metavar="[DURATION] [NOTE]...")
+@click.option("--person", metavar="ID", help="Who (default: you, by your git e-mail).")
 @click.option("--date", "when", metavar="DATE", help=f"When ({DATE_FORMS}; default today).")
+@click.option("--outcome", metavar="OUTCOME", help=f"A contact's entry: {', '.join(REPLIES)}.")
+@click.option("--about", metavar="ID", help="A contact's entry: the project, task or deal.")
+@click.option("--channel", metavar="CHANNEL", help=f"A contact's entry: {', '.join(CHANNELS)}.")
+@click.option("--link", metavar="URL", help="A contact's entry: where it was published.")
 @_options
 def log(
     ident: str,
-    duration: str,
-    note: tuple[str, ...],
+    words: tuple[str, ...],
     person: str | None,
     when: str | None,
+    outcome: str | None,
+    about: str | None,
+    channel: str | None,
+    link: str | None,
     workspace: Path,
     dry_run: bool,
     commit: bool,
     today: date | None,
 ) -> None:
-    """Add DURATION (2h, 1h30m, 90m, 1.5h, 2d) to TASK's time log, with an optional NOTE."""
+    """Add DURATION (2h, 1h30m, 90m, 1.5h, 2d) to task ID's time log, with an optional
+    NOTE; or, with --outcome and --about, an entry to contact ID's outreach log, the words
+    being its NOTE: `plaindesk log olena-shevchuk --outcome replied --about season-2026
+    asked for photos`."""
     from builder.edit import ops
 
     _run(
@@ -140,7 +156,9 @@ def log(
         today,
         dry_run,
         commit,
-        lambda desk: ops.log(desk, ident, duration, " ".join(note), person, when),
+        lambda desk: ops.log_entry(
+            desk, ident, list(words), outcome, about, channel, link, person, when
+        ),
     )
 
 
@@ -228,6 +246,7 @@ _METAVARS = {
     "tags": "TAG",
     "choice": "VALUE",
     "time_log": "ENTRY",
+    "outreach_log": "ENTRY",
     "handles": "HANDLE",
     "portal": "YAML",
     "metrics": "YAML",
@@ -251,7 +270,7 @@ def _new_params(spec: RecordSpec) -> list[click.Parameter]:
             params.append(
                 click.Option(
                     [flag],
-                    multiple=f.kind in ("refs", "tags", "time_log"),
+                    multiple=f.kind in ("refs", "tags", "time_log", "outreach_log"),
                     metavar=_METAVARS.get(f.kind, f.kind.upper()),
                     help=_value_help(f),
                 )

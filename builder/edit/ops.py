@@ -8,6 +8,7 @@ arguments raise `EditError` with a one-line message; nothing is written here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -18,9 +19,11 @@ from builder.edit.plan import Plan, checked_change
 from builder.edit.render import flow, scalar
 from builder.edit.surgery import append_item, append_line, set_field
 from builder.model import Deal, Person, Task
-from builder.model.schema import RECORD_SPECS, SPECS, FieldSpec, record_fields
+from builder.model.schema import CHANNELS, RECORD_SPECS, REPLIES, SPECS, FieldSpec, record_fields
 from builder.validate.values import did_you_mean, parse_duration
 
+#: a web address in a note: the one-line form takes it as the entry's link
+_URL_IN_NOTE = re.compile(r"https?://\S+")
 #: the `choices_from` lists a record moves through
 _STATES = ("workflow_columns", "pipeline_stages")
 
@@ -52,6 +55,7 @@ DONE_KINDS = kinds_with(lambda f: f.choices_from == "workflow_columns") + kinds_
     _is_done_status
 )
 LOG_KINDS = kinds_with(lambda f: f.kind == "time_log")
+OUTREACH_KINDS = kinds_with(lambda f: f.kind == "outreach_log")
 NOTE_KINDS = tuple(s.type for s in RECORD_SPECS)
 FOLLOW_UP_KINDS = kinds_with(lambda f: f.name == "follow_up")
 ASSIGN_KINDS = kinds_with(_is_person)
@@ -195,6 +199,116 @@ def log(
     return plan
 
 
+def log_entry(
+    desk: Desk,
+    ident: str,
+    words: list[str],
+    outcome: str | None,
+    about: str | None,
+    channel: str | None = None,
+    link: str | None = None,
+    person: str | None = None,
+    when: str | None = None,
+) -> Plan:
+    """`plaindesk log`: time on a task (`words` are the duration and a note), or an
+    outreach entry on a contact (with `outcome` and `about`; `words` are the note)."""
+    if outcome is None and about is None and channel is None and link is None:
+        bare = ident.split(":", 1)[-1]
+        if not any(desk.index.paths_of(k, bare) for k in LOG_KINDS) and any(
+            desk.index.paths_of(k, bare) for k in OUTREACH_KINDS
+        ):
+            raise EditError(
+                f"`{bare}` is a contact: say what came of it and about what, e.g. "
+                f"`plaindesk log {bare} --outcome replied --about PROJECT`"
+            )
+        if not words:
+            raise EditError(f"say how long after the id, e.g. `plaindesk log {ident} 2h`")
+        return log(desk, ident, words[0], " ".join(words[1:]), person, when)
+    if outcome is None or about is None:
+        missing = "--outcome" if outcome is None else "--about"
+        raise EditError(f"an outreach entry needs {missing} too")
+    return outreach(
+        desk,
+        ident,
+        outcome,
+        about,
+        channel=channel,
+        link=link,
+        note=" ".join(words),
+        person=person,
+        when=when,
+    )
+
+
+def _about(desk: Desk, ident: str, kinds: tuple[str, ...]) -> str:
+    ident = ident.strip()
+    if any(ident in desk.ids(k) for k in kinds):
+        return ident
+    ids = [i for k in kinds for i in desk.ids(k)]
+    hint = did_you_mean(ident, ids) if ids else ""
+    what = ", ".join(kinds[:-1]) + f" or {kinds[-1]}"
+    more = f"; {hint}" if hint.startswith("did you mean") else ""
+    raise EditError(f"no {what} has the id `{ident}`{more}")
+
+
+def _one_of(value: str, options: tuple[str, ...], what: str) -> str:
+    value = value.strip().lower()
+    if value not in options:
+        raise EditError(f"`{value}` is not {what}; {did_you_mean(value, options)}")
+    return value
+
+
+def outreach(
+    desk: Desk,
+    ident: str,
+    outcome: str,
+    about: str,
+    *,
+    channel: str | None = None,
+    link: str | None = None,
+    note: str = "",
+    person: str | None = None,
+    when: str | None = None,
+) -> Plan:
+    """One more entry in a contact's outreach log: who, when, about what, by which
+    channel, and what came of it (a publication's link for `published`)."""
+    current = _open(desk, ident, OUTREACH_KINDS)
+    spec = field_of(current.found.type, lambda f: f.kind == "outreach_log")
+    result = _one_of(outcome, REPLIES, "an outreach outcome")
+    by = _one_of(channel, CHANNELS, "a channel") if channel else ""
+    subject_spec = next(p for p in spec.parts if p.ref_any)
+    subject = _about(desk, about, subject_spec.ref_any)
+    who = _person(desk, person) if person else _me(desk, "was in touch")
+    day = _date(when, desk) if when else desk.today
+    note = " ".join(note.split())
+    link = (link or "").strip()
+    if link and not link.startswith(("https://", "http://")):
+        raise EditError(f"`{link}` is not a web address; a link starts with https://")
+    if link and _URL_IN_NOTE.search(note):
+        raise EditError("the note holds a web address and --link gives another: keep one")
+    values = dict(date=day.isoformat(), person=who, channel=by, about=subject, outcome=result)
+    values.update(link=link, note=note)
+    name = spec.name
+    items = current.layout.fields[name].items if name in current.layout.fields else []
+    if items and items[-1].kind == "map":  # the entries before it are mappings: so is it
+        block = flow_item = flow({k: values[k] for k in spec.part_names if values[k]})
+    else:  # the one-line form: `2026-03-16 anna-k email season-2026 replied note link`
+        line = " ".join(values[k] for k in (*spec.part_names[:5], "note", "link") if values[k])
+        block, flow_item = scalar(line), flow(line)
+    change = append_item(
+        current.source.text, current.layout, name, block, flow_item, _order(desk, "contact")
+    )
+    plan = Plan(
+        f"logged {result} about {subject} with {_label(current)} for {who} on {day.isoformat()}",
+        [checked_change(desk, current, [change])],
+    )
+    if result == "published" and not link and not _URL_IN_NOTE.search(note):
+        plan.warnings.append("published without a link: add it with --link URL")
+    if day > desk.today:
+        plan.warnings.append(f"{day.isoformat()} is after today ({desk.today.isoformat()})")
+    return plan
+
+
 def note(desk: Desk, ident: str, text: str) -> Plan:
     """A dated line at the end of a record's body."""
     lines = [ln.strip() for ln in text.strip().splitlines()]
@@ -277,7 +391,7 @@ def _person(desk: Desk, ident: str) -> str:
     return ident
 
 
-def _me(desk: Desk) -> str:
+def _me(desk: Desk, doing: str = "spent the time") -> str:
     """The person whose `email` or `emails` is git's user.email."""
     import subprocess
 
@@ -300,7 +414,7 @@ def _me(desk: Desk) -> str:
         if email
         else ("git has no user.email to find you by")
     )
-    raise EditError(f"say who spent the time: --person ID ({said})")
+    raise EditError(f"say who {doing}: --person ID ({said})")
 
 
 def project_from_deal(desk: Desk, deal_id: str, make: Callable[[dict[str, object]], Plan]) -> Plan:

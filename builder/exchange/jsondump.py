@@ -39,8 +39,8 @@ def _value(f: FieldSpec, value: Any) -> Any:
             {"date": e.date.isoformat(), "person": e.person, "minutes": e.minutes, "note": e.note}
             for e in value
         ]
-    if f.kind == "metrics":
-        return [{p.name: getattr(m, p.name) for p in f.parts} for m in value]
+    if f.kind in _ENTRY_LISTS:
+        return [{p.name: _value(p, getattr(m, p.name, None)) for p in f.parts} for m in value]
     if f.kind in ("next_step", "portal"):
         return {p.name: _value(p, getattr(value, p.name)) for p in f.parts}
     if isinstance(value, list | tuple):
@@ -116,9 +116,11 @@ _TYPES: dict[str, dict[str, Any]] = {
     "channels": {"type": "array", "items": {"type": "string"}},
     "handles": {"type": "object", "additionalProperties": {"type": "string"}},
 }
+#: The value kinds that are lists of entries made of the field's parts.
+_ENTRY_LISTS = frozenset({"metrics", "outreach_log"})
 #: The value kinds exported as lists (an empty one as []).
 _LIST_KINDS = frozenset(
-    {"metrics", "time_log"} | {k for k, t in _TYPES.items() if t.get("type") == "array"}
+    {"time_log", *_ENTRY_LISTS} | {k for k, t in _TYPES.items() if t.get("type") == "array"}
 )
 _TIME_ENTRY = {
     "type": "object",
@@ -136,8 +138,8 @@ _TIME_ENTRY = {
 def _field_schema(f: FieldSpec) -> dict[str, Any]:
     if f.kind == "time_log":
         body: dict[str, Any] = {"type": "array", "items": _TIME_ENTRY}
-    elif f.kind == "metrics":
-        item = {"type": "object", "properties": {p.name: _nullable(p) for p in f.parts}}
+    elif f.kind in _ENTRY_LISTS:
+        item = {"type": "object", "properties": {p.name: _field_schema(p) for p in f.parts}}
         body = {"type": "array", "items": item}
     elif f.parts:
         body = {

@@ -17,10 +17,12 @@ if TYPE_CHECKING:
         CompanyKind,
         CustomFieldType,
         Locale,
+        MetricSource,
         Outcome,
         PortalAssignee,
         Priority,
         ProjectStatus,
+        Reply,
     )
 
 Pos = tuple[int, int]
@@ -127,6 +129,8 @@ class Settings:
     base_currency: str = "USD"
     rates: dict[str, Decimal] = field(default_factory=dict)
     hours_per_day: int = 8
+    #: an outreach entry still `sent` (or `no-answer`) this many days on is to be chased
+    chase_after_days: int = 5
     allow_raw_html: bool = False
     phone_region: str = ""  # ISO 3166 code for numbers written without +; "": from locale
     workflows: dict[str, Workflow] = field(default_factory=dict)
@@ -212,6 +216,23 @@ class Contact(Record):
     follow_up: date | None = None
     cadence: int | None = None  # days (a calendar interval, not working time)
     consent: bool = False
+    log: list[OutreachEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class OutreachEntry:
+    """One touch of a contact: who pitched them what (`about`: a project, task or deal id),
+    by which channel, and what came of it; `link` is where it was published."""
+
+    date: date
+    person: str
+    channel: str  # one of `CHANNELS`, or "" when not said
+    about: str
+    outcome: Reply
+    link: str
+    note: str
+    line: int
+    col: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +241,7 @@ class Metric:
     target: float | None
     actual: float | None
     unit: str = ""
+    source: MetricSource | None = None  # `from:` in front matter: what `actual` counts
     better: Better = "higher"
 
     @property

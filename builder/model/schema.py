@@ -54,6 +54,7 @@ ValueKind = Literal[
     "portal",  # a company's portal settings (mapping of `parts`)
     "metrics",  # a list of mappings of `parts`
     "time_log",  # a list of time-log entries (mapping of `parts`, or one-line form)
+    "outreach_log",  # a list of outreach entries (mapping of `parts`, or one-line form)
     "next_step",  # a date and an action (mapping of `parts`, or one-line form)
     "channels",  # notification channels: Apprise URLs, secrets as `{ENV_VAR}` placeholders
 ]
@@ -85,6 +86,9 @@ class FieldSpec:
     required: bool = False
     default: object = None
     ref: RecordType | None = None  # for `ref` and `refs`
+    #: for a `ref` that may name a record of any of several types (an outreach entry's
+    #: `about`: a project, a task or a deal); `ref` is None then
+    ref_any: tuple[RecordType, ...] = ()
     choices: tuple[str, ...] = ()
     choices_from: ChoicesFrom | None = None
     parts: tuple[FieldSpec, ...] = ()  # for structured kinds: the keys of each mapping
@@ -146,6 +150,12 @@ Outcome = Literal["won", "lost"]  # a stage that closes a deal; open stages have
 CustomFieldType = Literal["bool", "choice", "text", "number", "date"]
 PortalAssignee = Literal["first_name", "role"]  # how a client's portal names the team
 Better = Literal["higher", "lower"]  # which way a metric improves
+#: how an outreach entry reached its contact, and what came of it (the order of `REPLIES`
+#: is the order a media list sorts by, after what needs chasing)
+Channel = Literal["email", "phone", "messenger", "meeting", "social", "other"]
+Reply = Literal["sent", "replied", "interested", "declined", "published", "no-answer"]
+#: where a metric's `actual` may be counted from instead of typed
+MetricSource = Literal["published"]
 COMPANY_KINDS: tuple[CompanyKind, ...] = get_args(CompanyKind)
 PROJECT_STATUSES: tuple[ProjectStatus, ...] = get_args(ProjectStatus)
 PRIORITIES: tuple[Priority, ...] = get_args(Priority)
@@ -153,6 +163,9 @@ OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 CUSTOM_FIELD_TYPES: tuple[CustomFieldType, ...] = get_args(CustomFieldType)
 PORTAL_ASSIGNEES: tuple[PortalAssignee, ...] = get_args(PortalAssignee)
 BETTER: tuple[Better, ...] = get_args(Better)
+CHANNELS: tuple[Channel, ...] = get_args(Channel)
+REPLIES: tuple[Reply, ...] = get_args(Reply)
+METRIC_SOURCES: tuple[MetricSource, ...] = get_args(MetricSource)
 
 
 def _f(
@@ -180,12 +193,37 @@ _METRIC_PARTS = (
         help="`lower` when less is better (page load time, cost per lead)",
         example="higher",
     ),
+    _f(
+        "from",
+        "choice",
+        "Counted from",
+        sensitivity="client",
+        choices=METRIC_SOURCES,
+        help="`published`: the outreach log's published entries about the project",
+        example="published",
+    ),
 )
 _TIME_PARTS = (
     _f("date", "date", "Date", required=True, example="2026-03-03"),
     _f("person", "ref", "Person", ref="person", required=True, example="oleh-p"),
     _f("spent", "duration", "Spent", required=True, example="2h30m"),
     _f("note", "text", "Note", example="first draft"),
+)
+_OUTREACH_PARTS = (
+    _f("date", "date", "Date", required=True, example="2026-03-10"),
+    _f("person", "ref", "Person", ref="person", required=True, example="anna-k"),
+    _f("channel", "choice", "Channel", choices=CHANNELS, example="email"),
+    _f(
+        "about",
+        "ref",
+        "About",
+        ref_any=("project", "task", "deal"),
+        required=True,
+        example="season-2026",
+    ),
+    _f("outcome", "choice", "Outcome", choices=REPLIES, required=True, example="replied"),
+    _f("link", "url", "Link", help="where it was published", example="https://news.example/a"),
+    _f("note", "text", "Note", example="asked for hi-res photos"),
 )
 _NEXT_STEP_PARTS = (
     _f("date", "date", "Date", example="2026-03-20"),
@@ -373,6 +411,14 @@ CONTACT = RecordSpec(
             help="agreed to mailing lists",
             example="true",
             aliases="subscribed, newsletter, согласие, подписка, згода, підписка",
+        ),
+        _f(
+            "log",
+            "outreach_log",
+            "Outreach log",
+            parts=_OUTREACH_PARTS,
+            help="who pitched what to them, and what came of it",
+            example="[2026-03-09 anna-k email season-2026 replied asked for photos]",
         ),
     ),
     body="private notes",

@@ -5,8 +5,10 @@ portal. It copies, field by field, what a client may see:
 
 - the company's name; its manager's (and a project's own manager's) name, role, work e-mail
   and phone;
-- per project that is not cancelled: name, status, start, due, metrics, client_summary, and a
-  progress figure computed from the client-visible tasks only;
+- per project that is not cancelled: name, status, start, due, metrics (a metric counted
+  `from: published` as the count of the outreach log's published entries about the project,
+  nothing else of the log), client_summary, and a progress figure computed from the
+  client-visible tasks only;
 - per task with `client_visible: true`: title, a client-facing phase derived from its column,
   start, due, the assignee's first name or role (`settings.portal.assignee`), and the day it
   reached done when git history shows it (`done_on`, for "done recently"), and a short
@@ -19,11 +21,12 @@ contacts, settings or other companies' records. The renderer receives only `Port
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
 from builder.model import Company, Metric, Person, Project, Task, Workflow, Workspace
+from builder.model.outreach import metric_actual
 from builder.portal.timeline import Timeline, build_timeline
 
 Phase = Literal["next", "work", "review", "done"]
@@ -219,7 +222,10 @@ def _project(
         tasks_done=done,
         tasks_total=len(tasks),
         progress=progress,
-        metrics=tuple(_metric(m) for m in project.metrics),
+        # a metric counted `from:` the outreach log crosses as its count alone
+        metrics=tuple(
+            _metric(replace(m, actual=metric_actual(ws, project, m))) for m in project.metrics
+        ),
         review=by_phase["review"],
         in_work=by_phase["work"],
         next_up=by_phase["next"],

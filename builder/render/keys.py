@@ -47,6 +47,11 @@ def record_key(ws: Workspace, derived: Derived, kind: str, rec: Any, salt: str) 
         add(_digest(ws.people, rec.manager))
         parts += [t.digest for t in ix.tasks_by_project.get(rec.id, ())]
         parts += [d.digest for d in ix.deals_by_project.get(rec.id, ())]
+        # the media list: each contact pitched about it, their outlet, who pitched them
+        for c, e in ix.outreach_by_project.get(rec.id, ()):
+            add(c.digest)
+            add(_digest(ws.companies, c.company))
+            add(_digest(ws.people, e.person))
     elif kind == "company":
         add(_digest(ws.people, rec.manager))
         parts += [c.digest for c in ix.contacts_by_company.get(rec.id, ())]
@@ -58,6 +63,11 @@ def record_key(ws: Workspace, derived: Derived, kind: str, rec: Any, salt: str) 
         add(_digest(ws.companies, rec.company))
         add(_digest(ws.people, rec.owner))
         parts += [d.digest for d in ix.deals_by_contact.get(rec.id, ())]
+        for e in rec.log:  # the timeline names who and what about
+            add(_digest(ws.people, e.person))
+            add(_digest(ws.projects, e.about))
+            add(_digest(ws.tasks, e.about))
+            add(_digest(ws.deals, e.about))
     return tuple(parts)
 
 

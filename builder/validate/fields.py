@@ -3,6 +3,7 @@ typed record. Every field is parsed independently, so one bad field never hides 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any, cast
@@ -13,16 +14,21 @@ from builder.model import (
     CompanyPortal,
     Metric,
     NextStep,
+    OutreachEntry,
     Record,
     Settings,
     TimeEntry,
 )
 from builder.model.schema import (
+    CHANNELS,
     LOCALES,
+    METRIC_SOURCES,
     RECORD_SPECS,
+    REPLIES,
     SPECS,
     Better,
     FieldSpec,
+    Reply,
     ValueKind,
     record_fields,
 )
@@ -46,6 +52,8 @@ _METRIC_BETTER = next(p for p in _spec("project", "metrics").parts if p.name == 
 _TIME_KEYS = _spec("task", "time").part_names
 _TIME_REQUIRED = tuple(p.name for p in _spec("task", "time").parts if p.required)
 _NEXT_STEP_KEYS = _spec("deal", "next_step").part_names
+_OUTREACH_KEYS = _spec("contact", "log").part_names
+_OUTREACH_REQUIRED = tuple(p.name for p in _spec("contact", "log").parts if p.required)
 
 
 def _p(fn: Callable[[Node], Any]) -> Parser:
@@ -142,13 +150,17 @@ def _metrics(node: Node, _settings: Settings) -> list[Metric]:
             return values.number(n)
 
         better = nodes.get("better")
+        source = nodes.get("from")
         out.append(
             Metric(
                 values.text(nodes["name"]),
                 num("target"),
                 num("actual"),
                 values.text(nodes["unit"]) if "unit" in nodes else "",
-                _better(better),
+                source=None
+                if source is None or (isinstance(source, Scalar) and source.is_null)
+                else values.choice(source, METRIC_SOURCES),
+                better=_better(better),
             )
         )
     return out
@@ -216,6 +228,108 @@ def _time_log(node: Node, settings: Settings) -> list[TimeEntry]:
                 values.record_id(nodes["person"]),
                 values.duration(nodes["spent"], settings.hours_per_day),
                 values.text(nodes["note"]) if "note" in nodes else "",
+                m.line,
+                m.col,
+            )
+        )
+    return entries
+
+
+_OUTREACH_HINT = (
+    "write `- 2026-03-10 anna-k email season-2026 replied note` (the channel may be left "
+    "out) or `- {date: 2026-03-10, person: anna-k, about: season-2026, outcome: replied}`"
+)
+#: a web address in a one-line entry's note: the entry's link
+_URL = re.compile(r"https?://\S+")
+
+
+def _outcome(value: str, node: Node) -> Reply:
+    if value not in REPLIES:
+        raise FieldError(
+            "PD107",
+            node,
+            f"`{values.shown(value)}` is not an outreach outcome",
+            values.did_you_mean(value, REPLIES),
+        )
+    return value
+
+
+def _outreach_line(item: Scalar) -> OutreachEntry:
+    """`DATE PERSON [CHANNEL] ABOUT OUTCOME [NOTE]`; a web address in the note is the link."""
+    words = item.value.split()
+    rest = words[2:]
+    channel = ""
+    if rest and rest[0] in CHANNELS and not (len(rest) > 1 and rest[1] in REPLIES):
+        # a subject may be named like a channel (a project `other`): an outcome right after
+        # it says which it is
+        channel = rest.pop(0)
+    elif len(rest) > 2 and rest[1] not in REPLIES and rest[2] in REPLIES:
+        # three words before a known outcome: the first of them meant to be a channel
+        raise FieldError(
+            "PD107",
+            item,
+            f"`{values.shown(rest[0])}` is not a channel",
+            values.did_you_mean(rest[0], CHANNELS),
+        )
+    if len(words) < 2 or len(rest) < 2:
+        raise FieldError(
+            "PD116",
+            item,
+            f"malformed outreach entry `{values.shown(item.value)}`",
+            _OUTREACH_HINT,
+        )
+    try:
+        day = values.parse_date(words[0])
+    except ValueError as exc:
+        raise FieldError(
+            "PD116",
+            item,
+            f"outreach entry has bad date `{values.shown(words[0])}`: {exc}",
+            _OUTREACH_HINT,
+        ) from None
+    person = values.record_id(Scalar(words[1], item.line, item.col))
+    about = values.record_id(Scalar(rest[0], item.line, item.col))
+    note = " ".join(rest[2:])
+    found = _URL.search(note)
+    link = found.group() if found else ""
+    if found:
+        note = " ".join(f"{note[: found.start()]} {note[found.end() :]}".split())
+    outcome = _outcome(rest[1], item)
+    return OutreachEntry(day, person, channel, about, outcome, link, note, item.line, item.col)
+
+
+def _outreach_log(node: Node, _settings: Settings) -> list[OutreachEntry]:
+    entries = []
+    for item in values.sequence(node, "outreach log"):
+        if isinstance(item, Scalar):
+            entries.append(_outreach_line(item))
+            continue
+        m = values.mapping(item, "an outreach entry")
+        nodes = {k: n for k, (_, n) in m.items.items()}
+        for key, (knode, _) in m.items.items():
+            if key not in _OUTREACH_KEYS:
+                raise FieldError(
+                    "PD116",
+                    knode,
+                    f"unknown field `{values.shown(key)}` in an outreach entry",
+                    values.did_you_mean(key, _OUTREACH_KEYS),
+                )
+        missing = [k for k in _OUTREACH_REQUIRED if k not in nodes]
+        if missing:
+            raise FieldError("PD116", m, f"outreach entry without `{missing[0]}`", _OUTREACH_HINT)
+
+        def text(key: str) -> str:
+            return values.text(nodes[key]).strip() if key in nodes else ""
+
+        entries.append(
+            OutreachEntry(
+                values.a_date(nodes["date"]),
+                values.record_id(nodes["person"]),
+                values.choice(nodes["channel"], CHANNELS) if "channel" in nodes else "",
+                values.record_id(nodes["about"]),
+                _outcome(values.text(nodes["outcome"]).strip(), nodes["outcome"]),
+                text("link"),
+                text("note"),
                 m.line,
                 m.col,
             )
@@ -293,6 +407,7 @@ KIND_PARSERS: dict[ValueKind, Parser] = {
     "portal": _portal,
     "metrics": _metrics,
     "time_log": _time_log,
+    "outreach_log": _outreach_log,
     "next_step": _next_step,
     "channels": _channels,
 }

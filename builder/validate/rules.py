@@ -40,15 +40,45 @@ def _ref(
     ]
 
 
-def _reference_fields(spec: RecordSpec) -> list[tuple[str, str, str]]:
-    """(field, value kind, referenced type) of every reference in a record type, time-log
-    entries' people included, from the schema."""
-    out: list[tuple[str, str, str]] = []
+def _reference_fields(spec: RecordSpec) -> list[tuple[str, str, tuple[str, ...], str]]:
+    """(field, value kind, referenced types, part) of every reference in a record type, log
+    entries' people and subjects included, from the schema (`part` is "" for a field)."""
+    out: list[tuple[str, str, tuple[str, ...], str]] = []
     for f in spec.fields:
         if f.ref is not None:
-            out.append((f.name, f.kind, f.ref))
-        out += [(f.name, f.kind, p.ref) for p in f.parts if p.ref is not None]
+            out.append((f.name, f.kind, (f.ref,), ""))
+        for p in f.parts:
+            targets: tuple[str, ...] = (p.ref,) if p.ref is not None else p.ref_any
+            if targets:
+                out.append((f.name, f.kind, targets, p.name))
     return out
+
+
+def _any_ref(
+    ws: Workspace,
+    record: Record,
+    field: str,
+    kinds: tuple[str, ...],
+    value: str,
+    at: tuple[int, int],
+) -> list[Problem]:
+    """A reference that may name a record of any of `kinds` (an outreach entry's `about`)."""
+    if any(value in ws.table(k) for k in kinds):
+        return []
+    what = ", ".join(kinds[:-1]) + f" or {kinds[-1]}"
+    ids = [i for k in kinds for i in ws.table(k)]
+    hint = did_you_mean(value, ids) if ids else ""
+    return [
+        Problem(
+            "PD201",
+            record.path,
+            at[0],
+            at[1],
+            f"unknown {what} `{shown(value)}`",
+            hint if hint.startswith("did you mean") else f"write the id of a {what}",
+            field,
+        )
+    ]
 
 
 def references(ws: Workspace) -> list[Problem]:
@@ -59,23 +89,38 @@ def references(ws: Workspace) -> list[Problem]:
         if not fields:
             continue
         for record in ws.table(spec.type).values():
-            for name, kind, target in fields:
-                table = ws.table(target)
-                value = getattr(record, name)
-                # most references resolve: test membership inline, build a problem only
-                # when one fails
-                if kind == "ref":
-                    if value and value not in table:
-                        out += _ref(ws, record, name, target, value)
-                elif kind == "refs":
-                    for item in value:
-                        if item not in table:
-                            out += _ref(ws, record, name, target, item)
-                else:  # log entries: each points at its own line
-                    for entry in value:
-                        if entry.person not in table:
-                            at = (entry.line, entry.col)
-                            out += _ref(ws, record, name, target, entry.person, at)
+            for name, kind, targets, part in fields:
+                out += _record_refs(ws, record, name, kind, targets, part)
+    return out
+
+
+def _record_refs(
+    ws: Workspace, record: Record, name: str, kind: str, targets: tuple[str, ...], part: str
+) -> list[Problem]:
+    """The unknown references of one field of a record (most resolve: membership is tested
+    inline, and a problem built only when one fails)."""
+    value = getattr(record, name)
+    out: list[Problem] = []
+    if len(targets) > 1:  # log entries whose part may name one of several types
+        for entry in value:
+            out += _any_ref(
+                ws, record, name, targets, getattr(entry, part), (entry.line, entry.col)
+            )
+        return out
+    target = targets[0]
+    table = ws.table(target)
+    if kind == "ref":
+        if value and value not in table:
+            out += _ref(ws, record, name, target, value)
+    elif kind == "refs":
+        for item in value:
+            if item not in table:
+                out += _ref(ws, record, name, target, item)
+    else:  # log entries: each points at its own line
+        for entry in value:
+            ident = getattr(entry, part)
+            if ident not in table:
+                out += _ref(ws, record, name, target, ident, (entry.line, entry.col))
     return out
 
 

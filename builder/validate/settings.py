@@ -99,6 +99,7 @@ SETTINGS_FIELDS = (
     "base_currency",
     "rates",
     "hours_per_day",
+    "chase_after_days",
     "allow_raw_html",
     "phone_region",
     "default_workflow",
@@ -169,6 +170,15 @@ def _read_values(reader: _Reader, nodes: dict[str, Node], settings: Settings) ->
     if "hours_per_day" in nodes:
         settings.hours_per_day = (
             reader.read(nodes["hours_per_day"], lambda n: values.whole_number(n, 1, 24)) or 8
+        )
+    if "chase_after_days" in nodes:
+        settings.chase_after_days = (
+            reader.read(
+                nodes["chase_after_days"],
+                lambda n: values.whole_number(n, 1, 365),
+                "chase_after_days",
+            )
+            or settings.chase_after_days
         )
     if "allow_raw_html" in nodes:
         settings.allow_raw_html = bool(reader.read(nodes["allow_raw_html"], values.boolean))

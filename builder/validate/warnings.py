@@ -1,6 +1,6 @@
 """Warnings: overdue tasks, idle deals, follow-ups, inactive assignees, WIP limits (these
-depend on today, always a parameter, never read from the clock here), and contacts that
-look like one person twice."""
+depend on today, always a parameter, never read from the clock here), contacts that
+look like one person twice, and publications without a link."""
 
 from __future__ import annotations
 
@@ -163,6 +163,25 @@ def duplicate_contacts(ws: Workspace, today: date) -> list[Problem]:
     return out
 
 
+def published_without_link(ws: Workspace, today: date) -> list[Problem]:
+    """An outreach entry marked `published` with no link to the publication: the media list
+    and the client's count of mentions show it, but no one can open it."""
+    return [
+        Problem(
+            "PD407",
+            c.path,
+            e.line,
+            e.col,
+            f"outreach entry of {e.date.isoformat()} is published but has no link",
+            "add the publication's address to the entry (`link:`, or anywhere in its note)",
+            "log",
+        )
+        for c in ws.contacts.values()
+        for e in c.log
+        if e.outcome == "published" and not e.link
+    ]
+
+
 WARNINGS: list[Warning_] = [
     overdue_tasks,
     idle_deals,
@@ -170,6 +189,7 @@ WARNINGS: list[Warning_] = [
     inactive_assignees,
     wip_limits,
     duplicate_contacts,
+    published_without_link,
 ]
 
 

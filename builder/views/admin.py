@@ -372,7 +372,9 @@ def _next_step(settings: Settings, spec: RecordSpec, f: FieldSpec) -> Widget:
 _Maker = Callable[[Settings, RecordSpec, FieldSpec], Widget]
 
 #: value kind -> its widget. Kinds not here stay out of the form and are kept as written:
-#: chat handles are one handle or a mapping of networks, which no one widget edits.
+#: chat handles are one handle or a mapping of networks, which no one widget edits; an
+#: outreach log's one-line entries leave out their channel at will, which the one-line
+#: list widget (it splits by position) would misread.
 _WIDGETS: dict[str, _Maker] = {
     "text": _string,
     "email": _string,

@@ -11,6 +11,7 @@ from builder.model import Deal, Task, Workspace
 from builder.problems import Problem
 from builder.views.common import CardView, Fmt, Link, card, url, week_bounds
 from builder.views.funnels import DealCard, deal_card, idle_days, is_idle
+from builder.views.outreach import ChaseItem, to_chase
 from builder.views.paths import board_url
 from builder.views.reach import Reach, ways, workspace_region
 
@@ -67,6 +68,9 @@ class DashboardView:
     due_week_count: int = 0
     stale_count: int = 0
     follow_ups_count: int = 0
+    chase: list[ChaseItem] = field(default_factory=list)
+    chase_count: int = 0
+    chase_days: int = 5
 
 
 FOLLOW_UP_DAYS = 7
@@ -185,6 +189,7 @@ def dashboard(
     overdue, due_week = _due_by(derived, ws, today)
     stale = _stale_deals(ws, derived, today)
     follow = follow_ups(ws, today)
+    chase = to_chase(ws, today)
     errors = sum(1 for p in problems if p.is_error)
 
     def cards(tasks: list[Task]) -> list[CardView]:
@@ -212,4 +217,7 @@ def dashboard(
         due_week_count=len(due_week),
         stale_count=len(stale),
         follow_ups_count=len(follow),
+        chase=chase[:LIST_CAP],
+        chase_count=len(chase),
+        chase_days=ws.settings.chase_after_days,
     )

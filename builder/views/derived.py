@@ -19,7 +19,8 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from builder.history import History
-from builder.model import Contact, Deal, Project, Task, Workflow, Workspace
+from builder.model import Contact, Deal, OutreachEntry, Project, Task, Workflow, Workspace
+from builder.model.outreach import project_of
 from builder.model.schema import RECORD_TYPES
 from builder.views.activity import idle_from_history, stuck_labels
 from builder.views.paths import tag_urls
@@ -43,6 +44,10 @@ class Index:
     deals_by_contact: dict[str, list[Deal]]
     deals_by_project: dict[str, list[Deal]]
     deals_by_owner: dict[str, list[Deal]]
+    #: project id -> (contact, entry) of each outreach entry about it or one of its tasks
+    outreach_by_project: dict[str, list[tuple[Contact, OutreachEntry]]] = field(
+        default_factory=dict
+    )
 
 
 #: Where a board's swimlane stands: the board ("kind:id"), the workflow, the lane.
@@ -138,7 +143,19 @@ def _index(ws: Workspace, tasks: list[Task]) -> Index:
         deals_by_contact=_group(deals, attrgetter("contact")),
         deals_by_project=_group(deals, attrgetter("project")),
         deals_by_owner=_group(deals, attrgetter("owner")),
+        outreach_by_project=_outreach(ws),
     )
+
+
+def _outreach(ws: Workspace) -> dict[str, list[tuple[Contact, OutreachEntry]]]:
+    out: dict[str, list[tuple[Contact, OutreachEntry]]] = {}
+    for cid in sorted(ws.contacts):
+        contact = ws.contacts[cid]
+        for entry in contact.log:
+            project = project_of(ws, entry)
+            if project is not None:
+                out.setdefault(project, []).append((contact, entry))
+    return out
 
 
 def _project_workflows(ws: Workspace) -> dict[str, Workflow]:

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from builder.model import Company, Contact, Deal, Person, Project, Record, Task, Workspace
+from builder.model.outreach import metric_actual
 from builder.views import reach
 from builder.views.common import (
     Fmt,
@@ -19,6 +20,7 @@ from builder.views.common import (
     url,
 )
 from builder.views.funnels import deal_card
+from builder.views.outreach import MediaList, OutreachRow, media_list, timeline
 from builder.views.paths import board_url, funnel_url
 
 if TYPE_CHECKING:
@@ -77,6 +79,8 @@ class RecordPage:
     metrics: list[MetricView] = field(default_factory=list)
     board_url: str = ""
     time_log: list[list[str]] = field(default_factory=list)
+    outreach: list[OutreachRow] = field(default_factory=list)  # a contact's, newest first
+    media: MediaList | None = None  # a project's media list, when anyone was pitched
 
 
 def _ref(ws: Workspace, kind: str, ident: str | None) -> tuple[str, str]:
@@ -255,7 +259,7 @@ def _deals_fact(derived: Derived, p: Project, fmt: Fmt) -> Fact | None:
 
 
 def project_page(ws: Workspace, derived: Derived, p: Project, today: date) -> RecordPage:
-    """A project's page: its facts, metrics, tasks and body."""
+    """A project's page: its facts, metrics, media list, tasks and body."""
     fmt = Fmt.of(ws)
     cname, curl = _ref(ws, "company", p.company)
     mname, murl = _ref(ws, "person", p.manager)
@@ -273,18 +277,22 @@ def project_page(ws: Workspace, derived: Derived, p: Project, today: date) -> Re
         _deals_fact(derived, p, fmt),
         *_custom(ws, p, fmt, "project"),
     ]
-    metrics = [
-        MetricView(
-            name=m.name,
-            target=fmt.hours(m.target) if m.target is not None else "",
-            actual=fmt.hours(m.actual) if m.actual is not None else "",
-            unit=m.unit,
-            percent=m.progress or 0,
-            better=m.better,
-            reached=m.reached,
+    pitched = derived.index.outreach_by_project.get(p.id, [])
+    metrics = []
+    for m in p.metrics:
+        # a metric counted `from:` the outreach log: its count stands as the actual value
+        counted = replace(m, actual=metric_actual(ws, p, m, pitched))
+        metrics.append(
+            MetricView(
+                name=m.name,
+                target=fmt.hours(m.target) if m.target is not None else "",
+                actual=fmt.hours(counted.actual) if counted.actual is not None else "",
+                unit=m.unit,
+                percent=counted.progress or 0,
+                better=m.better,
+                reached=counted.reached,
+            )
         )
-        for m in p.metrics
-    ]
     sections = [_tasks_section(ws, fmt, fmt.t("section.tasks"), tasks, today)]
     if p.client_summary:
         facts.append(_fact(fmt, "client_summary", p.client_summary))
@@ -299,6 +307,7 @@ def project_page(ws: Workspace, derived: Derived, p: Project, today: date) -> Re
         sections=sections,
         metrics=metrics,
         board_url=board_url(p.id),
+        media=media_list(ws, derived, p.id, today) if pitched else None,
     )
 
 
@@ -382,7 +391,7 @@ def _won(ws: Workspace, deals: list[Deal], fmt: Fmt) -> str:
 
 
 def contact_page(ws: Workspace, derived: Derived, c: Contact, today: date) -> RecordPage:
-    """A contact's page: their facts, deals and body."""
+    """A contact's page: their facts, outreach timeline, deals and body."""
     fmt = Fmt.of(ws)
     cname, curl = _ref(ws, "company", c.company)
     oname, ourl = _ref(ws, "person", c.owner)
@@ -417,6 +426,7 @@ def contact_page(ws: Workspace, derived: Derived, c: Contact, today: date) -> Re
         facts=[f for f in facts if f],
         body=c.body,
         sections=sections,
+        outreach=timeline(ws, c, fmt),
     )
 
 
