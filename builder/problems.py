@@ -72,6 +72,7 @@ CODES: dict[str, Code] = _codes(
     ("PD403", W, "follow-up overdue"),
     ("PD404", W, "open task assigned to an inactive person"),
     ("PD405", W, "WIP limit exceeded"),
+    ("PD406", W, "time logged by a person without a cost rate"),
 )
 
 

@@ -291,6 +291,15 @@ CASES: list[tuple[str, dict[str, str | bytes | Link], str, str]] = [
         "ws/projects/site.md:1:1: warning PD405: column `review` holds 4 tasks, WIP limit 3",
         "finish or move tasks: t1, t2, t3, t4",
     ),
+    (
+        "PD406",
+        {
+            "people/oleh.md": "---\nname: Oleh\n---\n",
+            "tasks/copy.md": TASK + "time: [2026-03-02 oleh 1h30m]\n---\n",
+        },
+        "ws/people/oleh.md:1:1: warning PD406: 1h30m logged by `oleh` has no cost: no `rate`",
+        "add their cost per hour, e.g. `rate: 40 USD`, so reports can count it",
+    ),
 ]
 
 
@@ -320,7 +329,7 @@ def test_codes_are_stable_and_well_formed() -> None:
         assert len(key) == 5 and key.startswith("PD") and key[2:].isdigit()
         assert code.title and code.severity in (Severity.ERROR, Severity.WARNING)
     warnings = {k for k, c in CODES.items() if c.severity is Severity.WARNING}
-    assert warnings == {"PD010", "PD401", "PD402", "PD403", "PD404", "PD405"}
+    assert warnings == {"PD010", "PD401", "PD402", "PD403", "PD404", "PD405", "PD406"}
 
 
 def test_text_report_quotes_the_line_with_a_caret_and_the_hint(check: Check) -> None:

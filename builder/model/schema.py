@@ -134,12 +134,15 @@ Priority = Literal["low", "normal", "high", "urgent"]  # lowest first
 Outcome = Literal["won", "lost"]  # a stage that closes a deal; open stages have none
 CustomFieldType = Literal["bool", "choice", "text", "number", "date"]
 PortalAssignee = Literal["first_name", "role"]  # how a client's portal names the team
+#: How a project earns: its `budget` (fixed price), or the `price` of its done tasks.
+Billing = Literal["fixed", "time-and-materials"]
 COMPANY_KINDS: tuple[CompanyKind, ...] = get_args(CompanyKind)
 PROJECT_STATUSES: tuple[ProjectStatus, ...] = get_args(ProjectStatus)
 PRIORITIES: tuple[Priority, ...] = get_args(Priority)
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 CUSTOM_FIELD_TYPES: tuple[CustomFieldType, ...] = get_args(CustomFieldType)
 PORTAL_ASSIGNEES: tuple[PortalAssignee, ...] = get_args(PortalAssignee)
+BILLINGS: tuple[Billing, ...] = get_args(Billing)
 
 
 def _f(
@@ -223,6 +226,14 @@ COMPANY = RecordSpec(
             parts=_PORTAL_PARTS,
             example="{enabled: true, locale: uk}",
         ),
+        _f(
+            "statement",
+            "bool",
+            "Monthly statement",
+            default=False,
+            help="a printable statement of work done per month",
+            example="true",
+        ),
     ),
     body="who decides, how they like to be kept informed",
 )
@@ -290,6 +301,15 @@ PROJECT = RecordSpec(
         _f("due", "date", "Due", "client", example="2026-05-30"),
         _f("workflow", "choice", "Workflow", choices_from="workflows", example="pr"),
         _f("budget", "money", "Budget", "money", example="12000 USD"),
+        _f(
+            "billing",
+            "choice",
+            "Billing",
+            "money",
+            choices=BILLINGS,
+            help="revenue: `fixed` (the budget) or `time-and-materials` (done tasks' prices)",
+            example="fixed",
+        ),
         _f(
             "metrics",
             "metrics",

@@ -19,6 +19,7 @@ from builder.model import (
     Workflow,
 )
 from builder.model.schema import (
+    BILLINGS,
     CUSTOM_FIELD_TYPES,
     LOCALES,
     OUTCOMES,
@@ -105,6 +106,8 @@ SETTINGS_FIELDS = (
     "pipelines",
     "custom_fields",
     "portal",
+    "billing",
+    "follow_up_from_cadence",
 )
 
 
@@ -163,7 +166,22 @@ def read_settings(root: Mapping | None, path: str) -> tuple[Settings, list[Probl
         settings.custom_fields = _custom_fields(reader, nodes["custom_fields"])
     if "portal" in nodes:
         settings.portal = _portal(reader, nodes["portal"])
+    _reports(reader, nodes, settings)
     return settings, reader.problems
+
+
+def _reports(reader: _Reader, nodes: dict[str, Node], settings: Settings) -> None:
+    """The settings of the reports: how projects earn by default, and whether a contact's
+    cadence gives a follow-up date when it has none."""
+    if "billing" in nodes:
+        settings.billing = (
+            reader.read(nodes["billing"], lambda n: values.choice(n, BILLINGS), "billing")
+            or settings.billing
+        )
+    if "follow_up_from_cadence" in nodes:
+        found = reader.read(nodes["follow_up_from_cadence"], values.boolean)
+        if found is not None:
+            settings.follow_up_from_cadence = bool(found)
 
 
 def _web_address(node: Node) -> str:

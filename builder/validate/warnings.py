@@ -1,5 +1,6 @@
 """Warnings that depend on today: overdue tasks, idle deals, follow-ups, inactive
-assignees, WIP limits. Today is always a parameter, never read from the clock here."""
+assignees, WIP limits; and time logged without a cost rate. Today is always a
+parameter, never read from the clock here."""
 
 from __future__ import annotations
 
@@ -127,12 +128,43 @@ def wip_limits(ws: Workspace, today: date) -> list[Problem]:
     return out
 
 
+def missing_rates(ws: Workspace, today: date) -> list[Problem]:
+    """A person who logged time but has no `rate`: reports show their projects' cost as
+    incomplete rather than count the hours as free."""
+    logged: dict[str, int] = defaultdict(int)
+    for t in ws.tasks.values():
+        for entry in t.time:
+            logged[entry.person] += entry.minutes
+    out = []
+    for pid in sorted(logged):
+        person = ws.people.get(pid)
+        if person is None or person.rate is not None or not logged[pid]:
+            continue
+        hours, minutes = divmod(logged[pid], 60)
+        spent = (
+            f"{hours}h{minutes}m" if hours and minutes else f"{hours}h" if hours else f"{minutes}m"
+        )
+        out.append(
+            Problem(
+                "PD406",
+                person.path,
+                1,
+                1,
+                f"{spent} logged by `{pid}` has no cost: no `rate`",
+                "add their cost per hour, e.g. `rate: 40 USD`, so reports can count it",
+                "rate",
+            )
+        )
+    return out
+
+
 WARNINGS: list[Warning_] = [
     overdue_tasks,
     idle_deals,
     overdue_follow_ups,
     inactive_assignees,
     wip_limits,
+    missing_rates,
 ]
 
 
