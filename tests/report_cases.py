@@ -37,6 +37,13 @@ oleh [1.5]; tag copy [1.5, 0.5] 1.0; design [1.5, 1.5] 1.5; site [1.0, 1.5] 1.25
 (1.125..1.375); retainer [1.5, 0.5] 1.0. Worst: r1, s2 (1.5). Open over: r3 (3h, 4h).
 Load (minutes): anna [360, 0, 0, 0, 0, 0, 0, 480] + 480 later, cap 2400; oleh
 [1680, 240, 0...] cap 1200 -> week 1 over; ivan [720, 0...].
+
+Calendar (CALENDAR adds contacts and deals): olena (anna's) follow-up 03-20; petro
+(oleh's, cadence 14d, no follow_up) -> 03-16, 14 days after his last dated note 03-02;
+ira (cadence 30d, nothing dated) -> none; deal acme-more (anna's, open): next step 03-18,
+expected close 04-30; beta-won (closed): none.
+Statement (acme, March, client-visible done tasks): s1 done 03-04 (its last time entry),
+10h, no price; r1 done 03-05, 3h, 300 USD. r2 (Feb) and s2 (not visible) are left out.
 """
 
 from __future__ import annotations
@@ -163,3 +170,22 @@ REPORTS: dict[str, str] = dict(
         ),
     ]
 )
+
+
+CALENDAR: dict[str, str] = {
+    **REPORTS,
+    "contacts/olena.md": "---\nname: Olena Shevchuk\nowner: anna\nfollow_up: 2026-03-20\n---\n",
+    "contacts/petro.md": "---\nname: Petro Bondar\nowner: oleh\ncadence: 14d\n---\n"
+    "Likes short calls.\n\n- 2026-03-02: called about the launch\n2026-02-01 lunch\n"
+    "2026-04-01 planned: not yet\n",
+    "contacts/ira.md": "---\nname: Ira Lysenko\ncadence: 30d\n---\nNo dates here.\n",
+    "deals/acme-more.md": "---\ntitle: Acme second site\ncompany: acme\nstage: lead\n"
+    "owner: anna\nnext_step: {date: 2026-03-18, action: Call Olena}\n"
+    "expected_close: 2026-04-30\n---\n",
+    "deals/beta-won.md": "---\ntitle: Beta ads\ncompany: beta\nstage: won\nowner: anna\n"
+    "next_step: {date: 2026-03-17, action: Send the invoice}\n---\n",
+}
+for _ident in ("s1", "r1", "r2"):
+    CALENDAR[f"tasks/{_ident}.md"] = CALENDAR[f"tasks/{_ident}.md"].replace(
+        "\n---\n", "\nclient_visible: true\n---\n"
+    )

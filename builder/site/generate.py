@@ -10,7 +10,15 @@ import yaml
 
 from builder.history import read_history
 from builder.pipeline import CheckCache, CheckResult, paused_gc, run_check
-from builder.render.pages import LaneMemo, Memo, SiteOptions, atom_feed, nav, render_pages
+from builder.render.pages import (
+    LaneMemo,
+    Memo,
+    SiteOptions,
+    atom_feed,
+    nav,
+    render_pages,
+    site_files,
+)
 from builder.render.tree import write_tree
 from builder.views.boards import lanes_to_keep, reuse_lanes
 from builder.views.common import KeptCards, cards_to_keep, reuse_cards
@@ -120,6 +128,7 @@ def _generate(
         )
     if options.history is not None:
         pages[ATOM_FILE] = atom_feed(ws, options, options.site_url)
+    pages.update(site_files(ws, derived, result.today, options))
     entries = nav(ws, activity_page=options.history is not None)
     pages[NAV_FILE] = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
     written, removed = write_tree(

@@ -1,0 +1,309 @@
+"""The calendar: every dated thing the team records as events (task due dates and spans,
+project start and due, contact follow-ups, deal next steps and expected closes), and the
+month grids the calendar pages show. Pure: the workspace, its git history when there is
+one, and `today` in; dataclasses out. The iCalendar feeds (`builder.render.ical`) and the
+digests read the same `events`.
+
+A contact with a `cadence` and no `follow_up` gets one counted from the last time it was
+touched: its last change in git, or the last dated note in its body (a line that starts
+with a date), whichever is later (`cadence_follow_up`; off with
+`follow_up_from_cadence: false`)."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Literal
+
+from builder.model import Contact, Workspace
+from builder.views.common import Fmt, Link, url
+from builder.views.reports.work import monday, month_start, next_month
+
+if TYPE_CHECKING:
+    from builder.history import History
+    from builder.views.derived import Derived
+
+EventKind = Literal["task", "project_start", "project_due", "follow_up", "next_step", "close"]
+#: where a computed follow-up counts from: the contact's last commit, or a dated note
+TouchSource = Literal["git", "note"]
+
+_DATED_LINE = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?(\d{4}-\d{2}-\d{2})\b", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated thing. `start`..`end` are whole days (inclusive); most events are one day,
+    a task with both start and due spans them."""
+
+    uid: str  # stable per record and kind: feeds update the event instead of adding one
+    kind: EventKind
+    record: tuple[str, str]  # (record type, id)
+    title: str
+    detail: str  # a next step's action; a computed follow-up's "from" note
+    start: date
+    end: date
+    people: tuple[str, ...]  # whose calendars show it
+    project: str = ""
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class CadenceFollowUp:
+    """A follow-up counted from a contact's cadence."""
+
+    due: date
+    touched: date
+    source: TouchSource
+
+
+def last_dated_note(body: str, today: date) -> date | None:
+    """The latest date, up to `today`, that begins a line of the body ("2026-02-10 call",
+    "- 2026-02-10: sent the deck"); None when no line does."""
+    found: date | None = None
+    for match in _DATED_LINE.finditer(body):
+        try:
+            day = date.fromisoformat(match.group(1))
+        except ValueError:
+            continue
+        if day <= today and (found is None or day > found):
+            found = day
+    return found
+
+
+def cadence_days(minutes: int, hours_per_day: int) -> int:
+    """A cadence in whole days: durations count `hours_per_day` hours to a day, as
+    `plaindesk follow-up ... done` counts them."""
+    return max(1, math.ceil(minutes / 60 / hours_per_day))
+
+
+def cadence_follow_up(
+    contact: Contact, today: date, history: History | None = None, hours_per_day: int = 8
+) -> CadenceFollowUp | None:
+    """The follow-up a contact's cadence gives when it has no `follow_up`: the last touch
+    plus the cadence. None with a `follow_up`, without a cadence, or with no date to count
+    from."""
+    if contact.follow_up is not None or not contact.cadence:
+        return None
+    touches: list[tuple[date, TouchSource]] = []
+    if history is not None:
+        from builder.history.events import local_day
+
+        rec = history.get("contact", contact.id)
+        if rec is not None and rec.last_change is not None:
+            touches.append((local_day(rec.last_change.when, history.tz), "git"))
+    note = last_dated_note(contact.body, today)
+    if note is not None:
+        touches.append((note, "note"))
+    if not touches:
+        return None
+    touched, source = max(touches)
+    days = cadence_days(contact.cadence, hours_per_day)
+    return CadenceFollowUp(touched + timedelta(days=days), touched, source)
+
+
+def events(
+    ws: Workspace, derived: Derived, today: date, history: History | None = None
+) -> list[Event]:
+    """Every event of the workspace, by date, then kind, then record."""
+    out: list[Event] = []
+    for task in derived.tasks_by_id:
+        if task.due is None:
+            continue
+        start = task.start if task.start is not None and task.start <= task.due else task.due
+        people = tuple(dict.fromkeys(p for p in (task.assignee, *task.participants) if p))
+        done = not ws.task_is_open(task)
+        record = ("task", task.id)
+        uid = f"task-{task.id}"
+        out.append(
+            Event(uid, "task", record, task.title, "", start, task.due, people, task.project, done)
+        )
+    for pid in sorted(ws.projects):
+        p = ws.projects[pid]
+        manager = (p.manager,) if p.manager else ()
+        marks: tuple[tuple[EventKind, date | None], ...] = (
+            ("project_start", p.start),
+            ("project_due", p.due),
+        )
+        for kind, day in marks:
+            if day is not None:
+                uid = f"{kind.replace('_', '-')}-{pid}"
+                out.append(Event(uid, kind, ("project", pid), p.name, "", day, day, manager, pid))
+    out += _contact_events(ws, today, history)
+    out += _deal_events(ws)
+    out.sort(key=lambda e: (e.start, e.kind, e.record))
+    return out
+
+
+def _contact_events(ws: Workspace, today: date, history: History | None) -> list[Event]:
+    out = []
+    derive_ = ws.settings.follow_up_from_cadence
+    for cid in sorted(ws.contacts):
+        c = ws.contacts[cid]
+        owner = (c.owner,) if c.owner else ()
+        day, note = c.follow_up, ""
+        if day is None and derive_:
+            computed = cadence_follow_up(c, today, history, ws.settings.hours_per_day)
+            if computed is not None:
+                day, note = computed.due, f"{computed.source}:{computed.touched.isoformat()}"
+        if day is not None:
+            uid, record = f"follow-up-{cid}", ("contact", cid)
+            out.append(Event(uid, "follow_up", record, c.name, note, day, day, owner))
+    return out
+
+
+def _deal_events(ws: Workspace) -> list[Event]:
+    out = []
+    for did in sorted(ws.deals):
+        d = ws.deals[did]
+        if not ws.deal_is_open(d):
+            continue
+        owner = (d.owner,) if d.owner else ()
+        record = ("deal", did)
+        if d.next_step is not None and d.next_step.date is not None:
+            day, action = d.next_step.date, d.next_step.action
+            out.append(
+                Event(f"next-step-{did}", "next_step", record, d.title, action, day, day, owner)
+            )
+        if d.expected_close is not None:
+            day = d.expected_close
+            out.append(Event(f"close-{did}", "close", record, d.title, "", day, day, owner))
+    return out
+
+
+def person_events(evs: list[Event], person_id: str) -> list[Event]:
+    """A person's events: their tasks (assigned or taking part), follow-ups, deals'
+    next steps and closes, and the projects they manage."""
+    return [e for e in evs if person_id in e.people]
+
+
+def project_events(evs: list[Event], project_id: str) -> list[Event]:
+    """A project's events: its start and due, and its tasks."""
+    return [e for e in evs if e.project == project_id]
+
+
+# --- the month grid ----------------------------------------------------------------------
+
+
+@dataclass
+class Chip:
+    """An event on a day, as the grid shows it."""
+
+    text: str
+    url: str
+    kind: str  # css: task, project_start, ...
+    note: str = ""  # "starts", "due", an action, ...
+    done: bool = False
+
+
+@dataclass
+class Day:
+    day: date
+    label: str  # "Mon 16 Mar", for the phone's list
+    number: int
+    in_month: bool
+    today: bool
+    weekend: bool
+    chips: list[Chip] = field(default_factory=list)
+    more: int = 0
+
+
+@dataclass
+class MonthView:
+    title: str
+    weekdays: list[str]
+    weeks: list[list[Day]]
+    previous: Link
+    next: Link
+    count: int  # events in the month
+    empty: bool
+
+
+#: chips a day shows before "n more" (the feeds hold them all)
+DAY_CAP = 6
+
+
+def month_view(
+    ws: Workspace,
+    evs: list[Event],
+    month: date,
+    today: date,
+    links: tuple[Link, Link],
+    cap: int = DAY_CAP,
+) -> MonthView:
+    """The month holding `month` as weeks of days (Monday first), each day with the
+    events that start or end on it; `links` lead to the previous and next months."""
+    fmt = Fmt.of(ws)
+    first, after = month_start(month), next_month(month)
+    grid_start = monday(first)
+    grid_end = monday(after - timedelta(days=1)) + timedelta(days=7)
+    days: dict[date, Day] = {}
+    d = grid_start
+    while d < grid_end:
+        days[d] = Day(
+            d,
+            i18n_day(fmt, d),
+            d.day,
+            first <= d < after,
+            d == today,
+            d.weekday() >= 5,
+        )
+        d += timedelta(days=1)
+    count = 0
+    placed: dict[date, list[tuple[int, Chip]]] = {}
+    for e in evs:
+        if e.end < first or e.start >= after:
+            continue
+        count += 1
+        for day, note, rank in _placements(fmt, e):
+            if first <= day < after:
+                placed.setdefault(day, []).append((rank, _chip(fmt, e, note)))
+    for day, chips in placed.items():
+        # what is due that day first, then what starts; each kind in the events' order
+        chips.sort(key=lambda rc: rc[0])
+        cell = days[day]
+        cell.chips = [c for _, c in chips[:cap]]
+        cell.more = max(0, len(chips) - cap)
+    ordered = list(days.values())
+    return MonthView(
+        title=fmt.month(first),
+        weekdays=[fmt.weekday_name(grid_start + timedelta(days=n)) for n in range(7)],
+        weeks=[ordered[i : i + 7] for i in range(0, len(ordered), 7)],
+        previous=links[0],
+        next=links[1],
+        count=count,
+        empty=count == 0,
+    )
+
+
+def i18n_day(fmt: Fmt, day: date) -> str:
+    return fmt.day_heading(day)
+
+
+def _placements(fmt: Fmt, e: Event) -> list[tuple[date, str, int]]:
+    """The days an event shows on, with a note and a rank (lower shows first): one day,
+    or a span's first day ("starts") and its last ("due")."""
+    if e.start == e.end:
+        return [(e.start, "", 0)]
+    return [(e.start, fmt.t("calendar.starts"), 1), (e.end, fmt.t("calendar.due"), 0)]
+
+
+_URL_KIND = {"task": "task", "project": "project", "contact": "contact", "deal": "deal"}
+
+
+def _chip(fmt: Fmt, e: Event, note: str) -> Chip:
+    kind_note = {
+        "project_start": fmt.t("calendar.project_start"),
+        "project_due": fmt.t("calendar.project_due"),
+        "follow_up": fmt.t("calendar.follow_up"),
+        "next_step": e.detail or fmt.t("field.next_step"),
+        "close": fmt.t("calendar.close"),
+    }.get(e.kind, "")
+    return Chip(
+        e.title,
+        url(_URL_KIND[e.record[0]], e.record[1]),
+        e.kind.replace("_", "-"),
+        " · ".join(n for n in (note, kind_note) if n),
+        e.done,
+    )
