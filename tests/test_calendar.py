@@ -89,6 +89,36 @@ def test_a_cadence_gives_a_follow_up_from_the_last_touch() -> None:
     assert cal.cadence_follow_up(given, TODAY) is None
 
 
+def test_the_contact_page_says_where_a_follow_up_comes_from(
+    checked: CheckResult, derived: Derived
+) -> None:
+    from builder.views.records import contact_page
+
+    ws = checked.workspace
+
+    def shown(cid: str, d: Derived = derived) -> str:
+        page = contact_page(ws, d, ws.contacts[cid], TODAY)
+        return next(f.value for f in page.facts if f.label == "Follow up")
+
+    assert shown("petro") == "Mar 16, 2026: every 14 days since the last dated note (Mar 2, 2026)"
+    assert shown("olena") == "Mar 20, 2026"
+    assert shown("ira") == (
+        "every 30 days; no date to count from yet (no git history, no dated note)"
+    )
+    # a later change in git counts instead of an older note
+    from dataclasses import replace
+
+    touched = replace(
+        derived, contact_touched={"petro": date(2026, 3, 10), "ira": date(2026, 3, 1)}
+    )
+    assert shown("petro", touched) == (
+        "Mar 24, 2026: every 14 days since the last change in git (Mar 10, 2026)"
+    )
+    assert shown("ira", touched) == (
+        "Mar 31, 2026: every 30 days since the last change in git (Mar 1, 2026)"
+    )
+
+
 def test_the_setting_turns_computed_follow_ups_off(tmp_path: Path) -> None:
     files = dict(CALENDAR)
     files["workspace.yml"] += "follow_up_from_cadence: false\n"
@@ -183,3 +213,28 @@ def test_the_month_grid(checked: CheckResult, derived: Derived) -> None:
     small = cal.month_view(ws, evs, TODAY, TODAY, (Link(""), Link("")), cap=1)
     cells = {d.day: d for week in small.weeks for d in week}
     assert (len(cells[TODAY].chips), cells[TODAY].more) == (1, 1)
+
+
+def test_a_cadence_counts_from_the_contact_s_last_commit(tmp_path: Path) -> None:
+    from gitrepo import GitRepo
+
+    from builder.history import read_history
+
+    repo = GitRepo(tmp_path)
+    repo.write(
+        {
+            "workspace.yml": "name: Git Agency\ntoday: 2026-03-16\n",
+            "contacts/petro.md": "---\nname: Petro\ncadence: 14d\n---\n- 2026-03-02: call\n",
+        }
+    )
+    repo.commit("2026-03-01T10:00:00+02:00")
+    repo.write(
+        {"contacts/petro.md": "---\nname: Petro\ncadence: 14d\n---\n- 2026-03-02: call\nOK\n"}
+    )
+    repo.commit("2026-03-09T23:30:00+02:00")  # the 9th in Kyiv, the 9th in UTC too
+    result = run_check(repo.content, TODAY)
+    ws = result.workspace
+    derived = derive(ws, read_history(repo.content, ws, TODAY))
+    assert derived.contact_touched == {"petro": date(2026, 3, 9)}
+    petro = [e for e in cal.events(ws, derived, TODAY) if e.uid == "follow-up-petro"]
+    assert [(e.start, e.detail) for e in petro] == [(date(2026, 3, 23), "git:2026-03-09")]

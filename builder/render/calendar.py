@@ -39,7 +39,7 @@ def _events(site: _Site) -> list[cal.Event]:
     key = site.today.isoformat()
     if key not in memo:
         memo.clear()
-        memo[key] = cal.events(site.ws, site.derived, site.today, site.options.history)
+        memo[key] = cal.events(site.ws, site.derived, site.today)
     found: list[cal.Event] = memo[key]
     return found
 

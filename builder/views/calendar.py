@@ -22,7 +22,6 @@ from builder.views.common import Fmt, Link, url
 from builder.views.reports.work import monday, month_start, next_month
 
 if TYPE_CHECKING:
-    from builder.history import History
     from builder.views.derived import Derived
 
 EventKind = Literal["task", "project_start", "project_due", "follow_up", "next_step", "close"]
@@ -79,20 +78,16 @@ def cadence_days(minutes: int, hours_per_day: int) -> int:
 
 
 def cadence_follow_up(
-    contact: Contact, today: date, history: History | None = None, hours_per_day: int = 8
+    contact: Contact, today: date, in_git: date | None = None, hours_per_day: int = 8
 ) -> CadenceFollowUp | None:
     """The follow-up a contact's cadence gives when it has no `follow_up`: the last touch
-    plus the cadence. None with a `follow_up`, without a cadence, or with no date to count
-    from."""
+    (`in_git`, the day of its last change in git, or its last dated note) plus the cadence.
+    None with a `follow_up`, without a cadence, or with no date to count from."""
     if contact.follow_up is not None or not contact.cadence:
         return None
     touches: list[tuple[date, TouchSource]] = []
-    if history is not None:
-        from builder.history.events import local_day
-
-        rec = history.get("contact", contact.id)
-        if rec is not None and rec.last_change is not None:
-            touches.append((local_day(rec.last_change.when, history.tz), "git"))
+    if in_git is not None:
+        touches.append((in_git, "git"))
     note = last_dated_note(contact.body, today)
     if note is not None:
         touches.append((note, "note"))
@@ -103,10 +98,9 @@ def cadence_follow_up(
     return CadenceFollowUp(touched + timedelta(days=days), touched, source)
 
 
-def events(
-    ws: Workspace, derived: Derived, today: date, history: History | None = None
-) -> list[Event]:
-    """Every event of the workspace, by date, then kind, then record."""
+def events(ws: Workspace, derived: Derived, today: date) -> list[Event]:
+    """Every event of the workspace, by date, then kind, then record (a computed
+    follow-up counts from git through `derived.contact_touched`)."""
     out: list[Event] = []
     for task in derived.tasks_by_id:
         if task.due is None:
@@ -130,13 +124,13 @@ def events(
             if day is not None:
                 uid = f"{kind.replace('_', '-')}-{pid}"
                 out.append(Event(uid, kind, ("project", pid), p.name, "", day, day, manager, pid))
-    out += _contact_events(ws, today, history)
+    out += _contact_events(ws, derived, today)
     out += _deal_events(ws)
     out.sort(key=lambda e: (e.start, e.kind, e.record))
     return out
 
 
-def _contact_events(ws: Workspace, today: date, history: History | None) -> list[Event]:
+def _contact_events(ws: Workspace, derived: Derived, today: date) -> list[Event]:
     out = []
     derive_ = ws.settings.follow_up_from_cadence
     for cid in sorted(ws.contacts):
@@ -144,7 +138,8 @@ def _contact_events(ws: Workspace, today: date, history: History | None) -> list
         owner = (c.owner,) if c.owner else ()
         day, note = c.follow_up, ""
         if day is None and derive_:
-            computed = cadence_follow_up(c, today, history, ws.settings.hours_per_day)
+            touched = derived.contact_touched.get(cid)
+            computed = cadence_follow_up(c, today, touched, ws.settings.hours_per_day)
             if computed is not None:
                 day, note = computed.due, f"{computed.source}:{computed.touched.isoformat()}"
         if day is not None:
@@ -306,4 +301,24 @@ def _chip(fmt: Fmt, e: Event, note: str) -> Chip:
         e.kind.replace("_", "-"),
         " · ".join(n for n in (note, kind_note) if n),
         e.done,
+    )
+
+
+def follow_up_text(ws: Workspace, derived: Derived, c: Contact, today: date) -> str:
+    """What a contact page says of a follow-up counted from the cadence ("" when the
+    contact has its own `follow_up`, no cadence, or the setting is off)."""
+    if c.follow_up is not None or not c.cadence or not ws.settings.follow_up_from_cadence:
+        return ""
+    fmt = Fmt.of(ws)
+    days = cadence_days(c.cadence, ws.settings.hours_per_day)
+    computed = cadence_follow_up(
+        c, today, derived.contact_touched.get(c.id), ws.settings.hours_per_day
+    )
+    if computed is None:
+        return fmt.t("calendar.follow_up_none", days=days)
+    return fmt.t(
+        f"calendar.follow_up_{computed.source}",
+        date=fmt.date(computed.due),
+        days=days,
+        touched=fmt.date(computed.touched),
     )

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from builder.model import Company, Contact, Deal, Person, Project, Record, Task, Workspace
+from builder.views.calendar import follow_up_text
 from builder.views.common import (
     Fmt,
     Link,
@@ -342,7 +343,7 @@ def contact_page(ws: Workspace, derived: Derived, c: Contact, today: date) -> Re
         _fact(
             fmt,
             "follow_up",
-            fmt.date(c.follow_up),
+            fmt.date(c.follow_up) or follow_up_text(ws, derived, c, today),
             css="overdue" if c.follow_up and c.follow_up < today else "",
         ),
         _fact(fmt, "cadence", fmt.duration(c.cadence)),
