@@ -233,3 +233,30 @@ def test_the_statement_shows_the_allowed_fields_and_nothing_else(tmp_path: Path)
         "task": ("title", "project", "status", "client_visible", "time", "price"),
     }
     assert {spec.type for spec in RECORD_SPECS} >= set(STATEMENT_FIELDS) - {"settings"}
+
+
+def test_export_ical_writes_the_site_s_feeds(built: Built, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from builder.cli import cli
+
+    root = built.site.parent
+    out = tmp_path / "feeds"
+    result = CliRunner().invoke(cli, ["export", "ical", str(root), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(f"7 feeds in {out}\n")
+    written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.ics")}
+    site = {
+        p.relative_to(built.site / "calendar").as_posix(): p.read_bytes()
+        for p in (built.site / "calendar").rglob("*.ics")
+    }
+    assert written == site and len(written) == 7
+    linked = tmp_path / "linked"
+    result = CliRunner().invoke(
+        cli, ["export", "ical", str(root), "-o", str(linked), "--site-url", "https://t.example/"]
+    )
+    assert result.exit_code == 0, result.output
+    team = vobject.readOne((linked / "team.ics").read_text(encoding="utf-8"))
+    urls = {e.uid.value.split("@")[0]: e.url.value for e in team.vevent_list}
+    assert urls["task-a1"] == "https://t.example/tasks/a1/"
+    assert urls["follow-up-olena"] == "https://t.example/contacts/olena/"

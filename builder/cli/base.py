@@ -73,6 +73,7 @@ COMMANDS = {
     "follow-up": "builder.cli.edit",
     "assign": "builder.cli.edit",
     "due": "builder.cli.edit",
+    "export": "builder.cli.reports",
 }
 
 
