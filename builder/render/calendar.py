@@ -72,7 +72,26 @@ def calendar_pages(site: _Site) -> Iterator[Page]:
         view = cal.month_view(
             ws, _events(site), m, today, (month_link(prev), month_link(next_month(m)))
         )
-        return {"months": [view], "feed": feed_url(), "title_links": _calendar_links(fmt)}
+        return {"months": [view], "feed": feed_url(), "others": others}
+
+    others = [
+        (
+            fmt.t("nav.people"),
+            [
+                Link(p.name, own_calendar_url("person", p.id))
+                for p in sorted(ws.people.values(), key=lambda p: (p.name.lower(), p.id))
+                if p.active
+            ],
+        ),
+        (
+            fmt.t("nav.projects"),
+            [
+                Link(p.name, own_calendar_url("project", p.id))
+                for p in sorted(ws.projects.values(), key=lambda p: (p.name.lower(), p.id))
+                if p.status in ("planned", "active", "on-hold")
+            ],
+        ),
+    ]
 
     for m in months:
         yield Page(
@@ -92,10 +111,6 @@ def calendar_pages(site: _Site) -> Iterator[Page]:
         key=key,
     )
     yield from _own_pages(site, key)
-
-
-def _calendar_links(fmt: Fmt) -> list[Link]:
-    return [Link(fmt.t("calendar.team_feed"), feed_url())]
 
 
 def _own_pages(site: _Site, key: str) -> Iterator[Page]:

@@ -89,8 +89,9 @@ class Fmt:
         return i18n.format_date(day, self.locale, "EEE")
 
     def day_heading(self, day: dt.date) -> str:
-        """A day as a heading in a list of days: "Mon, 16 Mar"."""
-        return i18n.format_date(day, self.locale, "EEEE, d MMMM")
+        """A day as a heading in a list of days: "Monday, 16 March"."""
+        text = i18n.format_date(day, self.locale, "EEEE, d MMMM")
+        return text[:1].upper() + text[1:]
 
     def money(self, money: Money | None) -> str:
         if money is None:

@@ -19,7 +19,7 @@ from builder.views.common import (
     url,
 )
 from builder.views.funnels import deal_card
-from builder.views.paths import board_url, funnel_url, mailto
+from builder.views.paths import board_url, funnel_url, mailto, own_calendar_url
 
 if TYPE_CHECKING:
     from builder.model.schema import RecordType
@@ -243,7 +243,9 @@ def project_page(ws: Workspace, derived: Derived, p: Project, today: date) -> Re
         _fact(fmt, "due", fmt.date(p.due)),
         _fact(fmt, "workflow", ws.workflow_of(p).name),
         _fact(fmt, "budget", fmt.money(p.budget)),
+        _fact(fmt, "billing", fmt.t(f"reports.billing.{p.billing}") if p.billing else ""),
         _fact(fmt, "tasks", f"{len(tasks) - len(open_)}/{len(tasks)}" if tasks else ""),
+        Fact(fmt.t("nav.calendar"), fmt.t("calendar.open"), own_calendar_url("project", p.id)),
         *_custom(ws, p, fmt, "project"),
     ]
     metrics = [
@@ -382,6 +384,7 @@ def person_record_facts(ws: Workspace, p: Person) -> list[Fact]:
             fmt.t("hours_per_week", h=fmt.hours(p.capacity)) if p.capacity is not None else "",
         ),
         _fact(fmt, "active", "" if p.active else fmt.t("no")),
+        Fact(fmt.t("nav.calendar"), fmt.t("calendar.open"), own_calendar_url("person", p.id)),
         *_custom(ws, p, fmt, "person"),
     ]
     return [f for f in facts if f]

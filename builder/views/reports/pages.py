@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from builder import i18n
 from builder.model import Money, Workspace
 from builder.views.common import Fmt, Link, url
 from builder.views.paths import (
@@ -267,7 +268,7 @@ def heat(share: float | None) -> int:
 
 def _util_cell(fmt: Fmt, minutes: int, capacity: float | None, link: str = "") -> Cell:
     hours = fmt.hours(round(minutes / 60, 1))
-    if not capacity:
+    if not capacity or not minutes:
         return Cell(hours if minutes else "—", 0, link)
     share = minutes / 60 / capacity
     return Cell(f"{hours} · {fmt.percent(share)}", heat(share) if minutes else 0, link)
@@ -311,6 +312,7 @@ class WeekView:
     title: str
     days: list[str]  # column headings, Monday first
     rows: list[WeekRow]
+    day_totals: list[str]
     total: str
     csv: str
     previous: Link | None
@@ -350,6 +352,7 @@ def week_view(ws: Workspace, derived: Derived, monday: date, today: date) -> Wee
         title=fmt.t("reports.week_of", week=fmt.week(monday)),
         days=[fmt.weekday(monday + timedelta(days=n)) for n in range(7)],
         rows=rows,
+        day_totals=[_day_hours(fmt, sum(r.days[n] for r in week.people)) for n in range(7)],
         total=fmt.hours(round(week.minutes / 60, 2)),
         csv=timesheet_csv_url(monday),
         previous=Link(fmt.week(earlier), timesheet_url(earlier))
@@ -440,13 +443,13 @@ class EstimatesView:
 
 
 def _ratio(fmt: Fmt, value: float) -> str:
-    return "×" + fmt.hours(round(value, 2))
+    return "×" + i18n.format_number(round(value, 2), fmt.locale, 2)
 
 
 def _ratio_heat(median: float) -> int:
-    """How far off a median is: 0 within 10%, 2 within 30%, 4 beyond."""
+    """How far off a median is: 0 within 10% either way, 3 within 30%, 4 beyond."""
     off = abs(median - 1)
-    return 0 if off <= 0.1 else 2 if off <= 0.3 else 4
+    return 0 if off <= 0.1 else 3 if off <= 0.3 else 4
 
 
 def estimates_view(ws: Workspace, derived: Derived) -> EstimatesView:
