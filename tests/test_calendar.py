@@ -3,7 +3,7 @@ with `icalendar` and read back here with another implementation, `vobject`."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -190,6 +190,17 @@ def test_a_changed_due_date_moves_the_event_under_the_same_uid(tmp_path: Path) -
     a1 = events["task-a1@numbers-agency.plaindesk"]
     assert (a1["start"], a1["end"]) == (date(2026, 3, 25), date(2026, 3, 26))
     assert len(events) == len(evs)
+
+
+def test_feeds_reach_three_months_back_and_keep_open_tasks() -> None:
+    def task(end: date, done: bool, kind: cal.EventKind = "task") -> cal.Event:
+        return cal.Event("t", kind, ("task", "t"), "T", "", end, end, (), "", done)
+
+    cutoff = date(2025, 12, 14)  # 92 days before 2026-03-16
+    assert cal.in_feeds(task(cutoff, True), TODAY)
+    assert not cal.in_feeds(task(cutoff - timedelta(days=1), True), TODAY)
+    assert cal.in_feeds(task(date(2025, 1, 1), False), TODAY)  # open: however overdue
+    assert not cal.in_feeds(task(date(2025, 1, 1), False, "follow_up"), TODAY)
 
 
 def test_the_month_grid(checked: CheckResult, derived: Derived) -> None:

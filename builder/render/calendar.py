@@ -27,20 +27,19 @@ from builder.views.reports.work import month_start, next_month
 if TYPE_CHECKING:
     from builder.render.pages import Page, _Site
 
-Pick = Callable[[list[cal.Event], str], list[cal.Event]]
+Pick = Callable[[cal.EventIndex, str], list[cal.Event]]
 #: the team calendar's months: this many before today's, and after it
 MONTHS_BEFORE, MONTHS_AFTER = 1, 3
 _KINDS = ("task", "project", "contact", "deal", "person")
 
 
-def _events(site: _Site) -> list[cal.Event]:
-    """The workspace's events, computed once per build."""
-    memo: dict[str, Any] = site.derived.memo.__dict__.setdefault("_calendar", {})
-    key = site.today.isoformat()
+def _events(site: _Site) -> cal.EventIndex:
+    """The workspace's events, computed and grouped once per build."""
+    memo = site.derived.memo.reports
+    key = ("calendar", site.today)
     if key not in memo:
-        memo.clear()
-        memo[key] = cal.events(site.ws, site.derived, site.today)
-    found: list[cal.Event] = memo[key]
+        memo[key] = cal.EventIndex.of(cal.events(site.ws, site.derived, site.today))
+    found: cal.EventIndex = memo[key]
     return found
 
 
@@ -70,7 +69,7 @@ def calendar_pages(site: _Site) -> Iterator[Page]:
     def team(m: date) -> dict[str, Any]:
         prev = month_start(m - timedelta(days=1))
         view = cal.month_view(
-            ws, _events(site), m, today, (month_link(prev), month_link(next_month(m)))
+            ws, _events(site).all, m, today, (month_link(prev), month_link(next_month(m)))
         )
         return {"months": [view], "feed": feed_url(), "others": others}
 
@@ -119,9 +118,7 @@ def _own_pages(site: _Site, key: str) -> Iterator[Page]:
     ws, fmt, today = site.ws, site.fmt, site.today
     this = month_start(today)
 
-    def own(
-        kind: str, ident: str, pick: Callable[[list[cal.Event], str], list[cal.Event]]
-    ) -> dict[str, Any]:
+    def own(kind: str, ident: str, pick: Pick) -> dict[str, Any]:
         evs = pick(_events(site), ident)
         views = [
             cal.month_view(ws, evs, m, today, (Link(""), Link("")))
@@ -138,7 +135,7 @@ def _own_pages(site: _Site, key: str) -> Iterator[Page]:
             page_file(own_calendar_url("person", p.id)),
             f"{fmt.t('nav.calendar')}: {p.name}",
             "calendar.html",
-            partial(own, "person", p.id, cal.person_events),
+            partial(own, "person", p.id, cal.EventIndex.person),
             dict(WIDE_VIEW),
             key=key,
         )
@@ -147,7 +144,7 @@ def _own_pages(site: _Site, key: str) -> Iterator[Page]:
             page_file(own_calendar_url("project", pr.id)),
             f"{fmt.t('nav.calendar')}: {pr.name}",
             "calendar.html",
-            partial(own, "project", pr.id, cal.project_events),
+            partial(own, "project", pr.id, cal.EventIndex.project),
             dict(WIDE_VIEW),
             key=key,
         )
@@ -155,30 +152,27 @@ def _own_pages(site: _Site, key: str) -> Iterator[Page]:
 
 def calendar_files(site: _Site) -> dict[str, str]:
     """The iCalendar feeds: the team's, one per person and one per project."""
-    from builder.render.ical import feed, uid_domain
+    from builder.render.ical import FeedWriter, uid_domain
 
     ws, fmt = site.ws, site.fmt
-    evs = _events(site)
-    domain = uid_domain(ws.settings.name)
+    index = _events(site)
     base = site.options.site_url.rstrip("/") + "/" if site.options.site_url else ""
-
-    def summary(e: cal.Event) -> str:
-        return ical_summary(fmt, e)
 
     def link(e: cal.Event) -> str | None:
         return f"{base}{url(*e.record)}" if base else None
 
-    def write(events: list[cal.Event], name: str) -> str:
-        return feed(events, name, domain, site.today, summary, link).decode("utf-8")
+    writer = FeedWriter(uid_domain(ws.settings.name), site.today, partial(ical_summary, fmt), link)
 
-    out = {feed_url(): write(evs, ws.settings.name)}
+    def write(events: list[cal.Event], name: str) -> str:
+        kept = (e for e in events if cal.in_feeds(e, site.today))
+        return writer.feed(kept, name).decode("utf-8")
+
+    out = {feed_url(): write(index.all, ws.settings.name)}
     for p in sorted(ws.people.values(), key=lambda p: p.id):
-        out[feed_url("person", p.id)] = write(
-            cal.person_events(evs, p.id), f"{p.name} · {ws.settings.name}"
-        )
+        out[feed_url("person", p.id)] = write(index.person(p.id), f"{p.name} · {ws.settings.name}")
     for pr in sorted(ws.projects.values(), key=lambda p: p.id):
         out[feed_url("project", pr.id)] = write(
-            cal.project_events(evs, pr.id), f"{pr.name} · {ws.settings.name}"
+            index.project(pr.id), f"{pr.name} · {ws.settings.name}"
         )
     return out
 

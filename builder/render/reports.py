@@ -81,5 +81,5 @@ def report_files(site: _Site) -> dict[str, str]:
     """Files next to the report pages: each timesheet week as CSV."""
     out = {}
     for monday in weeks_back(site.today, rp.TIMESHEET_WEEKS):
-        out[timesheet_csv_url(monday)] = rp.week_csv(site.ws, site.derived, monday)
+        out[timesheet_csv_url(monday)] = rp.week_csv(site.ws, site.derived, monday, site.today)
     return out

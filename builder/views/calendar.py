@@ -178,6 +178,45 @@ def project_events(evs: list[Event], project_id: str) -> list[Event]:
     return [e for e in evs if e.project == project_id]
 
 
+#: the feeds reach this many days back (calendar apps keep no more than they are sent)
+FEED_PAST_DAYS = 92
+
+
+def in_feeds(e: Event, today: date) -> bool:
+    """Whether a feed holds `e`: everything from FEED_PAST_DAYS ago on, and every open
+    task, however overdue (the calendar pages show every month's events)."""
+    return e.end >= today - timedelta(days=FEED_PAST_DAYS) or (e.kind == "task" and not e.done)
+
+
+@dataclass(frozen=True)
+class EventIndex:
+    """The events, and the same grouped by person and by project (each page and feed
+    picks its own without scanning them all)."""
+
+    all: list[Event]
+    by_person: dict[str, list[Event]]
+    by_project: dict[str, list[Event]]
+
+    @classmethod
+    def of(cls, evs: list[Event]) -> EventIndex:
+        people: dict[str, list[Event]] = {}
+        projects: dict[str, list[Event]] = {}
+        for e in evs:
+            for person in e.people:
+                people.setdefault(person, []).append(e)
+            if e.project:
+                projects.setdefault(e.project, []).append(e)
+        return cls(evs, people, projects)
+
+    def person(self, person_id: str) -> list[Event]:
+        """Same as `person_events(self.all, person_id)`."""
+        return self.by_person.get(person_id, [])
+
+    def project(self, project_id: str) -> list[Event]:
+        """Same as `project_events(self.all, project_id)`."""
+        return self.by_project.get(project_id, [])
+
+
 # --- the month grid ----------------------------------------------------------------------
 
 
@@ -247,13 +286,14 @@ def month_view(
         d += timedelta(days=1)
     count = 0
     placed: dict[date, list[tuple[int, Chip]]] = {}
+    words = _Words.of(fmt)
     for e in evs:
         if e.end < first or e.start >= after:
             continue
         count += 1
-        for day, note, rank in _placements(fmt, e):
+        for day, note, rank in _placements(words, e):
             if first <= day < after:
-                placed.setdefault(day, []).append((rank, _chip(fmt, e, note)))
+                placed.setdefault(day, []).append((rank, _chip(words, e, note)))
     for day, chips in placed.items():
         # what is due that day first, then what starts; each kind in the events' order
         chips.sort(key=lambda rc: rc[0])
@@ -276,25 +316,43 @@ def i18n_day(fmt: Fmt, day: date) -> str:
     return fmt.day_heading(day)
 
 
-def _placements(fmt: Fmt, e: Event) -> list[tuple[date, str, int]]:
+@dataclass(frozen=True)
+class _Words:
+    """The grid's words, looked up once per month."""
+
+    starts: str
+    due: str
+    kinds: dict[str, str]
+
+    @classmethod
+    def of(cls, fmt: Fmt) -> _Words:
+        return cls(
+            fmt.t("calendar.starts"),
+            fmt.t("calendar.due"),
+            {
+                "project_start": fmt.t("calendar.project_start"),
+                "project_due": fmt.t("calendar.project_due"),
+                "follow_up": fmt.t("calendar.follow_up"),
+                "next_step": fmt.t("field.next_step"),
+                "close": fmt.t("calendar.close"),
+            },
+        )
+
+
+def _placements(words: _Words, e: Event) -> list[tuple[date, str, int]]:
     """The days an event shows on, with a note and a rank (lower shows first): one day,
     or a span's first day ("starts") and its last ("due")."""
     if e.start == e.end:
         return [(e.start, "", 0)]
-    return [(e.start, fmt.t("calendar.starts"), 1), (e.end, fmt.t("calendar.due"), 0)]
+    return [(e.start, words.starts, 1), (e.end, words.due, 0)]
 
 
 _URL_KIND = {"task": "task", "project": "project", "contact": "contact", "deal": "deal"}
 
 
-def _chip(fmt: Fmt, e: Event, note: str) -> Chip:
-    kind_note = {
-        "project_start": fmt.t("calendar.project_start"),
-        "project_due": fmt.t("calendar.project_due"),
-        "follow_up": fmt.t("calendar.follow_up"),
-        "next_step": e.detail or fmt.t("field.next_step"),
-        "close": fmt.t("calendar.close"),
-    }.get(e.kind, "")
+def _chip(words: _Words, e: Event, note: str) -> Chip:
+    kind_note = (e.detail or words.kinds[e.kind]) if e.kind == "next_step" else ""
+    kind_note = kind_note or words.kinds.get(e.kind, "")
     return Chip(
         e.title,
         url(_URL_KIND[e.record[0]], e.record[1]),

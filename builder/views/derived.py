@@ -64,6 +64,9 @@ class ViewMemo:
     kept_lanes: dict[LaneKey, KeptLane] | None = None
     #: the swimlanes made now, for the next build (only while `kept_lanes` is given)
     lanes: dict[LaneKey, KeptLane] = field(default_factory=dict)
+    #: what the reports and the calendar compute once per build and day (the recent
+    #: weeks' timesheets, the calendar's events), by name
+    reports: dict[tuple[str, date], Any] = field(default_factory=dict)
 
     def cards_of(self, today: date) -> dict[str, CardView]:
         """This day's cards by task id."""

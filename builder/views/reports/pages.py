@@ -274,11 +274,27 @@ def _util_cell(fmt: Fmt, minutes: int, capacity: float | None, link: str = "") -
     return Cell(f"{hours} · {fmt.percent(share)}", heat(share) if minutes else 0, link)
 
 
+def recent_weeks(ws: Workspace, derived: Derived, today: date) -> dict[date, ts.Week]:
+    """The last TIMESHEET_WEEKS weeks' timesheets by Monday, oldest first: made once per
+    build (the team page, each week's page and each week's CSV read them)."""
+    memo = derived.memo.reports
+    key = ("timesheets", today)
+    if key not in memo:
+        mondays = list(reversed(ts.weeks_back(today, TIMESHEET_WEEKS)))
+        memo[key] = dict(zip(mondays, ts.timesheets(ws, derived, mondays), strict=True))
+    found: dict[date, ts.Week] = memo[key]
+    return found
+
+
+def _week(ws: Workspace, derived: Derived, monday: date, today: date) -> ts.Week:
+    recent = recent_weeks(ws, derived, today)
+    return recent[monday] if monday in recent else ts.timesheets(ws, derived, [monday])[0]
+
+
 def timesheets_view(ws: Workspace, derived: Derived, today: date) -> TimesheetsView:
     """The team's last TIMESHEET_WEEKS weeks: hours and utilisation per person."""
     fmt = Fmt.of(ws)
-    mondays = list(reversed(ts.weeks_back(today, TIMESHEET_WEEKS)))
-    weeks = ts.timesheets(ws, derived, mondays)
+    weeks = list(recent_weeks(ws, derived, today).values())
     people: dict[str, list[Cell]] = {}
     for n, week in enumerate(weeks):
         for row in week.people:
@@ -326,7 +342,7 @@ def _day_hours(fmt: Fmt, minutes: int) -> str:
 def week_view(ws: Workspace, derived: Derived, monday: date, today: date) -> WeekView:
     """One week's timesheet: per person, hours per day and per project, against capacity."""
     fmt = Fmt.of(ws)
-    week = ts.timesheets(ws, derived, [monday])[0]
+    week = _week(ws, derived, monday, today)
     rows = []
     for r in week.people:
         projects = []
@@ -362,13 +378,13 @@ def week_view(ws: Workspace, derived: Derived, monday: date, today: date) -> Wee
     )
 
 
-def week_csv(ws: Workspace, derived: Derived, monday: date) -> str:
+def week_csv(ws: Workspace, derived: Derived, monday: date, today: date) -> str:
     """The week's timesheet as CSV: a row per person and project, hours per day (decimal
     hours with a dot, for spreadsheets), the total, the person's capacity and utilisation."""
     import csv
     import io
 
-    week = ts.timesheets(ws, derived, [monday])[0]
+    week = _week(ws, derived, monday, today)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     days = [(monday + timedelta(days=n)).isoformat() for n in range(7)]
