@@ -249,3 +249,27 @@ def test_a_cadence_counts_from_the_contact_s_last_commit(tmp_path: Path) -> None
     assert derived.contact_touched == {"petro": date(2026, 3, 9)}
     petro = [e for e in cal.events(ws, derived, TODAY) if e.uid == "follow-up-petro"]
     assert [(e.start, e.detail) for e in petro] == [(date(2026, 3, 23), "git:2026-03-09")]
+
+
+def test_a_writer_serialises_an_event_once_across_feeds_and_rebuilds(
+    checked: CheckResult, derived: Derived
+) -> None:
+    from builder.render.ical import FeedWriter
+
+    evs = cal.events(checked.workspace, derived, TODAY)
+    calls: list[str] = []
+
+    def summary(e: cal.Event) -> str:
+        calls.append(e.uid)
+        return e.title
+
+    first = FeedWriter("x.plaindesk", TODAY, summary, lambda e: None, ("en", ""))
+    team = first.feed(evs, "Team")
+    first.feed(cal.person_events(evs, "anna"), "Anna")
+    assert sorted(calls) == sorted(e.uid for e in evs)  # each event once
+    calls.clear()
+    again = FeedWriter("x.plaindesk", TODAY, summary, lambda e: None, ("en", ""))
+    assert again.feed(evs, "Team") == team and calls == []  # the next build: none again
+    other = FeedWriter("x.plaindesk", TODAY, summary, lambda e: None, ("uk", ""))
+    other.feed(evs[:1], "Team")
+    assert calls == [evs[0].uid]  # another language is another summary

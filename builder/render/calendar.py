@@ -161,7 +161,8 @@ def calendar_files(site: _Site) -> dict[str, str]:
     def link(e: cal.Event) -> str | None:
         return f"{base}{url(*e.record)}" if base else None
 
-    writer = FeedWriter(uid_domain(ws.settings.name), site.today, partial(ical_summary, fmt), link)
+    domain = uid_domain(ws.settings.name)
+    writer = FeedWriter(domain, site.today, partial(ical_summary, fmt), link, (fmt.locale, base))
 
     def write(events: list[cal.Event], name: str) -> str:
         kept = (e for e in events if cal.in_feeds(e, site.today))

@@ -20,6 +20,9 @@ from builder.views.calendar import Event
 
 PRODID = "-//Plaindesk//Plaindesk calendar//EN"
 _END = b"END:VCALENDAR\r\n"
+#: The VEVENTs of the last writer, by what they were written from: `serve` rebuilds the
+#: feeds after every edit, and serialises again only the events the edit changed.
+_KEPT: dict[tuple[object, ...], dict[Event, bytes]] = {}
 
 
 def uid_domain(name: str) -> str:
@@ -39,11 +42,20 @@ class FeedWriter:
         today: date,
         summary: Callable[[Event], str],
         link: Callable[[Event], str | None],
+        words: tuple[object, ...] = (),
     ) -> None:
+        """`words`: what `summary` and `link` depend on besides the event (the locale, the
+        site's address); events written before with the same are taken as written."""
         self.domain = domain
         self.stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
         self.summary, self.link = summary, link
         self.written: dict[Event, bytes] = {}
+        if words:
+            key = (domain, today, *words)
+            if key not in _KEPT:
+                _KEPT.clear()
+                _KEPT[key] = {}
+            self.written = _KEPT[key]
 
     def event(self, e: Event) -> bytes:
         """The VEVENT of `e`, serialised once."""
