@@ -199,6 +199,7 @@ class EventIndex:
 
     @classmethod
     def of(cls, evs: list[Event]) -> EventIndex:
+        """The index of `evs` (kept in their order in every group)."""
         people: dict[str, list[Event]] = {}
         projects: dict[str, list[Event]] = {}
         for e in evs:
@@ -313,6 +314,7 @@ def month_view(
 
 
 def i18n_day(fmt: Fmt, day: date) -> str:
+    """A day as the phone's list heads it."""
     return fmt.day_heading(day)
 
 

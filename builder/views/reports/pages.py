@@ -5,7 +5,7 @@ whole). Every view here is a dataclass of strings and links; templates only lay 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -589,14 +589,8 @@ def load_view(ws: Workspace, derived: Derived, today: date) -> LoadView:
     )
 
 
-@dataclass
-class ReportLinks:
-    """The section's own menu: every report page, the current one unlinked."""
-
-    links: list[Link] = field(default_factory=list)
-
-
 def report_links(fmt: Fmt, current: str) -> list[Link]:
+    """The section's own menu: every report page, the `current` one unlinked."""
     pages = (
         ("", "reports.profitability"),
         ("timesheets", "reports.timesheets"),
