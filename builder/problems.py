@@ -77,6 +77,7 @@ CODES: dict[str, Code] = _codes(
     ("PD405", W, "WIP limit exceeded"),
     ("PD406", W, "two contacts with the same e-mail or phone"),
     ("PD407", W, "outreach entry marked published without a link"),
+    ("PD408", W, "time logged by a person without a cost rate"),
 )
 
 

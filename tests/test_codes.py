@@ -342,6 +342,15 @@ CASES: list[tuple[str, dict[str, str | bytes | Link], str, str]] = [
         "outreach entry of 2026-03-10 is published but has no link",
         "add the publication's address to the entry (`link:`, or anywhere in its note)",
     ),
+    (
+        "PD408",
+        {
+            "people/oleh.md": "---\nname: Oleh\n---\n",
+            "tasks/copy.md": TASK + "time: [2026-03-02 oleh 1h30m]\n---\n",
+        },
+        "ws/people/oleh.md:1:1: warning PD408: 1h30m logged by `oleh` has no cost: no `rate`",
+        "add their cost per hour, e.g. `rate: 40 USD`, so reports can count it",
+    ),
 ]
 
 
@@ -380,6 +389,7 @@ def test_codes_are_stable_and_well_formed() -> None:
         "PD405",
         "PD406",
         "PD407",
+        "PD408",
     }
 
 

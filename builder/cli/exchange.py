@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from builder.cli.base import TODAY, WorkspaceType, cli
+from builder.cli.reports import export_ical
 
 FORMATS = ("csv", "xlsx", "google-contacts", "vcard", "trello")
 TYPES = {"contacts": "contact", "companies": "company", "deals": "deal"}
@@ -173,6 +174,9 @@ def _progress(total: int) -> Callable[[int], None]:
 def export() -> None:  # the group's commands are registered below
     """Lists for other tools: a mailing list (CSV), contacts for a phone (vCard), tasks,
     deals and the time log (CSV/XLSX), the whole workspace (JSON) and its JSON Schema."""
+
+
+export.add_command(export_ical)
 
 
 _OUT = click.option(

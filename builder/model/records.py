@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from builder.model.schema import (
         Better,
+        Billing,
         CompanyKind,
         CustomFieldType,
         Locale,
@@ -140,6 +141,8 @@ class Settings:
     custom_fields: dict[str, dict[str, CustomField]] = field(default_factory=dict)
     portal: PortalDefaults = field(default_factory=PortalDefaults)
     notify: NotifySettings = field(default_factory=NotifySettings)
+    billing: Billing = "fixed"  # a project's, unless it says
+    follow_up_from_cadence: bool = True  # a contact's follow-up counted from its cadence
     path: str = "workspace.yml"
     pos: dict[str, Pos] = field(default_factory=dict)
     digest: str = ""
@@ -201,6 +204,7 @@ class Company(Record):
     manager: str | None = None
     website: str = ""
     portal: CompanyPortal = field(default_factory=CompanyPortal)
+    statement: bool = False
 
 
 @dataclass
@@ -281,6 +285,7 @@ class Project(Record):
     due: date | None = None
     workflow: str = ""
     budget: Money | None = None
+    billing: Billing | None = None  # None: the workspace's `billing`
     metrics: list[Metric] = field(default_factory=list)
     client_summary: str = ""
 

@@ -156,6 +156,8 @@ Channel = Literal["email", "phone", "messenger", "meeting", "social", "other"]
 Reply = Literal["sent", "replied", "interested", "declined", "published", "no-answer"]
 #: where a metric's `actual` may be counted from instead of typed
 MetricSource = Literal["published"]
+#: How a project earns: its `budget` (fixed price), or the `price` of its done tasks.
+Billing = Literal["fixed", "time-and-materials"]
 COMPANY_KINDS: tuple[CompanyKind, ...] = get_args(CompanyKind)
 PROJECT_STATUSES: tuple[ProjectStatus, ...] = get_args(ProjectStatus)
 PRIORITIES: tuple[Priority, ...] = get_args(Priority)
@@ -166,6 +168,7 @@ BETTER: tuple[Better, ...] = get_args(Better)
 CHANNELS: tuple[Channel, ...] = get_args(Channel)
 REPLIES: tuple[Reply, ...] = get_args(Reply)
 METRIC_SOURCES: tuple[MetricSource, ...] = get_args(MetricSource)
+BILLINGS: tuple[Billing, ...] = get_args(Billing)
 
 
 def _f(
@@ -330,6 +333,14 @@ COMPANY = RecordSpec(
             parts=_PORTAL_PARTS,
             example="{enabled: true, locale: uk}",
         ),
+        _f(
+            "statement",
+            "bool",
+            "Monthly statement",
+            default=False,
+            help="a printable statement of work done per month",
+            example="true",
+        ),
     ),
     body="who decides, how they like to be kept informed",
 )
@@ -457,6 +468,15 @@ PROJECT = RecordSpec(
         _f("due", "date", "Due", "client", example="2026-05-30"),
         _f("workflow", "choice", "Workflow", choices_from="workflows", example="pr"),
         _f("budget", "money", "Budget", "money", example="12000 USD"),
+        _f(
+            "billing",
+            "choice",
+            "Billing",
+            "money",
+            choices=BILLINGS,
+            help="revenue: `fixed` (the budget) or `time-and-materials` (done tasks' prices)",
+            example="fixed",
+        ),
         _f(
             "metrics",
             "metrics",

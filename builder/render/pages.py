@@ -159,15 +159,10 @@ def iter_pages(
     computes its view lazily: in the serve loop, an edit to one task recomputes that
     task's page, its project's board, its assignee's page and the all-projects boards,
     not the funnels, directories or the other 200 boards."""
-    salt = fingerprint(
-        ws.settings.digest,
-        today.isoformat(),
-        options.edit_base,
-        options.content_prefix,
-        options.history_key,
-        options.templates_key,
-    )
-    site = _Site(ws=ws, derived=derived, today=today, fmt=Fmt.of(ws), options=options, salt=salt)
+    from builder.render.calendar import calendar_pages, statement_pages
+    from builder.render.reports import report_pages
+
+    site = _site(ws, derived, today, options)
     yield _dashboard_page(site, problems)
     if options.history is not None:
         yield from _activity_pages(ws, options)
@@ -176,8 +171,34 @@ def iter_pages(
     yield from _people_pages(site)
     yield from _directory_pages(site)
     yield _projects_page(site)
+    yield from report_pages(site)
+    yield from statement_pages(site)
+    yield from calendar_pages(site)
     yield from _record_pages(site)
     yield _problems_page(site, problems)
+
+
+def _site(ws: Workspace, derived: Derived, today: date, options: SiteOptions) -> _Site:
+    salt = fingerprint(
+        ws.settings.digest,
+        today.isoformat(),
+        options.edit_base,
+        options.content_prefix,
+        options.history_key,
+        options.templates_key,
+    )
+    return _Site(ws=ws, derived=derived, today=today, fmt=Fmt.of(ws), options=options, salt=salt)
+
+
+def site_files(
+    ws: Workspace, derived: Derived, today: date, options: SiteOptions
+) -> dict[str, str]:
+    """Files that are not pages, written with them: timesheet CSVs, iCalendar feeds."""
+    from builder.render.calendar import calendar_files
+    from builder.render.reports import report_files
+
+    site = _site(ws, derived, today, options)
+    return {**report_files(site), **calendar_files(site)}
 
 
 def _dashboard_page(site: _Site, problems: list[Problem]) -> Page:
@@ -842,6 +863,16 @@ def nav(ws: Workspace, activity_page: bool = False, admin: bool = False) -> list
         {fmt.t("nav.companies"): "companies/index.md"},
         {fmt.t("nav.contacts"): "contacts/index.md"},
         {fmt.t("nav.projects"): "projects/index.md"},
+        {
+            fmt.t("nav.reports"): [
+                {fmt.t("reports.profitability"): "reports/index.md"},
+                {fmt.t("reports.timesheets"): "reports/timesheets/index.md"},
+                {fmt.t("reports.estimates"): "reports/estimates.md"},
+                {fmt.t("reports.load"): "reports/load.md"},
+                {fmt.t("reports.statements"): "reports/statements/index.md"},
+            ]
+        },
+        {fmt.t("nav.calendar"): "calendar/index.md"},
         *([{fmt.t("nav.activity"): "activity.md"}] if activity_page else []),
         {fmt.t("nav.problems"): "problems.md"},
         {fmt.t("nav.help"): "help.md"},

@@ -19,6 +19,7 @@ from builder.render.pages import (
     make_env,
     nav,
     render_pages,
+    site_files,
 )
 from builder.render.tree import write_tree
 from builder.views.boards import lanes_to_keep, reuse_lanes
@@ -129,6 +130,7 @@ def _generate(
         )
     if options.history is not None:
         pages[ATOM_FILE] = atom_feed(ws, options, options.site_url)
+    pages.update(site_files(ws, derived, result.today, options))
     if options.admin is not None:
         pages.update(admin_files(ws, options.admin, make_env(options)))
     entries = nav(ws, activity_page=options.history is not None, admin=options.admin is not None)

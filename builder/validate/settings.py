@@ -20,6 +20,7 @@ from builder.model import (
     Workflow,
 )
 from builder.model.schema import (
+    BILLINGS,
     CUSTOM_FIELD_TYPES,
     LOCALES,
     OUTCOMES,
@@ -109,6 +110,8 @@ SETTINGS_FIELDS = (
     "custom_fields",
     "portal",
     "notify",
+    "billing",
+    "follow_up_from_cadence",
 )
 
 
@@ -147,6 +150,7 @@ def read_settings(root: Mapping | None, path: str) -> tuple[Settings, list[Probl
         settings.portal = _portal(reader, nodes["portal"])
     if "notify" in nodes:
         settings.notify = _notify(reader, nodes["notify"])
+    _reports(reader, nodes, settings)
     return settings, reader.problems
 
 
@@ -186,6 +190,20 @@ def _read_values(reader: _Reader, nodes: dict[str, Node], settings: Settings) ->
         settings.phone_region = reader.read(nodes["phone_region"], _phone_region) or ""
     if "rates" in nodes:
         settings.rates = _rates(reader, nodes["rates"])
+
+
+def _reports(reader: _Reader, nodes: dict[str, Node], settings: Settings) -> None:
+    """The settings of the reports: how projects earn by default, and whether a contact's
+    cadence gives a follow-up date when it has none."""
+    if "billing" in nodes:
+        settings.billing = (
+            reader.read(nodes["billing"], lambda n: values.choice(n, BILLINGS), "billing")
+            or settings.billing
+        )
+    if "follow_up_from_cadence" in nodes:
+        found = reader.read(nodes["follow_up_from_cadence"], values.boolean)
+        if found is not None:
+            settings.follow_up_from_cadence = bool(found)
 
 
 def _web_address(node: Node) -> str:

@@ -1,6 +1,7 @@
 """Warnings: overdue tasks, idle deals, follow-ups, inactive assignees, WIP limits (these
 depend on today, always a parameter, never read from the clock here), contacts that
-look like one person twice, and publications without a link."""
+look like one person twice, publications without a link, and time logged without a cost
+rate."""
 
 from __future__ import annotations
 
@@ -182,6 +183,36 @@ def published_without_link(ws: Workspace, today: date) -> list[Problem]:
     ]
 
 
+def missing_rates(ws: Workspace, today: date) -> list[Problem]:
+    """A person who logged time but has no `rate`: reports show their projects' cost as
+    incomplete rather than count the hours as free."""
+    logged: dict[str, int] = defaultdict(int)
+    for t in ws.tasks.values():
+        for entry in t.time:
+            logged[entry.person] += entry.minutes
+    out = []
+    for pid in sorted(logged):
+        person = ws.people.get(pid)
+        if person is None or person.rate is not None or not logged[pid]:
+            continue
+        hours, minutes = divmod(logged[pid], 60)
+        spent = (
+            f"{hours}h{minutes}m" if hours and minutes else f"{hours}h" if hours else f"{minutes}m"
+        )
+        out.append(
+            Problem(
+                "PD408",
+                person.path,
+                1,
+                1,
+                f"{spent} logged by `{pid}` has no cost: no `rate`",
+                "add their cost per hour, e.g. `rate: 40 USD`, so reports can count it",
+                "rate",
+            )
+        )
+    return out
+
+
 WARNINGS: list[Warning_] = [
     overdue_tasks,
     idle_deals,
@@ -190,6 +221,7 @@ WARNINGS: list[Warning_] = [
     wip_limits,
     duplicate_contacts,
     published_without_link,
+    missing_rates,
 ]
 
 

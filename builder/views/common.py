@@ -72,6 +72,28 @@ class Fmt:
     def short_date(self, day: dt.date | None) -> str:
         return i18n.format_date(day, self.locale, "d MMM") if day else ""
 
+    def month(self, day: dt.date) -> str:
+        """The month holding `day`, as a heading: "March 2026", "Березень 2026"."""
+        text = i18n.format_date(day, self.locale, "LLLL y")
+        return text[:1].upper() + text[1:]
+
+    def week(self, monday: dt.date) -> str:
+        """A week by its Monday, as a column heading."""
+        return self.short_date(monday)
+
+    def weekday(self, day: dt.date) -> str:
+        """A day as a column heading: "Mon 9"."""
+        return i18n.format_date(day, self.locale, "EEE d")
+
+    def weekday_name(self, day: dt.date) -> str:
+        """A weekday as a calendar's column heading: "Mon"."""
+        return i18n.format_date(day, self.locale, "EEE")
+
+    def day_heading(self, day: dt.date) -> str:
+        """A day as a heading in a list of days: "Monday, 16 March"."""
+        text = i18n.format_date(day, self.locale, "EEEE, d MMMM")
+        return text[:1].upper() + text[1:]
+
     def money(self, money: Money | None) -> str:
         if money is None:
             return ""

@@ -70,6 +70,9 @@ class ViewMemo:
     kept_lanes: dict[LaneKey, KeptLane] | None = None
     #: the swimlanes made now, for the next build (only while `kept_lanes` is given)
     lanes: dict[LaneKey, KeptLane] = field(default_factory=dict)
+    #: what the reports and the calendar compute once per build and day (the recent
+    #: weeks' timesheets, the calendar's events), by name
+    reports: dict[tuple[str, date], Any] = field(default_factory=dict)
 
     def cards_of(self, today: date) -> dict[str, CardView]:
         """This day's cards by task id."""
@@ -98,6 +101,8 @@ class Derived:
     stuck: dict[str, str] = field(default_factory=dict)
     #: deal id -> (idle days, past its stage's limit), from git history where it knows
     idle: dict[str, tuple[int, bool]] = field(default_factory=dict)
+    #: contact id -> the day of its last change in git (a cadence counts from it)
+    contact_touched: dict[str, date] = field(default_factory=dict)
     memo: ViewMemo = field(default_factory=ViewMemo, compare=False)
 
     def workflow(self, task: Task) -> Workflow:
@@ -116,7 +121,22 @@ def derive(ws: Workspace, history: History | None = None) -> Derived:
         table_digests={kind: _table_digest(ws.table(kind)) for kind in RECORD_TYPES},
         stuck=stuck_labels(history, ws) if history is not None else {},
         idle=idle_from_history(history, ws) if history is not None else {},
+        contact_touched=_contact_touches(history, ws) if history is not None else {},
     )
+
+
+def _contact_touches(history: History, ws: Workspace) -> dict[str, date]:
+    """The day each contact last changed in git (only contacts with a cadence and no
+    follow-up need it)."""
+    from builder.history.events import local_day
+
+    out = {}
+    for c in ws.contacts.values():
+        if c.cadence and c.follow_up is None:
+            rec = history.get("contact", c.id)
+            if rec is not None and rec.last_change is not None:
+                out[c.id] = local_day(rec.last_change.when, history.tz)
+    return out
 
 
 def _group(items: Iterable[T], key: Callable[[T], str | None]) -> dict[str, list[T]]:

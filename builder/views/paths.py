@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from datetime import date
 from urllib.parse import quote
 
 from slugify import slugify
@@ -22,6 +23,7 @@ from slugify import slugify
 from builder.model.schema import SECTIONS
 
 BOARDS, FUNNELS, TAGS = "boards", "funnels", "contacts/tags"
+REPORTS, CALENDAR = "reports", "calendar"
 
 #: the site's own page names in each folder (MkDocs makes `index.md` the folder's page)
 _OWN = frozenset({"index"})
@@ -57,6 +59,45 @@ def problem_url(path: str) -> str:
 def problem_anchor(path: str) -> str:
     """The Problems page's anchor for the problems of file `path`."""
     return "file-" + hashlib.sha1(path.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+
+
+def report_url(name: str = "") -> str:
+    """URL of a report page (`""`: the section's own, profitability)."""
+    return f"{REPORTS}/{name}/" if name else f"{REPORTS}/"
+
+
+def timesheet_url(monday: date) -> str:
+    """URL of the timesheet of the week starting on `monday`."""
+    return f"{REPORTS}/timesheets/{monday.isoformat()}/"
+
+
+def timesheet_csv_url(monday: date) -> str:
+    """The same week's numbers as CSV (a file next to the week's page)."""
+    return f"{REPORTS}/timesheets/{monday.isoformat()}.csv"
+
+
+def statement_url(company: str, month: date) -> str:
+    """URL of a client's statement of work done in the month holding `month`."""
+    return f"{REPORTS}/statements/{page_name('', company)}/{month:%Y-%m}/"
+
+
+def calendar_url(month: date | None = None) -> str:
+    """URL of the team calendar's month (None: the section's page, this month)."""
+    return f"{CALENDAR}/{month:%Y-%m}/" if month else f"{CALENDAR}/"
+
+
+def own_calendar_url(kind: str, ident: str) -> str:
+    """URL of a person's or a project's calendar page."""
+    section = SECTIONS[kind]
+    return f"{CALENDAR}/{section}/{page_name(section, ident)}/"
+
+
+def feed_url(kind: str = "", ident: str = "") -> str:
+    """URL of an iCalendar feed: a person's, a project's, or (no kind) the team's."""
+    if not kind:
+        return f"{CALENDAR}/team.ics"
+    section = SECTIONS[kind]
+    return f"{CALENDAR}/{section}/{page_name(section, ident)}.ics"
 
 
 def mailto(address: str) -> str:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from builder.model import Company, Contact, Deal, Person, Project, Record, Task, Workspace
 from builder.model.outreach import metric_actual
 from builder.views import reach
+from builder.views.calendar import follow_up_text
 from builder.views.common import (
     Fmt,
     Link,
@@ -21,7 +22,7 @@ from builder.views.common import (
 )
 from builder.views.funnels import deal_card
 from builder.views.outreach import MediaList, OutreachRow, media_list, timeline
-from builder.views.paths import board_url, funnel_url
+from builder.views.paths import board_url, funnel_url, own_calendar_url
 
 if TYPE_CHECKING:
     from builder.model.schema import RecordType
@@ -273,8 +274,10 @@ def project_page(ws: Workspace, derived: Derived, p: Project, today: date) -> Re
         _fact(fmt, "due", fmt.date(p.due)),
         _fact(fmt, "workflow", ws.workflow_of(p).name),
         _fact(fmt, "budget", fmt.money(p.budget)),
+        _fact(fmt, "billing", fmt.t(f"reports.billing.{p.billing}") if p.billing else ""),
         _fact(fmt, "tasks", f"{len(tasks) - len(open_)}/{len(tasks)}" if tasks else ""),
         _deals_fact(derived, p, fmt),
+        Fact(fmt.t("nav.calendar"), fmt.t("calendar.open"), own_calendar_url("project", p.id)),
         *_custom(ws, p, fmt, "project"),
     ]
     pitched = derived.index.outreach_by_project.get(p.id, [])
@@ -404,7 +407,7 @@ def contact_page(ws: Workspace, derived: Derived, c: Contact, today: date) -> Re
         _fact(
             fmt,
             "follow_up",
-            fmt.date(c.follow_up),
+            fmt.date(c.follow_up) or follow_up_text(ws, derived, c, today),
             css="overdue" if c.follow_up and c.follow_up < today else "",
         ),
         _fact(fmt, "cadence", fmt.interval(c.cadence)),
@@ -442,6 +445,7 @@ def person_record_facts(ws: Workspace, p: Person) -> list[Fact]:
             fmt.t("hours_per_week", h=fmt.hours(p.capacity)) if p.capacity is not None else "",
         ),
         _fact(fmt, "active", "" if p.active else fmt.t("no")),
+        Fact(fmt.t("nav.calendar"), fmt.t("calendar.open"), own_calendar_url("person", p.id)),
         *_custom(ws, p, fmt, "person"),
     ]
     return [f for f in facts if f]

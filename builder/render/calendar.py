@@ -1,0 +1,239 @@
+"""The calendar pages (the team's months, a page per person and per project), their
+iCalendar feeds, and the clients' monthly statements."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from builder import i18n
+from builder.views import calendar as cal
+from builder.views import statement as st
+from builder.views.common import Fmt, Link
+from builder.views.paths import (
+    calendar_url,
+    feed_url,
+    own_calendar_url,
+    page_file,
+    report_url,
+    statement_url,
+    url,
+)
+from builder.views.reports.pages import report_links
+from builder.views.reports.work import month_start, next_month
+
+if TYPE_CHECKING:
+    from builder.render.pages import Page, _Site
+
+Pick = Callable[[cal.EventIndex, str], list[cal.Event]]
+#: the team calendar's months: this many before today's, and after it
+MONTHS_BEFORE, MONTHS_AFTER = 1, 3
+_KINDS = ("task", "project", "contact", "deal", "person")
+
+
+def _events(site: _Site) -> cal.EventIndex:
+    """The workspace's events, computed and grouped once per build."""
+    memo = site.derived.memo.reports
+    key = ("calendar", site.today)
+    if key not in memo:
+        memo[key] = cal.EventIndex.of(cal.events(site.ws, site.derived, site.today))
+    found: cal.EventIndex = memo[key]
+    return found
+
+
+def team_months(today: date) -> list[date]:
+    """The first days of the team calendar's months, oldest first."""
+    first = month_start(today)
+    for _ in range(MONTHS_BEFORE):
+        first = month_start(first - timedelta(days=1))
+    out = [first]
+    while len(out) < MONTHS_BEFORE + 1 + MONTHS_AFTER:
+        out.append(next_month(out[-1]))
+    return out
+
+
+def calendar_pages(site: _Site) -> Iterator[Page]:
+    """The team calendar (today's month at `calendar/`, and a page per month around it),
+    and a calendar page per person and per project (this month and the next)."""
+    from builder.render.pages import WIDE_VIEW, Page
+
+    ws, fmt, today = site.ws, site.fmt, site.today
+    key = site.view_key(_KINDS, site.options.history_key)
+    months = team_months(today)
+
+    def month_link(m: date) -> Link:
+        return Link(fmt.month(m), calendar_url(m) if m in months else "")
+
+    def team(m: date) -> dict[str, Any]:
+        prev = month_start(m - timedelta(days=1))
+        view = cal.month_view(
+            ws, _events(site).all, m, today, (month_link(prev), month_link(next_month(m)))
+        )
+        return {"months": [view], "feed": feed_url(), "others": others}
+
+    others = [
+        (
+            fmt.t("nav.people"),
+            [
+                Link(p.name, own_calendar_url("person", p.id))
+                for p in sorted(ws.people.values(), key=lambda p: (p.name.lower(), p.id))
+                if p.active
+            ],
+        ),
+        (
+            fmt.t("nav.projects"),
+            [
+                Link(p.name, own_calendar_url("project", p.id))
+                for p in sorted(ws.projects.values(), key=lambda p: (p.name.lower(), p.id))
+                if p.status in ("planned", "active", "on-hold")
+            ],
+        ),
+    ]
+
+    for m in months:
+        yield Page(
+            page_file(calendar_url(m)),
+            fmt.month(m),
+            "calendar.html",
+            partial(team, m),
+            dict(WIDE_VIEW),
+            key=key,
+        )
+    yield Page(
+        "calendar/index.md",
+        fmt.t("nav.calendar"),
+        "calendar.html",
+        partial(team, month_start(today)),
+        dict(WIDE_VIEW),
+        key=key,
+    )
+    yield from _own_pages(site, key)
+
+
+def _own_pages(site: _Site, key: str) -> Iterator[Page]:
+    from builder.render.pages import WIDE_VIEW, Page
+
+    ws, fmt, today = site.ws, site.fmt, site.today
+    this = month_start(today)
+
+    def own(kind: str, ident: str, pick: Pick) -> dict[str, Any]:
+        evs = pick(_events(site), ident)
+        views = [
+            cal.month_view(ws, evs, m, today, (Link(""), Link("")))
+            for m in (this, next_month(this))
+        ]
+        return {
+            "months": views,
+            "feed": feed_url(kind, ident),
+            "record": Link(fmt.t("calendar.record_page"), url(kind, ident)),
+        }
+
+    for p in sorted(ws.people.values(), key=lambda p: p.id):
+        yield Page(
+            page_file(own_calendar_url("person", p.id)),
+            f"{fmt.t('nav.calendar')}: {p.name}",
+            "calendar.html",
+            partial(own, "person", p.id, cal.EventIndex.person),
+            dict(WIDE_VIEW),
+            key=key,
+        )
+    for pr in sorted(ws.projects.values(), key=lambda p: p.id):
+        yield Page(
+            page_file(own_calendar_url("project", pr.id)),
+            f"{fmt.t('nav.calendar')}: {pr.name}",
+            "calendar.html",
+            partial(own, "project", pr.id, cal.EventIndex.project),
+            dict(WIDE_VIEW),
+            key=key,
+        )
+
+
+def calendar_files(site: _Site) -> dict[str, str]:
+    """The iCalendar feeds: the team's, one per person and one per project."""
+    from builder.render.ical import FeedWriter, uid_domain
+
+    ws, fmt = site.ws, site.fmt
+    index = _events(site)
+    base = site.options.site_url.rstrip("/") + "/" if site.options.site_url else ""
+
+    def link(e: cal.Event) -> str | None:
+        return f"{base}{url(*e.record)}" if base else None
+
+    domain = uid_domain(ws.settings.name)
+    writer = FeedWriter(domain, site.today, partial(ical_summary, fmt), link, (fmt.locale, base))
+
+    def write(events: list[cal.Event], name: str) -> str:
+        kept = (e for e in events if cal.in_feeds(e, site.today))
+        return writer.feed(kept, name).decode("utf-8")
+
+    out = {feed_url(): write(index.all, ws.settings.name)}
+    for p in sorted(ws.people.values(), key=lambda p: p.id):
+        out[feed_url("person", p.id)] = write(index.person(p.id), f"{p.name} · {ws.settings.name}")
+    for pr in sorted(ws.projects.values(), key=lambda p: p.id):
+        out[feed_url("project", pr.id)] = write(
+            index.project(pr.id), f"{pr.name} · {ws.settings.name}"
+        )
+    return out
+
+
+def ical_summary(fmt: Fmt, e: cal.Event) -> str:
+    """An event's title line in a calendar app: what it is, then the record's title."""
+    label = {
+        "task": "",
+        "project_start": fmt.t("calendar.project_start"),
+        "project_due": fmt.t("calendar.project_due"),
+        "follow_up": fmt.t("calendar.follow_up"),
+        "next_step": fmt.t("field.next_step"),
+        "close": fmt.t("calendar.close"),
+    }[e.kind]
+    text = f"{label}: {e.title}" if label else e.title
+    return f"✓ {text}" if e.done else text
+
+
+# --- statements --------------------------------------------------------------------------
+
+
+def statement_pages(site: _Site) -> Iterator[Page]:
+    """A statement per opted-in client and month (this one and the two before), and the
+    list of them."""
+    from builder.render.pages import VIEW, Page
+
+    ws, derived, today, fmt = site.ws, site.derived, site.today, site.fmt
+    history = site.options.history
+    key = site.view_key(("task", "project", "company"), site.options.history_key)
+    companies = st.statement_companies(ws)
+    months = st.statement_months(today)
+    rows = []
+
+    def page(company: str, month: date) -> dict[str, Any]:
+        view = st.statement(ws, derived, company, month, today, history)
+        return {"s": view, "S": i18n.strings(view.locale)}
+
+    for c in companies:
+        cells = [Link(c.name, url("company", c.id))]
+        for m in months:
+            cells.append(Link(fmt.month(m), statement_url(c.id, m)))
+            yield Page(
+                page_file(statement_url(c.id, m)),
+                f"{c.name}: {fmt.month(m)}",
+                "statement.html",
+                partial(page, c.id, m),
+                {**VIEW, "hide": ["toc", "navigation"]},
+                key=key,
+            )
+        rows.append(cells)
+    yield Page(
+        page_file(report_url("statements/index")),
+        fmt.t("reports.statements"),
+        "links.html",
+        {
+            "report_links": report_links(fmt, "statements"),
+            "intro": fmt.t("reports.statements_intro"),
+            "headers": [fmt.t("field.company"), *(fmt.month(m) for m in months)],
+            "rows": rows,
+        },
+        dict(VIEW),
+        key=key,
+    )

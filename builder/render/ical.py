@@ -1,0 +1,101 @@
+"""iCalendar feeds (RFC 5545), written with the `icalendar` library: one VEVENT per
+calendar event, all-day (`DTSTART;VALUE=DATE`, `DTEND` the day after the last), with a
+UID that stays the same for the same record and kind, so that a calendar app subscribed
+to a feed moves an event when its date changes instead of adding another. `DTSTAMP` is
+the build's today (at midnight UTC): the same content and today give the same bytes.
+
+An event stands in several feeds (the team's, its person's, its project's): `FeedWriter`
+has the library serialise each event once and puts the same bytes in every feed that
+holds it, inside a calendar the library writes too."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
+
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+from builder.views.calendar import Event
+
+PRODID = "-//Plaindesk//Plaindesk calendar//EN"
+_END = b"END:VCALENDAR\r\n"
+#: The VEVENTs of the last writer, by what they were written from: `serve` rebuilds the
+#: feeds after every edit, and serialises again only the events the edit changed.
+_KEPT: dict[tuple[object, ...], dict[Event, bytes]] = {}
+
+
+def uid_domain(name: str) -> str:
+    """The right-hand side of every UID of a workspace: its name as a host-like word."""
+    from slugify import slugify
+
+    return f"{slugify(name) or 'workspace'}.plaindesk"
+
+
+class FeedWriter:
+    """Writes feeds of events for one workspace and day. `summary(event)` words an
+    event's title line, `link(event)` gives its page's absolute URL (None: no URL)."""
+
+    def __init__(
+        self,
+        domain: str,
+        today: date,
+        summary: Callable[[Event], str],
+        link: Callable[[Event], str | None],
+        words: tuple[object, ...] = (),
+    ) -> None:
+        """`words`: what `summary` and `link` depend on besides the event (the locale, the
+        site's address); events written before with the same are taken as written."""
+        self.domain = domain
+        self.stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
+        self.summary, self.link = summary, link
+        self.written: dict[Event, bytes] = {}
+        if words:
+            key = (domain, today, *words)
+            if key not in _KEPT:
+                _KEPT.clear()
+                _KEPT[key] = {}
+            self.written = _KEPT[key]
+
+    def event(self, e: Event) -> bytes:
+        """The VEVENT of `e`, serialised once."""
+        found = self.written.get(e)
+        if found is None:
+            ev = VEvent()
+            ev.add("uid", f"{e.uid}@{self.domain}")
+            ev.add("dtstamp", self.stamp)
+            ev.add("dtstart", e.start)
+            ev.add("dtend", e.end + timedelta(days=1))
+            ev.add("summary", self.summary(e))
+            if e.detail and e.kind == "next_step":
+                ev.add("description", e.detail)
+            ev.add("categories", [e.kind.replace("_", "-")])
+            ev.add("transp", "TRANSPARENT")  # a due date does not make anyone busy
+            href = self.link(e)
+            if href:
+                ev.add("url", href)
+            found = self.written[e] = ev.to_ical()
+        return found
+
+    def feed(self, events: Iterable[Event], name: str) -> bytes:
+        """A calendar named `name` holding `events`, in their order."""
+        cal = Calendar()
+        cal.add("prodid", PRODID)
+        cal.add("version", "2.0")
+        cal.add("calscale", "GREGORIAN")
+        cal.add("x-wr-calname", name)
+        shell: bytes = cal.to_ical()
+        assert shell.endswith(_END)
+        return shell[: -len(_END)] + b"".join(map(self.event, events)) + _END
+
+
+def feed(
+    events: Iterable[Event],
+    name: str,
+    domain: str,
+    today: date,
+    summary: Callable[[Event], str],
+    link: Callable[[Event], str | None],
+) -> bytes:
+    """One feed of `events` (see `FeedWriter`)."""
+    return FeedWriter(domain, today, summary, link).feed(events, name)

@@ -1,0 +1,85 @@
+"""The Reports section's pages (profitability, timesheets, estimates, load ahead) and
+the files that go with them (a CSV per timesheet week)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from builder.views.paths import page_file, report_url, timesheet_csv_url, timesheet_url
+from builder.views.reports import pages as rp
+from builder.views.reports.timesheets import weeks_back
+
+if TYPE_CHECKING:
+    from builder.render.pages import Page, _Site
+
+#: what every report reads: tasks (time, estimates), people (rates, capacity), projects
+#: (budgets, dates), companies (names)
+_KINDS = ("task", "person", "project", "company")
+
+
+def report_pages(site: _Site) -> Iterator[Page]:
+    """Profitability, the timesheets (the team's weeks, and a page per week), estimate
+    accuracy and the load ahead."""
+    from builder.render.pages import WIDE_VIEW, Page
+
+    ws, derived, today, fmt = site.ws, site.derived, site.today, site.fmt
+    history = site.options.history
+    key = site.view_key(_KINDS, site.options.history_key)
+
+    def ctx(name: str, **values: Any) -> dict[str, Any]:
+        return {"report_links": rp.report_links(fmt, name), **values}
+
+    yield Page(
+        page_file(report_url("index")),
+        fmt.t("reports.profitability"),
+        "money.html",
+        lambda: ctx("", m=rp.money_view(ws, derived, today, history)),
+        dict(WIDE_VIEW),
+        key=key,
+    )
+    yield Page(
+        page_file(report_url("timesheets/index")),
+        fmt.t("reports.timesheets"),
+        "timesheets.html",
+        lambda: ctx("timesheets", t=rp.timesheets_view(ws, derived, today)),
+        dict(WIDE_VIEW),
+        key=key,
+    )
+    for monday in weeks_back(today, rp.TIMESHEET_WEEKS):
+
+        def week(monday: Any = monday) -> dict[str, Any]:
+            return ctx("week", w=rp.week_view(ws, derived, monday, today))
+
+        yield Page(
+            page_file(timesheet_url(monday)),
+            fmt.t("reports.week_of", week=fmt.week(monday)),
+            "week.html",
+            week,
+            dict(WIDE_VIEW),
+            key=key,
+        )
+    yield Page(
+        page_file(report_url("estimates")),
+        fmt.t("reports.estimates"),
+        "estimates.html",
+        lambda: ctx("estimates", e=rp.estimates_view(ws, derived)),
+        dict(WIDE_VIEW),
+        key=key,
+    )
+    yield Page(
+        page_file(report_url("load")),
+        fmt.t("reports.load"),
+        "load.html",
+        lambda: ctx("load", l=rp.load_view(ws, derived, today)),
+        dict(WIDE_VIEW),
+        key=key,
+    )
+
+
+def report_files(site: _Site) -> dict[str, str]:
+    """Files next to the report pages: each timesheet week as CSV."""
+    out = {}
+    for monday in weeks_back(site.today, rp.TIMESHEET_WEEKS):
+        out[timesheet_csv_url(monday)] = rp.week_csv(site.ws, site.derived, monday, site.today)
+    return out

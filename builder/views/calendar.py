@@ -1,0 +1,384 @@
+"""The calendar: every dated thing the team records as events (task due dates and spans,
+project start and due, contact follow-ups, deal next steps and expected closes), and the
+month grids the calendar pages show. Pure: the workspace, its git history when there is
+one, and `today` in; dataclasses out. The iCalendar feeds (`builder.render.ical`) and the
+digests read the same `events`.
+
+A contact with a `cadence` and no `follow_up` gets one counted from the last time it was
+touched: its last change in git, or the last dated note in its body (a line that starts
+with a date), whichever is later (`cadence_follow_up`; off with
+`follow_up_from_cadence: false`)."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Literal
+
+from builder.model import Contact, Workspace
+from builder.views.common import Fmt, Link, url
+from builder.views.reports.work import monday, month_start, next_month
+
+if TYPE_CHECKING:
+    from builder.views.derived import Derived
+
+EventKind = Literal["task", "project_start", "project_due", "follow_up", "next_step", "close"]
+#: where a computed follow-up counts from: the contact's last commit, or a dated note
+TouchSource = Literal["git", "note"]
+
+_DATED_LINE = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?(\d{4}-\d{2}-\d{2})\b", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated thing. `start`..`end` are whole days (inclusive); most events are one day,
+    a task with both start and due spans them."""
+
+    uid: str  # stable per record and kind: feeds update the event instead of adding one
+    kind: EventKind
+    record: tuple[str, str]  # (record type, id)
+    title: str
+    detail: str  # a next step's action; a computed follow-up's "from" note
+    start: date
+    end: date
+    people: tuple[str, ...]  # whose calendars show it
+    project: str = ""
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class CadenceFollowUp:
+    """A follow-up counted from a contact's cadence."""
+
+    due: date
+    touched: date
+    source: TouchSource
+
+
+def last_dated_note(body: str, today: date) -> date | None:
+    """The latest date, up to `today`, that begins a line of the body ("2026-02-10 call",
+    "- 2026-02-10: sent the deck"); None when no line does."""
+    found: date | None = None
+    for match in _DATED_LINE.finditer(body):
+        try:
+            day = date.fromisoformat(match.group(1))
+        except ValueError:
+            continue
+        if day <= today and (found is None or day > found):
+            found = day
+    return found
+
+
+def cadence_days(minutes: int, hours_per_day: int) -> int:
+    """A cadence in whole days: durations count `hours_per_day` hours to a day, as
+    `plaindesk follow-up ... done` counts them."""
+    return max(1, math.ceil(minutes / 60 / hours_per_day))
+
+
+def cadence_follow_up(
+    contact: Contact, today: date, in_git: date | None = None, hours_per_day: int = 8
+) -> CadenceFollowUp | None:
+    """The follow-up a contact's cadence gives when it has no `follow_up`: the last touch
+    (`in_git`, the day of its last change in git, or its last dated note) plus the cadence.
+    None with a `follow_up`, without a cadence, or with no date to count from."""
+    if contact.follow_up is not None or not contact.cadence:
+        return None
+    touches: list[tuple[date, TouchSource]] = []
+    if in_git is not None:
+        touches.append((in_git, "git"))
+    note = last_dated_note(contact.body, today)
+    if note is not None:
+        touches.append((note, "note"))
+    if not touches:
+        return None
+    touched, source = max(touches)
+    days = cadence_days(contact.cadence, hours_per_day)
+    return CadenceFollowUp(touched + timedelta(days=days), touched, source)
+
+
+def events(ws: Workspace, derived: Derived, today: date) -> list[Event]:
+    """Every event of the workspace, by date, then kind, then record (a computed
+    follow-up counts from git through `derived.contact_touched`)."""
+    out: list[Event] = []
+    for task in derived.tasks_by_id:
+        if task.due is None:
+            continue
+        start = task.start if task.start is not None and task.start <= task.due else task.due
+        people = tuple(dict.fromkeys(p for p in (task.assignee, *task.participants) if p))
+        done = not ws.task_is_open(task)
+        record = ("task", task.id)
+        uid = f"task-{task.id}"
+        out.append(
+            Event(uid, "task", record, task.title, "", start, task.due, people, task.project, done)
+        )
+    for pid in sorted(ws.projects):
+        p = ws.projects[pid]
+        manager = (p.manager,) if p.manager else ()
+        marks: tuple[tuple[EventKind, date | None], ...] = (
+            ("project_start", p.start),
+            ("project_due", p.due),
+        )
+        for kind, day in marks:
+            if day is not None:
+                uid = f"{kind.replace('_', '-')}-{pid}"
+                out.append(Event(uid, kind, ("project", pid), p.name, "", day, day, manager, pid))
+    out += _contact_events(ws, derived, today)
+    out += _deal_events(ws)
+    out.sort(key=lambda e: (e.start, e.kind, e.record))
+    return out
+
+
+def _contact_events(ws: Workspace, derived: Derived, today: date) -> list[Event]:
+    out = []
+    derive_ = ws.settings.follow_up_from_cadence
+    for cid in sorted(ws.contacts):
+        c = ws.contacts[cid]
+        owner = (c.owner,) if c.owner else ()
+        day, note = c.follow_up, ""
+        if day is None and derive_:
+            touched = derived.contact_touched.get(cid)
+            computed = cadence_follow_up(c, today, touched, ws.settings.hours_per_day)
+            if computed is not None:
+                day, note = computed.due, f"{computed.source}:{computed.touched.isoformat()}"
+        if day is not None:
+            uid, record = f"follow-up-{cid}", ("contact", cid)
+            out.append(Event(uid, "follow_up", record, c.name, note, day, day, owner))
+    return out
+
+
+def _deal_events(ws: Workspace) -> list[Event]:
+    out = []
+    for did in sorted(ws.deals):
+        d = ws.deals[did]
+        if not ws.deal_is_open(d):
+            continue
+        owner = (d.owner,) if d.owner else ()
+        record = ("deal", did)
+        if d.next_step is not None and d.next_step.date is not None:
+            day, action = d.next_step.date, d.next_step.action
+            out.append(
+                Event(f"next-step-{did}", "next_step", record, d.title, action, day, day, owner)
+            )
+        if d.expected_close is not None:
+            day = d.expected_close
+            out.append(Event(f"close-{did}", "close", record, d.title, "", day, day, owner))
+    return out
+
+
+def person_events(evs: list[Event], person_id: str) -> list[Event]:
+    """A person's events: their tasks (assigned or taking part), follow-ups, deals'
+    next steps and closes, and the projects they manage."""
+    return [e for e in evs if person_id in e.people]
+
+
+def project_events(evs: list[Event], project_id: str) -> list[Event]:
+    """A project's events: its start and due, and its tasks."""
+    return [e for e in evs if e.project == project_id]
+
+
+#: the feeds reach this many days back (calendar apps keep no more than they are sent)
+FEED_PAST_DAYS = 92
+
+
+def in_feeds(e: Event, today: date) -> bool:
+    """Whether a feed holds `e`: everything from FEED_PAST_DAYS ago on, and every open
+    task, however overdue (the calendar pages show every month's events)."""
+    return e.end >= today - timedelta(days=FEED_PAST_DAYS) or (e.kind == "task" and not e.done)
+
+
+@dataclass(frozen=True)
+class EventIndex:
+    """The events, and the same grouped by person and by project (each page and feed
+    picks its own without scanning them all)."""
+
+    all: list[Event]
+    by_person: dict[str, list[Event]]
+    by_project: dict[str, list[Event]]
+
+    @classmethod
+    def of(cls, evs: list[Event]) -> EventIndex:
+        """The index of `evs` (kept in their order in every group)."""
+        people: dict[str, list[Event]] = {}
+        projects: dict[str, list[Event]] = {}
+        for e in evs:
+            for person in e.people:
+                people.setdefault(person, []).append(e)
+            if e.project:
+                projects.setdefault(e.project, []).append(e)
+        return cls(evs, people, projects)
+
+    def person(self, person_id: str) -> list[Event]:
+        """Same as `person_events(self.all, person_id)`."""
+        return self.by_person.get(person_id, [])
+
+    def project(self, project_id: str) -> list[Event]:
+        """Same as `project_events(self.all, project_id)`."""
+        return self.by_project.get(project_id, [])
+
+
+# --- the month grid ----------------------------------------------------------------------
+
+
+@dataclass
+class Chip:
+    """An event on a day, as the grid shows it."""
+
+    text: str
+    url: str
+    kind: str  # css: task, project_start, ...
+    note: str = ""  # "starts", "due", an action, ...
+    done: bool = False
+
+
+@dataclass
+class Day:
+    day: date
+    label: str  # "Mon 16 Mar", for the phone's list
+    number: int
+    in_month: bool
+    today: bool
+    weekend: bool
+    chips: list[Chip] = field(default_factory=list)
+    more: int = 0
+
+
+@dataclass
+class MonthView:
+    title: str
+    weekdays: list[str]
+    weeks: list[list[Day]]
+    previous: Link
+    next: Link
+    count: int  # events in the month
+    empty: bool
+
+
+#: chips a day shows before "n more" (the feeds hold them all)
+DAY_CAP = 6
+
+
+def month_view(
+    ws: Workspace,
+    evs: list[Event],
+    month: date,
+    today: date,
+    links: tuple[Link, Link],
+    cap: int = DAY_CAP,
+) -> MonthView:
+    """The month holding `month` as weeks of days (Monday first), each day with the
+    events that start or end on it; `links` lead to the previous and next months."""
+    fmt = Fmt.of(ws)
+    first, after = month_start(month), next_month(month)
+    grid_start = monday(first)
+    grid_end = monday(after - timedelta(days=1)) + timedelta(days=7)
+    days: dict[date, Day] = {}
+    d = grid_start
+    while d < grid_end:
+        days[d] = Day(
+            d,
+            i18n_day(fmt, d),
+            d.day,
+            first <= d < after,
+            d == today,
+            d.weekday() >= 5,
+        )
+        d += timedelta(days=1)
+    count = 0
+    placed: dict[date, list[tuple[int, Chip]]] = {}
+    words = _Words.of(fmt)
+    for e in evs:
+        if e.end < first or e.start >= after:
+            continue
+        count += 1
+        for day, note, rank in _placements(words, e):
+            if first <= day < after:
+                placed.setdefault(day, []).append((rank, _chip(words, e, note)))
+    for day, chips in placed.items():
+        # what is due that day first, then what starts; each kind in the events' order
+        chips.sort(key=lambda rc: rc[0])
+        cell = days[day]
+        cell.chips = [c for _, c in chips[:cap]]
+        cell.more = max(0, len(chips) - cap)
+    ordered = list(days.values())
+    return MonthView(
+        title=fmt.month(first),
+        weekdays=[fmt.weekday_name(grid_start + timedelta(days=n)) for n in range(7)],
+        weeks=[ordered[i : i + 7] for i in range(0, len(ordered), 7)],
+        previous=links[0],
+        next=links[1],
+        count=count,
+        empty=count == 0,
+    )
+
+
+def i18n_day(fmt: Fmt, day: date) -> str:
+    """A day as the phone's list heads it."""
+    return fmt.day_heading(day)
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The grid's words, looked up once per month."""
+
+    starts: str
+    due: str
+    kinds: dict[str, str]
+
+    @classmethod
+    def of(cls, fmt: Fmt) -> _Words:
+        return cls(
+            fmt.t("calendar.starts"),
+            fmt.t("calendar.due"),
+            {
+                "project_start": fmt.t("calendar.project_start"),
+                "project_due": fmt.t("calendar.project_due"),
+                "follow_up": fmt.t("calendar.follow_up"),
+                "next_step": fmt.t("field.next_step"),
+                "close": fmt.t("calendar.close"),
+            },
+        )
+
+
+def _placements(words: _Words, e: Event) -> list[tuple[date, str, int]]:
+    """The days an event shows on, with a note and a rank (lower shows first): one day,
+    or a span's first day ("starts") and its last ("due")."""
+    if e.start == e.end:
+        return [(e.start, "", 0)]
+    return [(e.start, words.starts, 1), (e.end, words.due, 0)]
+
+
+_URL_KIND = {"task": "task", "project": "project", "contact": "contact", "deal": "deal"}
+
+
+def _chip(words: _Words, e: Event, note: str) -> Chip:
+    kind_note = (e.detail or words.kinds[e.kind]) if e.kind == "next_step" else ""
+    kind_note = kind_note or words.kinds.get(e.kind, "")
+    return Chip(
+        e.title,
+        url(_URL_KIND[e.record[0]], e.record[1]),
+        e.kind.replace("_", "-"),
+        " · ".join(n for n in (note, kind_note) if n),
+        e.done,
+    )
+
+
+def follow_up_text(ws: Workspace, derived: Derived, c: Contact, today: date) -> str:
+    """What a contact page says of a follow-up counted from the cadence ("" when the
+    contact has its own `follow_up`, no cadence, or the setting is off)."""
+    if c.follow_up is not None or not c.cadence or not ws.settings.follow_up_from_cadence:
+        return ""
+    fmt = Fmt.of(ws)
+    days = cadence_days(c.cadence, ws.settings.hours_per_day)
+    computed = cadence_follow_up(
+        c, today, derived.contact_touched.get(c.id), ws.settings.hours_per_day
+    )
+    if computed is None:
+        return fmt.t("calendar.follow_up_none", days=days)
+    return fmt.t(
+        f"calendar.follow_up_{computed.source}",
+        date=fmt.date(computed.due),
+        days=days,
+        touched=fmt.date(computed.touched),
+    )
