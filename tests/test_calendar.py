@@ -73,12 +73,12 @@ def test_events_of_every_kind(checked: CheckResult, derived: Derived) -> None:
 
 
 def test_a_cadence_gives_a_follow_up_from_the_last_touch() -> None:
-    # a cadence counts days of `hours_per_day` hours, as `plaindesk follow-up` does
-    c = Contact(id="c", path="c.md", cadence=14 * 8 * 60, body="- 2026-03-02: call\n")
+    # a cadence is a calendar interval in days, as `plaindesk follow-up` counts it
+    c = Contact(id="c", path="c.md", cadence=14, body="- 2026-03-02: call\n")
     assert cal.cadence_follow_up(c, TODAY) == cal.CadenceFollowUp(
         date(2026, 3, 16), date(2026, 3, 2), "note"
     )
-    later = Contact(id="c", path="c.md", cadence=60 * 8 * 60, body="**2026-01-10** lunch\n")
+    later = Contact(id="c", path="c.md", cadence=60, body="**2026-01-10** lunch\n")
     assert cal.cadence_follow_up(later, TODAY) == cal.CadenceFollowUp(
         date(2026, 3, 11), date(2026, 1, 10), "note"
     )

@@ -11,7 +11,6 @@ with a date), whichever is later (`cadence_follow_up`; off with
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -71,14 +70,8 @@ def last_dated_note(body: str, today: date) -> date | None:
     return found
 
 
-def cadence_days(minutes: int, hours_per_day: int) -> int:
-    """A cadence in whole days: durations count `hours_per_day` hours to a day, as
-    `plaindesk follow-up ... done` counts them."""
-    return max(1, math.ceil(minutes / 60 / hours_per_day))
-
-
 def cadence_follow_up(
-    contact: Contact, today: date, in_git: date | None = None, hours_per_day: int = 8
+    contact: Contact, today: date, in_git: date | None = None
 ) -> CadenceFollowUp | None:
     """The follow-up a contact's cadence gives when it has no `follow_up`: the last touch
     (`in_git`, the day of its last change in git, or its last dated note) plus the cadence.
@@ -94,8 +87,8 @@ def cadence_follow_up(
     if not touches:
         return None
     touched, source = max(touches)
-    days = cadence_days(contact.cadence, hours_per_day)
-    return CadenceFollowUp(touched + timedelta(days=days), touched, source)
+    # a cadence is a calendar interval, in days
+    return CadenceFollowUp(touched + timedelta(days=contact.cadence), touched, source)
 
 
 def events(ws: Workspace, derived: Derived, today: date) -> list[Event]:
@@ -139,7 +132,7 @@ def _contact_events(ws: Workspace, derived: Derived, today: date) -> list[Event]
         day, note = c.follow_up, ""
         if day is None and derive_:
             touched = derived.contact_touched.get(cid)
-            computed = cadence_follow_up(c, today, touched, ws.settings.hours_per_day)
+            computed = cadence_follow_up(c, today, touched)
             if computed is not None:
                 day, note = computed.due, f"{computed.source}:{computed.touched.isoformat()}"
         if day is not None:
@@ -370,10 +363,8 @@ def follow_up_text(ws: Workspace, derived: Derived, c: Contact, today: date) -> 
     if c.follow_up is not None or not c.cadence or not ws.settings.follow_up_from_cadence:
         return ""
     fmt = Fmt.of(ws)
-    days = cadence_days(c.cadence, ws.settings.hours_per_day)
-    computed = cadence_follow_up(
-        c, today, derived.contact_touched.get(c.id), ws.settings.hours_per_day
-    )
+    days = c.cadence
+    computed = cadence_follow_up(c, today, derived.contact_touched.get(c.id))
     if computed is None:
         return fmt.t("calendar.follow_up_none", days=days)
     return fmt.t(
