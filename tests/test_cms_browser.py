@@ -132,7 +132,7 @@ class Case:
 DEMO = Case(
     "tasks/opera-website/opera-astro-setup",
     "client-approval",
-    "Client approval (Web)",
+    "Client approval (Web studio)",
     "piotr-z",
     "Piotr Zieliński",
     "finlo",

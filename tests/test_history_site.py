@@ -654,7 +654,8 @@ def test_idle_deal_is_measured_from_git_not_from_updated(sites: Sites) -> None:
     # the deal's page agrees: its last activity is git's 03-03, not the field's 03-15
     facts = page(sites.main, "deals/tau/index.html").find(cls="pd-facts")
     last = next(f for f in facts.find_all(cls="pd-fact") if f.find("dt").text() == "Last activity")
-    assert last.find("dd").text() == "Mar 3, 2026"
+    # (idle: the state is said in words too, not by colour alone)
+    assert last.find("dd").text() == "⚠ needs attention: Mar 3, 2026"
     # the same files outside git fall back to `updated:`: not idle
     assert idle_chips(sites.plain) == {
         "Tau retainer": [],
