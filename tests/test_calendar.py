@@ -273,3 +273,15 @@ def test_a_writer_serialises_an_event_once_across_feeds_and_rebuilds(
     other = FeedWriter("x.plaindesk", TODAY, summary, lambda e: None, ("uk", ""))
     other.feed(evs[:1], "Team")
     assert calls == [evs[0].uid]  # another language is another summary
+
+
+def test_a_name_with_line_breaks_is_one_line_in_a_feed() -> None:
+    """A project named over two lines (YAML allows it) once made icalendar refuse to write
+    the feed's calendar name, an extension property it does not escape."""
+    from builder.render.ical import FeedWriter, one_line
+
+    assert one_line("| a | b |\n|---|\r\n  x") == "| a | b | |---| x"
+    feed = FeedWriter("agency.plaindesk", TODAY, lambda e: "", lambda e: "").feed(
+        [], "Site\nlaunch · Agency"
+    )
+    assert b"X-WR-CALNAME:Site launch \xc2\xb7 Agency\r\n" in feed

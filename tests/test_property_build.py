@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from portal_cases import CANARY, SECRET, all_text
 from site_cases import project
 
-from builder.model.schema import COMPANY_KINDS, PRIORITIES, PROJECT_STATUSES
+from builder.model.schema import BILLINGS, COMPANY_KINDS, PRIORITIES, PROJECT_STATUSES, REPLIES
 from builder.pipeline import CheckResult, run_check
 from builder.portal import build_portals, enabled_companies
 from builder.problems import CODES
@@ -217,8 +217,15 @@ def valid(draw: Draw, kind: str, ident: str, field: str) -> str:
         return draw(AMOUNT)
     if field == "probability":
         return str(draw(st.integers(0, 100)))
-    if field in ("active", "consent", "client_visible"):
+    if field in ("active", "consent", "client_visible", "statement"):
         return draw(BOOL)
+    if field == "billing":
+        return draw(st.sampled_from(BILLINGS))
+    if field == "log":  # a contact's outreach log: internal, its note must reach no portal
+        entry = st.tuples(DAY, st.sampled_from(REPLIES), TEXT).map(
+            lambda e: quoted(f"{e[0]} anna email p {e[1]} {e[2]}{CANARY}")
+        )
+        return draw(flow(entry))
     if field == "kind":
         return "client" if ident == PORTAL_CLIENT else draw(st.sampled_from(COMPANY_KINDS))
     if field == "portal":

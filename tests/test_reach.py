@@ -147,6 +147,7 @@ def test_contact_and_person_facts_are_links(tmp_path: Path) -> None:
         ("Phone", "044 390 1201", "tel:+380443901201"),
         ("Telegram", "@anna_pm", "https://t.me/anna_pm"),
         ("Viber", "067 412 0953", "viber://chat?number=%2B380674120953"),
+        ("Calendar", "Open the calendar", "calendar/people/anna/"),  # her own, in the site
     ]
 
 

@@ -25,6 +25,12 @@ _END = b"END:VCALENDAR\r\n"
 _KEPT: dict[tuple[object, ...], dict[Event, bytes]] = {}
 
 
+def one_line(text: str) -> str:
+    """A title as one line: names may hold line breaks (and other white space), which a
+    calendar's one-line properties cannot."""
+    return " ".join(text.split())
+
+
 def uid_domain(name: str) -> str:
     """The right-hand side of every UID of a workspace: its name as a host-like word."""
     from slugify import slugify
@@ -66,7 +72,7 @@ class FeedWriter:
             ev.add("dtstamp", self.stamp)
             ev.add("dtstart", e.start)
             ev.add("dtend", e.end + timedelta(days=1))
-            ev.add("summary", self.summary(e))
+            ev.add("summary", one_line(self.summary(e)))
             if e.detail and e.kind == "next_step":
                 ev.add("description", e.detail)
             ev.add("categories", [e.kind.replace("_", "-")])
@@ -83,7 +89,8 @@ class FeedWriter:
         cal.add("prodid", PRODID)
         cal.add("version", "2.0")
         cal.add("calscale", "GREGORIAN")
-        cal.add("x-wr-calname", name)
+        # an extension property: icalendar writes it without escaping line breaks
+        cal.add("x-wr-calname", one_line(name))
         shell: bytes = cal.to_ical()
         assert shell.endswith(_END)
         return shell[: -len(_END)] + b"".join(map(self.event, events)) + _END
