@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import gzip
+import json
 import logging
 import os
 import subprocess
@@ -55,20 +56,33 @@ def test_the_installed_engine_is_a_known_one() -> None:
 def test_an_unknown_version_leaves_out_its_shortcuts_loudly(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    versions: dict[str, str | None] = {"mkdocs": "1.6.1", "mkdocs-material": "10.0.0"}
+    versions: dict[str, str | None] = {
+        "mkdocs": "1.6.1",
+        "mkdocs-material": "10.0.0",
+        "jinja2": "3.1.6",
+    }
     checked = engine.Engine.check(versions=versions)
     assert checked.taken == {engine.THEME_LISTING, engine.WATCHER, engine.GC}
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.plaindesk"):
         checked.warn()
     assert caplog.messages == [
         "plaindesk: mkdocs-material 10.0.0 not known to work with serve's shortcuts into "
-        "the engine; serving without search_index, search_write (correct, slower: see "
-        "docs/incremental.md)"
+        "the engine; serving without nav_block, search_index, search_write (correct, "
+        "slower: see docs/incremental.md)"
     ]
+    versions = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2", "jinja2": "4.0.0"}
+    assert engine.Engine.check(versions=versions).taken == set(engine.SHORTCUTS) - {
+        engine.NAV_BLOCK
+    }
     versions = {"mkdocs": "1.7.0", "mkdocs-material": None}
     assert engine.Engine.check(versions=versions).taken == {engine.GC}
     off = engine.Engine.check([engine.WATCHER, engine.GC])
-    assert off.taken == {engine.THEME_LISTING, engine.SEARCH_INDEX, engine.SEARCH_WRITE}
+    assert off.taken == {
+        engine.THEME_LISTING,
+        engine.SEARCH_INDEX,
+        engine.SEARCH_WRITE,
+        engine.NAV_BLOCK,
+    }
 
 
 # --- the plugin instance the CLI hands over to ---------------------------------------------
@@ -432,3 +446,120 @@ def test_serve_without_any_shortcut_is_slower_but_right(tmp_path: Path) -> None:
         assert "tasks/site-new/" in pages and "tasks/site-hosting/" not in pages
     log = (tmp_path / "serve.log").read_text(encoding="utf-8")
     assert "Cleaning site directory" in log  # no dirty build
+
+
+# --- mkdocs-material's nav block, shared by the pages of a folder ---------------------------
+
+NAV_HOOK = """\
+import json
+from pathlib import Path
+
+from builder.site import engine
+
+SHARED = []
+
+
+def on_env(env, config, files):
+    SHARED.append(engine.share_nav_block(env))
+    return env
+
+
+def on_post_build(config):
+    keys = sorted(list(k) for shared in SHARED for k in shared)
+    Path(config.config_file_path).with_name("nav-keys.json").write_text(json.dumps(keys))
+"""
+
+NAV_DOCS = {
+    "index.md": "Home page.\n",
+    "about.md": "# About\n\n## Team\n\nIn the nav, with a table of contents.\n",
+    "notes/index.md": "Notes.\n",
+    "notes/deep/leaf.md": "A nav page under a page that is not in the nav.\n",
+    "notes/deep.md": "Not in the nav, yet a nav page lies under it.\n",
+    "tasks/a.md": "Task a, not in the nav.\n",
+    "tasks/b.md": "<p>Task b, an HTML body.</p>\n",
+    "tasks/c.md": "---\nhide: [navigation]\n---\nTask c hides the nav.\n",
+    "tasks/d.md": "## Heading\n\nTask d has a table of contents.\n",
+    "tasks/e.md": "---\nhide: [navigation]\n---\nTask e hides the nav too.\n",
+    "deep/one/two.md": "Two folders down.\n",
+}
+NAV_YML = """\
+site_name: T
+theme:
+  name: material
+  features: [navigation.sections]
+use_directory_urls: {urls}
+nav:
+  - index.md
+  - about.md
+  - Notes:
+      - notes/index.md
+      - notes/deep/leaf.md
+{hooks}"""
+
+
+def _build_nav_site(root: Path, urls: bool, shared: bool) -> dict[str, bytes]:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    for rel, text in NAV_DOCS.items():
+        (root / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "docs" / rel).write_text(text, encoding="utf-8")
+    (root / "hook.py").write_text(NAV_HOOK, encoding="utf-8")
+    hooks = "hooks:\n  - hook.py\n" if shared else ""
+    yml = root / "mkdocs.yml"
+    yml.write_text(NAV_YML.format(urls=str(urls).lower(), hooks=hooks), encoding="utf-8")
+    build(load_config(config_file=str(yml), site_dir=str(root / "site")))
+    site = root / "site"
+    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("urls", [True, False], ids=["directory-urls", "file-urls"])
+def test_the_nav_block_shared_in_a_folder_is_the_one_material_renders_per_page(
+    tmp_path: Path, urls: bool
+) -> None:
+    """mkdocs-material's base.html has a `site_nav` block in Jinja's `Template.blocks`; a
+    page out of the nav without a table of contents gets the same HTML as its folder's
+    others, so the shortcut renders it once per folder and hidden parts: every byte of
+    the site is what Material renders page by page."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    plain = _build_nav_site(tmp_path / "a", urls, shared=False)
+    shared = _build_nav_site(tmp_path / "b", urls, shared=True)
+    assert sorted(shared) == sorted(plain)
+    assert [rel for rel in plain if shared[rel] != plain[rel]] == []
+    keys = json.loads((tmp_path / "b" / "nav-keys.json").read_text(encoding="utf-8"))
+    base = "../.." if urls else ".."
+    # tasks a and b share one render, c and e another; d (a table of contents) and the
+    # nav's pages are rendered as Material does, and so is notes/deep/ (a nav page lies
+    # under it), while notes/deep.html is a page like any other of its folder
+    notes = [] if urls else [["notes", "..", "()"]]
+    assert keys == [
+        ["deep/one", "../../.." if urls else "../..", "()"],
+        *notes,
+        ["tasks", base, "()"],
+        ["tasks", base, "['navigation']"],
+    ]
+
+
+def test_the_demo_built_with_the_shared_nav_is_the_one_built_without(tmp_path: Path) -> None:
+    """The shortcut through the plugin, on the demo (boards, records, reports, feeds):
+    `plaindesk build` writes the same bytes with it as with `engine_off: [nav_block]`."""
+    from site_cases import build, copy_demo, snapshot_files
+
+    shared = copy_demo(tmp_path / "shared")
+    plain = copy_demo(tmp_path / "plain")
+    yml = plain / "mkdocs.yml"
+    text = yml.read_text(encoding="utf-8")
+    assert "      content: content\n" in text
+    yml.write_text(
+        text.replace(
+            "      content: content\n", "      content: content\n      engine_off: [nav_block]\n"
+        ),
+        encoding="utf-8",
+    )
+    with_shared, without = build(shared), build(plain)
+    assert with_shared.returncode == 0, with_shared.stderr
+    assert without.returncode == 0, without.stderr
+    a, b = snapshot_files(with_shared.site), snapshot_files(without.site)
+    assert sorted(a) == sorted(b)
+    assert [rel for rel in a if a[rel] != b[rel]] == []

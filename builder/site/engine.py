@@ -5,8 +5,8 @@ shortcuts is used instead. The plugin's `engine_off` option leaves out named one
 what each buys can be measured (docs/incremental.md). `tests/test_engine_contract.py`
 holds one contract test per shortcut: it fails when an upgrade changes what it relies on.
 
-The shortcuts serve only `serve`'s rebuilds; a build (`plaindesk build`, `mkdocs build`)
-takes none of them."""
+The shortcuts serve only `serve`'s rebuilds, except `NAV_BLOCK`, which every build takes
+(`BUILD_SHORTCUTS`): a build (`plaindesk build`, `mkdocs build`) takes no other."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ log = logging.getLogger("mkdocs.plugins.plaindesk")
 KNOWN: dict[str, tuple[str, ...]] = {
     "mkdocs": ("1.6",),
     "mkdocs-material": ("9.8",),
+    "jinja2": ("3.1",),
 }
 
 #: The shortcuts, with the packages whose internals each relies on.
@@ -37,6 +38,7 @@ SEARCH_INDEX = "search_index"
 SEARCH_WRITE = "search_write"
 WATCHER = "watcher"
 GC = "gc"
+NAV_BLOCK = "nav_block"
 NEEDS: dict[str, tuple[str, ...]] = {
     # MkDocs' theme asset listing, told apart by its filter function's __qualname__
     THEME_LISTING: ("mkdocs",),
@@ -49,8 +51,12 @@ NEEDS: dict[str, tuple[str, ...]] = {
     WATCHER: ("mkdocs",),
     # Python's own collector: no engine internal
     GC: (),
+    # the compiled `site_nav` block of mkdocs-material's base.html (Jinja's `Template.blocks`)
+    NAV_BLOCK: ("mkdocs", "mkdocs-material", "jinja2"),
 }
 SHORTCUTS = tuple(NEEDS)
+#: The shortcuts a build takes too; the others serve only `serve`'s rebuilds.
+BUILD_SHORTCUTS = frozenset({NAV_BLOCK})
 
 #: The filter function MkDocs passes when it lists a theme's static files.
 THEME_FILTER = "Files.add_files_from_theme.<locals>.filter"
@@ -431,3 +437,52 @@ class GcPause:
         for timer in self.timers:
             timer.cancel()
         self.timers = []
+
+
+# --- mkdocs-material's navigation, rendered once per folder ---------------------------------
+
+
+def share_nav_block(env: Any) -> dict[tuple[object, ...], str]:
+    """mkdocs-material renders its navigation sidebars (`site_nav`, the same bounded nav)
+    again on every page: a fifth of a build's time on a site of record pages. A page
+    that is not in the nav and has no table of contents gets the very HTML any other
+    such page in the same folder gets (the nav's links are relative to the page's
+    folder, and nothing in it is marked active), so the block is rendered once per
+    folder and hidden parts (`hide:`) and given to the others. Pages in the nav, pages
+    with a table of contents and pages under which a nav entry lies are rendered as the
+    theme does. Works on the environment MkDocs renders pages with (`on_env`); returns
+    the shared HTML by (folder, base URL, hidden parts), filled in as pages render."""
+    rendered: dict[tuple[object, ...], str] = {}
+    base = env.get_template("base.html")
+    block = base.blocks.get("site_nav")
+    if block is None or getattr(block, "plaindesk", False):
+        return rendered
+    in_nav: dict[int, tuple[set[int], tuple[str, ...]]] = {}
+
+    def key(context: Any) -> tuple[object, ...] | None:
+        page, nav = context.get("page"), context.get("nav")
+        if page is None or nav is None or len(page.toc) or not isinstance(page.url, str):
+            return None
+        if id(nav) not in in_nav:
+            in_nav.clear()
+            in_nav[id(nav)] = ({id(p) for p in nav.pages}, tuple(p.url for p in nav.pages))
+        ids, urls = in_nav[id(nav)]
+        if id(page) in ids or any(u.startswith(page.url) for u in urls if page.url):
+            return None
+        hide = (page.meta or {}).get("hide") or ()
+        folder = page.url.rstrip("/").rpartition("/")[0]
+        return folder, context.get("base_url"), str(hide)
+
+    def site_nav(context: Any) -> Iterable[str]:
+        found = key(context)
+        if found is None:
+            yield from block(context)
+            return
+        html = rendered.get(found)
+        if html is None:
+            html = rendered[found] = "".join(block(context))
+        yield html
+
+    site_nav.plaindesk = True  # type: ignore[attr-defined]
+    base.blocks["site_nav"] = site_nav
+    return rendered

@@ -139,9 +139,11 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         handover, self.handed = self.handed or Handover(), None
-        shortcuts = engine.Engine()
+        off = [*self.config.engine_off]
+        if command != "serve":
+            off += sorted(set(engine.SHORTCUTS) - engine.BUILD_SHORTCUTS)
+        shortcuts = engine.Engine.check(off)
         if command == "serve":
-            shortcuts = engine.Engine.check(self.config.engine_off)
             shortcuts.warn()
         self.run.gc.stop()
         self.run = Run(command, dirty, handover, shortcuts)
@@ -330,6 +332,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
                 file.page.update_date = shown
         if self.run.serving:
             env.bytecode_cache = self.run.theme.bytecode
+        if self.run.shortcuts.takes(engine.NAV_BLOCK):
+            engine.share_nav_block(env)
         return env
 
     @event_priority(100)  # before the search plugin writes its index
