@@ -112,6 +112,18 @@ def test_task_page_facts_body_and_edit_link(demo_site: Path) -> None:
     )
 
 
+def test_a_project_shows_its_client_summary_as_the_portal_does(demo_site: Path) -> None:
+    """The summary written for the client is Markdown: the project page shows it formatted
+    under its own heading (not as raw text in the narrow facts column)."""
+    project = page(demo_site, "projects/finlo-landing/index.html")
+    facts = [f.find("dt").text() for f in project.find("dl", "pd-facts").find_all(cls="pd-fact")]
+    assert "Client summary" not in facts
+    summary = project.find("section", "pd-client-summary")
+    assert summary.find("h2").text() == "Client summary"
+    assert [b.text() for b in summary.find_all("strong")] == ["Done.", "In progress.", "Next."]
+    assert "**" not in summary.text()
+
+
 def test_search_finds_records_by_title_and_body_not_by_their_surroundings(demo_site: Path) -> None:
     docs = json.loads((demo_site / "search/search_index.json").read_text("utf-8"))["docs"]
     by_page: dict[str, list[dict[str, str]]] = {}

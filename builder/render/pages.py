@@ -629,6 +629,7 @@ def _record_pages(site: _Site) -> Iterator[Page]:
                 return {
                     "r": r,
                     "body_md": r.body,
+                    "summary_md": r.client_summary,
                     "record_path": r.path,
                     "timeline": timeline,
                     "stale": problem_url(stale) if stale else "",
@@ -780,6 +781,8 @@ class _Renderer:
         if "body_md" in context:
             # nh3-cleaned; templates mark it safe
             context["body"] = self.body(context.pop("body_md"))
+            summary = context.pop("summary_md", "")
+            context["client_summary"] = self.body(summary) if summary else ""
             context["edit_url"] = edit_url(options, context.pop("record_path"), content_root)
         html = template.render(context)
         # Engine templates print a page's title raw (<title>, h1, header, search results),

@@ -82,6 +82,8 @@ class RecordPage:
     time_log: list[list[str]] = field(default_factory=list)
     outreach: list[OutreachRow] = field(default_factory=list)  # a contact's, newest first
     media: MediaList | None = None  # a project's media list, when anyone was pitched
+    #: a project's summary for its client (Markdown, as the portal shows it)
+    client_summary: str = ""
 
 
 def _ref(ws: Workspace, kind: str, ident: str | None) -> tuple[str, str]:
@@ -297,8 +299,6 @@ def project_page(ws: Workspace, derived: Derived, p: Project, today: date) -> Re
             )
         )
     sections = [_tasks_section(ws, fmt, fmt.t("section.tasks"), tasks, today)]
-    if p.client_summary:
-        facts.append(_fact(fmt, "client_summary", p.client_summary))
     return RecordPage(
         kind="project",
         kind_label=fmt.t("type.project"),
@@ -311,6 +311,7 @@ def project_page(ws: Workspace, derived: Derived, p: Project, today: date) -> Re
         metrics=metrics,
         board_url=board_url(p.id),
         media=media_list(ws, derived, p.id, today) if pitched else None,
+        client_summary=p.client_summary,
     )
 
 
