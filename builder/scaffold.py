@@ -114,7 +114,7 @@ plugins:
   - plaindesk:
       content: content
 """,
-    ".gitignore": "site/\npublic/\n.plaindesk/\n.plaindesk-cache/\n",
+    ".gitignore": "site/\nsite-*/\npublic/\n.plaindesk/\n.plaindesk-cache/\n",
     # git keeps no empty folders, and mkdocs.yml names theme/ as custom_dir
     "theme/README.md": "Your overrides of Plaindesk's templates and styles go here.\n",
 }

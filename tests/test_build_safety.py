@@ -696,7 +696,7 @@ def hook(real):
         return real(*args, **kwargs)
     return step
 os.replace, shutil.rmtree = hook(os.replace), hook(shutil.rmtree)
-def copy_site(cfg, result, staged):  # the same site, without MkDocs' seconds
+def copy_site(cfg, result, staged, audience=""):  # the same site, without MkDocs' seconds
     shutil.copytree(site, staged, dirs_exist_ok=True)
 builder.site.build.build_site = copy_site
 sys.argv = ["plaindesk", "build"]

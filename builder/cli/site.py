@@ -34,6 +34,13 @@ from builder.report import format_text, left_out_text
 @click.option("--portal-only", is_flag=True, help="Build only the client portals.")
 @click.option("--no-portal", is_flag=True, help="Build only the internal site.")
 @click.option(
+    "--audience",
+    metavar="NAME",
+    default="",
+    help="Build the site of an audience of workspace.yml (what it leaves out is not in it), "
+    "into --site-dir (default: the site folder's name + -NAME); no portal.",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Fail when the portals cannot be built for want of a secret (CI=true implies it).",
@@ -45,15 +52,20 @@ def build(
     portal_dir: Path,
     portal_only: bool,
     no_portal: bool,
+    audience: str,
     strict: bool,
     today: date | None,
 ) -> None:
     """Check the workspace, then build the team's site and the client portals.
 
+    With --audience NAME, build only that audience's site: the one workspace.yml's
+    `audiences:` describes, without the record types and fields it leaves out.
+
     Nothing is replaced unless the whole build succeeds: errors leave the previous site and
     portals. Folders that hold the workspace or files a build did not write are refused.
     Exit status: 0 built, 1 workspace errors, a refused folder or a failed build, 2 usage error.
     """
+    from builder.model.audience import UnknownAudience, audience_of
     from builder.output import OutputError, Transaction
     from builder.portal import SECRET_ENV
     from builder.site.build import (
@@ -66,9 +78,12 @@ def build(
 
     if portal_only and no_portal:
         raise click.UsageError("--portal-only and --no-portal exclude each other")
+    no_portal = _audience_name(audience, portal_only) or no_portal
     _quiet_mkdocs()
     try:
         cfg = read_config(config_file, site_dir)
+        if audience and site_dir is None:
+            cfg.site_dir = cfg.site_dir.with_name(f"{cfg.site_dir.name}-{audience}")
         portals_to = None if no_portal else portal_dir.resolve()
         with Transaction(cfg.config_file.parent) as swap:
             check_outputs(cfg, site=not portal_only, portal_dir=portals_to)
@@ -80,6 +95,8 @@ def build(
                 raise BuildError(
                     "nothing was built; fix the errors above (the previous site is unchanged)"
                 )
+            if audience:
+                audience_of(result.workspace.settings, audience)
             portals = (
                 None
                 if no_portal
@@ -102,15 +119,18 @@ def build(
                 portals=portals,
                 portal_dir=portals_to,
                 secret=os.environ.get(SECRET_ENV),
+                audience=audience,
             )
-    except (BuildError, OutputError) as exc:
+    except (BuildError, OutputError, UnknownAudience) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     if built.site is not None:
-        click.echo(f"site: {built.site} ({result.summary()})", err=True)
+        whose = f"the site of audience `{audience}`" if audience else "site"
+        click.echo(f"{whose}: {built.site} ({result.summary()})", err=True)
         # from file:// the site's folder links open directory listings: serve it
         click.echo(
-            "view it: `plaindesk serve` (http://127.0.0.1:8000/), or "
+            f"view it: `plaindesk serve{f' --audience {audience}' if audience else ''}` "
+            "(http://127.0.0.1:8000/), or "
             f"`python -m http.server -d {shlex.quote(str(built.site))} 8000`",
             err=True,
         )
@@ -176,8 +196,14 @@ def _prepare_portals(result: Any, content: Path, overrides: Path, strict: bool) 
     metavar="IP:PORT",
     help="Address to serve on.",
 )
+@click.option(
+    "--audience",
+    metavar="NAME",
+    default="",
+    help="Serve the site of an audience of workspace.yml.",
+)
 @TODAY
-def serve(config_file: Path, dev_addr: str, today: date | None) -> None:
+def serve(config_file: Path, dev_addr: str, audience: str, today: date | None) -> None:
     """Serve the site, rebuilding what an edit changes and reloading the browser.
 
     A bad edit shows its problems in the terminal and on the site's Problems page; the
@@ -187,18 +213,25 @@ def serve(config_file: Path, dev_addr: str, today: date | None) -> None:
 
     from builder.site.build import BuildError, read_config
     from builder.site.engine import plugin_kept
-    from builder.site.plugin import Handover
+    from builder.site.plugin import AUDIENCE_ENV, Handover
 
+    _audience_name(audience)
     _quiet_mkdocs(level=logging.INFO)
     try:
         cfg = read_config(config_file)
+        if audience:
+            _declared(cfg.content, audience)
     except BuildError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     assert cfg.plugin is not None
     # `mkdocs serve` loads the configuration itself: the instance handed over here is the
     # one it gets, MkDocs keeping a plugin with on_startup for the process
-    cfg.plugin.hand_over(Handover(today=today))
+    cfg.plugin.hand_over(Handover(today=today, audience=audience))
+    if audience:
+        # should this MkDocs make a new plugin instance after all, it reads the audience
+        # from here: never the full site when an audience's was asked for
+        os.environ[AUDIENCE_ENV] = audience
     if today is not None and not plugin_kept(str(config_file), cfg.plugin):
         logging.getLogger("plaindesk").warning(
             "plaindesk: this MkDocs makes a new plugin per configuration; --today is ignored"
@@ -213,6 +246,37 @@ def serve(config_file: Path, dev_addr: str, today: date | None) -> None:
         build_type="dirty" if cfg.plugin.serves_dirty() else None,
         dev_addr=dev_addr,
     )
+
+
+def _audience_name(name: str, portal_only: bool = False) -> bool:
+    """Whether an audience is named (its site is built, no portal); a usage error for a
+    name no audience can have (it becomes part of a folder's) or with --portal-only."""
+    from builder.model.schema import ID_PATTERN
+
+    if name and not ID_PATTERN.match(name):
+        raise click.BadParameter(
+            f"`{name}`: an audience's name is lower-case letters, digits and dashes",
+            param_hint="--audience",
+        )
+    if name and portal_only:
+        raise click.UsageError("--audience builds a site, which --portal-only leaves out")
+    return bool(name)
+
+
+def _declared(content: Path, audience: str) -> None:
+    """BuildError unless workspace.yml declares `audience` (it is read alone, quickly:
+    the first build reports any other problem)."""
+    from builder.load.files import load_settings
+    from builder.model.audience import UnknownAudience, audience_of
+    from builder.site.build import BuildError
+    from builder.validate.settings import read_settings
+
+    loaded = load_settings(content)
+    settings, _ = read_settings(loaded.settings, loaded.settings_path)
+    try:
+        audience_of(settings, audience)
+    except UnknownAudience as exc:
+        raise BuildError(str(exc)) from None
 
 
 def _quiet_mkdocs(level: int = logging.WARNING) -> None:

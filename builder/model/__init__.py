@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from builder.model.records import (
+    Audience,
     Column,
     Company,
     CompanyPortal,
@@ -37,6 +38,7 @@ from builder.model.records import (
 from builder.model.schema import SECTIONS
 
 __all__ = [
+    "Audience",
     "Column",
     "Company",
     "CompanyPortal",

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         Priority,
         ProjectStatus,
         Reply,
+        Sensitivity,
     )
 
 Pos = tuple[int, int]
@@ -103,6 +104,19 @@ class CustomField:
     type: CustomFieldType
     label: str
     choices: tuple[str, ...] = ()
+    sensitivity: Sensitivity = "internal"
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """A part of the team with a site of its own, and what that site leaves out
+    (`builder.model.audience` turns it into the records and fields to hide)."""
+
+    name: str
+    types: tuple[str, ...] = ()  # record types left out, with every page and link of theirs
+    sensitivities: tuple[Sensitivity, ...] = ()  # fields (and bodies) of these left out
+    fields: tuple[tuple[str, str], ...] = ()  # (record type, field or "body") left out
+    keep: tuple[tuple[str, str], ...] = ()  # kept although a sensitivity leaves them out
 
 
 @dataclass
@@ -143,6 +157,7 @@ class Settings:
     notify: NotifySettings = field(default_factory=NotifySettings)
     billing: Billing = "fixed"  # a project's, unless it says
     follow_up_from_cadence: bool = True  # a contact's follow-up counted from its cadence
+    audiences: dict[str, Audience] = field(default_factory=dict)
     path: str = "workspace.yml"
     pos: dict[str, Pos] = field(default_factory=dict)
     digest: str = ""

@@ -65,6 +65,7 @@ ValueKind = Literal[
 #: - money: amounts, prices, budgets, rates (left out of sites for audiences without money);
 #: - private: a person's own data that colleagues outside management need not see.
 Sensitivity = Literal["client", "internal", "money", "private"]
+SENSITIVITIES: tuple[Sensitivity, ...] = get_args(Sensitivity)
 
 #: Lists of allowed values that come from the settings rather than the schema.
 ChoicesFrom = Literal["workflow_columns", "workflows", "pipeline_stages", "pipelines", "locales"]
@@ -693,6 +694,7 @@ def record_fields(record_type: str, settings: Settings | None = None) -> tuple[F
             c.name,
             CUSTOM_KINDS[c.type],
             c.label,
+            c.sensitivity,
             choices=c.choices,
             custom=True,
         )

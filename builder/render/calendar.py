@@ -229,7 +229,7 @@ def statement_pages(site: _Site) -> Iterator[Page]:
         fmt.t("reports.statements"),
         "links.html",
         {
-            "report_links": report_links(fmt, "statements"),
+            "report_links": report_links(fmt, "statements", site.options.money),
             "intro": fmt.t("reports.statements_intro"),
             "headers": [fmt.t("field.company"), *(fmt.month(m) for m in months)],
             "rows": rows,

@@ -70,6 +70,9 @@ class SiteOptions:
     site_url: str = ""  # the published site's root, for absolute links in the Atom feed
     content_root: str = ""  # the workspace folder as record paths start (set by render_pages)
     admin: AdminSettings | None = None  # where the admin page's CMS writes; None: no admin
+    audience: str = ""  # the audience whose site this is (`builder.model.audience`), if any
+    hidden_problems: int = 0  # problems an audience's site leaves out (they quote values)
+    money: bool = True  # False on an audience's site that hides money: no profitability
 
 
 @dataclass
@@ -256,6 +259,11 @@ def _problems_page(site: _Site, problems: list[Problem]) -> Page:
         {
             "summary": _summary(problems, fmt),
             "problems": _problem_rows(problems, records, site.options),
+            "hidden": (
+                fmt.tn("problems.hidden_n", site.options.hidden_problems)
+                if site.options.hidden_problems
+                else ""
+            ),
         },
         {"search": {"exclude": True}},
     )
@@ -264,6 +272,8 @@ def _problems_page(site: _Site, problems: list[Problem]) -> Page:
 def _funnel_pages(site: _Site) -> Iterator[Page]:
     ws, fmt, options = site.ws, site.fmt, site.options
     pipelines = ws.settings.pipelines
+    if not pipelines:  # an audience's site without deals
+        return
     key = site.view_key(("deal", "company", "contact", "person", "project"))
     views: dict[str, funnels.FunnelView] = {}
 
@@ -845,8 +855,11 @@ def render_pages(
 ADMIN_PAGE = "admin/index.html"
 
 
-def nav(ws: Workspace, activity_page: bool = False, admin: bool = False) -> list[dict[str, Any]]:
-    """The small, bounded nav: sections and views, never one entry per record."""
+def nav(
+    ws: Workspace, activity_page: bool = False, admin: bool = False, money: bool = True
+) -> list[dict[str, Any]]:
+    """The small, bounded nav: sections and views, never one entry per record (`money`:
+    whether the profitability report is there)."""
     fmt = Fmt.of(ws)
     entries: list[dict[str, Any]] = [
         {fmt.t("nav.dashboard"): "index.md"},
@@ -857,18 +870,25 @@ def nav(ws: Workspace, activity_page: bool = False, admin: bool = False) -> list
                 {fmt.t("board.all_by_person"): "boards/all-by-person.md"},
             ]
         },
-        {
-            fmt.t("nav.funnels"): [
-                {p.name: page_file(funnel_url(p.id))} for p in ws.settings.pipelines.values()
+        *(
+            [
+                {
+                    fmt.t("nav.funnels"): [
+                        {p.name: page_file(funnel_url(p.id))}
+                        for p in ws.settings.pipelines.values()
+                    ]
+                }
             ]
-        },
+            if ws.settings.pipelines
+            else []
+        ),
         {fmt.t("nav.people"): "people/index.md"},
         {fmt.t("nav.companies"): "companies/index.md"},
         {fmt.t("nav.contacts"): "contacts/index.md"},
         {fmt.t("nav.projects"): "projects/index.md"},
         {
             fmt.t("nav.reports"): [
-                {fmt.t("reports.profitability"): "reports/index.md"},
+                *([{fmt.t("reports.profitability"): "reports/index.md"}] if money else []),
                 {fmt.t("reports.timesheets"): "reports/timesheets/index.md"},
                 {fmt.t("reports.estimates"): "reports/estimates.md"},
                 {fmt.t("reports.load"): "reports/load.md"},

@@ -28,16 +28,17 @@ def report_pages(site: _Site) -> Iterator[Page]:
     key = site.view_key(_KINDS, site.options.history_key)
 
     def ctx(name: str, **values: Any) -> dict[str, Any]:
-        return {"report_links": rp.report_links(fmt, name), **values}
+        return {"report_links": rp.report_links(fmt, name, site.options.money), **values}
 
-    yield Page(
-        page_file(report_url("index")),
-        fmt.t("reports.profitability"),
-        "money.html",
-        lambda: ctx("", m=rp.money_view(ws, derived, today, history)),
-        dict(WIDE_VIEW),
-        key=key,
-    )
+    if site.options.money:
+        yield Page(
+            page_file(report_url("index")),
+            fmt.t("reports.profitability"),
+            "money.html",
+            lambda: ctx("", m=rp.money_view(ws, derived, today, history)),
+            dict(WIDE_VIEW),
+            key=key,
+        )
     yield Page(
         page_file(report_url("timesheets/index")),
         fmt.t("reports.timesheets"),

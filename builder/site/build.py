@@ -138,6 +138,7 @@ def build_all(
     portals: PortalSet | None,
     portal_dir: Path | None,
     secret: str | None,
+    audience: str = "",
 ) -> Built:
     """Build the site and the portals into `swap`'s temporaries, then swap both in (or,
     when either fails, neither). Portals whose folder lies inside the site are built into
@@ -152,7 +153,7 @@ def build_all(
             raise BuildError(
                 f"could not start the site build: {os_reason(exc)}; nothing was replaced"
             ) from None
-        build_site(cfg, result, staged)
+        build_site(cfg, result, staged, audience)
     outcome = None
     if portals is not None and portal_dir is not None:
         target = portal_dir / PORTAL_DIR
@@ -172,10 +173,10 @@ def build_all(
     return Built(cfg.site_dir if site else None, outcome)
 
 
-def build_site(cfg: SiteConfig, result: CheckResult, staged: Path) -> None:
+def build_site(cfg: SiteConfig, result: CheckResult, staged: Path, audience: str = "") -> None:
     """Run the MkDocs build of a checked workspace into empty folder `staged`, and mark
-    it as a build (see `builder.output.MARKER`). The plugin is handed the check's result,
-    so that it does not load the workspace a second time."""
+    it as a build (see `builder.output.MARKER`); with `audience`, that audience's site. The
+    plugin is handed the check's result, so that it does not load the workspace a second time."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -185,7 +186,12 @@ def build_site(cfg: SiteConfig, result: CheckResult, staged: Path) -> None:
     try:
         config = load_config(config_file=str(cfg.config_file), site_dir=str(staged))
         plaindesk_plugin(config, cfg.config_file).hand_over(
-            Handover(today=result.today, prepared=result, progress=sys.stderr.isatty())
+            Handover(
+                today=result.today,
+                prepared=result,
+                progress=sys.stderr.isatty(),
+                audience=audience,
+            )
         )
         # as `mkdocs build` runs a build
         config.plugins.on_startup(command="build", dirty=False)

@@ -9,6 +9,8 @@ from pathlib import Path
 import yaml
 
 from builder.history import read_history
+from builder.history.audience import for_audience as history_for
+from builder.model.audience import audience_of, for_audience, hidden, visible_problems
 from builder.pipeline import CheckCache, CheckResult, paused_gc, run_check
 from builder.render.admin import admin_files
 from builder.render.pages import (
@@ -68,6 +70,7 @@ def generate(
     kept: Kept | None = None,
     history: bool = True,
     changed: set[str] | None = None,
+    audience: str = "",
 ) -> Generated:
     """Check `content` (unless `result` is given), render every page, write what changed.
 
@@ -78,11 +81,15 @@ def generate(
     `history`, the content folder's git history feeds card timelines, flow metrics, stuck
     cards, idle deals and the activity feed (a folder outside git just says so).
 
+    With `audience` (declared in workspace.yml), the pages are that audience's: made from
+    the workspace, problems and history with what it hides taken out (see
+    `builder.model.audience`); UnknownAudience names the declared ones.
+
     A generation that raises leaves `kept` empty: its memo may already hold pages that
     were never written, so the next one starts afresh rather than trust any of it.
     """
     try:
-        return _generate(content, tree, options, today, result, kept, history, changed)
+        return _generate(content, tree, options, today, result, kept, history, changed, audience)
     except BaseException:
         if kept is not None:
             kept.forget()
@@ -98,6 +105,7 @@ def _generate(
     kept: Kept | None,
     history: bool,
     changed: set[str] | None,
+    audience: str,
 ) -> Generated:
     if result is None:
         result = run_check(
@@ -106,9 +114,22 @@ def _generate(
             kept.check if kept is not None else None,
             changed if kept is not None else None,
         )
-    ws = result.workspace
+    ws, problems = result.workspace, result.problems
+    gone = None
+    if audience:
+        gone = hidden(ws.settings, audience_of(ws.settings, audience))
+        ws = for_audience(ws, gone)
+        problems, options.hidden_problems = visible_problems(problems, gone, str(content))
+        options.audience = audience
+        # the admin page's CMS reads and writes the whole repository, every record type
+        # and field: an audience's site leaves it out (the git host's access decides)
+        options.admin = None
+        options.money = not gone.money
     if history:
-        options.history = read_history(content, ws, result.today)
+        # authors are matched to people by every e-mail, those the audience hides too
+        options.history = read_history(content, result.workspace, result.today)
+        if gone is not None:
+            options.history = history_for(options.history, gone)
         st = options.history.status
         options.history_key = f"{st.state}:{st.commits}:{st.later}:{st.shallow_since}"
     derived = derive(ws, options.history)
@@ -121,7 +142,7 @@ def _generate(
             ws,
             derived,
             result.today,
-            result.problems,
+            problems,
             options,
             str(content),
             memo=kept.memo if kept is not None else None,
@@ -133,7 +154,12 @@ def _generate(
     pages.update(site_files(ws, derived, result.today, options))
     if options.admin is not None:
         pages.update(admin_files(ws, options.admin, make_env(options)))
-    entries = nav(ws, activity_page=options.history is not None, admin=options.admin is not None)
+    entries = nav(
+        ws,
+        activity_page=options.history is not None,
+        admin=options.admin is not None,
+        money=options.money,
+    )
     pages[NAV_FILE] = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
     written, removed = write_tree(
         pages, tree, reused, kept.tree if kept is not None and kept.tree else None

@@ -20,6 +20,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
+from builder.model.audience import UnknownAudience
+from builder.model.schema import ID_PATTERN
 from builder.output import MARKER, MARKER_TEXT
 from builder.pipeline import CheckResult
 from builder.render.pages import SiteOptions, theme_dir
@@ -31,6 +33,10 @@ from builder.views.admin import AdminError, AdminSettings, admin_settings
 
 log = logging.getLogger("mkdocs.plugins.plaindesk")
 
+#: The audience whose site a plain `mkdocs build|serve` builds (`plaindesk build|serve`
+#: hand theirs over, and this is not read then).
+AUDIENCE_ENV = "PLAINDESK_AUDIENCE"
+
 
 @dataclass
 class Handover:
@@ -40,6 +46,7 @@ class Handover:
     today: date | None = None  # --today: before the `today` option and the workspace's
     prepared: CheckResult | None = None  # the check `plaindesk build` ran already
     progress: bool = False  # count the pages written on stderr (a terminal)
+    audience: str = ""  # --audience: build that audience's site (`builder.model.audience`)
 
 
 @dataclass
@@ -65,6 +72,7 @@ class Run:
     command: str = "build"
     dirty: bool = False
     handover: Handover = field(default_factory=Handover)
+    handed: bool = False  # a `plaindesk` command handed `handover` over (else plain mkdocs)
     shortcuts: engine.Engine = field(default_factory=engine.Engine)
     #: what the serve loop keeps between rebuilds (docs/incremental.md): an edit re-reads
     #: one file and re-renders only the pages whose inputs changed
@@ -138,7 +146,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         return engine.Engine.check(self.config.engine_off).takes(engine.SEARCH_INDEX)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        handover, self.handed = self.handed or Handover(), None
+        handed, self.handed = self.handed, None
         off = [*self.config.engine_off]
         if command != "serve":
             off += sorted(set(engine.SHORTCUTS) - engine.BUILD_SHORTCUTS)
@@ -146,7 +154,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         if command == "serve":
             shortcuts.warn()
         self.run.gc.stop()
-        self.run = Run(command, dirty, handover, shortcuts)
+        self.run = Run(command, dirty, handed or Handover(), handed is not None, shortcuts)
 
     def on_shutdown(self) -> None:
         self.run.gc.stop()
@@ -163,7 +171,15 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         base = Path(config.config_file_path or ".").resolve().parent
         self.content = (base / self.config.content).resolve()
         self.tree = (base / self.config.tree).resolve()
-        self.generated = self._generate(self._options(config, base))
+        audience = self._audience()
+        if audience:
+            # its own page tree: the full site's (or another audience's) is neither
+            # rewritten nor read, and no stale page of one lands in the other
+            self.tree = self.tree.with_name(f"{self.tree.name}-{audience}")
+        try:
+            self.generated = self._generate(self._options(config, base), audience)
+        except UnknownAudience as exc:
+            raise PluginError(str(exc)) from None
         self.page_set = {p for p in self.generated.pages if p.endswith(".md")}
         result = self.generated.result
         locale = result.workspace.settings.locale
@@ -188,7 +204,16 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             options.template_dirs.append(Path(config.theme.custom_dir))
         return options
 
-    def _generate(self, options: SiteOptions) -> Generated:
+    def _audience(self) -> str:
+        """The audience whose site to build: the one `plaindesk build|serve` handed over,
+        else (plain mkdocs) PLAINDESK_AUDIENCE's; "" for the full site."""
+        run = self.run
+        audience = run.handover.audience if run.handed else os.environ.get(AUDIENCE_ENV, "")
+        if audience and not ID_PATTERN.match(audience):
+            raise PluginError(f"{AUDIENCE_ENV}: `{audience}` is not an audience's name")
+        return audience
+
+    def _generate(self, options: SiteOptions, audience: str) -> Generated:
         """Check and render the workspace into the page tree; serving, from what the last
         rebuild kept and, after one that ran to its end, the paths the watcher saw."""
         run = self.run
@@ -208,6 +233,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             prepared,
             kept=run.kept if run.serving else None,
             changed=changed,
+            audience=audience,
         )
 
     def _frame(self, config: MkDocsConfig, locale: str) -> None:

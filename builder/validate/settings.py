@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from builder.load.yamltree import Mapping, Node, Scalar
 from builder.model import (
+    Audience,
     Column,
     CustomField,
     NotifySettings,
@@ -26,6 +27,10 @@ from builder.model.schema import (
     OUTCOMES,
     PORTAL_ASSIGNEES,
     RECORD_TYPES,
+    SECTIONS,
+    SENSITIVITIES,
+    Sensitivity,
+    record_fields,
 )
 from builder.problems import Problem
 from builder.validate import values
@@ -112,6 +117,7 @@ SETTINGS_FIELDS = (
     "notify",
     "billing",
     "follow_up_from_cadence",
+    "audiences",
 )
 
 
@@ -151,6 +157,13 @@ def read_settings(root: Mapping | None, path: str) -> tuple[Settings, list[Probl
     if "notify" in nodes:
         settings.notify = _notify(reader, nodes["notify"])
     _reports(reader, nodes, settings)
+    if "audiences" in nodes:  # after the custom fields, which it may name
+        settings.audiences = _named(
+            reader,
+            nodes["audiences"],
+            "audiences",
+            lambda r, ident, body: _audience(r, ident, body, settings),
+        )
     return settings, reader.problems
 
 
@@ -481,7 +494,9 @@ def _custom_fields(reader: _Reader, node: Node) -> dict[str, dict[str, CustomFie
             spec = reader.read(spec_node, lambda n: values.mapping(n, f"custom field `{name}`"))
             if spec is None:
                 continue
-            reader.known(spec, ("type", "label", "choices"), f"custom field `{name}`")
+            reader.known(
+                spec, ("type", "label", "choices", "sensitivity"), f"custom field `{name}`"
+            )
             tnode = spec.items.get("type", (None, None))[1]
             if tnode is None:
                 reader.problem(
@@ -508,14 +523,98 @@ def _custom_fields(reader: _Reader, node: Node) -> dict[str, dict[str, CustomFie
                         "custom_fields",
                     )
                     continue
+            snode = spec.items.get("sensitivity", (None, None))[1]
+            sensitivity = (
+                reader.read(snode, lambda n: values.choice(n, SENSITIVITIES), "sensitivity")
+                if snode is not None
+                else None
+            )
             out.setdefault(kind, {})[name] = CustomField(
                 # a custom field is named by its `label:` (README), else by its key
                 name,
                 ftype,
                 _title(reader, spec, name, "label").replace("_", " "),
                 tuple(choices),
+                sensitivity or "internal",
             )
     return out
+
+
+def _audience(reader: _Reader, ident: str, body: Mapping, settings: Settings) -> Audience:
+    """One audience: `exclude:` names record types (`deals`), sensitivities (`money`)
+    and fields (`person.capacity`, `contact.body`); `keep:` names fields a sensitivity
+    would leave out (`task.price`)."""
+    where = f"audience `{ident}`"
+    reader.known(body, ("exclude", "keep"), where)
+    types: list[str] = []
+    sensitivities: list[Sensitivity] = []
+    fields: list[tuple[str, str]] = []
+    keep: list[tuple[str, str]] = []
+    for name, node in _names(reader, body, "exclude"):
+        kind = _record_type(name)
+        if kind is not None:
+            types.append(kind)
+        elif name in SENSITIVITIES:
+            sensitivities.append(name)
+        else:
+            field = _field_name(reader, node, name, settings, "exclude")
+            if field is not None:
+                fields.append(field)
+    for name, node in _names(reader, body, "keep"):
+        field = _field_name(reader, node, name, settings, "keep")
+        if field is not None:
+            keep.append(field)
+    return Audience(ident, tuple(types), tuple(sensitivities), tuple(fields), tuple(keep))
+
+
+def _names(reader: _Reader, body: Mapping, key: str) -> list[tuple[str, Node]]:
+    node = body.items.get(key, (None, None))[1]
+    if node is None:
+        return []
+    items = reader.read(node, lambda n: values.sequence(n, f"`{key}`"), key) or []
+    out: list[tuple[str, Node]] = []
+    for item in items:
+        name = reader.read(item, values.text, key)
+        if name is not None:
+            out.append((name.strip(), item))
+    return out
+
+
+def _record_type(name: str) -> str | None:
+    """A record type named by its type (`deal`) or its folder (`deals`)."""
+    if name in RECORD_TYPES:
+        return name
+    return next((kind for kind, folder in SECTIONS.items() if folder == name), None)
+
+
+def _field_name(
+    reader: _Reader, node: Node, name: str, settings: Settings, key: str
+) -> tuple[str, str] | None:
+    """(record type, field) from `type.field` (`body` is the Markdown body), or None
+    after a problem with a hint at the name meant."""
+    kind, dot, field = name.partition(".")
+    kind = _record_type(kind) or kind
+    if dot and kind in RECORD_TYPES:
+        names = (*(f.name for f in record_fields(kind, settings)), "body")
+        if field in names:
+            return kind, field
+        hint = values.did_you_mean(f"{kind}.{field}", (f"{kind}.{n}" for n in names))
+        reader.problem("PD113", node, f"`{kind}` has no field `{values.shown(field)}`", hint, key)
+        return None
+    known = (*RECORD_TYPES, *SECTIONS.values(), *SENSITIVITIES) if key == "exclude" else ()
+    fields = tuple(f"{spec}.{f.name}" for spec in RECORD_TYPES for f in record_fields(spec))
+    close = values.did_you_mean(name, (*known, *fields))
+    close = close + " " if close.startswith("did you mean") else ""
+    if key == "exclude":
+        what = "a record type, a sensitivity or a field"
+        hint = "name record types (`deals`), sensitivities (`money`, `private`) or fields"
+        hint += " (`person.rate`)"
+    else:
+        what, hint = "a field", "name fields that `exclude` leaves out, e.g. `task.price`"
+    reader.problem(
+        "PD113", node, f"`{values.shown(name)}` in `{key}` is not {what}", close + hint, key
+    )
+    return None
 
 
 def _portal(reader: _Reader, node: Node) -> PortalDefaults:

@@ -71,6 +71,7 @@ class DashboardView:
     chase: list[ChaseItem] = field(default_factory=list)
     chase_count: int = 0
     chase_days: int = 5
+    deals: bool = True  # an audience's site without deals shows none of their parts
 
 
 FOLLOW_UP_DAYS = 7
@@ -220,4 +221,5 @@ def dashboard(
         chase=chase[:LIST_CAP],
         chase_count=len(chase),
         chase_days=ws.settings.chase_after_days,
+        deals=bool(ws.settings.pipelines),
     )

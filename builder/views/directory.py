@@ -55,6 +55,7 @@ class DirectoryView:
     kinds: list[tuple[CompanyKind, str]]  # the kinds in use, with their labels
     follow_ups: list[FollowUp] = field(default_factory=list)
     tag: str = ""  # set on a per-tag page
+    has_deals: bool = True  # False on an audience's site without deals: no column for them
 
 
 def contact_rows(
@@ -150,4 +151,5 @@ def directory(
         kinds=[(k, fmt.t(f"kind.{k}")) for k in COMPANY_KINDS if k in in_use],
         follow_ups=follow_ups(ws, today),
         tag=tag or "",
+        has_deals=bool(ws.settings.pipelines),
     )

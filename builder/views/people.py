@@ -32,6 +32,7 @@ class PersonView:
     board: BoardView
     deals: list[DealCard]
     follow_ups: list[FollowUp]
+    has_deals: bool = True  # False on an audience's site without deals: no section for them
 
 
 def week_load_minutes(ws: Workspace, derived: Derived, person_id: str, today: date) -> int:
@@ -86,4 +87,5 @@ def person_view(ws: Workspace, derived: Derived, person_id: str, today: date) ->
             if ws.deal_is_open(d)
         ],
         follow_ups=follow_ups(ws, today, person_id),
+        has_deals=bool(ws.settings.pipelines),
     )

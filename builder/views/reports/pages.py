@@ -589,8 +589,9 @@ def load_view(ws: Workspace, derived: Derived, today: date) -> LoadView:
     )
 
 
-def report_links(fmt: Fmt, current: str) -> list[Link]:
-    """The section's own menu: every report page, the `current` one unlinked."""
+def report_links(fmt: Fmt, current: str, money: bool = True) -> list[Link]:
+    """The section's own menu: every report page, the `current` one unlinked (without
+    `money`, an audience's site that hides money values, no profitability)."""
     pages = (
         ("", "reports.profitability"),
         ("timesheets", "reports.timesheets"),
@@ -598,4 +599,8 @@ def report_links(fmt: Fmt, current: str) -> list[Link]:
         ("load", "reports.load"),
         ("statements", "reports.statements"),
     )
-    return [Link(fmt.t(key), "" if name == current else report_url(name)) for name, key in pages]
+    return [
+        Link(fmt.t(key), "" if name == current else report_url(name))
+        for name, key in pages
+        if money or name
+    ]
