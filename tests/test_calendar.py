@@ -285,3 +285,36 @@ def test_a_name_with_line_breaks_is_one_line_in_a_feed() -> None:
         [], "Site\nlaunch · Agency"
     )
     assert b"X-WR-CALNAME:Site launch \xc2\xb7 Agency\r\n" in feed
+
+
+def test_the_dashboard_people_pages_and_digests_chase_a_cadence_s_follow_up(
+    checked: CheckResult, derived: Derived, tmp_path: Path
+) -> None:
+    """A follow-up a cadence gives is due like a written one: on the home page's list, the
+    owner's page and the owner's digest (petro: every 14 days since a note of Mar 2)."""
+    from builder.views.dashboard import follow_ups
+
+    ws = checked.workspace
+
+    def listed(d: Derived = derived, owner: str | None = None) -> list[tuple[str, str, bool]]:
+        return [(f.contact.text, f.date, f.overdue) for f in follow_ups(ws, d, TODAY, owner)]
+
+    assert listed() == [("Petro Bondar", "16 Mar", False), ("Olena Shevchuk", "20 Mar", False)]
+    assert listed(owner="oleh") == [("Petro Bondar", "16 Mar", False)]
+    # a later change in git moves it past the week ahead; an older one makes it overdue
+    from dataclasses import replace
+
+    later = replace(derived, contact_touched={"petro": date(2026, 3, 10)})
+    assert listed(later) == [("Olena Shevchuk", "20 Mar", False)]
+    earlier = replace(derived, contact_touched={"ira": date(2026, 2, 1)})
+    assert listed(earlier)[0] == ("Ira Lysenko", "3 Mar", True)
+    # oleh's digest names petro's follow-up, due today
+    from builder.views.digest import digest, digest_inputs
+
+    mine = digest(digest_inputs(ws, derived, None, TODAY), "oleh")
+    due = [s for s in mine.sections if s.key == "follow_ups"]
+    assert [(i.text, i.note) for s in due for i in s.items] == [("Petro Bondar", "16 Mar")]
+    files = dict(CALENDAR)
+    files["workspace.yml"] += "follow_up_from_cadence: false\n"
+    off = run_check(make_workspace(tmp_path, files), TODAY).workspace
+    assert [f.contact.text for f in follow_ups(off, derive(off), TODAY)] == ["Olena Shevchuk"]

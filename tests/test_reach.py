@@ -153,7 +153,7 @@ def test_contact_and_person_facts_are_links(tmp_path: Path) -> None:
 
 def test_follow_ups_carry_every_way_to_reach_the_contact(tmp_path: Path) -> None:
     ws = checked(tmp_path, "name: A\nlocale: uk\n").workspace  # uk: numbers are Ukrainian
-    (row,) = dashboard.follow_ups(ws, TODAY)
+    (row,) = dashboard.follow_ups(ws, derive(ws), TODAY)
     assert [(w.kind, w.text, w.url) for w in row.ways] == [
         ("email", "olena@acme.example", "mailto:olena@acme.example"),
         ("phone", "067 330 1245", "tel:+380673301245"),

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 Pick = Callable[[cal.EventIndex, str], list[cal.Event]]
 #: the team calendar's months: this many before today's, and after it
 MONTHS_BEFORE, MONTHS_AFTER = 1, 3
-_KINDS = ("task", "project", "contact", "deal", "person")
 
 
 def _events(site: _Site) -> cal.EventIndex:
@@ -41,6 +40,17 @@ def _events(site: _Site) -> cal.EventIndex:
         memo[key] = cal.EventIndex.of(cal.events(site.ws, site.derived, site.today))
     found: cal.EventIndex = memo[key]
     return found
+
+
+def _shown_key(site: _Site, evs: list[cal.Event], first: date, after: date, *parts: str) -> str:
+    """A calendar page's key: the events it shows (those between `first` and `after`) and
+    what else it names (`parts`). An edit that changes no event of a page's months (a
+    card moved between open columns) leaves it as it is: a task edit re-renders only the
+    months and the person's and project's pages its event is on."""
+    from builder.render.keys import fingerprint
+
+    shown = (repr(e) for e in evs if e.end >= first and e.start < after)
+    return fingerprint(site.salt, *parts, *shown)
 
 
 def team_months(today: date) -> list[date]:
@@ -60,7 +70,6 @@ def calendar_pages(site: _Site) -> Iterator[Page]:
     from builder.render.pages import WIDE_VIEW, Page
 
     ws, fmt, today = site.ws, site.fmt, site.today
-    key = site.view_key(_KINDS, site.options.history_key)
     months = team_months(today)
 
     def month_link(m: date) -> Link:
@@ -92,6 +101,11 @@ def calendar_pages(site: _Site) -> Iterator[Page]:
         ),
     ]
 
+    named = repr(others)
+
+    def key(m: date) -> str:
+        return _shown_key(site, _events(site).all, m, next_month(m), "team", named)
+
     for m in months:
         yield Page(
             page_file(calendar_url(m)),
@@ -99,7 +113,7 @@ def calendar_pages(site: _Site) -> Iterator[Page]:
             "calendar.html",
             partial(team, m),
             dict(WIDE_VIEW),
-            key=key,
+            key=key(m),
         )
     yield Page(
         "calendar/index.md",
@@ -107,12 +121,12 @@ def calendar_pages(site: _Site) -> Iterator[Page]:
         "calendar.html",
         partial(team, month_start(today)),
         dict(WIDE_VIEW),
-        key=key,
+        key=key(month_start(today)),
     )
-    yield from _own_pages(site, key)
+    yield from _own_pages(site)
 
 
-def _own_pages(site: _Site, key: str) -> Iterator[Page]:
+def _own_pages(site: _Site) -> Iterator[Page]:
     from builder.render.pages import WIDE_VIEW, Page
 
     ws, fmt, today = site.ws, site.fmt, site.today
@@ -130,6 +144,8 @@ def _own_pages(site: _Site, key: str) -> Iterator[Page]:
             "record": Link(fmt.t("calendar.record_page"), url(kind, ident)),
         }
 
+    after = next_month(next_month(this))
+    index = _events(site)
     for p in sorted(ws.people.values(), key=lambda p: p.id):
         yield Page(
             page_file(own_calendar_url("person", p.id)),
@@ -137,7 +153,7 @@ def _own_pages(site: _Site, key: str) -> Iterator[Page]:
             "calendar.html",
             partial(own, "person", p.id, cal.EventIndex.person),
             dict(WIDE_VIEW),
-            key=key,
+            key=_shown_key(site, index.person(p.id), this, after, "person", p.id, p.name),
         )
     for pr in sorted(ws.projects.values(), key=lambda p: p.id):
         yield Page(
@@ -146,7 +162,7 @@ def _own_pages(site: _Site, key: str) -> Iterator[Page]:
             "calendar.html",
             partial(own, "project", pr.id, cal.EventIndex.project),
             dict(WIDE_VIEW),
-            key=key,
+            key=_shown_key(site, index.project(pr.id), this, after, "project", pr.id, pr.name),
         )
 
 

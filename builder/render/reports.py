@@ -26,6 +26,22 @@ def report_pages(site: _Site) -> Iterator[Page]:
     ws, derived, today, fmt = site.ws, site.derived, site.today, site.fmt
     history = site.options.history
     key = site.view_key(_KINDS, site.options.history_key)
+    weeks = rp.recent_weeks(ws, derived, today)
+
+    def week_key(*shown: Any) -> str:
+        """A timesheet's key: the weeks it shows (who logged what, per day and project)
+        and the people and projects it names; a card moved leaves it as it is."""
+        from builder.render.keys import fingerprint
+
+        named: set[tuple[str, str]] = set()
+        for w in shown:
+            for row in w.people:
+                named.add(("person", row.person))
+                named.update(("project", pid) for pid in row.projects)
+        digests = [
+            f"{k}:{i}:{getattr(ws.table(k).get(i), 'digest', '-')}" for k, i in sorted(named)
+        ]
+        return fingerprint(site.salt, *map(repr, shown), *digests)
 
     def ctx(name: str, **values: Any) -> dict[str, Any]:
         return {"report_links": rp.report_links(fmt, name, site.options.money), **values}
@@ -45,7 +61,7 @@ def report_pages(site: _Site) -> Iterator[Page]:
         "timesheets.html",
         lambda: ctx("timesheets", t=rp.timesheets_view(ws, derived, today)),
         dict(WIDE_VIEW),
-        key=key,
+        key=week_key(*weeks.values()),
     )
     for monday in weeks_back(today, rp.TIMESHEET_WEEKS):
 
@@ -58,7 +74,7 @@ def report_pages(site: _Site) -> Iterator[Page]:
             "week.html",
             week,
             dict(WIDE_VIEW),
-            key=key,
+            key=week_key(weeks[monday]) if monday in weeks else key,
         )
     yield Page(
         page_file(report_url("estimates")),

@@ -91,6 +91,15 @@ def cadence_follow_up(
     return CadenceFollowUp(touched + timedelta(days=contact.cadence), touched, source)
 
 
+def follow_up_due(ws: Workspace, derived: Derived, c: Contact, today: date) -> date | None:
+    """When to get in touch with `c`: its `follow_up`, else the day its cadence gives
+    (unless `follow_up_from_cadence: false`); None when neither says."""
+    if c.follow_up is not None or not ws.settings.follow_up_from_cadence:
+        return c.follow_up
+    computed = cadence_follow_up(c, today, derived.contact_touched.get(c.id))
+    return computed.due if computed is not None else None
+
+
 def events(ws: Workspace, derived: Derived, today: date) -> list[Event]:
     """Every event of the workspace, by date, then kind, then record (a computed
     follow-up counts from git through `derived.contact_touched`)."""

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from builder.model import Deal, Task, Workspace
+from builder.model import Contact, Deal, Task, Workspace
 from builder.problems import Problem
+from builder.views.calendar import follow_up_due
 from builder.views.common import CardView, Fmt, Link, card, url, week_bounds
 from builder.views.funnels import DealCard, deal_card, idle_days, is_idle
 from builder.views.outreach import ChaseItem, to_chase
@@ -80,16 +81,23 @@ FOLLOW_UP_DAYS = 7
 LIST_CAP = 20
 
 
-def follow_ups(ws: Workspace, today: date, owner: str | None = None) -> list[FollowUp]:
-    """Contacts whose follow-up falls within the next week (or is overdue)."""
+def follow_ups(
+    ws: Workspace, derived: Derived, today: date, owner: str | None = None
+) -> list[FollowUp]:
+    """Contacts whose follow-up falls within the next week (or is overdue): the date
+    written, or the one a contact's cadence gives (`views.calendar.follow_up_due`)."""
     fmt = Fmt.of(ws)
     horizon = today + timedelta(days=FOLLOW_UP_DAYS)
     region = workspace_region(ws.settings.phone_region, ws.settings.locale)
-    out = []
-    contacts = sorted(ws.contacts.values(), key=lambda c: (c.follow_up or date.max, c.id))
-    for c in contacts:
-        if c.follow_up is None or c.follow_up > horizon or (owner and c.owner != owner):
+    due: list[tuple[date, Contact]] = []
+    for c in ws.contacts.values():
+        if owner and c.owner != owner:
             continue
+        day = follow_up_due(ws, derived, c, today)
+        if day is not None and day <= horizon:
+            due.append((day, c))
+    out = []
+    for day, c in sorted(due, key=lambda d: (d[0], d[1].id)):
         company = ws.companies.get(c.company or "")
         out.append(
             FollowUp(
@@ -98,8 +106,8 @@ def follow_ups(ws: Workspace, today: date, owner: str | None = None) -> list[Fol
                 owner=Link(ws.people[c.owner].name, url("person", c.owner))
                 if c.owner in ws.people
                 else Link(""),
-                date=fmt.short_date(c.follow_up),
-                overdue=c.follow_up < today,
+                date=fmt.short_date(day),
+                overdue=day < today,
                 tags=list(c.tags),
                 ways=ways(c.email, c.phone, c.chat, region),
             )
@@ -189,7 +197,7 @@ def dashboard(
     fmt = Fmt.of(ws)
     overdue, due_week = _due_by(derived, ws, today)
     stale = _stale_deals(ws, derived, today)
-    follow = follow_ups(ws, today)
+    follow = follow_ups(ws, derived, today)
     chase = to_chase(ws, today)
     errors = sum(1 for p in problems if p.is_error)
 

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING
 from builder.history.flow import StuckCard, project_stuck
 from builder.history.news import News
 from builder.i18n import format_date
-from builder.model import Deal, Person, Project, Task, Workspace
+from builder.model import Contact, Deal, Person, Project, Task, Workspace
 from builder.views.activity import format_days
+from builder.views.calendar import follow_up_due
 from builder.views.common import Fmt, url, week_bounds
 from builder.views.dashboard import wip_breaches
 from builder.views.funnels import idle_days, is_idle
@@ -240,18 +241,18 @@ class _Digest:
         return self.section("approval", items)
 
     def follow_ups(self) -> DigestSection:
-        due = sorted(
-            (
-                c
-                for c in self.ws.contacts.values()
-                if c.owner == self.person.id and c.follow_up and c.follow_up <= self.today
-            ),
-            key=lambda c: (c.follow_up, c.id),
-        )
+        due: list[tuple[date, Contact]] = []
+        for c in self.ws.contacts.values():
+            if c.owner != self.person.id:
+                continue
+            # the date written, or the one the contact's cadence gives
+            day = follow_up_due(self.ws, self.x.derived, c, self.today)
+            if day is not None and day <= self.today:
+                due.append((day, c))
         items = []
-        for c in due:
+        for day, c in sorted(due, key=lambda d: (d[0], d[1].id)):
             company = self.ws.companies.get(c.company or "")
-            note = _join(company.name if company else "", self.fmt.short_date(c.follow_up))
+            note = _join(company.name if company else "", self.fmt.short_date(day))
             items.append(DigestItem(c.name, self.link("contact", c.id), note))
         return self.section("follow_ups", items)
 

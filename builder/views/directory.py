@@ -149,7 +149,7 @@ def directory(
         contacts=contact_rows(ws, derived, today, tag),
         tags=tag_counts(ws, derived),
         kinds=[(k, fmt.t(f"kind.{k}")) for k in COMPANY_KINDS if k in in_use],
-        follow_ups=follow_ups(ws, today),
+        follow_ups=follow_ups(ws, derived, today),
         tag=tag or "",
         has_deals=bool(ws.settings.pipelines),
     )

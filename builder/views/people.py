@@ -86,6 +86,6 @@ def person_view(ws: Workspace, derived: Derived, person_id: str, today: date) ->
             for d in derived.index.deals_by_owner.get(person_id, [])
             if ws.deal_is_open(d)
         ],
-        follow_ups=follow_ups(ws, today, person_id),
+        follow_ups=follow_ups(ws, derived, today, person_id),
         has_deals=bool(ws.settings.pipelines),
     )
