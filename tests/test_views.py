@@ -102,6 +102,42 @@ def test_all_projects_board_has_a_lane_per_project_and_a_section_per_workflow(
     assert (board.total, board.open, board.overdue, board.breaches) == (9, 8, 2, 1)
 
 
+def test_the_all_projects_summary_counts_each_lane_and_links_its_board(
+    checked: CheckResult, derived: Derived, snapshot: Snapshot
+) -> None:
+    summary = boards.board_summary(checked.workspace, derived, TODAY)
+    snapshot("board_summary", summary)
+
+    assert [s.workflow for s in summary.sections] == ["Web", "PR"]
+    web, pr = summary.sections
+    assert [(h.name, h.count) for h in web.headers] == [
+        ("Queue", 1),
+        ("Doing", 4),
+        ("Review", 1),
+        ("Done", 1),
+    ]
+    assert [(r.title, r.url, r.counts, r.total, r.open, r.overdue) for r in web.lanes] == [
+        ("Acme website", "boards/site/", [1, 3, 1, 1], 6, 5, 1),
+        ("Bank shop", "boards/shop/", [0, 1, 0, 0], 1, 1, 0),
+    ]
+    site = web.lanes[0]
+    assert (site.assignees, site.tags, site.priorities) == (
+        ["", "anna", "oleh"],
+        ["copy", "design", "web"],
+        ["high", "low", "normal", "urgent"],
+    )
+    assert [(r.title, r.counts) for r in pr.lanes] == [("Acme press tour", [1, 1, 0])]
+    assert (summary.total, summary.open, summary.overdue, summary.lane_count) == (9, 8, 2, 3)
+
+    by_person = boards.board_summary(checked.workspace, derived, TODAY, "person")
+    assert [(r.title, r.url, r.total) for r in by_person.sections[0].lanes] == [
+        ("Anna Kovalenko", "people/anna/", 3),
+        ("Oleh Petrenko", "people/oleh/", 3),
+        ("Unassigned", "boards/unassigned/", 1),
+    ]
+    assert by_person.lane_count == 3  # Anna and Oleh in both workflows, nobody in one
+
+
 def test_all_board_by_person_never_judges_wip(
     checked: CheckResult, derived: Derived, snapshot: Snapshot
 ) -> None:
