@@ -28,6 +28,7 @@ from builder.render.pages import SiteOptions, render_pages
 from builder.views.activity import _stuck_views
 from builder.views.common import Fmt
 from builder.views.derived import derive
+from builder.views.paging import Limits
 
 LOCALE_DIR = i18n.catalogue.LOCALE_DIR
 TEMPLATE = LOCALE_DIR / "plaindesk.pot"
@@ -135,6 +136,23 @@ def test_no_message_is_fuzzy_obsolete_keyless_or_taken_for_a_percent_format(path
 )
 def test_tn_picks_the_plural_form_for_the_count(locale: str, forms: dict[int, str]) -> None:
     assert {n: tn(locale, "board.more_done", n) for n in forms} == forms
+
+
+@pytest.mark.parametrize(
+    ("locale", "forms"),
+    [
+        ("en", {1: "1 project", 2: "2 projects", 21: "21 projects"}),
+        ("ru", {1: "1 проект", 3: "3 проекта", 5: "5 проектов", 21: "21 проект"}),
+        ("uk", {1: "1 проєкт", 4: "4 проєкти", 11: "11 проєктів", 22: "22 проєкти"}),
+    ],
+)
+def test_paged_lists_count_in_the_plural_form_of_their_number(
+    locale: str, forms: dict[int, str]
+) -> None:
+    assert {n: tn(locale, "board.lanes_projects_n", n) for n in forms} == forms
+    five = {"en": "+ 5 more done cards in the archive", "ru": "и ещё 5 готовых карточек в архиве"}
+    five["uk"] = "і ще 5 готових карток в архіві"
+    assert tn(locale, "board.in_archive", 5) == five[locale]
 
 
 def test_tn_formats_other_values_and_en_has_one_and_other() -> None:
@@ -270,7 +288,8 @@ def test_gnu_msgfmt_accepts_each_catalogue(locale: str) -> None:
 
 
 def _plural_workspace(locale: str) -> dict[str, str]:
-    """Boards of 1 and 25 tasks (21 open, 4 done: a lane hides 1), and one warning."""
+    """Boards of 1 and 25 tasks (21 open, 4 done: a board of 3 done hides 1), and one
+    warning."""
     files = {
         "workspace.yml": f"name: Counts\nlocale: {locale}\ntoday: 2026-03-16\n"
         "workflows:\n  web:\n    columns: [queue, doing, done]\n",
@@ -300,7 +319,7 @@ def _texts(page: str, cls: str) -> list[str]:
             [
                 "1 open of 1 task · 1 overdue",
                 "21 open of 25 tasks",
-                "+ 1 more done",
+                "+ 1 more done card in the archive",
                 "0 errors, 1 warning",
             ],
         ),
@@ -309,7 +328,7 @@ def _texts(page: str, cls: str) -> list[str]:
             [
                 "1 открытая из 1 · просрочено: 1",
                 "21 открытая из 25",
-                "и ещё 1 готовая",
+                "и ещё 1 готовая карточка в архиве",
                 "ошибок: 0, предупреждений: 1",
             ],
         ),
@@ -318,7 +337,7 @@ def _texts(page: str, cls: str) -> list[str]:
             [
                 "1 відкрита із 1 · прострочено: 1",
                 "21 відкрита із 25",
-                "і ще 1 готова",
+                "і ще 1 готова картка в архіві",
                 "помилок: 0, попереджень: 1",
             ],
         ),
@@ -331,12 +350,13 @@ def test_counts_on_the_pages_take_the_plural_form_of_their_number(
     result = run_check(root)
     assert [p.code for p in result.problems] == ["PD401"]
     ws = result.workspace
-    pages = render_pages(ws, derive(ws), result.today, result.problems, SiteOptions(), "ws")
+    options = SiteOptions(limits=Limits(board_done=3))
+    pages = render_pages(ws, derive(ws), result.today, result.problems, options, "ws")
     one, many = (
         _texts(pages["boards/one.md"], "pd-summary"),
         _texts(pages["boards/many.md"], "pd-summary"),
     )
-    more = _texts(pages["boards/all.md"], "pd-muted pd-more")
+    more = _texts(pages["boards/many.md"], "pd-muted pd-more")
     dashboard = _texts(pages["index.md"], "pd-summary")[0].split(" · ")[-1]
     problems = _texts(pages["problems.md"], "pd-summary")
     assert [*one, *many, *more, dashboard] == expected

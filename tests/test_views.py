@@ -102,6 +102,42 @@ def test_all_projects_board_has_a_lane_per_project_and_a_section_per_workflow(
     assert (board.total, board.open, board.overdue, board.breaches) == (9, 8, 2, 1)
 
 
+def test_the_all_projects_summary_counts_each_lane_and_links_its_board(
+    checked: CheckResult, derived: Derived, snapshot: Snapshot
+) -> None:
+    summary = boards.board_summary(checked.workspace, derived, TODAY)
+    snapshot("board_summary", summary)
+
+    assert [s.workflow for s in summary.sections] == ["Web", "PR"]
+    web, pr = summary.sections
+    assert [(h.name, h.count) for h in web.headers] == [
+        ("Queue", 1),
+        ("Doing", 4),
+        ("Review", 1),
+        ("Done", 1),
+    ]
+    assert [(r.title, r.url, r.counts, r.total, r.open, r.overdue) for r in web.lanes] == [
+        ("Acme website", "boards/site/", [1, 3, 1, 1], 6, 5, 1),
+        ("Bank shop", "boards/shop/", [0, 1, 0, 0], 1, 1, 0),
+    ]
+    site = web.lanes[0]
+    assert (site.assignees, site.tags, site.priorities) == (
+        ["", "anna", "oleh"],
+        ["copy", "design", "web"],
+        ["high", "low", "normal", "urgent"],
+    )
+    assert [(r.title, r.counts) for r in pr.lanes] == [("Acme press tour", [1, 1, 0])]
+    assert (summary.total, summary.open, summary.overdue, summary.lane_count) == (9, 8, 2, 3)
+
+    by_person = boards.board_summary(checked.workspace, derived, TODAY, "person")
+    assert [(r.title, r.url, r.total) for r in by_person.sections[0].lanes] == [
+        ("Anna Kovalenko", "people/anna/", 3),
+        ("Oleh Petrenko", "people/oleh/", 3),
+        ("Unassigned", "boards/unassigned/", 1),
+    ]
+    assert by_person.lane_count == 3  # Anna and Oleh in both workflows, nobody in one
+
+
 def test_all_board_by_person_never_judges_wip(
     checked: CheckResult, derived: Derived, snapshot: Snapshot
 ) -> None:
@@ -270,6 +306,13 @@ def test_dashboard_lists_stop_at_the_cap_and_count_the_rest(tmp_path: Path) -> N
         files[f"contacts/c-{i:02}.md"] = (
             f"---\nname: Contact {i:02}\nowner: anna\nfollow_up: 2026-03-{i + 1:02}\n---\n"
         )
+    files["workspace.yml"] += (
+        "pipelines:\n  sales:\n    stages:\n      - {id: lead}\n"
+        "      - {id: won, outcome: won}\n      - {id: lost, outcome: lost}\n"
+    )
+    files["companies/acme.md"] = "---\nname: Acme\n---\n"
+    for i in range(dashboard.LIST_CAP + 2):  # won, and no project named yet
+        files[f"deals/won-{i:02}.md"] = f"---\ntitle: Won {i:02}\ncompany: acme\nstage: won\n---\n"
     root = make_workspace(tmp_path, files)
     day = TODAY.replace(day=30)
     result = run_check(root, day)
@@ -280,13 +323,20 @@ def test_dashboard_lists_stop_at_the_cap_and_count_the_rest(tmp_path: Path) -> N
     assert d.follow_ups[0].contact.text == "Contact 00"
     assert (d.due_week_count, d.due_week, d.stale_count) == (0, [], 0)
     assert d.people[0].overdue == late  # the team table counts every one
+    assert d.won_without_project_count == dashboard.LIST_CAP + 2
+    assert [x.id for x in d.won_without_project] == [
+        f"won-{i:02}" for i in range(dashboard.LIST_CAP)
+    ]
 
     generate(root, tmp_path / "tree", SiteOptions(), day, history=False)
     home = (tmp_path / "tree" / "index.md").read_text(encoding="utf-8")
     assert f'<span class="pd-stat-value">{late}</span>' in home
-    assert home.count('class="pd-card ') == dashboard.LIST_CAP
+    assert home.count('class="pd-card ') == 2 * dashboard.LIST_CAP  # overdue, won deals
     assert re.findall(r'<p class="pd-more pd-muted"><a href="#team">(.*?)</a>', home) == [
         "…and 3 more: see each person in Team below",
         "…and 1 more: see each person in Team below",
+    ]
+    assert re.findall(r'<p class="pd-more pd-muted"><a href="funnels/">(.*?)</a>', home) == [
+        "…and 2 more: each funnel&#39;s won stage lists them"
     ]
     assert '<h2 id="team">' in home

@@ -25,16 +25,21 @@ from builder.problems import Problem
 from builder.render.keys import fingerprint, record_key, view_key
 from builder.render.markdown import BodyRenderer
 from builder.render.svg import flow_charts
-from builder.views import activity, boards, dashboard, directory, funnels, people, records
+from builder.views import activity, boards, dashboard, directory, funnels, paging, people, records
 from builder.views.admin import AdminSettings
 from builder.views.common import SECTIONS, Fmt, Link, card_inputs
 from builder.views.derived import Derived
+from builder.views.paging import Limits
 from builder.views.paths import (
+    archive_url,
     board_url,
     funnel_url,
     page_file,
+    paged_url,
     problem_anchor,
     problem_url,
+    stage_urls,
+    unassigned_url,
     url,
 )
 
@@ -73,6 +78,9 @@ class SiteOptions:
     audience: str = ""  # the audience whose site this is (`builder.model.audience`), if any
     hidden_problems: int = 0  # problems an audience's site leaves out (they quote values)
     money: bool = True  # False on an audience's site that hides money: no profitability
+    # how many items a page of a paged list holds (the module's, read when made: a test
+    # sets `builder.views.paging.LIMITS` to page a small workspace as a large one is)
+    limits: Limits = field(default_factory=lambda: paging.LIMITS)
 
 
 @dataclass
@@ -189,6 +197,7 @@ def _site(ws: Workspace, derived: Derived, today: date, options: SiteOptions) ->
         options.content_prefix,
         options.history_key,
         options.templates_key,
+        repr(options.limits),
     )
     return _Site(ws=ws, derived=derived, today=today, fmt=Fmt.of(ws), options=options, salt=salt)
 
@@ -295,7 +304,14 @@ def _funnel_pages(site: _Site) -> Iterator[Page]:
         )
         if notes:
             conversions = []
-        return {"f": view(pid), "conversions": conversions, "conversion_notes": notes}
+        return {
+            "f": funnels.capped(view(pid), options.limits.funnel_stage),
+            "conversions": conversions,
+            "conversion_notes": notes,
+        }
+
+    def stage(pid: str, sid: str, i: int) -> dict[str, Any]:
+        return {"s": funnels.stage_pages(view(pid), sid, options.limits.stage)[i]}
 
     for pid in sorted(pipelines):
         yield Page(
@@ -306,6 +322,23 @@ def _funnel_pages(site: _Site) -> Iterator[Page]:
             dict(WIDE_VIEW),  # its deal board wants the page's width, as task boards do
             key=key,
         )
+        # a stage with more deals than the funnel's board shows has pages of its own
+        pipeline = pipelines[pid]
+        urls = stage_urls(pid, (st.id for st in pipeline.stages))
+        names = {st.id: st.name for st in pipeline.stages}
+        for sid, count in funnels.stage_counts(ws, pipeline).items():
+            if count <= options.limits.funnel_stage:
+                continue
+            pages = -(-count // max(1, options.limits.stage))
+            for i in range(pages):
+                yield Page(
+                    page_file(paged_url(urls[sid], i + 1)),
+                    f"{pipeline.name}: {names[sid]}" + (f" ({i + 1}/{pages})" if pages > 1 else ""),
+                    "stage.html",
+                    partial(stage, pid, sid, i),
+                    dict(VIEW),
+                    key=key,
+                )
     yield Page(
         "funnels/index.md",
         fmt.t("nav.funnels"),
@@ -342,41 +375,53 @@ def _directory_pages(site: _Site) -> Iterator[Page]:
             whole.append(directory.directory(ws, derived, today))
         return whole[0]
 
-    def contacts_only() -> directory.DirectoryView:
-        d = everyone()
-        return directory.DirectoryView(
-            companies=[], contacts=d.contacts, tags=d.tags, kinds=d.kinds
-        )
+    size = site.options.limits.directory
+    paged: dict[str, list[directory.DirectoryView]] = {}
 
-    yield Page(
-        "companies/index.md",
-        fmt.t("nav.companies"),
-        "directory.html",
-        lambda: {"dir": everyone(), "contacts_list": False},
-        dict(VIEW),
-        key=key,
-    )
-    yield Page(
-        "contacts/index.md",
-        fmt.t("nav.contacts"),
-        "directory.html",
-        lambda: {"dir": contacts_only(), "contacts_list": True},
-        dict(VIEW),
-        key=key,
-    )
+    def companies(i: int) -> dict[str, Any]:
+        if "companies" not in paged:
+            d = everyone()
+            only = directory.DirectoryView(
+                companies=d.companies, contacts=[], tags=d.tags, kinds=d.kinds
+            )
+            paged["companies"] = directory.paged(only, "companies/", size, contacts=False)
+        return {"dir": paged["companies"][i], "contacts_list": False}
 
-    def tagged(tag: str) -> dict[str, Any]:
-        return {"dir": directory.directory(ws, derived, today, tag), "contacts_list": True}
+    def contacts(i: int) -> dict[str, Any]:
+        if "contacts" not in paged:
+            d = everyone()
+            only = directory.DirectoryView(
+                companies=[], contacts=d.contacts, tags=d.tags, kinds=d.kinds
+            )
+            paged["contacts"] = directory.paged(only, "contacts/", size, contacts=True)
+        return {"dir": paged["contacts"][i], "contacts_list": True}
 
+    def tagged(tag: str, first: str, i: int) -> dict[str, Any]:
+        if paged.get("tag", [None])[0] is None or paged["tag"][0].tag != tag:
+            whole = directory.directory(ws, derived, today, tag)
+            paged["tag"] = directory.paged(whole, first, size, contacts=True)
+        return {"dir": paged["tag"][i], "contacts_list": True}
+
+    lists: list[tuple[str, str, int, Callable[[int], dict[str, Any]]]] = [
+        ("companies/", fmt.t("nav.companies"), len(ws.companies), companies),
+        ("contacts/", fmt.t("nav.contacts"), len(ws.contacts), contacts),
+    ]
     for tc in directory.tag_counts(ws, derived):
-        yield Page(
-            page_file(tc.url),
-            f"{fmt.t('nav.contacts')}: {tc.tag}",
-            "directory.html",
-            partial(tagged, tc.tag),
-            dict(VIEW),
-            key=key,
-        )
+        title = f"{fmt.t('nav.contacts')}: {tc.tag}"
+        lists.append((tc.url, title, tc.count, partial(tagged, tc.tag, tc.url)))
+    for first, title, count, context in lists:
+        pages = max(1, -(-count // max(1, size)))
+        for i in range(pages):
+            # a section's own list is its folder's index page (the nav names that file)
+            own = i == 0 and first in ("companies/", "contacts/")
+            yield Page(
+                f"{first}index.md" if own else page_file(paged_url(first, i + 1)),
+                title + (f" ({i + 1}/{pages})" if pages > 1 else ""),
+                "directory.html",
+                partial(context, i),
+                dict(VIEW),
+                key=key,
+            )
 
 
 def _dashboard_history(ws: Workspace, options: SiteOptions) -> dict[str, Any]:
@@ -493,11 +538,7 @@ def _board_pages(site: _Site) -> Iterator[Page]:
     all_key = site.view_key(("task", "project", "person"))
 
     def whole(lanes: boards.LaneKind, links: list[Link]) -> dict[str, Any]:
-        return {
-            "board": boards.all_board(ws, derived, today, lanes),
-            "show_project": lanes == "person",
-            "links": links,
-        }
+        return {"board": boards.board_summary(ws, derived, today, lanes), "links": links}
 
     both: tuple[tuple[boards.LaneKind, str, str], ...] = (
         ("project", "all", fmt.t("board.all")),
@@ -508,14 +549,21 @@ def _board_pages(site: _Site) -> Iterator[Page]:
         yield Page(
             f"boards/{ident}.md",
             title,
-            "board.html",
+            "board_summary.html",
             partial(whole, lanes, links),
             dict(WIDE_VIEW),
             key=all_key,
         )
+    nobody = boards.unassigned_tasks(ws, derived)
+    nobody_open, nobody_overdue = boards.board_stats(derived, nobody, today)
     rows = [
         [Link(fmt.t("board.all"), "boards/all/"), Link(""), Link("")],
         [Link(fmt.t("board.all_by_person"), "boards/all-by-person/"), Link(""), Link("")],
+        [
+            Link(fmt.t("card.unassigned"), unassigned_url()),
+            Link(str(nobody_open)),
+            Link(str(nobody_overdue) if nobody_overdue else ""),
+        ],
     ]
     people_digest = derived.table_digests["person"]
     for p in sorted(ws.projects.values(), key=lambda p: p.name.lower()):
@@ -531,7 +579,7 @@ def _board_pages(site: _Site) -> Iterator[Page]:
 
         def context(p: Any = p) -> dict[str, Any]:
             return {
-                "board": boards.project_board(ws, derived, p.id, today),
+                "board": boards.project_board(ws, derived, p.id, today, options.limits),
                 "show_project": False,
                 "links": [Link(fmt.t("record.project_page"), url("project", p.id))],
                 "flow": flow_charts(activity.flow(options.history, ws, p.id))
@@ -547,6 +595,14 @@ def _board_pages(site: _Site) -> Iterator[Page]:
             dict(WIDE_VIEW),
             key=fingerprint(site.salt, people_digest, p.digest, *(task.digest for task in tasks)),
         )
+        yield from _archive_pages(
+            site,
+            Link(p.name, board_url(p.id)),
+            tasks,
+            options.limits.board_done,
+            fingerprint(site.salt, people_digest, p.digest, *(task.digest for task in tasks)),
+        )
+    yield from _unassigned_pages(site)
     yield Page(
         "boards/index.md",
         fmt.t("nav.boards"),
@@ -557,6 +613,62 @@ def _board_pages(site: _Site) -> Iterator[Page]:
         },
         dict(VIEW),
     )
+
+
+def _archive_pages(
+    site: _Site, board: Link, tasks: list[Any], cap: int, key: str
+) -> Iterator[Page]:
+    """The archive of a board's done cards beyond the latest `cap` per column, paged; the
+    pages are known without building them (their number follows from the counts)."""
+    limits = site.options.limits
+    left = boards.done_beyond_count(site.derived, tasks, cap)
+    views: list[boards.ArchiveView] = []
+
+    def context(i: int) -> dict[str, Any]:
+        if not views:
+            views.extend(
+                boards.archive_pages(site.ws, site.derived, board, tasks, cap, site.today, limits)
+            )
+        return {"a": views[i]}
+
+    pages = -(-left // max(1, limits.archive))
+    for i in range(pages):
+        yield Page(
+            page_file(archive_url(board.url, i + 1)),
+            f"{board.text}: {site.fmt.t('board.archive')}"
+            + (f" ({i + 1}/{pages})" if pages > 1 else ""),
+            "archive.html",
+            partial(context, i),
+            dict(VIEW),
+            key=fingerprint(key, str(i)),
+        )
+
+
+def _unassigned_pages(site: _Site) -> Iterator[Page]:
+    """The board of the tasks nobody is assigned to, and its archive."""
+    ws, derived, fmt = site.ws, site.derived, site.fmt
+    tasks = boards.unassigned_tasks(ws, derived)
+    key = fingerprint(
+        site.salt,
+        derived.table_digests["person"],
+        derived.table_digests["project"],
+        *(t.digest for t in tasks),
+    )
+    title = fmt.t("card.unassigned")
+    yield Page(
+        page_file(unassigned_url()),
+        title,
+        "board.html",
+        lambda: {
+            "board": boards.unassigned_board(ws, derived, site.today),
+            "show_project": True,
+            "links": [],
+            "flow": None,
+        },
+        dict(WIDE_VIEW),
+        key=key,
+    )
+    yield from _archive_pages(site, Link(title, unassigned_url()), tasks, boards.DONE_CAP, key)
 
 
 def _people_pages(site: _Site) -> Iterator[Page]:
@@ -597,6 +709,13 @@ def _people_pages(site: _Site) -> Iterator[Page]:
             # plugin's search_slice), the rest of the page being a board
             {"hide": ["toc", "navigation"]},
             key=fingerprint(site.salt, *shared, *(x.digest for x in (*tasks, *deals))),
+        )
+        yield from _archive_pages(
+            site,
+            Link(p.name, url("person", p.id)),
+            tasks,
+            boards.DONE_CAP,
+            fingerprint(site.salt, *shared, *(x.digest for x in tasks)),
         )
     yield Page(
         "people/index.md",

@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING, Literal
 
 from builder.model import Task, Workflow, Workspace
 from builder.model.schema import PRIORITIES
-from builder.views.common import CardView, Fmt, card
-from builder.views.paths import board_url, url
+from builder.views.common import CardView, Fmt, Link, card
+from builder.views.paging import LIMITS, Limits, PageLink, chunks, pager
+from builder.views.paths import archive_url, board_url, unassigned_url, url
 
 if TYPE_CHECKING:
     from builder.views.derived import Derived, KeptLane, LaneKey
 
-#: Done columns show only their latest cards on a person's board, and fewer still in each
-#: swimlane of the all-projects board, which would otherwise be mostly finished work.
+#: Done columns show only their latest cards on a person's board; the rest are in the
+#: board's archive (`archive_cards`), as are a project's beyond `Limits.board_done`.
 DONE_CAP = 25
-LANE_DONE_CAP = 3
 
 
 @dataclass
@@ -34,6 +34,7 @@ class ColumnView:
     cards: list[CardView] = field(default_factory=list)
     hidden: int = 0  # cards left off a capped done column
     is_done: bool = False
+    archive: str = ""  # where the hidden cards are: the board's archive
 
 
 @dataclass
@@ -85,6 +86,8 @@ class BoardView:
     open: int
     overdue: int
     breaches: int
+    archive: str = ""  # URL of the archive of the done cards it leaves off, if any
+    archived: int = 0  # how many
 
 
 #: Most urgent first; a priority the schema does not know sorts as "normal".
@@ -108,6 +111,7 @@ class _Lane:
     done_cap: int | None
     wip_applies: bool  # WIP limits are per project: judged only where a lane is one
     dirty: bool  # serve: a card in it was made anew (see `_lane_columns`)
+    archive: str = ""  # URL of the board's archive of done cards
 
 
 def _columns(
@@ -139,6 +143,7 @@ def _columns(
                 cards=[card(ws, derived, t, today, fmt) for t in items],
                 hidden=hidden,
                 is_done=is_done,
+                archive=lane.archive if hidden else "",
             )
         )
     return out
@@ -276,8 +281,8 @@ def _dirty_groups(
     return set(_groups(derived, (ws.tasks[tid] for tid in on_board - reused), lanes))
 
 
-def _done_cap(kind: BoardKind) -> int | None:
-    return None if kind == "project" else DONE_CAP if kind == "person" else LANE_DONE_CAP
+def _done_cap(kind: BoardKind, limits: Limits) -> int | None:
+    return limits.board_done if kind == "project" else DONE_CAP if kind == "person" else None
 
 
 def _section(
@@ -304,6 +309,8 @@ def _sections(
     tasks: list[Task],
     today: date,
     lanes: Lanes,
+    limits: Limits = LIMITS,
+    archive: str = "",
 ) -> list[BoardSection]:
     """One section per workflow the tasks use, in the settings' order, each with its
     swimlanes sorted by title."""
@@ -325,9 +332,10 @@ def _sections(
                     title=title,
                     url=lane_url,
                     tasks=lane_tasks,
-                    done_cap=_done_cap(kind),
+                    done_cap=_done_cap(kind, limits),
                     wip_applies=kind == "project" or lane_id.startswith("project:"),
                     dirty=(flow_id, group) in dirty,
+                    archive=archive,
                 )
             )
         here.sort(key=lambda lane: (lane.title.lower(), lane.id))
@@ -344,9 +352,11 @@ def _board(
     tasks: list[Task],
     today: date,
     lanes: Lanes = ONE_LANE,
+    limits: Limits = LIMITS,
+    archive: str = "",
 ) -> BoardView:
     """Group `tasks` by workflow, then by lane, then column."""
-    sections = _sections(ws, derived, kind, ident, tasks, today, lanes)
+    sections = _sections(ws, derived, kind, ident, tasks, today, lanes, limits, archive)
     if kind == "all":  # both all-projects boards: the same tasks, counted once
         shared = derived.memo.all_board_totals
         totals = shared.get(today)
@@ -366,14 +376,31 @@ def _board(
         open=totals.open,
         overdue=totals.overdue,
         breaches=sum(1 for s in sections for lane in s.lanes for c in lane.columns if c.breached),
+        archive=archive,
+        archived=sum(c.hidden for s in sections for lane in s.lanes for c in lane.columns),
     )
 
 
-def project_board(ws: Workspace, derived: Derived, project_id: str, today: date) -> BoardView:
-    """A project's board: its tasks in its workflow's columns, WIP limits judged."""
+def project_board(
+    ws: Workspace, derived: Derived, project_id: str, today: date, limits: Limits = LIMITS
+) -> BoardView:
+    """A project's board: its tasks in its workflow's columns, WIP limits judged; done
+    columns show their latest `limits.board_done` cards, the rest are in its archive."""
     project = ws.projects[project_id]
     tasks = derived.index.tasks_by_project.get(project_id, [])
-    return _board(ws, derived, "project", project_id, project.name, tasks, today)
+    board = board_url(project_id)
+    return _board(
+        ws,
+        derived,
+        "project",
+        project_id,
+        project.name,
+        tasks,
+        today,
+        ONE_LANE,
+        limits,
+        archive=archive_url(board),
+    )
 
 
 def all_board(
@@ -403,7 +430,240 @@ def all_board(
 
 
 def person_board(ws: Workspace, derived: Derived, person_id: str, today: date) -> BoardView:
-    """A person's board: the tasks assigned to them, a section per workflow."""
+    """A person's board: the tasks assigned to them, a section per workflow; done columns
+    show their latest cards, the rest are in the archive."""
     person = ws.people[person_id]
     tasks = derived.index.tasks_by_assignee.get(person_id, [])
-    return _board(ws, derived, "person", person_id, person.name, tasks, today)
+    return _board(
+        ws,
+        derived,
+        "person",
+        person_id,
+        person.name,
+        tasks,
+        today,
+        archive=archive_url(url("person", person_id)),
+    )
+
+
+def unassigned_tasks(ws: Workspace, derived: Derived) -> list[Task]:
+    """The tasks nobody (known) is assigned to, in the order of `tasks_by_id`."""
+    people = ws.people
+    return [t for t in derived.tasks_by_id if t.assignee not in people]
+
+
+def unassigned_board(ws: Workspace, derived: Derived, today: date) -> BoardView:
+    """The tasks nobody is assigned to, as a person's board: the lane of the all-projects
+    board by person that has no person's page."""
+    title = Fmt.of(ws).t("card.unassigned")
+    tasks = unassigned_tasks(ws, derived)
+    return _board(
+        ws, derived, "person", "", title, tasks, today, archive=archive_url(unassigned_url())
+    )
+
+
+@dataclass
+class LaneRow:
+    """One swimlane of the all-projects board as its summary shows it: counts per column,
+    a link to the board holding its cards, and what the filters look for in them."""
+
+    id: str
+    title: str
+    url: str
+    counts: list[int]
+    total: int
+    open: int
+    overdue: int
+    assignees: list[str]  # ids ("" for nobody) of the people its cards are assigned to
+    tags: list[str]
+    priorities: list[str]
+    search: str  # the lane's title, lower-cased
+
+
+@dataclass
+class SummarySection:
+    workflow: str
+    headers: list[ColumnView]
+    lanes: list[LaneRow]
+
+
+@dataclass
+class BoardSummary:
+    """The all-projects board as a compact table: a row per project (or person), a column
+    per workflow column; each row links to the page holding that lane's cards."""
+
+    id: str
+    title: str
+    lanes_by: LaneKind
+    sections: list[SummarySection]
+    assignees: list[Option]
+    tags: list[str]
+    priorities: list[Option]
+    total: int
+    open: int
+    overdue: int
+    lane_count: int
+
+
+def _lane_row(
+    derived: Derived, flow: Workflow, info: tuple[str, str, str], tasks: list[Task], today: date
+) -> LaneRow:
+    lane_id, title, lane_url = info
+    counts = {c.id: 0 for c in flow.columns}
+    for t in tasks:
+        counts[t.status] = counts.get(t.status, 0) + 1
+    open_, overdue = board_stats(derived, tasks, today)
+    return LaneRow(
+        id=lane_id,
+        title=title,
+        url=lane_url,
+        counts=[counts[c.id] for c in flow.columns],
+        total=len(tasks),
+        open=open_,
+        overdue=overdue,
+        assignees=sorted({t.assignee or "" for t in tasks}),
+        tags=sorted(set(chain.from_iterable(map(_TAGS, tasks)))),
+        priorities=sorted(set(map(_PRIORITY, tasks))),
+        search=title.lower(),
+    )
+
+
+def board_summary(
+    ws: Workspace, derived: Derived, today: date, lanes: LaneKind = "project"
+) -> BoardSummary:
+    """Every task, counted by swimlane (project, or person) and column, one section per
+    workflow; the cards themselves are on each lane's own page (a project's board, a
+    person's page, the unassigned board), which a lane's row links to."""
+    fmt = Fmt.of(ws)
+    tasks = derived.tasks_by_id
+    people = ws.people
+
+    def project_lane(pid: str) -> tuple[str, str, str]:
+        project = ws.projects.get(pid)
+        return (f"project:{pid}", project.name if project else pid, board_url(pid))
+
+    def person_lane(person_id: str) -> tuple[str, str, str]:
+        if not person_id:
+            return ("person:", fmt.t("card.unassigned"), unassigned_url())
+        return (f"person:{person_id}", people[person_id].name, url("person", person_id))
+
+    if lanes == "project":
+        split = Lanes(attrgetter("project"), project_lane)
+        ident, title = "all", fmt.t("board.all")
+    else:
+        split = Lanes(lambda t: t.assignee if t.assignee in people else "", person_lane)
+        ident, title = "all-by-person", fmt.t("board.all_by_person")
+    groups = _groups(derived, tasks, split)
+    order = list(ws.settings.workflows)
+    sections = []
+    for flow_id in sorted({f for f, _ in groups}, key=order.index):
+        flow = ws.settings.workflows[flow_id]
+        rows = [
+            _lane_row(derived, flow, split.info(group), lane_tasks, today)
+            for (f, group), lane_tasks in groups.items()
+            if f == flow_id
+        ]
+        rows.sort(key=lambda r: (r.title.lower(), r.id))
+        headers = [
+            ColumnView(
+                id=c.id,
+                name=c.name,
+                wip=None,
+                count=sum(r.counts[i] for r in rows),
+                breached=False,
+                is_done=flow.is_done(c.id),
+            )
+            for i, c in enumerate(flow.columns)
+        ]
+        sections.append(SummarySection(flow.name, headers, rows))
+    shared = derived.memo.all_board_totals
+    totals = shared.get(today)
+    if totals is None:
+        totals = shared[today] = _totals(ws, derived, tasks, today)
+    return BoardSummary(
+        id=ident,
+        title=title,
+        lanes_by=lanes,
+        sections=sections,
+        assignees=totals.assignees,
+        tags=totals.tags,
+        priorities=totals.priorities,
+        total=len(tasks),
+        open=totals.open,
+        overdue=totals.overdue,
+        lane_count=len({r.id for s in sections for r in s.lanes}),
+    )
+
+
+@dataclass
+class ArchiveView:
+    """One page of a board's done cards that the board itself leaves off."""
+
+    title: str
+    board: Link  # the board (or person's page) they belong to
+    cards: list[CardView]
+    total: int  # done cards in the archive, over all its pages
+    start: int  # 1-based position of this page's first card
+    pages: list[PageLink]
+
+
+def done_beyond_cap(ws: Workspace, derived: Derived, tasks: list[Task], cap: int) -> list[Task]:
+    """The done tasks a board leaves off: each done column's beyond its latest `cap`
+    (latest = due date, then id, as the board orders them), the newest first."""
+    flows = derived.workflows
+    default = flows[""]
+    by_column: dict[tuple[str, str], list[Task]] = {}
+    for t in tasks:
+        flow = flows.get(t.project, default)
+        if flow.is_done(t.status):
+            by_column.setdefault((flow.id, t.status), []).append(t)
+    out: list[Task] = []
+    for column in by_column.values():
+        column.sort(key=lambda t: (t.due or date.min, t.id), reverse=True)
+        out += column[cap:]
+    out.sort(key=lambda t: (t.due or date.min, t.id), reverse=True)
+    return out
+
+
+def archive_pages(
+    ws: Workspace,
+    derived: Derived,
+    board: Link,
+    tasks: list[Task],
+    cap: int,
+    today: date,
+    limits: Limits = LIMITS,
+) -> list[ArchiveView]:
+    """The archive of a board (the project's, or a person's: `board`) holding `tasks`,
+    paged by `limits.archive`; no pages when the board shows every card itself."""
+    fmt = Fmt.of(ws)
+    left = done_beyond_cap(ws, derived, tasks, cap)
+    if not left:
+        return []
+    pages = chunks(left, limits.archive)
+    first = archive_url(board.url)
+    return [
+        ArchiveView(
+            title=board.text,
+            board=board,
+            cards=[card(ws, derived, t, today, fmt) for t in items],
+            total=len(left),
+            start=(i - 1) * limits.archive + 1,
+            pages=pager(first, pages, i),
+        )
+        for i, items in enumerate(pages, 1)
+    ]
+
+
+def done_beyond_count(derived: Derived, tasks: list[Task], cap: int) -> int:
+    """How many done tasks a board of `tasks` leaves off (see `done_beyond_cap`), counted
+    without sorting them: what the archive's pages need to be named."""
+    flows = derived.workflows
+    default = flows[""]
+    per_column: dict[tuple[str, str], int] = {}
+    for t in tasks:
+        flow = flows.get(t.project, default)
+        if flow.is_done(t.status):
+            column = (flow.id, t.status)
+            per_column[column] = per_column.get(column, 0) + 1
+    return sum(max(0, n - cap) for n in per_column.values())

@@ -73,6 +73,7 @@ class DashboardView:
     chase_count: int = 0
     chase_days: int = 5
     deals: bool = True  # an audience's site without deals shows none of their parts
+    won_without_project_count: int = 0
 
 
 FOLLOW_UP_DAYS = 7
@@ -200,6 +201,7 @@ def dashboard(
     follow = follow_ups(ws, derived, today)
     chase = to_chase(ws, today)
     errors = sum(1 for p in problems if p.is_error)
+    won = sorted((d for d in ws.deals.values() if ws.deal_needs_project(d)), key=lambda d: d.id)
 
     def cards(tasks: list[Task]) -> list[CardView]:
         first = heapq.nsmallest(LIST_CAP, tasks, key=_by_due)
@@ -213,11 +215,8 @@ def dashboard(
         breaches=wip_breaches(ws),
         stale_deals=[deal_card(ws, derived, d, today, fmt) for d in stale[:LIST_CAP]],
         follow_ups=follow[:LIST_CAP],
-        won_without_project=[
-            deal_card(ws, derived, d, today, fmt)
-            for d in sorted(ws.deals.values(), key=lambda d: d.id)
-            if ws.deal_needs_project(d)
-        ],
+        won_without_project=[deal_card(ws, derived, d, today, fmt) for d in won[:LIST_CAP]],
+        won_without_project_count=len(won),
         people=_team(ws, derived, today),
         errors=errors,
         warnings=len(problems) - errors,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from builder.model import Company, Workspace
 from builder.model.schema import COMPANY_KINDS, CompanyKind
 from builder.views.common import Fmt, Link, url
 from builder.views.dashboard import FollowUp, follow_ups
+from builder.views.paging import PageLink, chunks, pager
 
 if TYPE_CHECKING:
     from builder.views.derived import Derived
@@ -56,6 +58,34 @@ class DirectoryView:
     follow_ups: list[FollowUp] = field(default_factory=list)
     tag: str = ""  # set on a per-tag page
     has_deals: bool = True  # False on an audience's site without deals: no column for them
+    pages: list[PageLink] = field(default_factory=list)  # a paged list's pages, A–Z
+    start: int = 1  # 1-based position of this page's first row
+    total: int = 0  # rows over all the pages
+
+
+def paged(view: DirectoryView, first_url: str, size: int, contacts: bool) -> list[DirectoryView]:
+    """`view` cut into pages of `size` contacts (or companies: `contacts` false) by name,
+    each page labelled by the letters its names run from and to; the tag list and the
+    follow-ups stand on each page."""
+    rows: Sequence[Any] = view.contacts if contacts else view.companies
+    pages = chunks(rows, size)
+
+    def name(row: Any) -> str:
+        return str(row.contact.text if contacts else row.company.text)
+
+    out = []
+    for i, items in enumerate(pages, 1):
+        out.append(
+            replace(
+                view,
+                contacts=list(items) if contacts else view.contacts,
+                companies=view.companies if contacts else list(items),
+                pages=pager(first_url, pages, i, name),
+                start=(i - 1) * max(1, size) + 1,
+                total=len(rows),
+            )
+        )
+    return out
 
 
 def contact_rows(

@@ -4,14 +4,15 @@ weighted forecast, stage-to-stage conversion, idle deals, owners, and won/lost t
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 from builder.model import Deal, Pipeline, Stage, Workspace
 from builder.views.common import Fmt, Link, person_link, url
-from builder.views.paths import problem_url
+from builder.views.paging import PageLink, chunks, pager
+from builder.views.paths import funnel_url, problem_url, stage_urls
 
 if TYPE_CHECKING:
     from builder.views.derived import Derived
@@ -55,6 +56,8 @@ class StageView:
     idle_count: int
     width: int  # bar width in percent of the largest stage
     deals: list[DealCard] = field(default_factory=list)
+    url: str = ""  # its own pages, listing all its deals (see `stage_pages`)
+    more: int = 0  # deals the funnel's board leaves off, on the stage's pages
 
 
 @dataclass
@@ -231,9 +234,12 @@ def _stage_views(
         if d.stage in by_stage:
             by_stage[d.stage].append(d)
     widest = max(map(len, by_stage.values()), default=0) or 1
+    urls = stage_urls(pipeline.id, by_stage)
     out = []
     for s in pipeline.stages:
         in_stage = by_stage[s.id]
+        if not s.is_open:  # the latest closed first: the board shows the recent ones
+            in_stage.sort(key=lambda d: (closed_on(d) or date.min, d.id), reverse=True)
         cards = [deal_card(ws, derived, d, today, fmt) for d in in_stage]
         out.append(
             StageView(
@@ -249,6 +255,7 @@ def _stage_views(
                 idle_count=sum(1 for c in cards if c.idle),
                 width=round(100 * len(in_stage) / widest),
                 deals=cards,
+                url=urls[s.id],
             )
         )
     return out
@@ -278,6 +285,48 @@ def funnel(ws: Workspace, derived: Derived, pipeline: Pipeline, today: date) -> 
             {d.amount.currency for d in deals if d.amount and ws.settings.to_base(d.amount) is None}
         ),
     )
+
+
+def capped(view: FunnelView, cap: int) -> FunnelView:
+    """The funnel as its page shows it: each stage's first `cap` deals on the board, the
+    rest counted and on the stage's own pages."""
+    stages = [replace(s, deals=s.deals[:cap], more=max(0, s.count - cap)) for s in view.stages]
+    return replace(view, stages=stages)
+
+
+@dataclass
+class StagePage:
+    """One page of the deals of one stage."""
+
+    funnel: Link
+    stage: StageView  # its `deals`: this page's
+    start: int  # 1-based position of the first
+    pages: list[PageLink]
+
+
+def stage_pages(view: FunnelView, stage_id: str, size: int) -> list[StagePage]:
+    """The pages of one stage's deals (from the whole funnel's `view`), `size` a page."""
+    [stage] = [s for s in view.stages if s.id == stage_id]
+    pages = chunks(stage.deals, size)
+    funnel = Link(view.title, funnel_url(view.id))
+    return [
+        StagePage(
+            funnel=funnel,
+            stage=replace(stage, deals=list(items)),
+            start=(i - 1) * max(1, size) + 1,
+            pages=pager(stage.url, pages, i),
+        )
+        for i, items in enumerate(pages, 1)
+    ]
+
+
+def stage_counts(ws: Workspace, pipeline: Pipeline) -> dict[str, int]:
+    """How many deals stand in each stage of `pipeline` (without building its funnel)."""
+    counts = dict.fromkeys((s.id for s in pipeline.stages), 0)
+    for d in ws.deals.values():
+        if d.stage in counts and ws.pipeline_of(d).id == pipeline.id:
+            counts[d.stage] += 1
+    return counts
 
 
 def _owners(ws: Workspace, pipeline: Pipeline, deals: list[Deal], fmt: Fmt) -> list[OwnerRow]:

@@ -27,7 +27,12 @@ REPORTS, CALENDAR = "reports", "calendar"
 
 #: the site's own page names in each folder (MkDocs makes `index.md` the folder's page)
 _OWN = frozenset({"index"})
-_OWN_IN = {BOARDS: frozenset({"index", "all", "all-by-person"})}
+_OWN_IN = {BOARDS: frozenset({"index", "all", "all-by-person", "unassigned"})}
+#: a paged list's later pages stand in a folder no record id can claim as a page
+#: (`contacts/pages/2/`: a contact `pages` is `contacts/pages/`, a file, not the folder)
+PAGES = "pages"
+#: a board's done cards beyond the last few, in its archive (`boards/<id>/done/`)
+DONE = "done"
 
 
 def page_name(folder: str, name: str) -> str:
@@ -44,6 +49,38 @@ def url(kind: str, ident: str) -> str:
 def board_url(project: str) -> str:
     """URL of a project's board."""
     return f"{BOARDS}/{page_name(BOARDS, project)}/"
+
+
+def unassigned_url() -> str:
+    """URL of the board of the tasks nobody is assigned to (a lane of the all-projects
+    board by person, which has no person's page to link to)."""
+    return f"{BOARDS}/unassigned/"
+
+
+def paged_url(first: str, page: int) -> str:
+    """Page `page` (1-based) of a paged list whose first page is at `first`: the first
+    page keeps its URL, page 2 is `<first>pages/2/`."""
+    return first if page <= 1 else f"{first}{PAGES}/{page}/"
+
+
+def archive_url(board: str, page: int = 1) -> str:
+    """Page `page` of the archive of done cards of the board at URL `board` (a project's
+    board, a person's page or the unassigned board)."""
+    return paged_url(f"{board}{DONE}/", page)
+
+
+def stage_urls(pipeline: str, stages: Iterable[str]) -> dict[str, str]:
+    """stage id -> URL of the first page of its deals, for the stages of a pipeline in
+    their order; two ids of one slug are told apart by their position."""
+    out: dict[str, str] = {}
+    taken: set[str] = {PAGES}
+    for i, stage in enumerate(stages, 1):
+        name = slugify(stage, max_length=_SLUG_MAX) or "stage"
+        if name in taken:
+            name = f"{name}-{i}"
+        taken.add(name)
+        out[stage] = f"{funnel_url(pipeline)}{name}/"
+    return out
 
 
 def funnel_url(pipeline: str) -> str:

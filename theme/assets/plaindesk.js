@@ -6,14 +6,30 @@
   function matches(el, filters) {
     var d = el.dataset;
     if (filters.q && (d.search || "").indexOf(filters.q) === -1) return false;
-    if (filters.assignee !== undefined && filters.assignee !== "*" && d.assignee !== filters.assignee) return false;
-    if (filters.priority && filters.priority !== "*" && d.priority !== filters.priority) return false;
+    // a summary row stands for many cards: data-assignees and data-priorities list theirs
+    if (filters.assignee !== undefined && filters.assignee !== "*" && !has(d.assignees, d.assignee, filters.assignee)) return false;
+    if (filters.priority && filters.priority !== "*" && !has(d.priorities, d.priority, filters.priority)) return false;
     if (filters.kind && filters.kind !== "*" && d.kind !== filters.kind) return false;
     if (filters.person && filters.person !== "*" && d.person !== filters.person) return false;
     if (filters.project && filters.project !== "*" && d.project !== filters.project) return false;
     // data-tags is a JSON list: a tag may hold spaces ("decision maker" is not "maker")
     if (filters.tag && filters.tag !== "*" && JSON.parse(d.tags || "[]").indexOf(filters.tag) === -1) return false;
     return true;
+  }
+
+  function has(list, one, value) {
+    return list !== undefined ? JSON.parse(list).indexOf(value) !== -1 : one === value;
+  }
+
+  // The text filter travels in the URL as ?find=: Material opens its search over a page
+  // whose URL has ?q= (an older link's ?q= is still read).
+  function param(name) {
+    return name === "q" ? "find" : name;
+  }
+
+  function initialValue(initial, name) {
+    if (initial.has(param(name))) return initial.get(param(name));
+    return initial.has(name) ? initial.get(name) : null;
   }
 
   function read(form) {
@@ -26,6 +42,7 @@
   }
 
   function targets(form) {
+    if (form.dataset.rows) return document.querySelectorAll(form.dataset.rows);
     if (form.dataset.target) {
       var table = document.getElementById(form.dataset.target);
       return table ? table.querySelectorAll("tbody tr") : [];
@@ -51,11 +68,29 @@
     if (out) out.textContent = shown === total ? "" : shown + " / " + total;
     var params = new URLSearchParams();
     Object.keys(filters).forEach(function (k) {
-      if (filters[k] && filters[k] !== "*") params.set(k, filters[k]);
+      if (filters[k] && filters[k] !== "*") params.set(param(k), filters[k]);
     });
     var query = params.toString();
     history.replaceState(null, "", query ? "?" + query : location.pathname);
     months(form, filters);
+    elsewhere(form, filters, shown, total, query);
+  }
+
+  // A paged list: nothing matching on this page says where else to look (the note in the
+  // form), marks the pages whose names could match the text, and the links to the other
+  // pages and boards keep the filters.
+  function elsewhere(form, filters, shown, total, query) {
+    var note = form.querySelector(".pd-elsewhere");
+    var active = Object.keys(filters).some(function (k) { return filters[k] && filters[k] !== "*"; });
+    if (note) note.hidden = !(active && total > 0 && shown === 0);
+    var q = filters.q || "";
+    Array.prototype.forEach.call(document.querySelectorAll(".pd-pager a[data-first]"), function (a) {
+      var n = q.length, hit = n > 0 && a.dataset.first.slice(0, n) <= q && q <= a.dataset.last.slice(0, n);
+      a.classList.toggle("pd-match", hit && shown === 0);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("a.pd-keep-query"), function (a) {
+      a.href = a.href.split("?")[0] + (query ? "?" + query : "");
+    });
   }
 
   // The feed is paged by month: each month's link says how many of its entries match
@@ -91,8 +126,15 @@
     Array.prototype.forEach.call(document.querySelectorAll("form.pd-filters"), function (form) {
       form.hidden = false;
       Array.prototype.forEach.call(form.elements, function (field) {
-        if (field.name && initial.has(field.name)) field.value = initial.get(field.name);
+        var value = field.name ? initialValue(initial, field.name) : null;
+        if (value !== null) field.value = value;
         field.addEventListener(field.tagName === "SELECT" ? "change" : "input", function () {
+          // a paged list's tag filter opens the tag's page (every page of the list at once)
+          var option = field.tagName === "SELECT" && field.hasAttribute("data-go") && field.selectedOptions[0];
+          if (option && option.dataset.url) {
+            location.href = option.dataset.url;
+            return;
+          }
           apply(form);
         });
       });
