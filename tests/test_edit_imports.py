@@ -197,3 +197,26 @@ def test_a_currency_the_table_lacks_is_asked_of_babel(monkeypatch: pytest.Monkey
     assert values.is_currency("UAH")
     assert not values.is_currency("ZZZ")
     assert not values.is_currency("uah")
+
+
+def test_mkdocs_yml_is_read_with_its_tags_as_nothing(tmp_path: Path) -> None:
+    """A command run from the workspace folder reads mkdocs.yml (with libyaml's parser when
+    PyYAML has it) for the content folder; Material's and MkDocs' tags are never run."""
+    import yaml
+
+    from builder.load.locate import _Tolerant, content_folder
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: !ENV [SITE_NAME, Agency]\n"
+        "markdown_extensions:\n"
+        "  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "plugins:\n"
+        "  - search\n"
+        "  - plaindesk:\n"
+        "      content: data\n",
+        encoding="utf-8",
+    )
+    assert content_folder(tmp_path) == tmp_path / "data"
+    assert issubclass(_Tolerant, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
