@@ -6,7 +6,6 @@ node. The per-record loop in `fields.py` turns the errors into problems.
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -203,6 +202,8 @@ def _date_hint(value: str) -> str:
     year, month = int(value[:4]), int(value[5:7])
     if not 1 <= month <= 12:
         return "the month comes second and runs from 01 to 12 (YYYY-MM-DD)"
+    import calendar  # a bad date's hint alone: reading good dates does not load it
+
     days = calendar.monthrange(max(year, 1), month)[1]
     return f"{value[:7]} has {days} days; check the day"
 
