@@ -26,8 +26,8 @@ from builder.edit.desk import Desk, EditError, Refused, open_desk
 from builder.edit.plan import Plan
 from builder.model.schema import (
     CHANNELS,
-    RECORD_SPECS,
     REPLIES,
+    SPECS,
     FieldSpec,
     RecordSpec,
     record_fields,
@@ -225,7 +225,21 @@ def due(
 # --- new ---------------------------------------------------------------------------------
 
 
-@cli.group(short_help="Create a record from a template.")
+class _NewGroup(click.Group):
+    """`new`'s commands, one per record type, each made when it is asked for: their options
+    come from the schema and their help from `builder.edit.new`, which `move` and the
+    other edit commands should not pay for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(SPECS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in SPECS:
+            self.add_command(_new_command(SPECS[cmd_name]))
+        return self.commands.get(cmd_name)
+
+
+@cli.group(cls=_NewGroup, short_help="Create a record from a template.")
 def new() -> None:
     """Create a record from a template: `plaindesk new task "Hero banner" --project site`.
 
@@ -434,7 +448,3 @@ def _new_command(spec: RecordSpec) -> click.Command:
 def _example(spec: RecordSpec) -> str:
     title = next(f for f in spec.fields if f.name == spec.title_field)
     return title.example
-
-
-for _spec in RECORD_SPECS:
-    new.add_command(_new_command(_spec))

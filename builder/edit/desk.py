@@ -157,7 +157,8 @@ def open_desk(root: Path, today: date | None) -> Desk:
             "pass the workspace folder with -w DIR"
         )
     loaded = load_settings(root)
-    settings, problems = read_settings(loaded.settings, loaded.settings_path)
+    # no phone is read here: phonenumbers, which checks `phone_region`, is not imported
+    settings, problems = read_settings(loaded.settings, loaded.settings_path, phone_regions=False)
     problems = loaded.problems + _quoted(problems, loaded.settings_text)
     if loaded.settings_broken or any(p.is_error for p in problems):
         raise Refused(

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from frontmatter.default_handlers import YAMLHandler
 
-_BOUNDARY = YAMLHandler.FM_BOUNDARY  # the loader's own boundary
+from builder.load.files import FRONT_MATTER_BOUNDARY as _BOUNDARY  # the loader's own
+
 try:  # the loader's parser: libyaml's, else PyYAML's own with the same events
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build

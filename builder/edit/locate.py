@@ -40,6 +40,7 @@ class Index:
     root: Path
     _by_type: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     _ids: dict[str, frozenset[str]] = field(default_factory=dict)
+    _one: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # paths_of's walks
 
     def paths(self, kind: str) -> dict[str, list[str]]:
         """id -> workspace-relative paths of the files with that id, for one type."""
@@ -58,7 +59,9 @@ class Index:
         was listed already)."""
         if kind in self._by_type:
             return self._by_type[kind].get(ident, [])
-        return _walk(self.root, SECTIONS[kind], ident).get(ident, [])
+        if (kind, ident) not in self._one:  # `log` asks twice: walking 10,000 tasks is ms
+            self._one[kind, ident] = _walk(self.root, SECTIONS[kind], ident).get(ident, [])
+        return self._one[kind, ident]
 
     def find(self, ident: str, kinds: tuple[str, ...]) -> Found:
         """The one record with this id among `kinds`. `ident` may say its type

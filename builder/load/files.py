@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from frontmatter.default_handlers import YAMLHandler
 
 from builder.load.yamltree import Mapping, Node, YamlProblem, parse
 from builder.model.schema import FOLDERS, ID_PATTERN
@@ -31,8 +30,13 @@ _OPEN_FLAGS = (
     | getattr(os, "O_BINARY", 0)
     | _NOFOLLOW
 )
-# python-frontmatter's own YAML boundary, so files it can read we read the same way.
-_BOUNDARY = YAMLHandler.FM_BOUNDARY
+#: The front matter's boundary: a line of three or more dashes. It is python-frontmatter's
+#: own (`YAMLHandler.FM_BOUNDARY`, which writes the records `new` creates), so files it reads
+#: we read the same way (tests/test_edit_imports.py checks they agree); written out here because
+#: importing python-frontmatter (its JSON and TOML handlers too) costs every edit command
+#: time it does not otherwise need.
+FRONT_MATTER_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+_BOUNDARY = FRONT_MATTER_BOUNDARY
 _ID = ID_PATTERN
 _IGNORED_AT_ROOT = {"readme.md", "index.md"}
 

@@ -26,6 +26,8 @@ _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
 @dataclass(slots=True)
 class Scalar:
+    """A scalar as written (text) and where it starts; `plain`: written without quotes."""
+
     value: str
     line: int
     col: int
@@ -38,6 +40,8 @@ class Scalar:
 
 @dataclass(slots=True)
 class Mapping:
+    """A mapping: each key's node and value, in the order written."""
+
     line: int
     col: int
     items: dict[str, tuple[Scalar, Node]] = field(default_factory=dict)
@@ -45,6 +49,8 @@ class Mapping:
 
 @dataclass(slots=True)
 class Sequence:
+    """A list and its items."""
+
     line: int
     col: int
     items: list[Node] = field(default_factory=list)
@@ -63,6 +69,8 @@ class YamlProblem(Exception):
 
 @dataclass(slots=True)
 class ParsedYaml:
+    """One parsed document: its root node and the duplicate keys found in it."""
+
     root: Node | None
     duplicates: list[YamlProblem]
 

@@ -32,6 +32,8 @@ Pos = tuple[int, int]
 
 @dataclass(frozen=True, slots=True)
 class Money:
+    """An amount in one currency (`12000 UAH`)."""
+
     amount: Decimal
     currency: str
 
@@ -41,6 +43,9 @@ class Money:
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """One column of a workflow: `wip` is its work-in-progress limit; a task in it longer
+    than `limit_days` is stuck."""
+
     id: str
     name: str
     wip: int | None = None
@@ -49,6 +54,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Workflow:
+    """A project's task columns (`workflows:` in workspace.yml) and the special ones among them."""
+
     id: str
     name: str
     columns: tuple[Column, ...]
@@ -71,6 +78,8 @@ class Workflow:
 
 @dataclass(frozen=True, slots=True)
 class Stage:
+    """One stage of a sales pipeline, with the chance that a deal at it is won."""
+
     id: str
     name: str
     probability: int
@@ -85,6 +94,8 @@ class Stage:
 
 @dataclass(frozen=True)
 class Pipeline:
+    """A sales pipeline (`pipelines:` in workspace.yml): its stages in order."""
+
     id: str
     name: str
     stages: tuple[Stage, ...]
@@ -100,6 +111,8 @@ class Pipeline:
 
 @dataclass(frozen=True, slots=True)
 class CustomField:
+    """A field workspace.yml adds to a record type (`custom_fields:`)."""
+
     name: str
     type: CustomFieldType
     label: str
@@ -121,6 +134,8 @@ class Audience:
 
 @dataclass
 class PortalDefaults:
+    """`portal:` in workspace.yml: what the client portals show by default."""
+
     assignee: PortalAssignee = "first_name"
     done_recent_days: int = 14
     base_url: str = ""  # where the portals are published: `portal links` prints full links
@@ -137,6 +152,8 @@ class NotifySettings:
 
 @dataclass
 class Settings:
+    """workspace.yml, read and checked, with the defaults of what it leaves out."""
+
     name: str = "Plaindesk"
     locale: Locale = "en"
     timezone: str = "UTC"
@@ -189,6 +206,8 @@ class Record:
 
 @dataclass
 class Person(Record):
+    """Someone on the agency's team: who is assigned work and logs time."""
+
     name: str = ""
     role: str = ""
     email: str = ""
@@ -208,12 +227,16 @@ class Person(Record):
 
 @dataclass
 class CompanyPortal:
+    """`portal:` of a company: whether it gets a client portal, in which language."""
+
     enabled: bool = False
     locale: Locale | None = None
 
 
 @dataclass
 class Company(Record):
+    """A client, partner or supplier of the agency."""
+
     name: str = ""
     kind: CompanyKind = "client"
     manager: str | None = None
@@ -224,6 +247,8 @@ class Company(Record):
 
 @dataclass
 class Contact(Record):
+    """A person at a company (or on their own) the agency talks to."""
+
     name: str = ""
     company: str | None = None
     position: str = ""
@@ -256,6 +281,8 @@ class OutreachEntry:
 
 @dataclass(frozen=True, slots=True)
 class Metric:
+    """A number a project is measured by: its target and the actual figure."""
+
     name: str
     target: float | None
     actual: float | None
@@ -292,6 +319,8 @@ class Metric:
 
 @dataclass
 class Project(Record):
+    """A piece of work for a client, with its tasks on a workflow."""
+
     name: str = ""
     company: str = ""
     manager: str | None = None
@@ -307,6 +336,8 @@ class Project(Record):
 
 @dataclass(frozen=True, slots=True)
 class TimeEntry:
+    """One entry of a task's time log: who spent how many minutes when."""
+
     date: date
     person: str
     minutes: int
@@ -317,6 +348,8 @@ class TimeEntry:
 
 @dataclass
 class Task(Record):
+    """One piece of work on a project, in a column of its workflow."""
+
     title: str = ""
     project: str = ""
     status: str = ""
@@ -345,12 +378,16 @@ class Task(Record):
 
 @dataclass(frozen=True, slots=True)
 class NextStep:
+    """A deal's next step: what is to be done, and by when."""
+
     date: date | None
     action: str
 
 
 @dataclass
 class Deal(Record):
+    """A sale in progress, at a stage of a pipeline."""
+
     title: str = ""
     company: str = ""
     contact: str | None = None

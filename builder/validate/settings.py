@@ -66,8 +66,9 @@ DEFAULT_PIPELINE = Pipeline(
 class _Reader:
     """Collects problems while reading one settings tree."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, phone_regions: bool = True) -> None:
         self.path = path
+        self.phone_regions = phone_regions
         self.problems: list[Problem] = []
 
     def fail(self, exc: FieldError, field: str = "") -> None:
@@ -121,9 +122,16 @@ SETTINGS_FIELDS = (
 )
 
 
-def read_settings(root: Mapping | None, path: str) -> tuple[Settings, list[Problem]]:
-    """Settings from the tree (None = no workspace.yml: all defaults)."""
-    reader = _Reader(path)
+def read_settings(
+    root: Mapping | None, path: str, *, phone_regions: bool = True
+) -> tuple[Settings, list[Problem]]:
+    """Settings from the tree (None = no workspace.yml: all defaults).
+
+    `phone_regions=False` takes `phone_region` as written (upper-cased) without checking it
+    against libphonenumber's regions: for the edit commands, which read no phone number and
+    should not pay phonenumbers' import (a tenth of a `plaindesk move`); `check`, `build`
+    and `serve` still report a wrong one."""
+    reader = _Reader(path, phone_regions)
     settings = Settings(path=path)
     if root is None:
         settings.workflows = {DEFAULT_WORKFLOW.id: DEFAULT_WORKFLOW}
@@ -200,7 +208,8 @@ def _read_values(reader: _Reader, nodes: dict[str, Node], settings: Settings) ->
     if "allow_raw_html" in nodes:
         settings.allow_raw_html = bool(reader.read(nodes["allow_raw_html"], values.boolean))
     if "phone_region" in nodes:
-        settings.phone_region = reader.read(nodes["phone_region"], _phone_region) or ""
+        read = _phone_region if reader.phone_regions else _region_as_written
+        settings.phone_region = reader.read(nodes["phone_region"], read) or ""
     if "rates" in nodes:
         settings.rates = _rates(reader, nodes["rates"])
 
@@ -246,6 +255,10 @@ def _phone_region(node: Node) -> str:
     return code
 
 
+def _region_as_written(node: Node) -> str:
+    return values.text(node).strip().upper()
+
+
 def _timezone(node: Node) -> str:
     name = values.text(node)
     try:
@@ -262,7 +275,7 @@ def _timezone(node: Node) -> str:
 
 def _currency(node: Node) -> str:
     code = values.text(node).strip()
-    if code not in values.currencies():
+    if not values.is_currency(code):
         raise FieldError(
             "PD106",
             node,
