@@ -187,10 +187,10 @@ def test_demo_flags_won_deals_without_a_project(demo_site: Path) -> None:
     linked = [
         a.text() for a in funnel.find_all("a", cls="pd-chip") if a.text().startswith("Project:")
     ]
-    assert linked == [  # in the won column's order
-        "Project: Season 2026 launch",
-        "Project: Online shop redesign",
-        "Project: New website and ticketing",
-        "Project: Ukraine market launch",
+    assert linked == [  # in the won column's order: newest first
         "Project: Ukrainian landing pages",
+        "Project: Ukraine market launch",
+        "Project: New website and ticketing",
+        "Project: Online shop redesign",
+        "Project: Season 2026 launch",
     ]
