@@ -107,6 +107,8 @@ def build(
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     if built.site is not None:
+        if built.how:
+            click.echo(built.how, err=True)
         click.echo(f"site: {built.site} ({result.summary()})", err=True)
         # from file:// the site's folder links open directory listings: serve it
         click.echo(

@@ -5,12 +5,13 @@ shortcuts is used instead. The plugin's `engine_off` option leaves out named one
 what each buys can be measured (docs/incremental.md). `tests/test_engine_contract.py`
 holds one contract test per shortcut: it fails when an upgrade changes what it relies on.
 
-The shortcuts serve only `serve`'s rebuilds; a build (`plaindesk build`, `mkdocs build`)
-takes none of them."""
+The shortcuts serve `serve`'s rebuilds, except `incremental_build`: `plaindesk build` with
+the last build's state (`builder.site.warm`); `mkdocs build` takes none of them."""
 
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import os
 import threading
@@ -37,6 +38,7 @@ SEARCH_INDEX = "search_index"
 SEARCH_WRITE = "search_write"
 WATCHER = "watcher"
 GC = "gc"
+INCREMENTAL_BUILD = "incremental_build"
 NEEDS: dict[str, tuple[str, ...]] = {
     # MkDocs' theme asset listing, told apart by its filter function's __qualname__
     THEME_LISTING: ("mkdocs",),
@@ -49,6 +51,10 @@ NEEDS: dict[str, tuple[str, ...]] = {
     WATCHER: ("mkdocs",),
     # Python's own collector: no engine internal
     GC: (),
+    # MkDocs' sitemap rendering (`_build_theme_template`) and the search plugin's index
+    # (`search_index.entries`, the JSON it writes): a build that builds the changed pages
+    # only writes both for every page (`write_sitemap`, `write_search_index`)
+    INCREMENTAL_BUILD: ("mkdocs", "mkdocs-material"),
 }
 SHORTCUTS = tuple(NEEDS)
 
@@ -247,6 +253,81 @@ def drop_handler(config: Any, event: str, running: Any, later: Any) -> bool:
         return False
     handlers.remove(later)
     return True
+
+
+# --- incremental builds: the sitemap and the search index of every page ------------------
+
+
+class EngineChanged(Exception):
+    """The engine did not do what a shortcut relies on (a contract test says what)."""
+
+
+def search_entries(config: Any) -> list[dict[str, Any]] | None:
+    """The search index entries of the build running now (mkdocs-material's search plugin
+    adds a page's in its `on_page_context`), or None without such a plugin."""
+    for plugin in config.plugins.values():
+        entries = getattr(getattr(plugin, "search_index", None), "entries", None)
+        if isinstance(entries, list) and callable(getattr(plugin, "on_post_build", None)):
+            return entries
+    return None
+
+
+def search_json(entries: list[dict[str, Any]]) -> str:
+    """Entries as the search plugin writes them in its index, joined by ","."""
+    return ",".join(json.dumps(e, separators=(",", ":"), default=str) for e in entries)
+
+
+SEARCH_INDEX_FILE = ("search", "search_index.json")
+
+
+def write_search_index(config: Any, chunks: list[str]) -> bool:
+    """Rewrite the index the search plugin wrote (only the pages built now) with `chunks`,
+    every page's entries (`search_json`) in the site's page order: its configuration part
+    is kept as the plugin wrote it. False without a search plugin or its index."""
+    entries = search_entries(config)
+    path = Path(config.site_dir, *SEARCH_INDEX_FILE)
+    if entries is None or not path.is_file():
+        return False
+    text = path.read_bytes().decode("utf-8")
+    tail = ',"docs":[' + search_json(entries) + "]}"
+    if not text.endswith(tail):
+        raise EngineChanged(f"{path}: the search plugin's index is not {{config, docs}}")
+    merged = text[: -len(tail)] + ',"docs":[' + ",".join(c for c in chunks if c) + "]}"
+    path.write_bytes(merged.encode("utf-8"))
+    return True
+
+
+@dataclass(frozen=True)
+class ShownPage:
+    """What MkDocs' sitemap template reads of a page (`file.page.*`)."""
+
+    abs_url: str | None
+    canonical_url: str | None
+    update_date: str
+    is_link: bool = False
+
+
+@dataclass(frozen=True)
+class _ShownFile:
+    page: ShownPage
+
+
+class _ShownFiles(list[_ShownFile]):
+    """The pages as MkDocs' sitemap rendering takes them (a `Files`' documentation pages)."""
+
+    def documentation_pages(self) -> list[_ShownFile]:
+        return list(self)
+
+
+def write_sitemap(env: Any, config: Any, nav: Any, pages: list[ShownPage]) -> None:
+    """Write sitemap.xml (and .gz) of `pages` as MkDocs writes those of a full build: with
+    its own function and the theme's template, given every page instead of those built."""
+    from mkdocs.commands import build
+
+    render = getattr(build, "_build_theme_template", None)
+    if render is None:
+        raise EngineChanged("mkdocs.commands.build has no _build_theme_template")
+    render("sitemap.xml", env, _ShownFiles(_ShownFile(p) for p in pages), config, nav)
 
 
 # --- the file watcher --------------------------------------------------------------------

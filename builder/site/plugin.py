@@ -26,6 +26,7 @@ from builder.render.pages import SiteOptions, theme_dir
 from builder.report import format_text, left_out_text
 from builder.site import engine
 from builder.site.generate import Generated, Kept, generate
+from builder.site.warm import Incremental
 from builder.validate.values import parse_date
 from builder.views.admin import AdminError, AdminSettings, admin_settings
 
@@ -40,6 +41,8 @@ class Handover:
     today: date | None = None  # --today: before the `today` option and the workspace's
     prepared: CheckResult | None = None  # the check `plaindesk build` ran already
     progress: bool = False  # count the pages written on stderr (a terminal)
+    #: `plaindesk build`: build from the last build's state, make the next one's
+    incremental: Incremental | None = None
 
 
 @dataclass
@@ -127,6 +130,13 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         self.chrome: tuple[Any, ...] = ()
         self.built: set[str] = set()  # the URLs of the pages MkDocs built this time
         self.moment = build_moment(date(1970, 1, 1))
+        self.env: Any = None  # the theme's environment (on_env), the nav (on_nav)
+        self.nav: Any = None
+
+    @property
+    def inc(self) -> Incremental | None:
+        """`plaindesk build`'s incremental part (`builder.site.warm`), else None."""
+        return self.run.handover.incremental if self.run.command == "build" else None
 
     def hand_over(self, handover: Handover) -> None:
         """Options for the next invocation: the `on_startup` that follows takes them."""
@@ -170,6 +180,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         self.moment = build_moment(result.today)
         self._theme(config, locale)
         self._nav(config)
+        if self.inc is not None:
+            self.inc.decide(config, self.generated, locale, result.today.isoformat())
         return config
 
     on_config = CombinedEvent(_keep_theme, _on_config)
@@ -196,6 +208,11 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             run.gc.pause()
         run.builds += 1
         prepared, run.handover.prepared = run.handover.prepared, None
+        prior, tree_files = None, None
+        if self.inc is not None:
+            can = engine.Engine.check(self.config.engine_off).takes(engine.INCREMENTAL_BUILD)
+            prior = self.inc.key_prior(self.tree, can)
+            tree_files = self.inc.tree if self.inc.prior is not None else None
         # Shown relative to the working folder, as `plaindesk build` and `check` show it:
         # problem lines (Problems page, dashboard) read the same from every command.
         return generate(
@@ -206,6 +223,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             prepared,
             kept=run.kept if run.serving else None,
             changed=changed,
+            prior=prior,
+            tree_files=tree_files,
         )
 
     def _frame(self, config: MkDocsConfig, locale: str) -> None:
@@ -273,6 +292,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
     @event_priority(-100)  # after every other plugin's, the search plugin's first of all
     def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
         self.built.add(page.url)
+        if self.inc is not None:
+            self.inc.page_built(config, page, self.page_set)
         full = self.full.pop(page.file.src_uri, None)
         if full is not None:
             page.content = full
@@ -300,6 +321,9 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             # the portal's templates and assets live in the theme too; they are not pages
             if file.src_uri.startswith(("portal/", "pages/")) and not file.is_documentation_page():
                 files.remove(file)
+        if self.inc is not None and self.inc.warm:
+            self.inc.register(files, config, self.tree, self.generated)
+            return files
         pages = self.generated.pages
         if self.incremental:
             # MkDocs would set up, stat and skip every unchanged page (seconds at 10,000):
@@ -321,7 +345,12 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
                     os.utime(file.abs_dest_path, ns=(0, 0))
         return files
 
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.nav = nav
+        return nav
+
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.env = env
         # Same content and today -> same bytes: every page (read now or, in a dirty
         # build, left as it was) is dated today, which the sitemap shows
         shown = self.moment.strftime("%Y-%m-%d")
@@ -365,7 +394,13 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         if self.run.serving:
             self.run.gc.resume_soon()
 
-    on_post_build = CombinedEvent(_drop_gone, _after_build)
+    @event_priority(-100)  # after the search plugin wrote its index
+    def _finish_incremental(self, *, config: MkDocsConfig) -> None:
+        if self.inc is not None and self.generated is not None:
+            day = self.moment.strftime("%Y-%m-%d")
+            self.inc.finish(config, self.env, self.nav, self.generated, day)
+
+    on_post_build = CombinedEvent(_drop_gone, _after_build, _finish_incremental)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.built = set()
