@@ -153,3 +153,31 @@ def test_a_build_stopped_by_errors_keeps_the_state(root: Path, tmp_path: Path) -
     assert "nothing was built" in done.stderr
     edit(root, "tasks/site-launch.md", "project: nowhere", "project: site")
     assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
+
+
+STATE_PATHS = [".plaindesk/docs", ".plaindesk/state", ".plaindesk-cache", "site"]
+
+
+def test_the_ci_templates_cache_the_last_builds_state() -> None:
+    import yaml
+
+    ci = Path(__file__).resolve().parent.parent / "scripts" / "ci"
+    github = yaml.safe_load((ci / "github-actions.yml").read_text(encoding="utf-8"))
+    steps = github["jobs"]["site"]["steps"]
+    [cache] = [s for s in steps if str(s.get("uses", "")).startswith("actions/cache@")]
+    build_at = next(i for i, s in enumerate(steps) if "plaindesk build" in s.get("run", ""))
+    assert steps.index(cache) < build_at
+    assert cache["with"]["path"].split() == STATE_PATHS
+    key = "plaindesk-site-${{ runner.os }}-${{ github.ref_name }}-"
+    assert cache["with"]["key"] == key + "${{ github.run_id }}"  # a new entry every run
+    restore = cache["with"]["restore-keys"].splitlines()
+    assert restore == [key, "plaindesk-site-${{ runner.os }}-"]
+
+    gitlab = yaml.safe_load((ci / "gitlab-ci.yml").read_text(encoding="utf-8"))
+    caches = gitlab["site"]["cache"]
+    assert caches[0] == {
+        "key": "plaindesk-site-$CI_COMMIT_REF_SLUG",
+        "fallback_keys": ["plaindesk-site-$CI_DEFAULT_BRANCH"],
+        "paths": STATE_PATHS,
+    }
+    assert caches[1] == {"paths": [".cache/pip"]}  # the job's own cache replaces the default

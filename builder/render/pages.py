@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from slugify import slugify
 
@@ -71,6 +71,9 @@ class SiteOptions:
     site_url: str = ""  # the published site's root, for absolute links in the Atom feed
     content_root: str = ""  # the workspace folder as record paths start (set by render_pages)
     admin: AdminSettings | None = None  # where the admin page's CMS writes; None: no admin
+    #: `plaindesk build`'s cache folder (`.plaindesk-cache`): compiled page templates and
+    #: calendar events kept between builds; None: nothing kept on disk
+    cache_dir: Path | None = None
 
 
 @dataclass
@@ -102,7 +105,17 @@ def _root(path: str) -> str:
 def make_env(options: SiteOptions) -> Environment:
     """The Jinja environment for the page templates, kept per template folders so the serve
     loop does not compile them again on every rebuild (Jinja re-reads a changed file)."""
-    return _env(tuple(str(d) for d in options.template_dirs))
+    env = _env(tuple(str(d) for d in options.template_dirs))
+    if options.cache_dir is not None and env.bytecode_cache is None:
+        env.bytecode_cache = disk_bytecode(options.cache_dir / "templates")
+    return env
+
+
+def disk_bytecode(folder: Path) -> FileSystemBytecodeCache:
+    """Compiled templates kept in `folder` between processes: compiling the templates is a
+    second of every build. Jinja checks each template's source digest, not its mtime."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
 
 
 @cache

@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 
 from builder.output import MARKER, MARKER_TEXT
 from builder.pipeline import CheckResult
-from builder.render.pages import SiteOptions, theme_dir
+from builder.render.pages import SiteOptions, disk_bytecode, theme_dir
 from builder.report import format_text, left_out_text
 from builder.site import engine
 from builder.site.generate import Generated, Kept, generate
@@ -31,6 +31,9 @@ from builder.validate.values import parse_date
 from builder.views.admin import AdminError, AdminSettings, admin_settings
 
 log = logging.getLogger("mkdocs.plugins.plaindesk")
+
+#: Where `plaindesk build` keeps what it may reuse (compiled templates, calendar events).
+CACHE_DIR = ".plaindesk-cache"
 
 
 @dataclass
@@ -196,6 +199,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         options.admin = _admin(admin, config, options.content_prefix)
         if config.theme.custom_dir:
             options.template_dirs.append(Path(config.theme.custom_dir))
+        if self.inc is not None:
+            options.cache_dir = base / CACHE_DIR
         return options
 
     def _generate(self, options: SiteOptions) -> Generated:
@@ -359,6 +364,9 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
                 file.page.update_date = shown
         if self.run.serving:
             env.bytecode_cache = self.run.theme.bytecode
+        elif self.inc is not None and config.config_file_path:
+            home = Path(config.config_file_path).parent
+            env.bytecode_cache = disk_bytecode(home / CACHE_DIR / "templates")
         return env
 
     @event_priority(100)  # before the search plugin writes its index
