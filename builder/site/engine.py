@@ -105,7 +105,7 @@ class Engine:
         """Say, once per invocation, which shortcuts an unknown version turned off."""
         if not self.unknown:
             return
-        lost = sorted(set(SHORTCUTS) - self.taken - {GC})
+        lost = sorted(set(SHORTCUTS) - self.taken - {GC, INCREMENTAL_BUILD})
         log.warning(
             "plaindesk: %s not known to work with serve's shortcuts into the engine; "
             "serving without %s (correct, slower: see docs/incremental.md)",
