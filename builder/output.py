@@ -319,6 +319,24 @@ class Transaction:
         self._parts.append(part)
         return part.new
 
+    def keep_previous(self, target: Path, into: Path) -> bool:
+        """After `commit`: move `target`'s previous tree to `into` rather than delete it
+        (`plaindesk build` reuses it to assemble the next site without making every folder
+        again). False when there is none or it cannot be moved (it is then deleted)."""
+        if self._journal is not None and self._journal.exists():
+            return False  # the swap is not done
+        for part in self._parts:
+            if part.target == target and part.old.is_dir():
+                try:
+                    if into.exists():
+                        shutil.rmtree(into)
+                    into.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(part.old, into)
+                except OSError:
+                    return False
+                return True
+        return False
+
     def commit(self) -> None:
         """Swap every staged tree in, in the order staged; if one fails, put back those
         already swapped and raise OutputError (nothing replaced)."""

@@ -73,6 +73,7 @@ def test_an_unknown_version_leaves_out_its_shortcuts_loudly(
         engine.SEARCH_INDEX,
         engine.SEARCH_WRITE,
         engine.INCREMENTAL_BUILD,
+        engine.NAV_ONCE,
     }
 
 
@@ -243,6 +244,56 @@ def test_the_sitemap_of_given_pages_is_mkdocs_own(tmp_path: Path) -> None:
         given = (tmp_path / "given" / name).read_bytes()
         assert given == (tmp_path / "full" / name).read_bytes(), name
     assert b"https://example.org/b/c/" in gzip.decompress(given)
+
+
+def test_the_nav_rendered_once_per_folder_is_the_nav_of_each_page(tmp_path: Path) -> None:
+    """`nav_once`: every page of a site built with the nav shared is the page built
+    without it, byte for byte, and the partial was rendered fewer times than pages."""
+    from site_cases import build, snapshot_files
+
+    from builder.site.engine import NAV_PARTIAL
+
+    root = make_workspace(tmp_path, project(SMALL))
+    done = build(root, tmp_path / "shared")
+    assert done.returncode == 0, done.stderr
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "content: content", "content: content\n      engine_off: [nav_once]"
+        )
+    )
+    done = build(root, tmp_path / "alone")
+    assert done.returncode == 0, done.stderr
+    shared, alone = snapshot_files(tmp_path / "shared"), snapshot_files(tmp_path / "alone")
+    assert sorted(shared) == sorted(alone)
+    assert [rel for rel in shared if shared[rel] != alone[rel]] == []
+
+    from jinja2 import DictLoader, Environment
+
+    calls: list[str] = []
+    env = Environment(loader=DictLoader({NAV_PARTIAL: "{{ base_url }}|{{ page.url }}"}))
+
+    class Page:
+        def __init__(self, url: str) -> None:
+            self.url, self.active = url, False
+
+    home = Page("")
+    nav = type("Nav", (), {"pages": [home]})()
+    assert engine.share_nav(env, nav)
+    assert not engine.share_nav(env, nav)  # wrapped once
+    render = env.get_template(NAV_PARTIAL).root_render_func
+    for url in ("tasks/a/", "tasks/b/", "people/c/"):
+        page = Page(url)
+        page.active = True
+        calls.append(
+            "".join(
+                render(
+                    env.get_template(NAV_PARTIAL).new_context({"page": page, "base_url": "../.."})
+                )
+            )
+        )
+    # the second task page gets the first one's nav; another folder renders its own
+    assert calls == ["../..|tasks/a/", "../..|tasks/a/", "../..|people/c/"]
 
 
 def test_mkdocs_runs_the_live_list_of_handlers_so_one_can_be_dropped_mid_event(

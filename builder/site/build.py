@@ -145,8 +145,11 @@ def build_all(
     when either fails, neither). Portals whose folder lies inside the site are built into
     the staged site itself."""
     from builder.portal import PORTAL_DIR, stage_portals
+    from builder.site.state import SPARE_DIR
+    from builder.site.warm import assemble
 
     staged = None
+    inc = None
     if site:
         try:
             staged = swap.stage(cfg.site_dir)
@@ -155,6 +158,12 @@ def build_all(
                 f"could not start the site build: {os_reason(exc)}; nothing was replaced"
             ) from None
         inc = build_site(cfg, result, staged)
+        try:
+            assemble(inc, staged)
+        except OSError as exc:
+            raise BuildError(
+                f"could not assemble the site: {os_reason(exc)}; nothing was replaced"
+            ) from None
     outcome = None
     if portals is not None and portal_dir is not None:
         target = portal_dir / PORTAL_DIR
@@ -174,6 +183,8 @@ def build_all(
     how = ""
     if inc is not None:
         how = keep_state(cfg, inc)
+        # the site before this one: the next build assembles its site in it
+        swap.keep_previous(cfg.site_dir, cfg.config_file.parent / SPARE_DIR)
     return Built(cfg.site_dir if site else None, outcome, how)
 
 
@@ -193,7 +204,11 @@ def start_incremental(cfg: SiteConfig) -> Incremental:
         else:
             prior = state.Prior(found, cfg.site_dir)
     state.discard(home)
-    return Incremental(prior, reason)
+    inc = Incremental(prior, reason)
+    spare = home / state.SPARE_DIR
+    if prior is not None and spare.is_dir():
+        inc.spare = spare
+    return inc
 
 
 def keep_state(cfg: SiteConfig, inc: Incremental) -> str:

@@ -39,6 +39,7 @@ SEARCH_WRITE = "search_write"
 WATCHER = "watcher"
 GC = "gc"
 INCREMENTAL_BUILD = "incremental_build"
+NAV_ONCE = "nav_once"
 NEEDS: dict[str, tuple[str, ...]] = {
     # MkDocs' theme asset listing, told apart by its filter function's __qualname__
     THEME_LISTING: ("mkdocs",),
@@ -55,6 +56,10 @@ NEEDS: dict[str, tuple[str, ...]] = {
     # (`search_index.entries`, the JSON it writes): a build that builds the changed pages
     # only writes both for every page (`write_sitemap`, `write_search_index`)
     INCREMENTAL_BUILD: ("mkdocs", "mkdocs-material"),
+    # mkdocs-material's nav partial, rendered through its Jinja template's
+    # `root_render_func` (what `{% include %}` calls): the same sidebar for every page
+    # outside the nav in one folder is rendered once (`share_nav`)
+    NAV_ONCE: ("mkdocs-material",),
 }
 SHORTCUTS = tuple(NEEDS)
 
@@ -105,7 +110,7 @@ class Engine:
         """Say, once per invocation, which shortcuts an unknown version turned off."""
         if not self.unknown:
             return
-        lost = sorted(set(SHORTCUTS) - self.taken - {GC, INCREMENTAL_BUILD})
+        lost = sorted(set(SHORTCUTS) - self.taken - {GC, INCREMENTAL_BUILD, NAV_ONCE})
         log.warning(
             "plaindesk: %s not known to work with serve's shortcuts into the engine; "
             "serving without %s (correct, slower: see docs/incremental.md)",
@@ -195,6 +200,83 @@ def keep_theme_work(theme: Any, work: ThemeWork) -> None:
 
     kept_env.plaindesk = True  # type: ignore[attr-defined]
     theme.get_env = kept_env
+
+
+def _packaged(folder: str) -> bool:
+    """Whether a theme folder is an installed engine package's (whose files change only
+    with its version): MkDocs' own themes, mkdocs-material's."""
+    import material  # type: ignore[import-untyped]
+    import mkdocs
+
+    roots = [Path(m.__file__ or "").parent for m in (mkdocs, material)]
+    return any(Path(folder).is_relative_to(r) for r in roots)
+
+
+def _listing_key() -> str:
+    return f"mkdocs {installed('mkdocs')}, mkdocs-material {installed('mkdocs-material')}"
+
+
+def load_theme_listing(work: ThemeWork, path: Path) -> None:
+    """`plaindesk build`: the installed themes' asset lists an earlier build kept in `path`
+    (mkdocs-material's 12,000 files are walked and filtered once per version, not per
+    build); a listing of another version, or an unreadable one, is not used."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if raw.get("versions") != _listing_key():
+            return
+        for folder, static, names in raw["listing"]:
+            work.listing[(str(folder), tuple(static))] = [str(n) for n in names]
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+
+
+def save_theme_listing(work: ThemeWork, path: Path) -> None:
+    """Keep the installed themes' asset lists for the next build (see load_theme_listing)."""
+    rows = [[f, list(st), names] for (f, st), names in work.listing.items() if _packaged(f)]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"versions": _listing_key(), "listing": rows}), "utf-8")
+    except OSError:
+        return
+
+
+# --- the nav, rendered once per folder ---------------------------------------------------
+
+NAV_PARTIAL = "partials/nav.html"
+
+
+def share_nav(env: Any, nav: Any) -> bool:
+    """Render mkdocs-material's sidebar nav once for all the pages outside the nav that
+    share a folder (every record page of a kind), not once per page (a fifth of a full
+    build). For such a page no nav item is active, and every URL in the nav is relative
+    to the page's folder: the partial's output is the same for all of them, so the first
+    rendering is kept and given to the others. Pages in the nav render it themselves.
+    False when the partial is not there (another theme) or was wrapped already."""
+    try:
+        template = env.get_template(NAV_PARTIAL)
+    except Exception:  # any theme without it: nothing to share
+        return False
+    render = getattr(template, "root_render_func", None)
+    if render is None or getattr(render, "plaindesk", False):
+        return False
+    in_nav = list(getattr(nav, "pages", []))
+    done: dict[tuple[str, str], str] = {}
+
+    def shared(context: Any) -> Any:
+        page = context.get("page")
+        if page is None or page in in_nav or any(p.active for p in in_nav):
+            yield from render(context)
+            return
+        folder = str(getattr(page, "url", "")).rstrip("/").rpartition("/")[0]
+        key = (folder, str(context.get("base_url")))
+        html = done.get(key)
+        if html is None:
+            html = done[key] = "".join(render(context))
+        yield html
+
+    shared.plaindesk = True  # type: ignore[attr-defined]
+    template.root_render_func = shared
+    return True
 
 
 # --- mkdocs-material's search index across dirty rebuilds ----------------------------------

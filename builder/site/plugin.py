@@ -167,7 +167,19 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
     def _keep_theme(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.run.serving and self.run.shortcuts.takes(engine.THEME_LISTING):
             engine.keep_theme_work(config.theme, self.run.theme)
+        elif self.inc is not None:
+            listing = self._listing(config)
+            if listing is not None:
+                engine.load_theme_listing(self.run.theme, listing)
+                engine.keep_theme_work(config.theme, self.run.theme)
         return config
+
+    def _listing(self, config: MkDocsConfig) -> Path | None:
+        """Where `plaindesk build` keeps the installed themes' asset lists, if it may."""
+        taken = engine.Engine.check(self.config.engine_off).takes(engine.THEME_LISTING)
+        if not taken or not config.config_file_path:
+            return None
+        return Path(config.config_file_path).parent / CACHE_DIR / "theme-listing.json"
 
     def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._new_build()
@@ -356,6 +368,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.env = env
+        if engine.Engine.check(self.config.engine_off).takes(engine.NAV_ONCE):
+            engine.share_nav(env, self.nav)
         # Same content and today -> same bytes: every page (read now or, in a dirty
         # build, left as it was) is dated today, which the sitemap shows
         shown = self.moment.strftime("%Y-%m-%d")
@@ -407,8 +421,11 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         if self.inc is not None and self.generated is not None:
             day = self.moment.strftime("%Y-%m-%d")
             self.inc.finish(config, self.env, self.nav, self.generated, day)
+            listing = self._listing(config)
+            if listing is not None:
+                engine.save_theme_listing(self.run.theme, listing)
 
-    on_post_build = CombinedEvent(_drop_gone, _after_build, _finish_incremental)
+    on_post_build = CombinedEvent(_drop_gone, _finish_incremental, _after_build)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.built = set()

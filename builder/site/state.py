@@ -22,6 +22,8 @@ from builder.render.pages import theme_dir
 #: The state folder, beside the page tree (`.plaindesk/docs`).
 STATE_DIR = Path(".plaindesk") / "state"
 STATE_FILE = "build.json"
+#: The site before the last one, kept to assemble the next site in (`warm.assemble`).
+SPARE_DIR = Path(".plaindesk") / "spare-site"
 #: One line per page of the state's `pages`: its search entries as the search plugin
 #: writes them (JSON objects joined by ","), kept apart so the big part is no JSON string.
 SEARCH_FILE = "search.txt"

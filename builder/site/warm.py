@@ -41,6 +41,11 @@ class Incremental:
     built: int = 0  # generated pages MkDocs built
     linked: int = 0  # pages linked from the previous site
     result: state.BuildState | None = None
+    #: an earlier site (`state.SPARE_DIR`) the next one is assembled in (`assemble`),
+    #: which spares making (and, once swapped, deleting) every page's folder
+    spare: Path | None = None
+    kept: set[str] = field(default_factory=set)  # unchanged pages' HTML, site-relative
+    before: dict[str, int] = field(default_factory=dict)  # the previous site: file -> inode
 
     def fall_back(self, reason: str) -> None:
         self.prior, self.reason, self.warm = None, reason, False
@@ -91,6 +96,10 @@ class Incremental:
         generated files are copied as in a full build."""
         assert self.prior is not None
         old_site, new_site = self.prior.site_dir, Path(config.site_dir)
+        if self.spare is not None and not _same_device(self.spare, new_site):
+            self.spare = None
+        if self.spare is not None:
+            self.before = inodes(old_site)
         build = {*generated.written, *_nav_pages(generated.nav)}
         known = self.prior.state.pages
         for rel in generated.pages:
@@ -98,11 +107,17 @@ class Incremental:
             if existing is not None:
                 files.remove(existing)
             file = File.generated(config, rel, abs_src_path=str(tree / rel))
-            keep = rel.endswith(".md") and rel not in build and rel in known
-            if keep and _link(old_site / file.dest_uri, new_site / file.dest_uri):
-                file.inclusion = InclusionLevel.EXCLUDED
-                self.linked += 1
+            if rel.endswith(".md") and rel not in build and rel in known:
+                if self.spare is not None and file.dest_uri in self.before:
+                    self.kept.add(file.dest_uri)  # linked in `assemble`
+                    file.inclusion = InclusionLevel.EXCLUDED
+                elif self.spare is None and _link(
+                    old_site / file.dest_uri, new_site / file.dest_uri
+                ):
+                    file.inclusion = InclusionLevel.EXCLUDED
+                    self.linked += 1
             files.append(file)
+        self.linked += len(self.kept)
 
     def page_built(self, config: Any, page: Any, generated: set[str]) -> None:
         """A page was built: note its search entries and its sitemap entry."""
@@ -167,6 +182,86 @@ class Incremental:
             f"incremental build: {rendered} of {total} pages rendered, {self.built} built "
             f"by MkDocs, {self.linked} kept from the previous site"
         )
+
+
+def assemble(inc: Incremental, staged: Path) -> None:
+    """After MkDocs built the changed pages into `staged`: make the spare (an earlier
+    site) the new site, and put it in `staged`'s place. In the spare, a file the new
+    site does not have goes, an unchanged page that is not the previous site's very file
+    (its inode) is linked from it again, and what MkDocs wrote is moved in. The spare is
+    private (`.plaindesk/`), and nothing is written through a link: the previous site,
+    still published, is never touched."""
+    spare = inc.spare
+    if spare is None or inc.prior is None or not inc.warm:
+        return
+    old_site = inc.prior.site_dir
+    made = files_in(staged)
+    emptied: set[Path] = set()
+    have = inodes(spare)
+    for rel, ino in have.items():
+        if rel in made or (rel in inc.kept and inc.before.get(rel) == ino):
+            continue
+        (spare / rel).unlink()
+        emptied.add((spare / rel).parent)
+    for rel in inc.kept:
+        if have.get(rel) != inc.before[rel]:
+            target = spare / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(old_site / rel, target)
+    for rel in made:
+        target = spare / rel
+        if rel in have and _same_bytes(staged / rel, target):
+            continue  # the theme's assets, a nav page as it was: a rename costs more
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged / rel, target)
+    for folder in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
+        while folder != spare and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    built = staged.with_name(staged.name + "-built")
+    os.replace(staged, built)
+    os.replace(spare, staged)
+    inc.spare = None
+    shutil.rmtree(built, ignore_errors=True)
+
+
+def inodes(root: Path) -> dict[str, int]:
+    """Every file under `root` (root-relative, "/") with its inode, read from the folder
+    listings alone (no stat per file)."""
+    found: dict[str, int] = {}
+    stack = [("", str(root))]
+    while stack:
+        prefix, folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((prefix + entry.name + "/", entry.path))
+            else:
+                found[prefix + entry.name] = entry.inode()
+    return found
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        if os.stat(a).st_size != os.stat(b).st_size:
+            return False
+        return a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+def files_in(root: Path) -> list[str]:
+    return list(inodes(root))
+
+
+def _same_device(a: Path, b: Path) -> bool:
+    try:
+        return os.stat(a).st_dev == os.stat(b).st_dev
+    except OSError:
+        return False
 
 
 def _link(old: Path, new: Path) -> bool:
