@@ -36,6 +36,17 @@ _FALLBACK = ".plaindesk-tmp"
 _JOURNAL = "swap.json"
 
 
+def own_folder(folder: Path) -> Path:
+    """Make `folder` (under `.plaindesk/` or `.plaindesk-cache/`), ignored by git whatever
+    the project's .gitignore says, as the staging folder is: `git add -A` never takes a
+    build's state or caches."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# created by plaindesk\n*\n", "utf-8")
+    return folder
+
+
 class OutputError(Exception):
     """An output folder cannot be used or replaced; the message says why and what to do."""
 

@@ -82,6 +82,11 @@ def test_edits_deletes_renames_and_new_records(root: Path, tmp_path: Path) -> No
     )
     assert warm_equals_cold(root, tmp_path) == unchanged
 
+    # the site before last is kept to assemble the next one in, out of git's sight
+    assert (root / ".plaindesk/spare/site/index.html").is_file()
+    assert (root / ".plaindesk/spare/.gitignore").read_text() == "# created by plaindesk\n*\n"
+    assert (root / ".plaindesk/state/.gitignore").is_file()
+
     edit(root, "tasks/site-hosting.md", "status: doing", "status: review")
     said = warm_equals_cold(root, tmp_path)
     assert said.startswith("incremental build: ")

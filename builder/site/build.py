@@ -6,6 +6,7 @@ untouched; output folders that are not a previous build's are refused before any
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -22,6 +23,7 @@ from builder.output import (
     Transaction,
     guarded_folders,
     os_reason,
+    own_folder,
     refuse_foreign,
     refuse_unsafe,
     shown,
@@ -159,7 +161,8 @@ def build_all(
             ) from None
         inc = build_site(cfg, result, staged)
         try:
-            assemble(inc, staged)
+            if inc is not None:
+                assemble(inc, staged)
         except OSError as exc:
             raise BuildError(
                 f"could not assemble the site: {os_reason(exc)}; nothing was replaced"
@@ -184,7 +187,10 @@ def build_all(
     if inc is not None:
         how = keep_state(cfg, inc)
         # the site before this one: the next build assembles its site in it
-        swap.keep_previous(cfg.site_dir, cfg.config_file.parent / SPARE_DIR)
+        spare = cfg.config_file.parent / SPARE_DIR
+        with contextlib.suppress(OSError):
+            own_folder(spare.parent)
+            swap.keep_previous(cfg.site_dir, spare)
     return Built(cfg.site_dir if site else None, outcome, how)
 
 

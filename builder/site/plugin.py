@@ -20,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
-from builder.output import MARKER, MARKER_TEXT
+from builder.output import MARKER, MARKER_TEXT, own_folder
 from builder.pipeline import CheckResult
 from builder.render.pages import SiteOptions, disk_bytecode, theme_dir
 from builder.report import format_text, left_out_text
@@ -212,7 +212,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         if config.theme.custom_dir:
             options.template_dirs.append(Path(config.theme.custom_dir))
         if self.inc is not None:
-            options.cache_dir = base / CACHE_DIR
+            with contextlib.suppress(OSError):  # a read-only project: nothing is kept
+                options.cache_dir = own_folder(base / CACHE_DIR)
         return options
 
     def _generate(self, options: SiteOptions) -> Generated:
@@ -380,7 +381,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             env.bytecode_cache = self.run.theme.bytecode
         elif self.inc is not None and config.config_file_path:
             home = Path(config.config_file_path).parent
-            env.bytecode_cache = disk_bytecode(home / CACHE_DIR / "templates")
+            with contextlib.suppress(OSError):  # a read-only project compiles them again
+                env.bytecode_cache = disk_bytecode(home / CACHE_DIR / "templates")
         return env
 
     @event_priority(100)  # before the search plugin writes its index

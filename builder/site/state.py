@@ -17,13 +17,14 @@ from importlib import metadata
 from pathlib import Path
 
 import builder
+from builder.output import own_folder
 from builder.render.pages import theme_dir
 
 #: The state folder, beside the page tree (`.plaindesk/docs`).
 STATE_DIR = Path(".plaindesk") / "state"
 STATE_FILE = "build.json"
 #: The site before the last one, kept to assemble the next site in (`warm.assemble`).
-SPARE_DIR = Path(".plaindesk") / "spare-site"
+SPARE_DIR = Path(".plaindesk") / "spare" / "site"
 #: One line per page of the state's `pages`: its search entries as the search plugin
 #: writes them (JSON objects joined by ","), kept apart so the big part is no JSON string.
 SEARCH_FILE = "search.txt"
@@ -186,8 +187,7 @@ def discard(home: Path) -> None:
 
 def save(home: Path, state: BuildState) -> None:
     """Write the state (the search lines first: the state file names their digest)."""
-    folder = home / STATE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = own_folder(home / STATE_DIR)
     order = sorted(state.pages)
     text = "\n".join(state.pages[rel].search for rel in order).encode("utf-8")
     (folder / SEARCH_FILE).write_bytes(text)
