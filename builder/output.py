@@ -36,6 +36,17 @@ _FALLBACK = ".plaindesk-tmp"
 _JOURNAL = "swap.json"
 
 
+def own_folder(folder: Path) -> Path:
+    """Make `folder` (under `.plaindesk/` or `.plaindesk-cache/`), ignored by git whatever
+    the project's .gitignore says, as the staging folder is: `git add -A` never takes a
+    build's state or caches."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# created by plaindesk\n*\n", "utf-8")
+    return folder
+
+
 class OutputError(Exception):
     """An output folder cannot be used or replaced; the message says why and what to do."""
 
@@ -318,6 +329,24 @@ class Transaction:
         part.new.mkdir()
         self._parts.append(part)
         return part.new
+
+    def keep_previous(self, target: Path, into: Path) -> bool:
+        """After `commit`: move `target`'s previous tree to `into` rather than delete it
+        (`plaindesk build` reuses it to assemble the next site without making every folder
+        again). False when there is none or it cannot be moved (it is then deleted)."""
+        if self._journal is not None and self._journal.exists():
+            return False  # the swap is not done
+        for part in self._parts:
+            if part.target == target and part.old.is_dir():
+                try:
+                    if into.exists():
+                        shutil.rmtree(into)
+                    into.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(part.old, into)
+                except OSError:
+                    return False
+                return True
+        return False
 
     def commit(self) -> None:
         """Swap every staged tree in, in the order staged; if one fails, put back those

@@ -36,6 +36,12 @@ font false) and plugins `search` + `plaindesk`.  Then, in one run:
 
 (e) the largest pages - the five largest `.html` pages of the site (scripts/largest_pages.py).
 
+--ci measures what a CI build costs with the last build's state present (the CI cache
+restores .plaindesk/, .plaindesk-cache/ and site/): a cold build, then warm builds: nothing
+changed, 10 tasks edited, 100 tasks edited, the busiest person renamed (each --repeat times,
+on the state the previous build left; the median is reported). Each warm build must say
+it was incremental. Targets: 10 edits <= 5 s, unchanged <= 3 s.
+
 Targets (2 cores): build <= 1.2x raw, edit -> page <= 1 s, peak RSS <= 1 GiB, no page
 over 500 KB.
 Prints a Markdown table for the README; exit status 0 when every target is met, 1 when one
@@ -577,7 +583,12 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds to wait for one edit to show (default 600)",
     )
     ap.add_argument("--keep", type=Path, help="work in this (new) folder and keep it")
+    ap.add_argument(
+        "--ci", action="store_true", help="the CI scenario: warm builds with the state present"
+    )
     args = ap.parse_args(argv)
+    if args.ci:
+        return ci_main(args)
     repeat = max(1, args.repeat if args.repeat is not None else (1 if args.scale >= 0.5 else 3))
 
     import mkdocs
@@ -792,6 +803,115 @@ def main(argv: list[str] | None = None) -> int:
         )
         ok = ok_ratio and ok_latency and ok_peak and ok_page and not problems
         print(f"targets: {'all met' if ok else 'NOT all met'}")
+        return 0 if ok else 1
+    finally:
+        if tmp_ctx is not None:
+            tmp_ctx.cleanup()
+
+
+# --------------------------------------------------------------------------- --ci
+
+TARGET_CI = {"unchanged": 3.0, "10 edits": 5.0}
+
+
+def edit_tasks(content: Path, n: int, round_no: int) -> None:
+    """Edit the bodies of n tasks spread over the workspace (a line appended: the record
+    changes, so do its project's, board's and people's pages)."""
+    tasks = sorted((content / "tasks").rglob("*.md"))
+    step = max(1, len(tasks) // n)
+    for path in tasks[round_no % step :: step][:n]:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"\nEdited in round {round_no}.\n")
+
+
+def rename_busiest(content: Path, round_no: int) -> str:
+    """Rename the person assigned the most tasks; their id."""
+    counts: dict[str, int] = {}
+    for path in (content / "tasks").rglob("*.md"):
+        front, _ = split_front(path.read_text(encoding="utf-8"))
+        who = front_value(front, "assignee")
+        if who:
+            counts[who] = counts.get(who, 0) + 1
+    ident = max(sorted(counts), key=lambda k: counts[k])
+    path = content / "people" / f"{ident}.md"
+    text = path.read_text(encoding="utf-8")
+    new = re.sub(r"^name:.*$", f"name: Renamed Person {round_no}", text, count=1, flags=re.M)
+    path.write_text(new, encoding="utf-8")
+    return f"{ident} ({counts[ident]} tasks)"
+
+
+def warm_build(proj: Path, site: Path, log: Path) -> tuple[Run, str]:
+    run = run_timed([*plaindesk_cmd(), "build", "--no-portal", "--site-dir", str(site)], proj, log)
+    said = next(
+        (
+            line
+            for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
+            if line.startswith(("incremental build", "full build"))
+        ),
+        "?",
+    )
+    return run, said
+
+
+def ci_main(args: argparse.Namespace) -> int:
+    """The --ci scenario (see the module's docstring)."""
+    repeat = max(1, args.repeat if args.repeat is not None else (1 if args.scale >= 0.5 else 3))
+    if args.keep:
+        args.keep.mkdir(parents=True)
+        tmp_ctx: Any = None
+        tmp = args.keep.resolve()
+    else:
+        tmp_ctx = tempfile.TemporaryDirectory(prefix="plaindesk-bench-ci-")
+        tmp = Path(tmp_ctx.name)
+    problems: list[str] = []
+    try:
+        proj = tmp / "project"
+        counts = make_plaindesk_project(proj, generate, args.scale)
+        content, site = proj / "content", proj / "site"
+        print(
+            f"workspace (scale {args.scale:g}): " + ", ".join(f"{v} {k}" for k, v in counts.items())
+        )
+        cold = run_timed(
+            [*plaindesk_cmd(), "build", "--no-portal", "--site-dir", str(site)],
+            proj,
+            tmp / "cold.log",
+        )
+        reported(cold, "cold build", 0, 1, problems)
+        steps: list[tuple[str, Any]] = [
+            ("unchanged", lambda i: None),
+            ("10 edits", lambda i: edit_tasks(content, 10, i)),
+            ("100 edits", lambda i: edit_tasks(content, 100, i)),
+            ("person rename", lambda i: rename_busiest(content, i)),
+        ]
+        results: dict[str, list[Run]] = {}
+        for name, change in steps:
+            for i in range(repeat):
+                change(i)
+                run, said = warm_build(proj, site, tmp / f"{name.replace(' ', '-')}-{i}.log")
+                reported(run, name, i, repeat, problems)
+                print(f"  {said}", flush=True)
+                if not said.startswith("incremental build"):
+                    problems.append(f"{name}: not incremental: {said}")
+                results.setdefault(name, []).append(run)
+        print()
+        print(f"| `plaindesk build`, scale {args.scale:g} | wall (median) | CPU | target |")
+        print("|---|---:|---:|---|")
+        print(f"| cold (no state) | {cold.wall:.2f} s | {cold.cpu:.2f} s | |")
+        ok = not problems
+        for name, runs in results.items():
+            wall = statistics.median(r.wall for r in runs)
+            cpu = statistics.median(r.cpu for r in runs)
+            target = TARGET_CI.get(name)
+            verdict = ""
+            if target is not None:
+                met = wall <= target
+                ok = ok and met
+                verdict = f"≤ {target:g} s {'PASS' if met else 'FAIL'}"
+            share = f"{wall / cold.wall:.0%} of cold"
+            print(f"| {name} ({share}) | {wall:.2f} s | {cpu:.2f} s | {verdict} |")
+        for p in problems:
+            print(f"PROBLEM: {p}")
+        print(f"load average (1 min) at the end: {os.getloadavg()[0]:.2f}")
         return 0 if ok else 1
     finally:
         if tmp_ctx is not None:

@@ -82,6 +82,7 @@ def test_an_unknown_version_leaves_out_its_shortcuts_loudly(
         engine.SEARCH_INDEX,
         engine.SEARCH_WRITE,
         engine.NAV_BLOCK,
+        engine.INCREMENTAL_BUILD,
     }
 
 
@@ -184,6 +185,74 @@ def test_forgetting_rebuilt_and_deleted_pages_gives_the_index_of_a_full_build(
     assert sorted(e["location"] for e in merged["docs"]) == sorted(
         e["location"] for e in entries("a/", "b/")
     )
+
+
+# --- incremental builds: the sitemap and the search index of pages not built now -----------
+
+
+def test_the_search_index_is_its_config_then_every_pages_entries(
+    mkdocs_project: Path, tmp_path: Path
+) -> None:
+    """`write_search_index` keeps the configuration part the search plugin wrote and puts
+    every page's entries (as `search_json` wrote them) after it: the very bytes the plugin
+    writes when it has built every page."""
+    from mkdocs.config import load_config
+
+    def index(pages: list[dict[str, str]], site: Path) -> Any:
+        config = load_config(str(mkdocs_project), site_dir=str(site))
+        search: Any = config.plugins["material/search"]
+        search.on_startup(command="build", dirty=False)
+        search.on_config(config)
+        search.search_index.entries = pages
+        search.on_post_build(config=config)
+        return config
+
+    whole = entries("a/", "b/", "c/")
+    index(whole, tmp_path / "full")
+    config = index(entries("b/"), tmp_path / "part")  # only b/ was built
+    assert engine.search_entries(config) == entries("b/")
+    chunks = [engine.search_json(whole[i : i + 2]) for i in (0, 2, 4)]
+    assert engine.write_search_index(config, chunks)
+    written = (tmp_path / "part/search/search_index.json").read_bytes()
+    assert written == (tmp_path / "full/search/search_index.json").read_bytes()
+
+
+def test_the_sitemap_of_given_pages_is_mkdocs_own(tmp_path: Path) -> None:
+    """`write_sitemap` renders MkDocs' sitemap (and its .gz) with MkDocs' own function,
+    given every page: the bytes of the sitemap MkDocs writes when it builds them all."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    (tmp_path / "docs/b").mkdir(parents=True)
+    for rel in ("index.md", "a.md", "b/c.md"):
+        (tmp_path / "docs" / rel).write_text("# x\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(SITE_YML, encoding="utf-8")
+    config = load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "full"))
+    shown: list[engine.ShownPage] = []
+    kept: dict[str, Any] = {}
+
+    class Keep:  # the pages and the nav and environment of a real build
+        def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+            kept["env"] = env
+            for f in files.documentation_pages():
+                shown.append(engine.ShownPage(f.page.abs_url, f.page.canonical_url, "2026-03-16"))
+                f.page.update_date = "2026-03-16"
+            return env
+
+        def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
+            kept["nav"] = nav
+            return nav
+
+    config.plugins["keep"] = Keep()  # type: ignore[assignment]
+    build(config)
+    assert [p.abs_url for p in shown] == ["/", "/a/", "/b/c/"]
+    config.site_dir = str(tmp_path / "given")
+    os.makedirs(config.site_dir)
+    engine.write_sitemap(kept["env"], config, kept["nav"], shown)
+    for name in ("sitemap.xml", "sitemap.xml.gz"):
+        given = (tmp_path / "given" / name).read_bytes()
+        assert given == (tmp_path / "full" / name).read_bytes(), name
+    assert b"https://example.org/b/c/" in gzip.decompress(given)
 
 
 def test_mkdocs_runs_the_live_list_of_handlers_so_one_can_be_dropped_mid_event(

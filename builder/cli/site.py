@@ -125,21 +125,29 @@ def build(
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     if built.site is not None:
-        whose = f"the site of audience `{audience}`" if audience else "site"
-        click.echo(f"{whose}: {built.site} ({result.summary()})", err=True)
-        # from file:// the site's folder links open directory listings: serve it
-        click.echo(
-            f"view it: `plaindesk serve{f' --audience {audience}' if audience else ''}` "
-            "(http://127.0.0.1:8000/), or "
-            f"`python -m http.server -d {shlex.quote(str(built.site))} 8000`",
-            err=True,
-        )
+        _say_site(built.site, built.how, result.summary(), audience)
     if built.portals is not None:
         for removed in built.portals.removed:
             click.echo(f"portals: {removed.describe()}", err=True)
         count = len(built.portals.bundles)
         shown = portal_dir / "portal"
         click.echo(f"portals: {count} client bundle(s) in {shown}", err=True)
+
+
+def _say_site(site: Path, how: str, summary: str, audience: str) -> None:
+    """Where the site went, how it was built (in full or from the last build's state)
+    and how to look at it."""
+    if how:
+        click.echo(how, err=True)
+    whose = f"the site of audience `{audience}`" if audience else "site"
+    click.echo(f"{whose}: {site} ({summary})", err=True)
+    # from file:// the site's folder links open directory listings: serve it
+    click.echo(
+        f"view it: `plaindesk serve{f' --audience {audience}' if audience else ''}` "
+        "(http://127.0.0.1:8000/), or "
+        f"`python -m http.server -d {shlex.quote(str(site))} 8000`",
+        err=True,
+    )
 
 
 #: `_prepare_portals`' answer when the portals are skipped for want of a secret.

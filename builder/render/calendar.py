@@ -178,7 +178,15 @@ def calendar_files(site: _Site) -> dict[str, str]:
         return f"{base}{url(*e.record)}" if base else None
 
     domain = uid_domain(ws.settings.name)
-    writer = FeedWriter(domain, site.today, partial(ical_summary, fmt), link, (fmt.locale, base))
+    cache = site.options.cache_dir
+    writer = FeedWriter(
+        domain,
+        site.today,
+        partial(ical_summary, fmt),
+        link,
+        (fmt.locale, base),
+        cache / "ical-events.json" if cache is not None else None,
+    )
 
     def write(events: list[cal.Event], name: str) -> str:
         kept = (e for e in events if cal.in_feeds(e, site.today))
@@ -191,6 +199,7 @@ def calendar_files(site: _Site) -> dict[str, str]:
         out[feed_url("project", pr.id)] = write(
             index.project(pr.id), f"{pr.name} · {ws.settings.name}"
         )
+    writer.save()
     return out
 
 

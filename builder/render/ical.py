@@ -10,8 +10,12 @@ holds it, inside a calendar the library writes too."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from icalendar import Calendar
 from icalendar import Event as VEvent
@@ -49,39 +53,72 @@ class FeedWriter:
         summary: Callable[[Event], str],
         link: Callable[[Event], str | None],
         words: tuple[object, ...] = (),
+        store: Path | None = None,
     ) -> None:
         """`words`: what `summary` and `link` depend on besides the event (the locale, the
-        site's address); events written before with the same are taken as written."""
+        site's address); events written before with the same are taken as written.
+        `store` (a file; `plaindesk build`) keeps them between processes (`save`)."""
         self.domain = domain
         self.stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
         self.summary, self.link = summary, link
         self.written: dict[Event, bytes] = {}
+        self.store = store if words else None
+        self.stored: dict[str, bytes] = {}
+        self.used: dict[str, bytes] = {}
+        self.words = ""
         if words:
             key = (domain, today, *words)
             if key not in _KEPT:
                 _KEPT.clear()
                 _KEPT[key] = {}
             self.written = _KEPT[key]
+            if store is not None:
+                self.words = repr(key)
+                self.stored = _load(store, self.words)
 
     def event(self, e: Event) -> bytes:
-        """The VEVENT of `e`, serialised once."""
+        """The VEVENT of `e`, serialised once (and with a `store`, once across builds)."""
         found = self.written.get(e)
+        if self.store is None:
+            if found is None:
+                found = self.written[e] = self._serialise(e)
+            return found
+        digest = hashlib.sha1(repr(e).encode("utf-8")).hexdigest()
         if found is None:
-            ev = VEvent()
-            ev.add("uid", f"{e.uid}@{self.domain}")
-            ev.add("dtstamp", self.stamp)
-            ev.add("dtstart", e.start)
-            ev.add("dtend", e.end + timedelta(days=1))
-            ev.add("summary", one_line(self.summary(e)))
-            if e.detail and e.kind == "next_step":
-                ev.add("description", e.detail)
-            ev.add("categories", [e.kind.replace("_", "-")])
-            ev.add("transp", "TRANSPARENT")  # a due date does not make anyone busy
-            href = self.link(e)
-            if href:
-                ev.add("url", href)
-            found = self.written[e] = ev.to_ical()
+            found = self.stored.get(digest) or self._serialise(e)
+            self.written[e] = found
+        self.used[digest] = found
         return found
+
+    def _serialise(self, e: Event) -> bytes:
+        ev = VEvent()
+        ev.add("uid", f"{e.uid}@{self.domain}")
+        ev.add("dtstamp", self.stamp)
+        ev.add("dtstart", e.start)
+        ev.add("dtend", e.end + timedelta(days=1))
+        ev.add("summary", one_line(self.summary(e)))
+        if e.detail and e.kind == "next_step":
+            ev.add("description", e.detail)
+        ev.add("categories", [e.kind.replace("_", "-")])
+        ev.add("transp", "TRANSPARENT")  # a due date does not make anyone busy
+        href = self.link(e)
+        if href:
+            ev.add("url", href)
+        return bytes(ev.to_ical())
+
+    def save(self) -> None:
+        """Keep the events written now in `store` for the next build (a write that fails
+        only costs the next build the serialising)."""
+        if self.store is None:
+            return
+        data = {k: v.decode("utf-8") for k, v in self.used.items()}
+        try:
+            self.store.parent.mkdir(parents=True, exist_ok=True)
+            draft = self.store.with_suffix(".tmp")
+            draft.write_text(json.dumps({"words": self.words, "events": data}), "utf-8")
+            os.replace(draft, self.store)
+        except OSError:
+            pass
 
     def feed(self, events: Iterable[Event], name: str) -> bytes:
         """A calendar named `name` holding `events`, in their order."""
@@ -106,3 +143,14 @@ def feed(
 ) -> bytes:
     """One feed of `events` (see `FeedWriter`)."""
     return FeedWriter(domain, today, summary, link).feed(events, name)
+
+
+def _load(store: Path, words: str) -> dict[str, bytes]:
+    """The events a build kept in `store` with the same `words`; none if it is unreadable."""
+    try:
+        raw = json.loads(store.read_text(encoding="utf-8"))
+        if raw.get("words") != words:
+            return {}
+        return {str(k): str(v).encode("utf-8") for k, v in raw["events"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}

@@ -16,6 +16,12 @@ def fingerprint(*parts: str) -> str:
     return hashlib.sha1("\0".join(parts).encode("utf-8")).hexdigest()
 
 
+def key_digest(key: str | tuple[str, ...]) -> str:
+    """A page key as it can be kept on disk (`plaindesk build`'s state): a view key is a
+    digest already; a record key's tuple of digests is hashed into one."""
+    return key if isinstance(key, str) else fingerprint(*key)
+
+
 def _digest(table: dict[str, Any], ident: str | None) -> str:
     rec = table.get(ident) if ident else None
     return rec.digest if rec is not None else "-"

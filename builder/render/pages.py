@@ -5,6 +5,7 @@ whose bytes changed (so `mkdocs build --dirty` and the serve loop skip the rest)
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -15,14 +16,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from slugify import slugify
 
 from builder import i18n
 from builder.model import Workspace
 from builder.problems import Problem
-from builder.render.keys import fingerprint, record_key, view_key
+from builder.render.keys import fingerprint, key_digest, record_key, view_key
 from builder.render.markdown import BodyRenderer
 from builder.render.svg import flow_charts
 from builder.views import activity, boards, dashboard, directory, funnels, paging, people, records
@@ -81,6 +82,9 @@ class SiteOptions:
     # how many items a page of a paged list holds (the module's, read when made: a test
     # sets `builder.views.paging.LIMITS` to page a small workspace as a large one is)
     limits: Limits = field(default_factory=lambda: paging.LIMITS)
+    #: `plaindesk build`'s cache folder (`.plaindesk-cache`): compiled page templates and
+    #: calendar events kept between builds; None: nothing kept on disk
+    cache_dir: Path | None = None
 
 
 @dataclass
@@ -112,7 +116,17 @@ def _root(path: str) -> str:
 def make_env(options: SiteOptions) -> Environment:
     """The Jinja environment for the page templates, kept per template folders so the serve
     loop does not compile them again on every rebuild (Jinja re-reads a changed file)."""
-    return _env(tuple(str(d) for d in options.template_dirs))
+    env = _env(tuple(str(d) for d in options.template_dirs))
+    if options.cache_dir is not None and env.bytecode_cache is None:
+        env.bytecode_cache = disk_bytecode(options.cache_dir / "templates")
+    return env
+
+
+def disk_bytecode(folder: Path) -> FileSystemBytecodeCache:
+    """Compiled templates kept in `folder` between processes: compiling the templates is a
+    second of every build. Jinja checks each template's source digest, not its mtime."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
 
 
 @cache
@@ -130,15 +144,17 @@ def _env(template_dirs: tuple[str, ...]) -> Environment:
 
 def templates_key(options: SiteOptions) -> str:
     """A fingerprint of the page templates (a user's overrides first, then ours): editing
-    one while `serve` runs re-renders the pages instead of reusing them."""
-    stamps = []
-    for folder in (*options.template_dirs, theme_dir()):
+    one re-renders the pages instead of reusing them. Their bytes, not their mtimes: the
+    key is kept across builds (a CI checkout dates every file anew)."""
+    parts = []
+    for i, folder in enumerate((*options.template_dirs, theme_dir())):
         templates = folder / "plaindesk"
         if templates.is_dir():
             for entry in sorted(os.scandir(templates), key=lambda e: e.name):
-                st = entry.stat()
-                stamps.append(f"{entry.path}:{st.st_mtime_ns}:{st.st_size}")
-    return fingerprint(*stamps)
+                if entry.is_file():
+                    with open(entry.path, "rb") as f:
+                        parts.append(f"{i}:{entry.name}:{hashlib.sha1(f.read()).hexdigest()}")
+    return fingerprint(*parts)
 
 
 @dataclass(frozen=True)
@@ -944,6 +960,7 @@ def render_pages(
     memo: Memo | None = None,
     reused: set[str] | None = None,
     lanes: LaneMemo | None = None,
+    prior: Prior | None = None,
 ) -> dict[str, str]:
     """{docs-relative path: Markdown page text} for the whole site.
 
@@ -952,6 +969,11 @@ def render_pages(
     so is a task card. The paths of pages taken from the memo are added to `reused`.
     `lanes` keeps board swimlanes the same way: an edit re-renders the all-projects
     boards, but of their 200 lanes only the one (or two) holding the edited card.
+
+    With a `prior` (`plaindesk build`'s, from the last build's state), a page whose key
+    digest is the one it had is not rendered either: its text is in the page tree already,
+    so it maps to "" here and goes to `reused`; `prior.keys` receives every page's key
+    digest for the next build.
     """
     options.templates_key = templates_key(options)
     options.content_root = content_root
@@ -960,6 +982,8 @@ def render_pages(
     for page in iter_pages(ws, derived, today, problems, options):
         renderer.board = page.path
         kept = renderer.from_memo(page)
+        if kept is None and prior is not None:
+            kept = prior.take(page)
         if kept is not None:
             out[page.path] = kept
             if reused is not None:
@@ -968,6 +992,22 @@ def render_pages(
             out[page.path] = renderer.render(page, options, content_root)
     renderer.drop_unused_lanes()
     return out
+
+
+@dataclass
+class Prior:
+    """The key digests of the pages the page tree holds, as the last build left them
+    (`plaindesk build`'s state), and those of this build's pages."""
+
+    before: dict[str, str]
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def take(self, page: Page) -> str | None:
+        """ "" (the text is in the tree) when the page's key is the one it had, else None."""
+        if not page.key:
+            return None
+        digest = self.keys[page.path] = key_digest(page.key)
+        return "" if self.before.get(page.path) == digest else None
 
 
 #: The admin page (see `builder.render.admin`): a static page, outside the engine's theme.

@@ -31,6 +31,9 @@ def write_tree(
     for rel, text in pages.items():
         if unchanged is not None and rel in unchanged and _still_there(out, rel, before):
             continue
+        if not text and unchanged is not None and rel in unchanged:
+            # a page kept in the tree (`render_pages`' prior) must be there
+            raise FileNotFoundError(f"{out / rel}: a kept page is missing from the page tree")
         target = out / rel
         data = text.encode("utf-8")
         if not fresh and _holds(target, data):

@@ -6,6 +6,7 @@ untouched; output folders that are not a previous build's are refused before any
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -22,6 +23,7 @@ from builder.output import (
     Transaction,
     guarded_folders,
     os_reason,
+    own_folder,
     refuse_foreign,
     refuse_unsafe,
     shown,
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 
     from builder.portal import PortalOutcome, PortalSet
     from builder.site.plugin import PlaindeskPlugin
+    from builder.site.warm import Incremental
 
 log = logging.getLogger("plaindesk")
 
@@ -127,6 +130,7 @@ class Built:
 
     site: Path | None
     portals: PortalOutcome | None
+    how: str = ""  # full or incremental, and why (`builder.site.warm`)
 
 
 def build_all(
@@ -144,8 +148,11 @@ def build_all(
     when either fails, neither). Portals whose folder lies inside the site are built into
     the staged site itself."""
     from builder.portal import PORTAL_DIR, stage_portals
+    from builder.site.state import SPARE_DIR
+    from builder.site.warm import assemble
 
     staged = None
+    inc = None
     if site:
         try:
             staged = swap.stage(cfg.site_dir)
@@ -153,7 +160,14 @@ def build_all(
             raise BuildError(
                 f"could not start the site build: {os_reason(exc)}; nothing was replaced"
             ) from None
-        build_site(cfg, result, staged, audience)
+        inc = build_site(cfg, result, staged, audience)
+        try:
+            if inc is not None:
+                assemble(inc, staged)
+        except OSError as exc:
+            raise BuildError(
+                f"could not assemble the site: {os_reason(exc)}; nothing was replaced"
+            ) from None
     outcome = None
     if portals is not None and portal_dir is not None:
         target = portal_dir / PORTAL_DIR
@@ -170,29 +184,84 @@ def build_all(
         swap.commit()
     except OutputError as exc:
         raise BuildError(str(exc)) from None
-    return Built(cfg.site_dir if site else None, outcome)
+    how = ""
+    if inc is not None:
+        how = keep_state(cfg, inc)
+        # the site before this one: the next build assembles its site in it
+        spare = cfg.config_file.parent / SPARE_DIR
+        with contextlib.suppress(OSError):
+            own_folder(spare.parent)
+            swap.keep_previous(cfg.site_dir, spare)
+    return Built(cfg.site_dir if site else None, outcome, how)
 
 
-def build_site(cfg: SiteConfig, result: CheckResult, staged: Path, audience: str = "") -> None:
+def start_incremental(cfg: SiteConfig) -> Incremental:
+    """The last build's state, if its site is the one in the site folder (else a full
+    build, and why); then the state is deleted: a build that fails or is killed from
+    here on leaves none, so the next one is full."""
+    from builder.site import state
+    from builder.site.warm import Incremental
+
+    home = cfg.config_file.parent
+    found, reason = state.load(home)
+    prior = None
+    if found is not None:
+        if state.site_print(cfg.site_dir) != found.site:
+            reason = f"the site folder ({shown(cfg.site_dir)}) is not the last build's"
+        else:
+            prior = state.Prior(found, cfg.site_dir)
+    state.discard(home)
+    inc = Incremental(prior, reason)
+    spare = home / state.SPARE_DIR
+    if prior is not None and spare.is_dir():
+        inc.spare = spare
+    return inc
+
+
+def keep_state(cfg: SiteConfig, inc: Incremental) -> str:
+    """Save the state of the build now in the site folder; what it did, in one line."""
+    from builder.site import state
+
+    if inc.result is None or cfg.plugin is None or cfg.plugin.generated is None:
+        return "full build" + (f": {inc.reason}" if inc.reason else "")
+    summary = inc.summary(cfg.plugin.generated)
+    try:
+        inc.result.site = state.site_print(cfg.site_dir)
+        state.save(cfg.config_file.parent, inc.result)
+    except OSError as exc:
+        log.warning("plaindesk: the build's state was not saved: %s", os_reason(exc))
+    return summary
+
+
+def build_site(
+    cfg: SiteConfig, result: CheckResult, staged: Path, audience: str = ""
+) -> Incremental | None:
     """Run the MkDocs build of a checked workspace into empty folder `staged`, and mark
-    it as a build (see `builder.output.MARKER`); with `audience`, that audience's site. The
-    plugin is handed the check's result, so that it does not load the workspace a second time."""
+    it as a build (see `builder.output.MARKER`); with `audience`, that audience's site.
+    The plugin is handed the check's result, so that it does not load the workspace a
+    second time, and the last build's state (`start_incremental`); what it did and the
+    next build's state are returned. An audience's site is always built in full, and
+    leaves the state of the team's site as it was (None)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     from builder.site.plugin import Handover
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    inc = start_incremental(cfg) if not audience else None
     try:
         config = load_config(config_file=str(cfg.config_file), site_dir=str(staged))
-        plaindesk_plugin(config, cfg.config_file).hand_over(
+        plugin = plaindesk_plugin(config, cfg.config_file)
+        plugin.hand_over(
             Handover(
                 today=result.today,
                 prepared=result,
                 progress=sys.stderr.isatty(),
                 audience=audience,
+                incremental=inc,
             )
         )
+        cfg.plugin = plugin
         # as `mkdocs build` runs a build
         config.plugins.on_startup(command="build", dirty=False)
         try:
@@ -200,6 +269,7 @@ def build_site(cfg: SiteConfig, result: CheckResult, staged: Path, audience: str
         finally:
             config.plugins.on_shutdown()
         (staged / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        return inc
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             raise

@@ -5,12 +5,14 @@ shortcuts is used instead. The plugin's `engine_off` option leaves out named one
 what each buys can be measured (docs/incremental.md). `tests/test_engine_contract.py`
 holds one contract test per shortcut: it fails when an upgrade changes what it relies on.
 
-The shortcuts serve only `serve`'s rebuilds, except `NAV_BLOCK`, which every build takes
-(`BUILD_SHORTCUTS`): a build (`plaindesk build`, `mkdocs build`) takes no other."""
+The shortcuts serve `serve`'s rebuilds, except `nav_block`, which every build takes, and
+`incremental_build`: `plaindesk build` with the last build's state (`builder.site.warm`).
+`mkdocs build` takes `nav_block` only (`BUILD_SHORTCUTS`)."""
 
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import os
 import threading
@@ -39,6 +41,7 @@ SEARCH_WRITE = "search_write"
 WATCHER = "watcher"
 GC = "gc"
 NAV_BLOCK = "nav_block"
+INCREMENTAL_BUILD = "incremental_build"
 NEEDS: dict[str, tuple[str, ...]] = {
     # MkDocs' theme asset listing, told apart by its filter function's __qualname__
     THEME_LISTING: ("mkdocs",),
@@ -53,10 +56,14 @@ NEEDS: dict[str, tuple[str, ...]] = {
     GC: (),
     # the compiled `site_nav` block of mkdocs-material's base.html (Jinja's `Template.blocks`)
     NAV_BLOCK: ("mkdocs", "mkdocs-material", "jinja2"),
+    # MkDocs' sitemap rendering (`_build_theme_template`) and the search plugin's index
+    # (`search_index.entries`, the JSON it writes): a build that builds the changed pages
+    # only writes both for every page (`write_sitemap`, `write_search_index`)
+    INCREMENTAL_BUILD: ("mkdocs", "mkdocs-material"),
 }
 SHORTCUTS = tuple(NEEDS)
 #: The shortcuts a build takes too; the others serve only `serve`'s rebuilds.
-BUILD_SHORTCUTS = frozenset({NAV_BLOCK})
+BUILD_SHORTCUTS = frozenset({NAV_BLOCK, INCREMENTAL_BUILD})
 
 #: The filter function MkDocs passes when it lists a theme's static files.
 THEME_FILTER = "Files.add_files_from_theme.<locals>.filter"
@@ -105,7 +112,7 @@ class Engine:
         """Say, once per invocation, which shortcuts an unknown version turned off."""
         if not self.unknown:
             return
-        lost = sorted(set(SHORTCUTS) - self.taken - {GC})
+        lost = sorted(set(SHORTCUTS) - self.taken - {GC, INCREMENTAL_BUILD})
         log.warning(
             "plaindesk: %s not known to work with serve's shortcuts into the engine; "
             "serving without %s (correct, slower: see docs/incremental.md)",
@@ -197,6 +204,44 @@ def keep_theme_work(theme: Any, work: ThemeWork) -> None:
     theme.get_env = kept_env
 
 
+def _packaged(folder: str) -> bool:
+    """Whether a theme folder is an installed engine package's (whose files change only
+    with its version): MkDocs' own themes, mkdocs-material's."""
+    import material  # type: ignore[import-untyped]
+    import mkdocs
+
+    roots = [Path(m.__file__ or "").parent for m in (mkdocs, material)]
+    return any(Path(folder).is_relative_to(r) for r in roots)
+
+
+def _listing_key() -> str:
+    return f"mkdocs {installed('mkdocs')}, mkdocs-material {installed('mkdocs-material')}"
+
+
+def load_theme_listing(work: ThemeWork, path: Path) -> None:
+    """`plaindesk build`: the installed themes' asset lists an earlier build kept in `path`
+    (mkdocs-material's 12,000 files are walked and filtered once per version, not per
+    build); a listing of another version, or an unreadable one, is not used."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if raw.get("versions") != _listing_key():
+            return
+        for folder, static, names in raw["listing"]:
+            work.listing[(str(folder), tuple(static))] = [str(n) for n in names]
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+
+
+def save_theme_listing(work: ThemeWork, path: Path) -> None:
+    """Keep the installed themes' asset lists for the next build (see load_theme_listing)."""
+    rows = [[f, list(st), names] for (f, st), names in work.listing.items() if _packaged(f)]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"versions": _listing_key(), "listing": rows}), "utf-8")
+    except OSError:
+        return
+
+
 # --- mkdocs-material's search index across dirty rebuilds ----------------------------------
 
 
@@ -253,6 +298,81 @@ def drop_handler(config: Any, event: str, running: Any, later: Any) -> bool:
         return False
     handlers.remove(later)
     return True
+
+
+# --- incremental builds: the sitemap and the search index of every page ------------------
+
+
+class EngineChanged(Exception):
+    """The engine did not do what a shortcut relies on (a contract test says what)."""
+
+
+def search_entries(config: Any) -> list[dict[str, Any]] | None:
+    """The search index entries of the build running now (mkdocs-material's search plugin
+    adds a page's in its `on_page_context`), or None without such a plugin."""
+    for plugin in config.plugins.values():
+        entries = getattr(getattr(plugin, "search_index", None), "entries", None)
+        if isinstance(entries, list) and callable(getattr(plugin, "on_post_build", None)):
+            return entries
+    return None
+
+
+def search_json(entries: list[dict[str, Any]]) -> str:
+    """Entries as the search plugin writes them in its index, joined by ","."""
+    return ",".join(json.dumps(e, separators=(",", ":"), default=str) for e in entries)
+
+
+SEARCH_INDEX_FILE = ("search", "search_index.json")
+
+
+def write_search_index(config: Any, chunks: list[str]) -> bool:
+    """Rewrite the index the search plugin wrote (only the pages built now) with `chunks`,
+    every page's entries (`search_json`) in the site's page order: its configuration part
+    is kept as the plugin wrote it. False without a search plugin or its index."""
+    entries = search_entries(config)
+    path = Path(config.site_dir, *SEARCH_INDEX_FILE)
+    if entries is None or not path.is_file():
+        return False
+    text = path.read_bytes().decode("utf-8")
+    tail = ',"docs":[' + search_json(entries) + "]}"
+    if not text.endswith(tail):
+        raise EngineChanged(f"{path}: the search plugin's index is not {{config, docs}}")
+    merged = text[: -len(tail)] + ',"docs":[' + ",".join(c for c in chunks if c) + "]}"
+    path.write_bytes(merged.encode("utf-8"))
+    return True
+
+
+@dataclass(frozen=True)
+class ShownPage:
+    """What MkDocs' sitemap template reads of a page (`file.page.*`)."""
+
+    abs_url: str | None
+    canonical_url: str | None
+    update_date: str
+    is_link: bool = False
+
+
+@dataclass(frozen=True)
+class _ShownFile:
+    page: ShownPage
+
+
+class _ShownFiles(list[_ShownFile]):
+    """The pages as MkDocs' sitemap rendering takes them (a `Files`' documentation pages)."""
+
+    def documentation_pages(self) -> list[_ShownFile]:
+        return list(self)
+
+
+def write_sitemap(env: Any, config: Any, nav: Any, pages: list[ShownPage]) -> None:
+    """Write sitemap.xml (and .gz) of `pages` as MkDocs writes those of a full build: with
+    its own function and the theme's template, given every page instead of those built."""
+    from mkdocs.commands import build
+
+    render = getattr(build, "_build_theme_template", None)
+    if render is None:
+        raise EngineChanged("mkdocs.commands.build has no _build_theme_template")
+    render("sitemap.xml", env, _ShownFiles(_ShownFile(p) for p in pages), config, nav)
 
 
 # --- the file watcher --------------------------------------------------------------------

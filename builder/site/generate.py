@@ -16,6 +16,7 @@ from builder.render.admin import admin_files
 from builder.render.pages import (
     LaneMemo,
     Memo,
+    Prior,
     SiteOptions,
     atom_feed,
     make_env,
@@ -71,6 +72,8 @@ def generate(
     history: bool = True,
     changed: set[str] | None = None,
     audience: str = "",
+    prior: Prior | None = None,
+    tree_files: set[str] | None = None,
 ) -> Generated:
     """Check `content` (unless `result` is given), render every page, write what changed.
 
@@ -85,11 +88,27 @@ def generate(
     the workspace, problems and history with what it hides taken out (see
     `builder.model.audience`); UnknownAudience names the declared ones.
 
+    `prior` (`plaindesk build` with the last build's state) skips the pages whose key is
+    the one they had; `tree_files`, the files the state says the tree holds (checked),
+    spares comparing them.
+
     A generation that raises leaves `kept` empty: its memo may already hold pages that
     were never written, so the next one starts afresh rather than trust any of it.
     """
     try:
-        return _generate(content, tree, options, today, result, kept, history, changed, audience)
+        return _generate(
+            content,
+            tree,
+            options,
+            today,
+            result,
+            kept,
+            history,
+            changed,
+            audience,
+            prior,
+            tree_files,
+        )
     except BaseException:
         if kept is not None:
             kept.forget()
@@ -105,7 +124,9 @@ def _generate(
     kept: Kept | None,
     history: bool,
     changed: set[str] | None,
-    audience: str,
+    audience: str = "",
+    prior: Prior | None = None,
+    tree_files: set[str] | None = None,
 ) -> Generated:
     if result is None:
         result = run_check(
@@ -148,6 +169,7 @@ def _generate(
             memo=kept.memo if kept is not None else None,
             reused=reused,
             lanes=kept.lanes if kept is not None else None,
+            prior=prior,
         )
     if options.history is not None:
         pages[ATOM_FILE] = atom_feed(ws, options, options.site_url)
@@ -161,9 +183,8 @@ def _generate(
         money=options.money,
     )
     pages[NAV_FILE] = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
-    written, removed = write_tree(
-        pages, tree, reused, kept.tree if kept is not None and kept.tree else None
-    )
+    before = kept.tree if kept is not None and kept.tree else tree_files
+    written, removed = write_tree(pages, tree, reused, before)
     if kept is not None:
         kept.tree = set(pages)
         for rel in removed:  # a deleted record's page, a renamed file's old one

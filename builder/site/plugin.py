@@ -22,12 +22,13 @@ from mkdocs.structure.files import File, Files
 
 from builder.model.audience import UnknownAudience
 from builder.model.schema import ID_PATTERN
-from builder.output import MARKER, MARKER_TEXT
+from builder.output import MARKER, MARKER_TEXT, own_folder
 from builder.pipeline import CheckResult
-from builder.render.pages import SiteOptions, theme_dir
+from builder.render.pages import SiteOptions, disk_bytecode, theme_dir
 from builder.report import format_text, left_out_text
 from builder.site import engine
 from builder.site.generate import Generated, Kept, generate
+from builder.site.warm import Incremental
 from builder.validate.values import parse_date
 from builder.views.admin import AdminError, AdminSettings, admin_settings
 
@@ -36,6 +37,9 @@ log = logging.getLogger("mkdocs.plugins.plaindesk")
 #: The audience whose site a plain `mkdocs build|serve` builds (`plaindesk build|serve`
 #: hand theirs over, and this is not read then).
 AUDIENCE_ENV = "PLAINDESK_AUDIENCE"
+
+#: Where `plaindesk build` keeps what it may reuse (compiled templates, calendar events).
+CACHE_DIR = ".plaindesk-cache"
 
 
 @dataclass
@@ -47,6 +51,8 @@ class Handover:
     prepared: CheckResult | None = None  # the check `plaindesk build` ran already
     progress: bool = False  # count the pages written on stderr (a terminal)
     audience: str = ""  # --audience: build that audience's site (`builder.model.audience`)
+    #: `plaindesk build`: build from the last build's state, make the next one's
+    incremental: Incremental | None = None
 
 
 @dataclass
@@ -135,6 +141,13 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         self.chrome: tuple[Any, ...] = ()
         self.built: set[str] = set()  # the URLs of the pages MkDocs built this time
         self.moment = build_moment(date(1970, 1, 1))
+        self.env: Any = None  # the theme's environment (on_env), the nav (on_nav)
+        self.nav: Any = None
+
+    @property
+    def inc(self) -> Incremental | None:
+        """`plaindesk build`'s incremental part (`builder.site.warm`), else None."""
+        return self.run.handover.incremental if self.run.command == "build" else None
 
     def hand_over(self, handover: Handover) -> None:
         """Options for the next invocation: the `on_startup` that follows takes them."""
@@ -164,7 +177,19 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
     def _keep_theme(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.run.serving and self.run.shortcuts.takes(engine.THEME_LISTING):
             engine.keep_theme_work(config.theme, self.run.theme)
+        elif self.inc is not None:
+            listing = self._listing(config)
+            if listing is not None:
+                engine.load_theme_listing(self.run.theme, listing)
+                engine.keep_theme_work(config.theme, self.run.theme)
         return config
+
+    def _listing(self, config: MkDocsConfig) -> Path | None:
+        """Where `plaindesk build` keeps the installed themes' asset lists, if it may."""
+        taken = engine.Engine.check(self.config.engine_off).takes(engine.THEME_LISTING)
+        if not taken or not config.config_file_path:
+            return None
+        return Path(config.config_file_path).parent / CACHE_DIR / "theme-listing.json"
 
     def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._new_build()
@@ -188,6 +213,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         self.moment = build_moment(result.today)
         self._theme(config, locale)
         self._nav(config)
+        if self.inc is not None:
+            self.inc.decide(config, self.generated, locale, result.today.isoformat())
         return config
 
     on_config = CombinedEvent(_keep_theme, _on_config)
@@ -202,6 +229,9 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         options.admin = _admin(admin, config, options.content_prefix)
         if config.theme.custom_dir:
             options.template_dirs.append(Path(config.theme.custom_dir))
+        if self.inc is not None:
+            with contextlib.suppress(OSError):  # a read-only project: nothing is kept
+                options.cache_dir = own_folder(base / CACHE_DIR)
         return options
 
     def _audience(self) -> str:
@@ -223,6 +253,11 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             run.gc.pause()
         run.builds += 1
         prepared, run.handover.prepared = run.handover.prepared, None
+        prior, tree_files = None, None
+        if self.inc is not None:
+            can = engine.Engine.check(self.config.engine_off).takes(engine.INCREMENTAL_BUILD)
+            prior = self.inc.key_prior(self.tree, can)
+            tree_files = self.inc.tree if self.inc.prior is not None else None
         # Shown relative to the working folder, as `plaindesk build` and `check` show it:
         # problem lines (Problems page, dashboard) read the same from every command.
         return generate(
@@ -234,6 +269,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             kept=run.kept if run.serving else None,
             changed=changed,
             audience=audience,
+            prior=prior,
+            tree_files=tree_files,
         )
 
     def _frame(self, config: MkDocsConfig, locale: str) -> None:
@@ -301,6 +338,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
     @event_priority(-100)  # after every other plugin's, the search plugin's first of all
     def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
         self.built.add(page.url)
+        if self.inc is not None:
+            self.inc.page_built(config, page, self.page_set)
         full = self.full.pop(page.file.src_uri, None)
         if full is not None:
             page.content = full
@@ -328,6 +367,9 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             # the portal's templates and assets live in the theme too; they are not pages
             if file.src_uri.startswith(("portal/", "pages/")) and not file.is_documentation_page():
                 files.remove(file)
+        if self.inc is not None and self.inc.warm:
+            self.inc.register(files, config, self.tree, self.generated)
+            return files
         pages = self.generated.pages
         if self.incremental:
             # MkDocs would set up, stat and skip every unchanged page (seconds at 10,000):
@@ -349,7 +391,12 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
                     os.utime(file.abs_dest_path, ns=(0, 0))
         return files
 
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.nav = nav
+        return nav
+
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.env = env
         # Same content and today -> same bytes: every page (read now or, in a dirty
         # build, left as it was) is dated today, which the sitemap shows
         shown = self.moment.strftime("%Y-%m-%d")
@@ -358,6 +405,10 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
                 file.page.update_date = shown
         if self.run.serving:
             env.bytecode_cache = self.run.theme.bytecode
+        elif self.inc is not None and config.config_file_path:
+            home = Path(config.config_file_path).parent
+            with contextlib.suppress(OSError):  # a read-only project compiles them again
+                env.bytecode_cache = disk_bytecode(home / CACHE_DIR / "templates")
         if self.run.shortcuts.takes(engine.NAV_BLOCK):
             engine.share_nav_block(env)
         return env
@@ -395,7 +446,16 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         if self.run.serving:
             self.run.gc.resume_soon()
 
-    on_post_build = CombinedEvent(_drop_gone, _after_build)
+    @event_priority(-100)  # after the search plugin wrote its index
+    def _finish_incremental(self, *, config: MkDocsConfig) -> None:
+        if self.inc is not None and self.generated is not None:
+            day = self.moment.strftime("%Y-%m-%d")
+            self.inc.finish(config, self.env, self.nav, self.generated, day)
+            listing = self._listing(config)
+            if listing is not None:
+                engine.save_theme_listing(self.run.theme, listing)
+
+    on_post_build = CombinedEvent(_drop_gone, _finish_incremental, _after_build)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.built = set()

@@ -1,0 +1,291 @@
+"""`plaindesk build` with the last build's state: the plugin's part (docs/incremental.md).
+
+One `Incremental` per build, called by the plugin at a few events: before generation (the
+key digests the tree's pages had), after it (whether MkDocs may build the changed pages
+only), on_files (link the unchanged pages' HTML from the previous site, register the rest),
+each page built (its search entries) and post_build (the sitemap and search index of every
+page; the state for the next build)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from builder.render.pages import Prior as KeyPrior
+from builder.site import engine, state
+from builder.site.generate import NAV_FILE, Generated
+
+
+@dataclass
+class Incremental:
+    """One `plaindesk build`: from the last build's state (`prior`, None for a full build
+    and `reason` says why) to the state of this one (`result`)."""
+
+    prior: state.Prior | None
+    reason: str = ""
+    code: str = ""  # state.code_stamp(), computed once per build
+    keys: KeyPrior | None = None
+    warm: bool = False  # MkDocs builds the changed pages only
+    stamp: dict[str, str] = field(default_factory=dict)
+    tree: set[str] = field(default_factory=set)  # the page tree's files before generation
+    chunks: dict[str, str] = field(default_factory=dict)  # src_uri -> search entries now
+    shown: dict[str, engine.ShownPage] = field(default_factory=dict)  # src_uri -> sitemap
+    seen: int = 0  # search entries of the pages built so far
+    team: list[str] = field(default_factory=list)  # the team's own pages, in build order
+    built: int = 0  # generated pages MkDocs built
+    linked: int = 0  # pages linked from the previous site
+    result: state.BuildState | None = None
+    #: an earlier site (`state.SPARE_DIR`) the next one is assembled in (`assemble`),
+    #: which spares making (and, once swapped, deleting) every page's folder
+    spare: Path | None = None
+    kept: set[str] = field(default_factory=set)  # unchanged pages' HTML, site-relative
+    before: dict[str, int] = field(default_factory=dict)  # the previous site: file -> inode
+
+    def fall_back(self, reason: str) -> None:
+        self.prior, self.reason, self.warm = None, reason, False
+
+    def key_prior(self, tree: Path, can: bool) -> KeyPrior:
+        """Before generation: the pages whose key digest the state holds, if the state was
+        written by this Plaindesk and the tree is the one it describes; else none."""
+        self.code = state.code_stamp()
+        if not can:
+            self.fall_back("incremental builds are not known to work with this engine")
+        if self.prior is not None:
+            old = self.prior.state
+            self.tree = state.tree_files(tree)
+            if old.stamp.get("plaindesk") != self.code:
+                self.fall_back(state.CHANGED["plaindesk"])
+            elif self.tree != set(old.tree):
+                self.fall_back("the page tree (.plaindesk/docs/) is not the last build's")
+        before = {}
+        if self.prior is not None:
+            before = {rel: e.key for rel, e in self.prior.state.pages.items() if e.key}
+        self.keys = KeyPrior(before)
+        return self.keys
+
+    def decide(self, config: Any, generated: Generated, locale: str, today: str) -> None:
+        """After generation: MkDocs builds the changed pages only when every page's frame
+        is the last build's (engine, mkdocs.yml, theme, nav, locale, today)."""
+        self.stamp = {
+            "format": str(state.FORMAT),
+            "plaindesk": self.code,
+            **state.engine_stamp(Path(config.config_file_path), config.theme.custom_dir),
+            "nav": json.dumps(generated.nav, sort_keys=True),
+            "locale": locale,
+            "today": today,
+        }
+        if self.prior is not None:
+            why = state.differs(self.prior.state.stamp, self.stamp)
+            if why is not None:
+                self.fall_back(why)
+        self.warm = self.prior is not None
+        if self.warm:
+            # written from every page's entries in post_build
+            config.theme.static_templates.discard("sitemap.xml")
+
+    def register(self, files: Files, config: Any, tree: Path, generated: Generated) -> None:
+        """on_files, a warm build: the pages whose Markdown changed, the nav's and the new
+        ones are built; every other page's HTML is linked from the previous site and its
+        file registered as excluded (links to it resolve as in a full build); the other
+        generated files are copied as in a full build."""
+        assert self.prior is not None
+        old_site, new_site = self.prior.site_dir, Path(config.site_dir)
+        if self.spare is not None and not _same_device(self.spare, new_site):
+            self.spare = None
+        if self.spare is not None:
+            self.before = inodes(old_site)
+        build = {*generated.written, *_nav_pages(generated.nav)}
+        known = self.prior.state.pages
+        for rel in generated.pages:
+            existing = files.get_file_from_path(rel)
+            if existing is not None:
+                files.remove(existing)
+            file = File.generated(config, rel, abs_src_path=str(tree / rel))
+            if rel.endswith(".md") and rel not in build and rel in known:
+                if self.spare is not None and file.dest_uri in self.before:
+                    self.kept.add(file.dest_uri)  # linked in `assemble`
+                    file.inclusion = InclusionLevel.EXCLUDED
+                elif self.spare is None and _link(
+                    old_site / file.dest_uri, new_site / file.dest_uri
+                ):
+                    file.inclusion = InclusionLevel.EXCLUDED
+                    self.linked += 1
+            files.append(file)
+        self.linked += len(self.kept)
+
+    def page_built(self, config: Any, page: Any, generated: set[str]) -> None:
+        """A page was built: note its search entries and its sitemap entry."""
+        uri = page.file.src_uri
+        entries = engine.search_entries(config)
+        if entries is not None:
+            self.chunks[uri] = engine.search_json(entries[self.seen :])
+            self.seen = len(entries)
+        self.shown[uri] = engine.ShownPage(page.abs_url, page.canonical_url, page.update_date)
+        if uri in generated:
+            self.built += 1
+        else:
+            self.team.append(uri)
+
+    def finish(self, config: Any, env: Any, nav: Any, generated: Generated, day: str) -> None:
+        """post_build: a warm build writes the sitemap and the search index of every page
+        (the team's pages, then the tree's, sorted: a full build's order); either way the
+        state for the next build is made (saved by `plaindesk build` once the site is in)."""
+        known = self.prior.state.pages if self.warm and self.prior is not None else {}
+        keys = self.keys.keys if self.keys is not None else {}
+        pages: dict[str, state.PageEntry] = {}
+        for rel in generated.pages:
+            if not rel.endswith(".md"):
+                continue
+            shown, old = self.shown.get(rel), known.get(rel)
+            if shown is not None:
+                search = self.chunks.get(rel, "")
+                pages[rel] = state.PageEntry(
+                    keys.get(rel, ""), shown.abs_url, shown.canonical_url, search
+                )
+            elif old is not None:
+                pages[rel] = state.PageEntry(
+                    keys.get(rel, ""), old.abs_url, old.canonical_url, old.search
+                )
+            else:
+                return  # a page neither built now nor known: no state to trust
+        if self.warm:
+            order = [*self.team, *sorted(pages)]
+            engine.write_sitemap(
+                env,
+                config,
+                nav,
+                [
+                    engine.ShownPage(pages[u].abs_url, pages[u].canonical_url, day)
+                    if u in pages
+                    else self.shown[u]
+                    for u in order
+                ],
+            )
+            chunks = [pages[u].search if u in pages else self.chunks.get(u, "") for u in order]
+            engine.write_search_index(config, chunks)
+        tree = [rel for rel in generated.pages if rel != NAV_FILE]
+        self.result = state.BuildState(self.stamp, [*tree, NAV_FILE], pages)
+
+    def summary(self, generated: Generated) -> str:
+        """One line: what this build redid, or why it was a full one."""
+        total = sum(1 for p in generated.pages if p.endswith(".md"))
+        if not self.warm:
+            return f"full build: {self.reason}" if self.reason else "full build"
+        rendered = len(generated.rendered)
+        return (
+            f"incremental build: {rendered} of {total} pages rendered, {self.built} built "
+            f"by MkDocs, {self.linked} kept from the previous site"
+        )
+
+
+def assemble(inc: Incremental, staged: Path) -> None:
+    """After MkDocs built the changed pages into `staged`: make the spare (an earlier
+    site) the new site, and put it in `staged`'s place. In the spare, a file the new
+    site does not have goes, an unchanged page that is not the previous site's very file
+    (its inode) is linked from it again, and what MkDocs wrote is moved in. The spare is
+    private (`.plaindesk/`), and nothing is written through a link: the previous site,
+    still published, is never touched."""
+    spare = inc.spare
+    if spare is None or inc.prior is None or not inc.warm:
+        return
+    old_site = inc.prior.site_dir
+    made = files_in(staged)
+    emptied: set[Path] = set()
+    have = inodes(spare)
+    for rel, ino in have.items():
+        if rel in made or (rel in inc.kept and inc.before.get(rel) == ino):
+            continue
+        (spare / rel).unlink()
+        emptied.add((spare / rel).parent)
+    for rel in inc.kept:
+        if have.get(rel) != inc.before[rel]:
+            target = spare / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(old_site / rel, target)
+    for rel in made:
+        target = spare / rel
+        if rel in have and _same_bytes(staged / rel, target):
+            continue  # the theme's assets, a nav page as it was: a rename costs more
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged / rel, target)
+    for folder in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
+        while folder != spare and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    built = staged.with_name(staged.name + "-built")
+    os.replace(staged, built)
+    os.replace(spare, staged)
+    inc.spare = None
+    shutil.rmtree(built, ignore_errors=True)
+
+
+def inodes(root: Path) -> dict[str, int]:
+    """Every file under `root` (root-relative, "/") with its inode, read from the folder
+    listings alone (no stat per file)."""
+    found: dict[str, int] = {}
+    stack = [("", str(root))]
+    while stack:
+        prefix, folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((prefix + entry.name + "/", entry.path))
+            else:
+                found[prefix + entry.name] = entry.inode()
+    return found
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        if os.stat(a).st_size != os.stat(b).st_size:
+            return False
+        return a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+def files_in(root: Path) -> list[str]:
+    return list(inodes(root))
+
+
+def _same_device(a: Path, b: Path) -> bool:
+    try:
+        return os.stat(a).st_dev == os.stat(b).st_dev
+    except OSError:
+        return False
+
+
+def _link(old: Path, new: Path) -> bool:
+    """Put the previous site's file at `new`: a hard link (nothing writes through it: a
+    page MkDocs builds is never linked), a copy across file systems. False if it is gone."""
+    try:
+        new.parent.mkdir(parents=True, exist_ok=True)
+        os.link(old, new)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            shutil.copyfile(old, new)
+        except OSError:
+            return False
+    return True
+
+
+def _nav_pages(entries: list[Any]) -> set[str]:
+    found: set[str] = set()
+    for entry in entries:
+        for target in entry.values():
+            if isinstance(target, list):
+                found |= _nav_pages(target)
+            else:
+                found.add(target)
+    return found
