@@ -28,7 +28,7 @@ from builder.render.pages import SiteOptions, disk_bytecode, theme_dir
 from builder.report import format_text, left_out_text
 from builder.site import engine
 from builder.site.generate import Generated, Kept, generate
-from builder.site.warm import Incremental
+from builder.site.warm import Incremental, nav_pages
 from builder.validate.values import parse_date
 from builder.views.admin import AdminError, AdminSettings, admin_settings
 
@@ -375,7 +375,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             # MkDocs would set up, stat and skip every unchanged page (seconds at 10,000):
             # it gets the changed ones, and the nav's so that the nav resolves
             pages = sorted(
-                {*self.generated.written, *_nav_pages(self.generated.nav)}.intersection(pages)
+                {*self.generated.written, *nav_pages(self.generated.nav)}.intersection(pages)
             )
         for rel in pages:
             existing = files.get_file_from_path(rel)
@@ -484,17 +484,6 @@ def _chrome(config: MkDocsConfig, nav: list[Any], locale: str) -> tuple[Any, ...
     except OSError:
         stamp = (0, 0)
     return (nav, locale, stamp)
-
-
-def _nav_pages(entries: list[Any]) -> set[str]:
-    found: set[str] = set()
-    for entry in entries:
-        for target in entry.values():
-            if isinstance(target, list):
-                found |= _nav_pages(target)
-            else:
-                found.add(target)
-    return found
 
 
 SEARCH_START, SEARCH_END = "<!--pd:search-->", "<!--/pd:search-->"

@@ -100,7 +100,7 @@ class Incremental:
             self.spare = None
         if self.spare is not None:
             self.before = inodes(old_site)
-        build = {*generated.written, *_nav_pages(generated.nav)}
+        build = {*generated.written, *nav_pages(generated.nav)}
         known = self.prior.state.pages
         for rel in generated.pages:
             existing = files.get_file_from_path(rel)
@@ -280,12 +280,13 @@ def _link(old: Path, new: Path) -> bool:
     return True
 
 
-def _nav_pages(entries: list[Any]) -> set[str]:
+def nav_pages(entries: list[Any]) -> set[str]:
+    """The page files a nav (`render.pages.nav`'s entries) names, at any depth."""
     found: set[str] = set()
     for entry in entries:
         for target in entry.values():
             if isinstance(target, list):
-                found |= _nav_pages(target)
+                found |= nav_pages(target)
             else:
                 found.add(target)
     return found

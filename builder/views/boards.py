@@ -215,6 +215,15 @@ class BoardTotals:
     overdue: int
 
 
+def _all_totals(ws: Workspace, derived: Derived, tasks: list[Task], today: date) -> BoardTotals:
+    """The all-projects boards' filter totals: both show the same tasks, counted once."""
+    shared = derived.memo.all_board_totals
+    totals = shared.get(today)
+    if totals is None:
+        totals = shared[today] = _totals(ws, derived, tasks, today)
+    return totals
+
+
 def _totals(ws: Workspace, derived: Derived, tasks: list[Task], today: date) -> BoardTotals:
     fmt = Fmt.of(ws)
     given = set(map(_ASSIGNEE, tasks))  # (C-level passes: the all-projects boards' are long)
@@ -357,11 +366,8 @@ def _board(
 ) -> BoardView:
     """Group `tasks` by workflow, then by lane, then column."""
     sections = _sections(ws, derived, kind, ident, tasks, today, lanes, limits, archive)
-    if kind == "all":  # both all-projects boards: the same tasks, counted once
-        shared = derived.memo.all_board_totals
-        totals = shared.get(today)
-        if totals is None:
-            totals = shared[today] = _totals(ws, derived, tasks, today)
+    if kind == "all":
+        totals = _all_totals(ws, derived, tasks, today)
     else:
         totals = _totals(ws, derived, tasks, today)
     return BoardView(
@@ -576,10 +582,7 @@ def board_summary(
             for i, c in enumerate(flow.columns)
         ]
         sections.append(SummarySection(flow.name, headers, rows))
-    shared = derived.memo.all_board_totals
-    totals = shared.get(today)
-    if totals is None:
-        totals = shared[today] = _totals(ws, derived, tasks, today)
+    totals = _all_totals(ws, derived, tasks, today)
     return BoardSummary(
         id=ident,
         title=title,
