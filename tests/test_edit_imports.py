@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from edit_cases import run, workspace
+from edit_cases import WORKSPACE, run, workspace
 
 #: Never imported by an edit command: the site, its views and pages, history, the portal,
 #: notifications, the exchange formats, the UI catalogues, and the libraries behind them.
@@ -42,28 +42,11 @@ FORBIDDEN = (
 NEW_ALLOWS = ("slugify", "frontmatter")
 
 MORE = {
-    "workspace.yml": """\
-name: Edit Agency
-today: 2026-03-16
-base_currency: UAH
-rates: {EUR: 45, USD: 41.5}
-phone_region: UA
-workflows:
-  web:
-    columns:
-      - queue
-      - {id: design, name: At designer}
-      - review
-      - {id: released, name: Released}
-  pr:
-    columns: [backlog, writing, published]
-pipelines:
-  sales:
-    stages: [lead, proposal, {id: won, outcome: won}, {id: lost, outcome: lost}]
-custom_fields:
-  deal:
-    free: {type: bool, label: Free placement}
-""",
+    # the edit tests' settings, with a base currency, rates and a phone region
+    "workspace.yml": WORKSPACE["workspace.yml"].replace(
+        "rates: {EUR: 1.1}\n",
+        "base_currency: UAH\nrates: {EUR: 45, USD: 41.5}\nphone_region: UA\n",
+    ),
     "projects/site.md": "---\nname: Site\ncompany: acme\nworkflow: web\nbudget: 120000 UAH\n---\n",
     "deals/big.md": "---\ntitle: Big deal\ncompany: acme\nstage: lead\namount: 5000 EUR\n---\n",
     "contacts/olena.md": (
@@ -71,6 +54,8 @@ custom_fields:
         "follow_up: 2026-03-18\ncadence: 14d\n---\n"
     ),
 }
+
+assert "phone_region: UA" in MORE["workspace.yml"]  # the settings above took
 
 COMMANDS = {
     "move": ["move", "hero", "review"],

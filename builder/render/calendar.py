@@ -9,6 +9,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from builder import i18n
+from builder.render.keys import fingerprint
 from builder.views import calendar as cal
 from builder.views import statement as st
 from builder.views.common import Fmt, Link
@@ -47,8 +48,6 @@ def _shown_key(site: _Site, evs: list[cal.Event], first: date, after: date, *par
     what else it names (`parts`). An edit that changes no event of a page's months (a
     card moved between open columns) leaves it as it is: a task edit re-renders only the
     months and the person's and project's pages its event is on."""
-    from builder.render.keys import fingerprint
-
     shown = (repr(e) for e in evs if e.end >= first and e.start < after)
     return fingerprint(site.salt, *parts, *shown)
 
@@ -146,24 +145,21 @@ def _own_pages(site: _Site) -> Iterator[Page]:
 
     after = next_month(next_month(this))
     index = _events(site)
-    for p in sorted(ws.people.values(), key=lambda p: p.id):
-        yield Page(
-            page_file(own_calendar_url("person", p.id)),
-            f"{fmt.t('nav.calendar')}: {p.name}",
-            "calendar.html",
-            partial(own, "person", p.id, cal.EventIndex.person),
-            dict(WIDE_VIEW),
-            key=_shown_key(site, index.person(p.id), this, after, "person", p.id, p.name),
-        )
-    for pr in sorted(ws.projects.values(), key=lambda p: p.id):
-        yield Page(
-            page_file(own_calendar_url("project", pr.id)),
-            f"{fmt.t('nav.calendar')}: {pr.name}",
-            "calendar.html",
-            partial(own, "project", pr.id, cal.EventIndex.project),
-            dict(WIDE_VIEW),
-            key=_shown_key(site, index.project(pr.id), this, after, "project", pr.id, pr.name),
-        )
+    owners: tuple[tuple[str, dict[str, Any], Pick], ...] = (
+        ("person", ws.people, cal.EventIndex.person),
+        ("project", ws.projects, cal.EventIndex.project),
+    )
+    for kind, records, pick in owners:
+        for ident in sorted(records):
+            name = records[ident].name
+            yield Page(
+                page_file(own_calendar_url(kind, ident)),
+                f"{fmt.t('nav.calendar')}: {name}",
+                "calendar.html",
+                partial(own, kind, ident, pick),
+                dict(WIDE_VIEW),
+                key=_shown_key(site, pick(index, ident), this, after, kind, ident, name),
+            )
 
 
 def calendar_files(site: _Site) -> dict[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from builder.render.keys import fingerprint
 from builder.views.paths import page_file, report_url, timesheet_csv_url, timesheet_url
 from builder.views.reports import pages as rp
 from builder.views.reports.timesheets import weeks_back
@@ -31,8 +32,6 @@ def report_pages(site: _Site) -> Iterator[Page]:
     def week_key(*shown: Any) -> str:
         """A timesheet's key: the weeks it shows (who logged what, per day and project)
         and the people and projects it names; a card moved leaves it as it is."""
-        from builder.render.keys import fingerprint
-
         named: set[tuple[str, str]] = set()
         for w in shown:
             for row in w.people:
