@@ -9,6 +9,7 @@ found here is one `check` reads, and one `check` reads is found here.
 from __future__ import annotations
 
 import os
+from collections.abc import Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,7 @@ class Index:
     _by_type: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     _ids: dict[str, frozenset[str]] = field(default_factory=dict)
     _one: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # paths_of's walks
+    _narrow: set[str] = field(default_factory=set)  # types `taken` walked for a prefix
 
     def paths(self, kind: str) -> dict[str, list[str]]:
         """id -> workspace-relative paths of the files with that id, for one type."""
@@ -50,9 +52,23 @@ class Index:
 
     def ids(self, kind: str) -> set[str]:
         """Every (valid) id of a type (a new set: the caller may change it)."""
+        return set(self._valid(kind))
+
+    def _valid(self, kind: str) -> frozenset[str]:
         if kind not in self._ids:
             self._ids[kind] = frozenset(i for i in self.paths(kind) if ID_PATTERN.match(i))
-        return set(self._ids[kind])
+        return self._ids[kind]
+
+    def taken(self, kind: str, prefix: str) -> Set[str]:
+        """The (valid) ids of a type among which every id starting with `prefix` is: the
+        first time a walk keeps only those (`new` makes one id: listing 10,000 tasks would
+        cost more than the rest of the command), from the second on the whole listing,
+        walked once (an import makes thousands)."""
+        if kind in self._by_type or kind in self._narrow:
+            return self._valid(kind)
+        self._narrow.add(kind)
+        found = _walk(self.root, SECTIONS[kind], prefix, whole=False)
+        return {i for i in found if ID_PATTERN.match(i)}
 
     def paths_of(self, kind: str, ident: str) -> list[str]:
         """The files of one id of one type (a walk that keeps only those, unless the type
@@ -105,9 +121,12 @@ def _either(kinds: tuple[str, ...]) -> str:
     return " or ".join(kinds) if len(kinds) < 3 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
 
 
-def _walk(root: Path, folder: str, want: str | None = None) -> dict[str, list[str]]:
+def _walk(
+    root: Path, folder: str, want: str | None = None, whole: bool = True
+) -> dict[str, list[str]]:
     """id -> paths of the record files under a type's folder (only those of id `want`,
-    when given: a look-up then compares names and keeps nothing else)."""
+    when given: a look-up then compares names and keeps nothing else; with `whole` false,
+    those of the ids that start with `want`)."""
     out: dict[str, list[str]] = {}
     top = root / folder
     if not top.is_dir():
@@ -131,6 +150,8 @@ def _walk(root: Path, folder: str, want: str | None = None) -> dict[str, list[st
                     out.setdefault(name[:-3], []).append(prefix + name)
             elif len(name) == size and name.startswith(want) and name[-3:].lower() == ".md":
                 out.setdefault(want, []).append(prefix + name)
+            elif not whole and name.startswith(want) and name[-3:].lower() == ".md":
+                out.setdefault(name[:-3], []).append(prefix + name)
     for paths in out.values():
         paths.sort()
     return out
