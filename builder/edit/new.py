@@ -107,7 +107,7 @@ def _read(desk: Desk, root: Path, rel: str, kind: str, name: str) -> Template:
     text = None if data is None else decode_text(data, shown, problems)
     raw = None
     if text is not None:
-        raw, problems = parse_record_text(root, kind, rel, text)
+        raw, problems = parse_record_text(root, kind, rel, text, digest=False)
         problems = [p for p in problems if p.code != "PD108"]  # a template's name is no id
     if raw is None or any(p.is_error for p in problems):
         raise Refused(f"the {kind} template `{name}` cannot be read ({shown})", problems)
