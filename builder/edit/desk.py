@@ -12,7 +12,7 @@ from pathlib import Path
 
 from builder.edit.checks import cross_problems
 from builder.edit.layout import Layout, read_layout
-from builder.edit.locate import Found, Index
+from builder.edit.locate import Found, Index, cache_file
 from builder.edit.source import Source
 from builder.load.files import (
     SETTINGS_FILE,
@@ -166,7 +166,8 @@ def open_desk(root: Path, today: date | None) -> Desk:
         raise Refused(
             f"{loaded.settings_path} has errors; fix them first (nothing changed)", problems
         )
-    return Desk(root, settings, effective_today(settings, today), Index(root))
+    index = Index(root, cache_file(root))
+    return Desk(root, settings, effective_today(settings, today), index)
 
 
 def _quoted(problems: list[Problem], text: str) -> list[Problem]:
