@@ -205,3 +205,27 @@ def test_a_bare_content_folder_gets_no_cache(tmp_path: Path) -> None:
     assert cache_file(root) is None
     assert run(root, "move", "hero", "review").exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ws"]
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_record_file_is_found_whatever_the_case_of_its_suffix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    """As `check` reads `hero.MD` as the record `hero`, so the look-up finds it."""
+    root = _project(tmp_path, monkeypatch) if cached else workspace(tmp_path)
+    (root / "tasks/site").mkdir()
+    (root / "tasks/hero.md").rename(root / "tasks/site/hero.MD")
+    (root / "tasks/release.md").rename(root / "tasks/release.Md")
+    (root / "tasks/site/hero.txt").write_text("not a record")
+    (root / "tasks/site/hero").mkdir()  # a folder is no record
+    _age(root)
+    for _ in range(2):  # the second time from the listings kept, when they are
+        index = Index(root, cache_file(root))
+        assert index.paths_of("task", "hero") == ["tasks/site/hero.MD"]
+        assert index.paths_of("task", "release") == ["tasks/release.Md"]
+        assert index.paths_of("task", "site") == []
+        assert index.paths("task") == {
+            "hero": ["tasks/site/hero.MD"],
+            "release": ["tasks/release.Md"],
+        }
+    assert (tmp_path / ".plaindesk-cache").is_dir() == cached

@@ -34,6 +34,7 @@ CACHE_VERSION = 1
 #: how long before its listing a folder must have last changed for the listing to be used
 _RACY_NS = 2_000_000_000
 
+_SUFFIXES = (".md", ".mD", ".Md", ".MD")
 _now = time.time_ns  # the clock listings are timed by (tests move it on)
 _Listing = tuple[list[str], list[str]]  # (Markdown file names, folder names), hidden left out
 
@@ -245,7 +246,6 @@ def _walk(
     top = root / folder
     if not top.is_dir():
         return out
-    size = -1 if want is None else len(want) + 3
     stack = [(str(top), folder + "/")]
     while stack:
         path, prefix = stack.pop()
@@ -257,10 +257,9 @@ def _walk(
         if want is None:
             for name in names:
                 out.setdefault(name[:-3], []).append(prefix + name)
-        elif whole:
-            for name in names:
-                if len(name) == size and name.startswith(want):
-                    out.setdefault(want, []).append(prefix + name)
+        elif whole:  # `<want>.md` in any case of its suffix, each a test over the folder
+            for name in (want + ext for ext in _SUFFIXES if want + ext in names):
+                out.setdefault(want, []).append(prefix + name)
         else:
             for name in names:
                 if name.startswith(want):
