@@ -12,7 +12,7 @@ from pathlib import Path
 
 from builder.edit.checks import cross_problems
 from builder.edit.layout import Layout, read_layout
-from builder.edit.locate import Found, Index
+from builder.edit.locate import Found, Index, cache_file
 from builder.edit.source import Source
 from builder.load.files import (
     SETTINGS_FILE,
@@ -108,7 +108,9 @@ class Desk:
                 data = read_bytes(self.root, paths[0], self.path(paths[0]), problems)
                 text = None if data is None else decode_text(data, self.path(paths[0]), problems)
                 raw = (
-                    None if text is None else parse_record_text(self.root, kind, paths[0], text)[0]
+                    None
+                    if text is None
+                    else parse_record_text(self.root, kind, paths[0], text, digest=False)[0]
                 )
                 record = None if raw is None else build_record(raw, self.settings)[0]
             self._records[kind, ident] = record
@@ -123,7 +125,7 @@ class Desk:
         """The typed record a text makes at `rel`, and every problem `check` would report
         in it: its file and fields, its references, status, stage and currencies. (The
         warnings that depend on today and on other records are not computed.)"""
-        raw, problems = parse_record_text(self.root, kind, rel, text)
+        raw, problems = parse_record_text(self.root, kind, rel, text, digest=False)
         if raw is None:
             return None, sorted(problems, key=sort_key)
         record, more = build_record(raw, self.settings)
@@ -156,7 +158,7 @@ def open_desk(root: Path, today: date | None) -> Desk:
             f"{root} is not a workspace (no workspace.yml, no record folders); "
             "pass the workspace folder with -w DIR"
         )
-    loaded = load_settings(root)
+    loaded = load_settings(root, digest=False)  # no digest: only builds compare them
     # no phone is read here: phonenumbers, which checks `phone_region`, is not imported
     settings, problems = read_settings(loaded.settings, loaded.settings_path, phone_regions=False)
     problems = loaded.problems + _quoted(problems, loaded.settings_text)
@@ -164,7 +166,8 @@ def open_desk(root: Path, today: date | None) -> Desk:
         raise Refused(
             f"{loaded.settings_path} has errors; fix them first (nothing changed)", problems
         )
-    return Desk(root, settings, effective_today(settings, today), Index(root))
+    index = Index(root, cache_file(root))
+    return Desk(root, settings, effective_today(settings, today), index)
 
 
 def _quoted(problems: list[Problem], text: str) -> list[Problem]:

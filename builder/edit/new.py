@@ -11,7 +11,7 @@ folder of its own (`tasks/<new id>/`).
 
 Template values are kept as written, except date fields, which may hold a relative date
 (`today`, `+14d`, `fri`) resolved on the day the record is made. Empty fields stay in the
-record, empty: a form to fill in later. The record is written with python-frontmatter.
+record, empty: a form to fill in later.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 from builder.edit.checks import workflow_of
 from builder.edit.dates import DATE_FORMS, DateInputError, parse_when
@@ -105,7 +107,7 @@ def _read(desk: Desk, root: Path, rel: str, kind: str, name: str) -> Template:
     text = None if data is None else decode_text(data, shown, problems)
     raw = None
     if text is not None:
-        raw, problems = parse_record_text(root, kind, rel, text)
+        raw, problems = parse_record_text(root, kind, rel, text, digest=False)
         problems = [p for p in problems if p.code != "PD108"]  # a template's name is no id
     if raw is None or any(p.is_error for p in problems):
         raise Refused(f"the {kind} template `{name}` cannot be read ({shown})", problems)
@@ -201,14 +203,16 @@ def _fill(desk: Desk, kind: str, values: dict[str, object], ask: Ask | None) -> 
     for f in record_fields(kind, desk.settings):
         if _present(values.get(f.name)):
             continue
+        if ask is None:  # the choices are not worked out: listing a type's ids costs
+            if f.required:
+                missing.append(f)
+            continue
         choices, default = options(desk, kind, f, values)
         from_settings = f.choices_from is not None and f.choices_from != "locales"
-        if ask is not None and (f.required or f is person or (from_settings and len(choices) > 1)):
+        if f.required or f is person or (from_settings and len(choices) > 1):
             answer = ask(f, choices, default)
             if answer:
                 values[f.name] = answer
-        elif f.required:
-            missing.append(f)
     if missing:
         title = SPECS[kind].title_field
         wanted = " and ".join(
@@ -294,9 +298,9 @@ def _new_id(desk: Desk, kind: str, ident: str | None, title: str) -> str:
 
 
 def _unique(desk: Desk, kind: str, base: str) -> str:
-    taken = desk.ids(kind)
+    taken = desk.index.taken(kind, base)
     ident, n = base, 2
-    while ident in taken:
+    while ident in taken or (kind, ident) in desk.pending:
         ident, n = f"{base}-{n}", n + 1
     return ident
 
@@ -326,17 +330,22 @@ def _created(
 
 
 def _dump(desk: Desk, kind: str, values: dict[str, object], body: str) -> str:
-    import frontmatter
-
     rank = {f.name: i for i, f in enumerate(record_fields(kind, desk.settings))}
-    post = frontmatter.Post(body.strip("\n") + "\n" if body.strip() else "")
-    post.metadata = Fields(
+    fields = Fields(
         (key, values[key]) for key in sorted(values, key=lambda k: rank.get(k, len(rank)))
     )
-    # python-frontmatter puts a blank line between the front matter and the body and ends
-    # the file without a line break
-    text = frontmatter.dumps(post, **DUMP_OPTIONS).replace("\n---\n\n", "\n---\n", 1)
-    return text + "\n"
+    return front_matter_text(fields, body)
+
+
+def front_matter_text(fields: Fields, body: str) -> str:
+    """A record file's text: the fields between `---` lines, then the body (its blank
+    lines at either end and the spaces ending it dropped), then one line break. The
+    bytes python-frontmatter's `dumps` writes, less its blank line after the front matter
+    and plus the final line break; written here, since importing python-frontmatter (its
+    JSON and TOML handlers too) would cost `new` more than making the record."""
+    meta = yaml.dump(fields, default_flow_style=False, **DUMP_OPTIONS).strip()
+    content = body.strip("\n") + "\n" if body.strip() else ""
+    return f"---\n{meta}\n---\n{content}".strip() + "\n"
 
 
 def cli_value(desk: Desk, f: FieldSpec, given: object) -> object:

@@ -7,7 +7,6 @@ become one problem and the rest of the workspace still loads.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -268,9 +267,10 @@ def load(
 _WHERE = {"outside the workspace": "outside the workspace", "hidden": "that is hidden"}
 
 
-def load_settings(root: Path) -> Loaded:
+def load_settings(root: Path, digest: bool = True) -> Loaded:
     """`workspace.yml` alone, read and parsed as `load` reads it (no record is read): what
-    a command that changes one record needs."""
+    a command that changes one record needs (with `digest` false: no digest of the text,
+    which only builds compare)."""
     settings_path = display_path(root, SETTINGS_FILE)
     loaded = Loaded(root, None, settings_path)
     if os.path.lexists(root / SETTINGS_FILE):  # a dangling link is a problem, not "no file"
@@ -278,7 +278,7 @@ def load_settings(root: Path) -> Loaded:
         text = _read_text(root, SETTINGS_FILE, settings_path, mine, "workspace.yml")
         if text is not None:
             loaded.settings_text = text
-            loaded.settings_digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
+            loaded.settings_digest = _sha1(text) if digest else ""
             loaded.settings = _parse_mapping(
                 text,
                 0,
@@ -337,17 +337,18 @@ def read_record(root: Path, kind: str, rel: str, problems: list[Problem]) -> Raw
 
 
 def parse_record_text(
-    root: Path, kind: str, rel: str, text: str
+    root: Path, kind: str, rel: str, text: str, digest: bool = True
 ) -> tuple[RawRecord | None, list[Problem]]:
     """A record from its text, as `read_record` reads a file at `rel` holding it (the edit
     commands check a record before it is written). `text` is decoded; CRLF and CR are
-    read as newlines."""
+    read as newlines. With `digest` false the record has no digest (only builds compare
+    them)."""
     path = display_path(root, rel)
     mine: list[Problem] = []
     _check_id(rel, path, mine)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    record = _record(kind, _stem(rel), path, text, mine)
+    record = _record(kind, _stem(rel), path, text, mine, digest)
     return record, quoted(mine, text)
 
 
@@ -387,7 +388,7 @@ def parse_record(kind: str, rel: str, data: bytes, problems: list[Problem]) -> R
 
 
 def _record(
-    kind: str, stem: str, path: str, text: str, problems: list[Problem]
+    kind: str, stem: str, path: str, text: str, problems: list[Problem], digest: bool = True
 ) -> RawRecord | None:
     if not text.strip():
         problems.append(
@@ -448,9 +449,16 @@ def _record(
         body,
         body_line,
         _ID.match(stem) is not None,
-        hashlib.sha1(f"{path}\0{text}".encode()).hexdigest(),
+        _sha1(f"{path}\0{text}") if digest else "",
         text[: end.end()],
     )
+
+
+def _sha1(text: str) -> str:
+    # imported here: loading OpenSSL's hashes costs an edit command, which needs no digest
+    import hashlib
+
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 _KINDS = (

@@ -3,8 +3,6 @@ properties. Every record keeps its file path and the line/column of each field (
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -372,6 +370,9 @@ class Task(Record):
     def ref(self) -> str:
         """A short, stable reference ("PD-7KQ2M") that the client's approval e-mails carry
         and the task's page shows: a one-way hash of the id, which never reaches a portal."""
+        import base64  # imported here: loading OpenSSL's hashes costs every edit command
+        import hashlib
+
         digest = hashlib.sha256(f"plaindesk-task:{self.id}".encode()).digest()
         return "PD-" + base64.b32encode(digest).decode("ascii")[:5]
 

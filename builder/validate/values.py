@@ -25,6 +25,7 @@ _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*(
 _MONEY = re.compile(r"(-?\d[\d_ ]*(?:\.\d+)?)(?:\s+([A-Za-z]{3}))?\Z")
 _INTERVAL = re.compile(r"(\d+)\s*([dw])\Z")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?\Z")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 @cache
@@ -167,7 +168,7 @@ class DateRangeError(ValueError):
 def parse_date(value: str) -> date:
     """An ISO date from MIN_DATE to MAX_DATE; raises ValueError with a readable reason
     (DateRangeError for a real day outside that range)."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, re.ASCII):
+    if not _ISO_DATE.fullmatch(value):
         raise ValueError("not in YYYY-MM-DD form")
     try:
         day = date.fromisoformat(value)
@@ -197,7 +198,7 @@ def a_date(node: Node) -> date:
 
 def _date_hint(value: str) -> str:
     """How to fix a date: its form, or, in the right form, its month or day."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, re.ASCII):
+    if not _ISO_DATE.fullmatch(value):
         return "write dates as YYYY-MM-DD, e.g. `2026-11-23`"
     year, month = int(value[:4]), int(value[5:7])
     if not 1 <= month <= 12:
