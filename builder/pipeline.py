@@ -145,13 +145,14 @@ def _run_check(
     problems += run_rules(ws)
     day = effective_today(settings, today)
     problems += run_warnings(ws, day)
+    found = _found(loaded)
     if cache is not None:
-        _stand_in_last_good(ws, cache, loaded, typed, problems)
+        _stand_in_last_good(ws, cache, found, typed, problems)
     problems = _quote_records(problems, heads)
     problems.sort(key=sort_key)
     read = {raw.path for raw in loaded.records}
     stale = set(ws.stale.values())
-    left_out = sorted(p for p in _found(loaded) if p not in read and p not in stale)
+    left_out = sorted(p for p in found if p not in read and p not in stale)
     return CheckResult(ws, problems, day, loaded.files, left_out)
 
 
@@ -164,15 +165,15 @@ def _found(loaded: Loaded) -> dict[str, str]:
 def _stand_in_last_good(
     ws: Workspace,
     cache: CheckCache,
-    loaded: Loaded,
+    found: dict[str, str],
     typed: dict[str, tuple[str, str, Record, list[Problem]]],
     problems: list[Problem],
 ) -> None:
     """Serve: a record whose file has errors now (unreadable, a bad field, a broken rule)
     stands in the version last typed without one, marked in `ws.stale`, so its card stays
     on its boards while the file is being fixed. Its digest is marked too: every page and
-    card that shows it is made again, with the mark, and again once the file is fixed."""
-    found = _found(loaded)
+    card that shows it is made again, with the mark, and again once the file is fixed.
+    `found`: path -> record type of every record file found (`_found`)."""
     bad = {p.path for p in problems if p.is_error}
     good = {
         path: (found[path], record)
