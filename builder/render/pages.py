@@ -23,6 +23,7 @@ from slugify import slugify
 from builder import i18n
 from builder.model import Workspace
 from builder.problems import Problem
+from builder.render.kept import RenderKept
 from builder.render.keys import fingerprint, key_digest, record_key, view_key
 from builder.render.markdown import BodyRenderer
 from builder.render.svg import flow_charts
@@ -85,6 +86,8 @@ class SiteOptions:
     #: `plaindesk build`'s cache folder (`.plaindesk-cache`): compiled page templates and
     #: calendar events kept between builds; None: nothing kept on disk
     cache_dir: Path | None = None
+    #: the serve loop's per-record rendering state (`builder.render.kept`); None: a build
+    kept: RenderKept | None = None
 
 
 @dataclass

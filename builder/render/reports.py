@@ -6,17 +6,47 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from builder.render.kept import RenderKept, ReportsKept
 from builder.render.keys import fingerprint
 from builder.views.paths import page_file, report_url, timesheet_csv_url, timesheet_url
 from builder.views.reports import pages as rp
 from builder.views.reports.timesheets import weeks_back
 
 if TYPE_CHECKING:
+    from builder.model import Workspace
     from builder.render.pages import Page, _Site
+    from builder.views.derived import Derived
 
-#: what every report reads: tasks (time, estimates), people (rates, capacity), projects
-#: (budgets, dates), companies (names)
-_KINDS = ("task", "person", "project", "company")
+#: what every report reads besides tasks: people (rates, capacity), projects (budgets,
+#: dates), companies (names)
+_KINDS = ("person", "project", "company")
+
+
+def tasks_key(ws: Workspace, derived: Derived, audience: str, holder: RenderKept | None) -> str:
+    """The part of the reports' key that the tasks make: of each task what a report reads
+    (its fields but the body, the participants, the priority and its status, of which
+    only whether it is done), so that a card moved between open columns or a body edited
+    leaves the reports as they are."""
+    words = (ws.settings.digest, audience)
+    kept = holder.reports if holder is not None else ReportsKept()
+    if kept.words != words:
+        kept = ReportsKept(words)
+    now = ReportsKept(words)
+    before, shown = kept.shown, now.shown
+    flows, default = derived.workflows, derived.workflows[""]
+    parts: list[str] = []
+    add = parts.append
+    for t in derived.tasks_by_id:
+        text = before.get(t.digest)
+        if text is None:
+            fields = (t.id, t.title, t.project, t.assignee, t.start, t.due, t.estimate)
+            text = repr((*fields, t.time, t.tags, t.price, t.custom))
+        shown[t.digest] = text
+        add(text)
+        add("d" if (flows.get(t.project) or default).is_done(t.status) else "o")
+    if holder is not None:
+        holder.reports = now
+    return fingerprint(*parts)
 
 
 def report_pages(site: _Site) -> Iterator[Page]:
@@ -26,7 +56,8 @@ def report_pages(site: _Site) -> Iterator[Page]:
 
     ws, derived, today, fmt = site.ws, site.derived, site.today, site.fmt
     history = site.options.history
-    key = site.view_key(_KINDS, site.options.history_key)
+    tasks = tasks_key(ws, derived, site.options.audience, site.options.kept)
+    key = site.view_key(_KINDS, site.options.history_key, tasks)
     weeks = rp.recent_weeks(ws, derived, today)
 
     def week_key(*shown: Any) -> str:

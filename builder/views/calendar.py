@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
 
-from builder.model import Contact, Workspace
+from builder.model import Contact, Task, Workspace
 from builder.views.common import Fmt, Link, url
 from builder.views.reports.work import monday, month_start, next_month
 
@@ -100,21 +100,44 @@ def follow_up_due(ws: Workspace, derived: Derived, c: Contact, today: date) -> d
     return computed.due if computed is not None else None
 
 
-def events(ws: Workspace, derived: Derived, today: date) -> list[Event]:
+@dataclass
+class TaskEvents:
+    """Task events as made by the last `events` call, by (task file digest, done), and
+    those of this call: `serve` makes again only the events of the tasks an edit touched.
+    Only for one settings digest and audience (their records differ under one digest)."""
+
+    before: dict[tuple[str, bool], Event] = field(default_factory=dict)
+    now: dict[tuple[str, bool], Event] = field(default_factory=dict)
+
+
+def task_event(task: Task, done: bool) -> Event:
+    """The event of a task with a due date: its span (from `start` when that is not
+    after `due`), its assignee and participants."""
+    assert task.due is not None
+    start = task.start if task.start is not None and task.start <= task.due else task.due
+    people = tuple(dict.fromkeys(p for p in (task.assignee, *task.participants) if p))
+    record = ("task", task.id)
+    uid = f"task-{task.id}"
+    return Event(uid, "task", record, task.title, "", start, task.due, people, task.project, done)
+
+
+def events(
+    ws: Workspace, derived: Derived, today: date, kept: TaskEvents | None = None
+) -> list[Event]:
     """Every event of the workspace, by date, then kind, then record (a computed
-    follow-up counts from git through `derived.contact_touched`)."""
+    follow-up counts from git through `derived.contact_touched`). With `kept`, task
+    events made before are taken from it (`TaskEvents`)."""
     out: list[Event] = []
+    before, now = (kept.before, kept.now) if kept is not None else ({}, None)
     for task in derived.tasks_by_id:
         if task.due is None:
             continue
-        start = task.start if task.start is not None and task.start <= task.due else task.due
-        people = tuple(dict.fromkeys(p for p in (task.assignee, *task.participants) if p))
         done = not ws.task_is_open(task)
-        record = ("task", task.id)
-        uid = f"task-{task.id}"
-        out.append(
-            Event(uid, "task", record, task.title, "", start, task.due, people, task.project, done)
-        )
+        key = (task.digest, done)
+        event = before.get(key) or task_event(task, done)
+        if now is not None:
+            now[key] = event
+        out.append(event)
     for pid in sorted(ws.projects):
         p = ws.projects[pid]
         manager = (p.manager,) if p.manager else ()
