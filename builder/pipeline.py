@@ -16,6 +16,7 @@ from builder.model import Record, Workspace
 from builder.problems import Problem, sort_key
 from builder.validate.defaults import resolve_defaults
 from builder.validate.fields import build_record
+from builder.validate.incremental import RuleCache
 from builder.validate.rules import duplicate_id, run_rules
 from builder.validate.settings import effective_today, read_settings
 from builder.validate.warnings import run_warnings
@@ -53,7 +54,8 @@ class CheckResult:
 class CheckCache:
     """What the serve loop keeps between checks: parsed files (keyed by their stat) and
     typed records (keyed by file digest and settings digest), so an edit re-reads and
-    re-types one file. Cross-record rules and warnings still run over the whole workspace."""
+    re-types one file; cross-record rules and warnings run for the records an edit may
+    have changed the answer for (`builder.validate.incremental`)."""
 
     files: ReadCache = field(default_factory=dict)
     typed: dict[str, tuple[str, str, Record, list[Problem]]] = field(default_factory=dict)
@@ -61,6 +63,9 @@ class CheckCache:
     #: path -> (type, record) as last typed with no error in its file: while a bad edit
     #: is being fixed, `serve` shows this version (marked stale) instead of dropping it
     good: dict[str, tuple[str, Record]] = field(default_factory=dict)
+    #: each record's problems from the cross-record rules and warnings, checked again
+    #: only where an edit may change them
+    rules: RuleCache = field(default_factory=RuleCache)
 
 
 @contextmanager
@@ -142,9 +147,12 @@ def _run_check(
     if cache is not None:
         cache.typed = typed  # deleted files drop out
     resolve_defaults(ws)
-    problems += run_rules(ws)
     day = effective_today(settings, today)
-    problems += run_warnings(ws, day)
+    if cache is None:
+        problems += run_rules(ws)
+        problems += run_warnings(ws, day)
+    else:
+        problems += cache.rules.run(ws, day)
     found = _found(loaded)
     if cache is not None:
         _stand_in_last_good(ws, cache, found, typed, problems)

@@ -76,6 +76,29 @@ def test_a_kept_check_cache_answers_as_a_fresh_check(tmp_path: Path) -> None:
     assert broken.workspace.tasks["site-copy"].status == "backlog"  # as last checked clean
     (root / "contacts/petro.md").unlink()
     assert "petro" not in same().workspace.contacts
+    # the rules run again for the records an edit may change the answer for, only
+    write(task, text.replace("Write the homepage copy", "Write the copy"))
+    same()
+    assert cache.rules.checked == 1
+    anna = root / "people/anna.md"
+    anna_text = anna.read_text(encoding="utf-8")
+    write(anna, anna_text.replace("role:", "active: false\nrole:"))  # her tasks: PD404
+    assert "PD404" in {p.code for p in same().problems}
+    assert cache.rules.checked == 1 + sum(
+        t.assignee == "anna" for t in run_check(root).workspace.tasks.values()
+    )
+    write(anna, anna_text)
+    same()
+    oleh = root / "people/oleh.md"
+    oleh_text = oleh.read_text(encoding="utf-8")
+    oleh.unlink()  # every record that may name a person: PD201 where one did
+    assert "PD201" in {p.code for p in same().problems}
+    assert cache.rules.checked == sum(
+        len(run_check(root).workspace.table(k))
+        for k in ("company", "contact", "project", "task", "deal")
+    )
+    write(oleh, oleh_text)
+    assert "PD201" not in {p.code for p in same().problems}
     assert len(cache.typed) == len(list(root.rglob("*.md")))
 
 
