@@ -56,8 +56,13 @@ def _events(site: _Site) -> cal.EventIndex:
         tasks = cal.TaskEvents(kept.tasks.now)
         evs = cal.events(site.ws, site.derived, site.today, tasks)
         kept.tasks = tasks
-        before: dict[cal.Event, str] = kept.texts
-        texts = {e: before.get(e) or repr(e) for e in evs}
+        # by identity: the kept task events are the very objects, and hashing an event
+        # (all its fields) costs more than its repr is worth
+        before = kept.texts
+        texts: dict[int, tuple[cal.Event, str]] = {}
+        for e in evs:
+            hit = before.get(id(e))
+            texts[id(e)] = hit if hit is not None and hit[0] is e else (e, repr(e))
         kept.texts = texts
         memo[key] = cal.EventIndex.of(evs)
         memo[("calendar-texts", site.today)] = texts
@@ -65,10 +70,12 @@ def _events(site: _Site) -> cal.EventIndex:
     return found
 
 
-def _texts(site: _Site) -> dict[cal.Event, str]:
-    """Each event's text (its repr), as `_events` keeps them."""
+def _texts(site: _Site) -> dict[int, tuple[cal.Event, str]]:
+    """Each event's text (its repr) by the event's id, as `_events` keeps them."""
     _events(site)
-    found: dict[cal.Event, str] = site.derived.memo.reports[("calendar-texts", site.today)]
+    found: dict[int, tuple[cal.Event, str]] = site.derived.memo.reports[
+        ("calendar-texts", site.today)
+    ]
     return found
 
 
@@ -78,7 +85,7 @@ def _shown_key(site: _Site, evs: list[cal.Event], first: date, after: date, *par
     card moved between open columns) leaves it as it is: a task edit re-renders only the
     months and the person's and project's pages its event is on."""
     texts = _texts(site)
-    shown = (texts[e] for e in evs if e.end >= first and e.start < after)
+    shown = (texts[id(e)][1] for e in evs if e.end >= first and e.start < after)
     return fingerprint(site.salt, *parts, *shown)
 
 
@@ -215,14 +222,15 @@ def calendar_files(site: _Site) -> dict[str, str]:
     )
 
     texts, kept = _texts(site), _kept(site)
+    feeds = {i for i, (e, _) in texts.items() if cal.in_feeds(e, site.today)}
     memo, now = kept.feeds, {}
     words: tuple[object, ...] = (domain, site.today, fmt.locale, base)
 
     def write(path: str, events: list[cal.Event], name: str) -> None:
         """A feed's text; `serve` keeps it while its events, name and words are the same
         (the texts are the very strings each time, so comparing them is cheap)."""
-        chosen = [e for e in events if cal.in_feeds(e, site.today)]
-        shown = (name, *(texts[e] for e in chosen))
+        chosen = [e for e in events if id(e) in feeds]
+        shown = (name, *(texts[id(e)][1] for e in chosen))
         hit = memo.get(path)
         if hit is not None and hit[0] == words and hit[1] == shown:
             if writer.store is not None:

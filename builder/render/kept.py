@@ -21,7 +21,7 @@ class CalendarKept:
 
     words: tuple[str, str] = ("", "")
     tasks: TaskEvents = field(default_factory=TaskEvents)
-    texts: dict[Event, str] = field(default_factory=dict)
+    texts: dict[int, tuple[Event, str]] = field(default_factory=dict)  # by id(event)
     feeds: dict[str, tuple[tuple[object, ...], tuple[str, ...], str]] = field(default_factory=dict)
 
 
