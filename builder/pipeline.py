@@ -14,7 +14,7 @@ from pathlib import Path
 from builder.load.files import Listing, Loaded, ReadCache, display_path, load, quoted, relist
 from builder.model import Record, Workspace
 from builder.problems import Problem, sort_key
-from builder.validate.defaults import resolve_defaults
+from builder.validate.defaults import Copies, resolve_defaults
 from builder.validate.fields import build_record
 from builder.validate.incremental import RuleCache
 from builder.validate.rules import duplicate_id, run_rules
@@ -66,6 +66,10 @@ class CheckCache:
     #: each record's problems from the cross-record rules and warnings, checked again
     #: only where an edit may change them
     rules: RuleCache = field(default_factory=RuleCache)
+    #: the filled-in copies of records that leave a defaulted field empty
+    copies: Copies = field(default_factory=dict)
+    #: problems as quoted (by the problem's id, kept alive with it, and its file's head)
+    quoted: dict[int, tuple[Problem, str, Problem]] = field(default_factory=dict)
 
 
 @contextmanager
@@ -146,7 +150,7 @@ def _run_check(
         table[raw.id] = record
     if cache is not None:
         cache.typed = typed  # deleted files drop out
-    resolve_defaults(ws)
+    resolve_defaults(ws, cache.copies if cache is not None else None)
     day = effective_today(settings, today)
     if cache is None:
         problems += run_rules(ws)
@@ -156,7 +160,7 @@ def _run_check(
     found = _found(loaded)
     if cache is not None:
         _stand_in_last_good(ws, cache, found, typed, problems)
-    problems = _quote_records(problems, heads)
+    problems = _quote_records(problems, heads, cache.quoted if cache is not None else None)
     problems.sort(key=sort_key)
     read = {raw.path for raw in loaded.records}
     stale = set(ws.stale.values())
@@ -206,16 +210,39 @@ def _stand_in_last_good(
         resolve_defaults(ws)
 
 
-def _quote_records(problems: list[Problem], heads: dict[str, str]) -> list[Problem]:
+def _quote_records(
+    problems: list[Problem],
+    heads: dict[str, str],
+    kept: dict[int, tuple[Problem, str, Problem]] | None = None,
+) -> list[Problem]:
     """Each problem in a record's front matter with its line as `source`; problems
-    elsewhere (a file that was never read as a record) stay unquoted."""
+    elsewhere (a file that was never read as a record) stay unquoted. `kept` (the serve
+    loop's) holds the quoted problems of the last run: the same problem of the same file
+    head is not quoted again."""
     by_path: dict[str, list[Problem]] = {}
     out: list[Problem] = []
+    before = kept.copy() if kept is not None else {}
+    if kept is not None:
+        kept.clear()
     for p in problems:
         if p.source or p.line <= 0 or p.path not in heads:
             out.append(p)
+            continue
+        head = heads[p.path]
+        hit = before.get(id(p))
+        if hit is not None and hit[0] is p and hit[1] is head:
+            out.append(hit[2])
+            if kept is not None:
+                kept[id(p)] = hit
         else:
             by_path.setdefault(p.path, []).append(p)
+    if kept is not None:
+        for path, mine in by_path.items():
+            done = quoted(mine, heads[path])
+            for p, q in zip(mine, done, strict=True):
+                kept[id(p)] = (p, heads[path], q)
+            out += done
+        return out
     for path, mine in by_path.items():
         out += quoted(mine, heads[path])
     return out

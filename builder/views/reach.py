@@ -119,6 +119,7 @@ def email(address: str) -> Reach:
     return Reach(address, mailto(address), "email")
 
 
+@lru_cache(maxsize=_READ_MAX)
 def chat(network: str, handle: str, region: str) -> Reach:
     """A chat handle as a link into its app, when `network` is one whose links are known
     and `handle` is a handle of it; otherwise the handle as text."""
