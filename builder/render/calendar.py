@@ -53,7 +53,7 @@ def _events(site: _Site) -> cal.EventIndex:
     key = ("calendar", site.today)
     if key not in memo:
         kept = _kept(site)
-        tasks = cal.TaskEvents(kept.tasks.now)
+        tasks = cal.TaskEvents(kept.tasks.now, records=kept.tasks.records)
         evs = cal.events(site.ws, site.derived, site.today, tasks)
         kept.tasks = tasks
         # by identity: the kept task events are the very objects, and hashing an event

@@ -92,9 +92,11 @@ def follow_ups(
     each person's page show them); `owner` picks one person's."""
     memo = derived.memo.reports
     key = ("follow_ups", today)
-    if key not in memo:
-        memo[key] = _follow_ups(ws, derived, today)
-    every: list[tuple[str | None, FollowUp]] = memo[key]
+    # with the git touches they count from (a copy of `derived` may share its memo)
+    hit = memo.get(key)
+    if hit is None or hit[0] is not derived.contact_touched:
+        hit = memo[key] = (derived.contact_touched, _follow_ups(ws, derived, today))
+    every: list[tuple[str | None, FollowUp]] = hit[1]
     # a fresh list each time: a caller may cap or extend its own
     return [f for who, f in every if not owner or who == owner]
 
