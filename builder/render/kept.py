@@ -9,6 +9,7 @@ settings, and an audience's records have fields emptied under the same file dige
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from builder.views.calendar import Event, TaskEvents
 
@@ -27,10 +28,15 @@ class CalendarKept:
 
 @dataclass
 class ReportsKept:
-    """Per task file (by digest): what the reports read of it, as text."""
+    """Per task file (by digest): what the reports read of it, as text; and the recent
+    weeks' timesheets, made again only when the time logged (or the people) changed."""
 
     words: tuple[str, str] = ("", "")
     shown: dict[str, str] = field(default_factory=dict)
+    #: per task file: its project and time entries (what the timesheets read), as text
+    logged: dict[str, str] = field(default_factory=dict)
+    #: the recent weeks' timesheets, with the digest of what they were made from
+    weeks: tuple[str, Any] | None = None
 
 
 @dataclass

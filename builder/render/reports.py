@@ -33,6 +33,8 @@ def tasks_key(ws: Workspace, derived: Derived, audience: str, holder: RenderKept
         kept = ReportsKept(words)
     now = ReportsKept(words)
     before, shown = kept.shown, now.shown
+    logged_before, logged = kept.logged, now.logged
+    now.weeks = kept.weeks
     flows, default = derived.workflows, derived.workflows[""]
     parts: list[str] = []
     add = parts.append
@@ -43,10 +45,30 @@ def tasks_key(ws: Workspace, derived: Derived, audience: str, holder: RenderKept
             text = repr((*fields, t.time, t.tags, t.price, t.custom))
         shown[t.digest] = text
         add(text)
+        if t.time:
+            time = logged_before.get(t.digest)
+            logged[t.digest] = time if time is not None else repr((t.id, t.project, t.time))
         add("d" if (flows.get(t.project) or default).is_done(t.status) else "o")
     if holder is not None:
         holder.reports = now
     return fingerprint(*parts)
+
+
+def _recent_weeks(site: _Site) -> dict[Any, Any]:
+    """The recent weeks' timesheets (`reports.pages.recent_weeks`); in the serve loop, the
+    last rebuild's while the time logged, the people and today are the same (they are
+    read, never changed, by the views)."""
+    ws, derived, today = site.ws, site.derived, site.today
+    holder = site.options.kept
+    if holder is not None:
+        key = fingerprint(
+            derived.table_digests["person"], today.isoformat(), *holder.reports.logged.values()
+        )
+        weeks = holder.reports.weeks
+        if weeks is not None and weeks[0] == key:
+            derived.memo.reports.setdefault(("timesheets", today), weeks[1])
+        holder.reports.weeks = (key, rp.recent_weeks(ws, derived, today))
+    return rp.recent_weeks(ws, derived, today)
 
 
 def report_pages(site: _Site) -> Iterator[Page]:
@@ -58,7 +80,7 @@ def report_pages(site: _Site) -> Iterator[Page]:
     history = site.options.history
     tasks = tasks_key(ws, derived, site.options.audience, site.options.kept)
     key = site.view_key(_KINDS, site.options.history_key, tasks)
-    weeks = rp.recent_weeks(ws, derived, today)
+    weeks = _recent_weeks(site)
 
     def week_key(*shown: Any) -> str:
         """A timesheet's key: the weeks it shows (who logged what, per day and project)
