@@ -14,8 +14,9 @@ from pathlib import Path
 from builder.load.files import Listing, Loaded, ReadCache, display_path, load, quoted, relist
 from builder.model import Record, Workspace
 from builder.problems import Problem, sort_key
-from builder.validate.defaults import resolve_defaults
+from builder.validate.defaults import Copies, resolve_defaults
 from builder.validate.fields import build_record
+from builder.validate.incremental import RuleCache
 from builder.validate.rules import duplicate_id, run_rules
 from builder.validate.settings import effective_today, read_settings
 from builder.validate.warnings import run_warnings
@@ -53,7 +54,8 @@ class CheckResult:
 class CheckCache:
     """What the serve loop keeps between checks: parsed files (keyed by their stat) and
     typed records (keyed by file digest and settings digest), so an edit re-reads and
-    re-types one file. Cross-record rules and warnings still run over the whole workspace."""
+    re-types one file; cross-record rules and warnings run for the records an edit may
+    have changed the answer for (`builder.validate.incremental`)."""
 
     files: ReadCache = field(default_factory=dict)
     typed: dict[str, tuple[str, str, Record, list[Problem]]] = field(default_factory=dict)
@@ -61,6 +63,13 @@ class CheckCache:
     #: path -> (type, record) as last typed with no error in its file: while a bad edit
     #: is being fixed, `serve` shows this version (marked stale) instead of dropping it
     good: dict[str, tuple[str, Record]] = field(default_factory=dict)
+    #: each record's problems from the cross-record rules and warnings, checked again
+    #: only where an edit may change them
+    rules: RuleCache = field(default_factory=RuleCache)
+    #: the filled-in copies of records that leave a defaulted field empty
+    copies: Copies = field(default_factory=dict)
+    #: problems as quoted (by the problem's id, kept alive with it, and its file's head)
+    quoted: dict[int, tuple[Problem, str, Problem]] = field(default_factory=dict)
 
 
 @contextmanager
@@ -141,17 +150,21 @@ def _run_check(
         table[raw.id] = record
     if cache is not None:
         cache.typed = typed  # deleted files drop out
-    resolve_defaults(ws)
-    problems += run_rules(ws)
+    resolve_defaults(ws, cache.copies if cache is not None else None)
     day = effective_today(settings, today)
-    problems += run_warnings(ws, day)
+    if cache is None:
+        problems += run_rules(ws)
+        problems += run_warnings(ws, day)
+    else:
+        problems += cache.rules.run(ws, day)
+    found = _found(loaded)
     if cache is not None:
-        _stand_in_last_good(ws, cache, loaded, typed, problems)
-    problems = _quote_records(problems, heads)
+        _stand_in_last_good(ws, cache, found, typed, problems)
+    problems = _quote_records(problems, heads, cache.quoted if cache is not None else None)
     problems.sort(key=sort_key)
     read = {raw.path for raw in loaded.records}
     stale = set(ws.stale.values())
-    left_out = sorted(p for p in _found(loaded) if p not in read and p not in stale)
+    left_out = sorted(p for p in found if p not in read and p not in stale)
     return CheckResult(ws, problems, day, loaded.files, left_out)
 
 
@@ -164,15 +177,15 @@ def _found(loaded: Loaded) -> dict[str, str]:
 def _stand_in_last_good(
     ws: Workspace,
     cache: CheckCache,
-    loaded: Loaded,
+    found: dict[str, str],
     typed: dict[str, tuple[str, str, Record, list[Problem]]],
     problems: list[Problem],
 ) -> None:
     """Serve: a record whose file has errors now (unreadable, a bad field, a broken rule)
     stands in the version last typed without one, marked in `ws.stale`, so its card stays
     on its boards while the file is being fixed. Its digest is marked too: every page and
-    card that shows it is made again, with the mark, and again once the file is fixed."""
-    found = _found(loaded)
+    card that shows it is made again, with the mark, and again once the file is fixed.
+    `found`: path -> record type of every record file found (`_found`)."""
     bad = {p.path for p in problems if p.is_error}
     good = {
         path: (found[path], record)
@@ -197,16 +210,39 @@ def _stand_in_last_good(
         resolve_defaults(ws)
 
 
-def _quote_records(problems: list[Problem], heads: dict[str, str]) -> list[Problem]:
+def _quote_records(
+    problems: list[Problem],
+    heads: dict[str, str],
+    kept: dict[int, tuple[Problem, str, Problem]] | None = None,
+) -> list[Problem]:
     """Each problem in a record's front matter with its line as `source`; problems
-    elsewhere (a file that was never read as a record) stay unquoted."""
+    elsewhere (a file that was never read as a record) stay unquoted. `kept` (the serve
+    loop's) holds the quoted problems of the last run: the same problem of the same file
+    head is not quoted again."""
     by_path: dict[str, list[Problem]] = {}
     out: list[Problem] = []
+    before = kept.copy() if kept is not None else {}
+    if kept is not None:
+        kept.clear()
     for p in problems:
         if p.source or p.line <= 0 or p.path not in heads:
             out.append(p)
+            continue
+        head = heads[p.path]
+        hit = before.get(id(p))
+        if hit is not None and hit[0] is p and hit[1] is head:
+            out.append(hit[2])
+            if kept is not None:
+                kept[id(p)] = hit
         else:
             by_path.setdefault(p.path, []).append(p)
+    if kept is not None:
+        for path, mine in by_path.items():
+            done = quoted(mine, heads[path])
+            for p, q in zip(mine, done, strict=True):
+                kept[id(p)] = (p, heads[path], q)
+            out += done
+        return out
     for path, mine in by_path.items():
         out += quoted(mine, heads[path])
     return out

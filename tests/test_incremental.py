@@ -4,7 +4,7 @@ with the kept CheckCache equals a check from scratch (records and problems)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
@@ -13,8 +13,10 @@ from conftest import make_workspace
 from site_cases import SMALL
 
 from builder.pipeline import CheckCache, CheckResult, run_check
+from builder.render.ical import FeedWriter
 from builder.render.pages import SiteOptions
 from builder.site.generate import Kept, generate
+from builder.views.calendar import Event
 
 TABLES = ("people", "companies", "contacts", "projects", "tasks", "deals")
 
@@ -74,6 +76,29 @@ def test_a_kept_check_cache_answers_as_a_fresh_check(tmp_path: Path) -> None:
     assert broken.workspace.tasks["site-copy"].status == "backlog"  # as last checked clean
     (root / "contacts/petro.md").unlink()
     assert "petro" not in same().workspace.contacts
+    # the rules run again for the records an edit may change the answer for, only
+    write(task, text.replace("Write the homepage copy", "Write the copy"))
+    same()
+    assert cache.rules.checked == 1
+    anna = root / "people/anna.md"
+    anna_text = anna.read_text(encoding="utf-8")
+    write(anna, anna_text.replace("role:", "active: false\nrole:"))  # her tasks: PD404
+    assert "PD404" in {p.code for p in same().problems}
+    assert cache.rules.checked == 1 + sum(
+        t.assignee == "anna" for t in run_check(root).workspace.tasks.values()
+    )
+    write(anna, anna_text)
+    same()
+    oleh = root / "people/oleh.md"
+    oleh_text = oleh.read_text(encoding="utf-8")
+    oleh.unlink()  # every record that may name a person: PD201 where one did
+    assert "PD201" in {p.code for p in same().problems}
+    assert cache.rules.checked == sum(
+        len(run_check(root).workspace.table(k))
+        for k in ("company", "contact", "project", "task", "deal")
+    )
+    write(oleh, oleh_text)
+    assert "PD201" not in {p.code for p in same().problems}
     assert len(cache.typed) == len(list(root.rglob("*.md")))
 
 
@@ -96,11 +121,25 @@ EDITS: list[tuple[str, str, str]] = [
     ("workspace.yml", "UAH: 0.025", "UAH: 0.03"),  # every money figure
     ("tasks/site-hosting.md", "due: 2026-03-20", "due: 2026-03-10"),  # now overdue
     ("tasks/site-mockups.md", "oleh 3h mock-ups", "oleh 4h mock-ups"),  # one timesheet week
+    ("tasks/site-copy.md", "Copy for the hero", "Copy for the top"),  # its body: no report
+    ("tasks/site-hosting.md", "status: doing", "status: done"),  # done: reports, events
+    ("tasks/site-launch.md", "title: Launch", "title: Go live"),  # feeds, calendar pages
 ]
 
 
-def test_a_kept_memo_writes_what_a_fresh_run_writes(tmp_path: Path) -> None:
+def test_a_kept_memo_writes_what_a_fresh_run_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = make_workspace(tmp_path, SMALL)
+    made: list[str] = []  # the names of the calendar feeds the kept run made
+    feed = FeedWriter.feed
+
+    def counted(self: FeedWriter, events: Iterable[Event], name: str) -> bytes:
+        made.append(name)
+        out: bytes = feed(self, events, name)
+        return out
+
+    monkeypatch.setattr(FeedWriter, "feed", counted)
     kept = Kept()
     kept_tree = tmp_path / "kept"
     generate(root, kept_tree, SiteOptions(), None, kept=kept, history=False)
@@ -109,16 +148,19 @@ def test_a_kept_memo_writes_what_a_fresh_run_writes(tmp_path: Path) -> None:
         text = path.read_text(encoding="utf-8")
         assert old in text, rel
         write(path, text.replace(old, new))
+        made.clear()
         done = generate(root, kept_tree, SiteOptions(), None, kept=kept, history=False)
+        kept_made = list(made)
         fresh_tree = tmp_path / f"fresh-{n}"
         generate(root, fresh_tree, SiteOptions(), None, history=False)
+        made[:] = kept_made
         assert snapshot(kept_tree) == snapshot(fresh_tree), rel
         assert done.written, rel  # every edit shows somewhere
         if n == 0:
             # a task's status: its page, its project's page and board, its assignee's page,
-            # the all-projects boards and the pages with no key (they show everything)
-            # and the reports of every task; no calendar page and no timesheet (a move
-            # between open columns changes no event and logs no time)
+            # the all-projects boards and the pages with no key (they show everything);
+            # no calendar page, no timesheet and no report (a move between open columns
+            # changes no event, logs no time and leaves the task open)
             assert done.rendered == [
                 "boards/all-by-person.md",
                 "boards/all.md",
@@ -129,12 +171,34 @@ def test_a_kept_memo_writes_what_a_fresh_run_writes(tmp_path: Path) -> None:
                 "people/index.md",
                 "problems.md",
                 "projects/site.md",
-                "reports/estimates.md",
-                "reports/index.md",
-                "reports/load.md",
                 "reports/statements/index.md",
                 "tasks/site-copy.md",
             ]
+        reports = {r for r in done.rendered if r.startswith("reports/") and r.count("/") == 1}
+        feeds = sorted(r for r in done.written if r.endswith(".ics"))
+        if old == "Copy for the hero":  # no problem changed either
+            assert reports == set()
+            assert "problems.md" not in done.rendered
+            assert feeds == []
+        if new == "status: done":
+            assert reports == {"reports/estimates.md", "reports/index.md", "reports/load.md"}
+        if new == "title: Go live":  # the team's, its project's and its assignee's feeds
+            assert feeds == [
+                "calendar/people/oleh.ics",
+                "calendar/projects/site.ics",
+                "calendar/team.ics",
+            ]
+        # a feed is made again only when its events changed (the first edit's move between
+        # open columns changed none)
+        if n == 0 or old == "Copy for the hero":
+            assert made == [], rel
+        if new == "title: Go live":
+            assert sorted(made) == [
+                "Acme web shop · Snapshot Agency",
+                "Oleh P. · Snapshot Agency",
+                "Snapshot Agency",
+            ]
+        made.clear()
         if rel == "tasks/site-hosting.md":
             # a due date moved within March: the month's calendar pages (the team's March,
             # also the calendar's first page) and its project's; nobody is assigned

@@ -11,6 +11,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from builder.load.yamltree import Mapping, Node, YamlProblem, parse
@@ -76,8 +77,22 @@ class Loaded:
 
 
 def display_path(root: Path, rel: str) -> str:
-    """How a file is named in problem lines: the workspace path as given, plus the file."""
-    return (root / rel).as_posix() if str(root) not in ("", ".") else rel
+    """How a file is named in problem lines: the workspace path as given, plus the file.
+
+    Called for every record file on every check: a plain workspace-relative path (what
+    `discover` finds) is joined as text, which is what pathlib would make of it."""
+    if "//" in rel or rel[:1] == "/" or rel[-1:] == "/" or "/." in "/" + rel:
+        return (root / rel).as_posix() if str(root) not in ("", ".") else rel
+    return _prefix(root) + rel
+
+
+@lru_cache(maxsize=64)
+def _prefix(root: Path) -> str:
+    """The text `display_path` puts before a plain relative path under `root`."""
+    if str(root) in ("", "."):
+        return ""
+    text = root.as_posix()
+    return text if text.endswith("/") else text + "/"
 
 
 @dataclass

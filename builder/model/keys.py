@@ -7,8 +7,10 @@ from __future__ import annotations
 import os
 import re
 import zoneinfo
+from functools import lru_cache
 
 
+@lru_cache(maxsize=1 << 15)
 def phone_key(text: str, region: str | None) -> str:
     """A phone number in E.164 (`+380670000000`) to compare numbers written differently;
     the digits alone when the number cannot be read."""
@@ -47,6 +49,7 @@ def name_key(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.casefold().replace("ё", "е")).split())
 
 
+@lru_cache(maxsize=16)
 def region_of(timezone: str) -> str | None:
     """The country (ISO 3166 code) of an IANA time zone, from the tz database's zone.tab:
     the default region for phone numbers written without a country code."""

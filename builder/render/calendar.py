@@ -9,6 +9,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from builder import i18n
+from builder.render.kept import CalendarKept
 from builder.render.keys import fingerprint
 from builder.views import calendar as cal
 from builder.views import statement as st
@@ -33,13 +34,48 @@ Pick = Callable[[cal.EventIndex, str], list[cal.Event]]
 MONTHS_BEFORE, MONTHS_AFTER = 1, 3
 
 
+def _kept(site: _Site) -> CalendarKept:
+    """The serve loop's calendar state for this workspace's settings and audience (a fresh
+    one, which nothing keeps, for a build)."""
+    words = (site.ws.settings.digest, site.options.audience)
+    holder = site.options.kept
+    if holder is None:
+        return CalendarKept(words)
+    if holder.calendar.words != words:
+        holder.calendar = CalendarKept(words)
+    return holder.calendar
+
+
 def _events(site: _Site) -> cal.EventIndex:
-    """The workspace's events, computed and grouped once per build."""
+    """The workspace's events, computed and grouped once per build (the tasks' once per
+    edit), and each one's text for the page keys."""
     memo = site.derived.memo.reports
     key = ("calendar", site.today)
     if key not in memo:
-        memo[key] = cal.EventIndex.of(cal.events(site.ws, site.derived, site.today))
+        kept = _kept(site)
+        tasks = cal.TaskEvents(kept.tasks.now, records=kept.tasks.records)
+        evs = cal.events(site.ws, site.derived, site.today, tasks)
+        kept.tasks = tasks
+        # by identity: the kept task events are the very objects, and hashing an event
+        # (all its fields) costs more than its repr is worth
+        before = kept.texts
+        texts: dict[int, tuple[cal.Event, str]] = {}
+        for e in evs:
+            hit = before.get(id(e))
+            texts[id(e)] = hit if hit is not None and hit[0] is e else (e, repr(e))
+        kept.texts = texts
+        memo[key] = cal.EventIndex.of(evs)
+        memo[("calendar-texts", site.today)] = texts
     found: cal.EventIndex = memo[key]
+    return found
+
+
+def _texts(site: _Site) -> dict[int, tuple[cal.Event, str]]:
+    """Each event's text (its repr) by the event's id, as `_events` keeps them."""
+    _events(site)
+    found: dict[int, tuple[cal.Event, str]] = site.derived.memo.reports[
+        ("calendar-texts", site.today)
+    ]
     return found
 
 
@@ -48,7 +84,8 @@ def _shown_key(site: _Site, evs: list[cal.Event], first: date, after: date, *par
     what else it names (`parts`). An edit that changes no event of a page's months (a
     card moved between open columns) leaves it as it is: a task edit re-renders only the
     months and the person's and project's pages its event is on."""
-    shown = (repr(e) for e in evs if e.end >= first and e.start < after)
+    texts = _texts(site)
+    shown = (texts[id(e)][1] for e in evs if e.end >= first and e.start < after)
     return fingerprint(site.salt, *parts, *shown)
 
 
@@ -184,17 +221,34 @@ def calendar_files(site: _Site) -> dict[str, str]:
         cache / "ical-events.json" if cache is not None else None,
     )
 
-    def write(events: list[cal.Event], name: str) -> str:
-        kept = (e for e in events if cal.in_feeds(e, site.today))
-        return writer.feed(kept, name).decode("utf-8")
+    texts, kept = _texts(site), _kept(site)
+    feeds = {i for i, (e, _) in texts.items() if cal.in_feeds(e, site.today)}
+    memo, now = kept.feeds, {}
+    words: tuple[object, ...] = (domain, site.today, fmt.locale, base)
 
-    out = {feed_url(): write(index.all, ws.settings.name)}
+    def write(path: str, events: list[cal.Event], name: str) -> None:
+        """A feed's text; `serve` keeps it while its events, name and words are the same
+        (the texts are the very strings each time, so comparing them is cheap)."""
+        chosen = [e for e in events if id(e) in feeds]
+        shown = (name, *(texts[id(e)][1] for e in chosen))
+        hit = memo.get(path)
+        if hit is not None and hit[0] == words and hit[1] == shown:
+            if writer.store is not None:
+                for e in chosen:
+                    writer.event(e)  # the store keeps what this build used
+            text = hit[2]
+        else:
+            text = writer.feed(chosen, name).decode("utf-8")
+        now[path] = (words, shown, text)
+        out[path] = text
+
+    out: dict[str, str] = {}
+    write(feed_url(), index.all, ws.settings.name)
     for p in sorted(ws.people.values(), key=lambda p: p.id):
-        out[feed_url("person", p.id)] = write(index.person(p.id), f"{p.name} · {ws.settings.name}")
+        write(feed_url("person", p.id), index.person(p.id), f"{p.name} · {ws.settings.name}")
     for pr in sorted(ws.projects.values(), key=lambda p: p.id):
-        out[feed_url("project", pr.id)] = write(
-            index.project(pr.id), f"{pr.name} · {ws.settings.name}"
-        )
+        write(feed_url("project", pr.id), index.project(pr.id), f"{pr.name} · {ws.settings.name}")
+    kept.feeds = now
     writer.save()
     return out
 

@@ -23,6 +23,7 @@ from slugify import slugify
 from builder import i18n
 from builder.model import Workspace
 from builder.problems import Problem
+from builder.render.kept import RenderKept
 from builder.render.keys import fingerprint, key_digest, record_key, view_key
 from builder.render.markdown import BodyRenderer
 from builder.render.svg import flow_charts
@@ -85,6 +86,8 @@ class SiteOptions:
     #: `plaindesk build`'s cache folder (`.plaindesk-cache`): compiled page templates and
     #: calendar events kept between builds; None: nothing kept on disk
     cache_dir: Path | None = None
+    #: the serve loop's per-record rendering state (`builder.render.kept`); None: a build
+    kept: RenderKept | None = None
 
 
 @dataclass
@@ -271,26 +274,58 @@ def _projects_page(site: _Site) -> Page:
 
 
 def _problems_page(site: _Site, problems: list[Problem]) -> Page:
-    fmt = site.fmt
-    records = {
-        rec.path: Link(getattr(rec, "title", "") or getattr(rec, "name", "") or rec.id, url(k, i))
-        for k in SECTIONS
-        for i, rec in site.ws.table(k).items()
-    }
+    fmt, ws, options = site.fmt, site.ws, site.options
+
+    def context() -> dict[str, Any]:
+        records = {
+            rec.path: Link(
+                getattr(rec, "title", "") or getattr(rec, "name", "") or rec.id, url(k, i)
+            )
+            for k in SECTIONS
+            for i, rec in ws.table(k).items()
+        }
+        return {
+            "summary": _summary(problems, fmt),
+            "problems": _problem_rows(problems, records, options),
+            "hidden": (
+                fmt.tn("problems.hidden_n", options.hidden_problems)
+                if options.hidden_problems
+                else ""
+            ),
+        }
+
     return Page(
         "problems.md",
         fmt.t("nav.problems"),
         "problems.html",
-        {
-            "summary": _summary(problems, fmt),
-            "problems": _problem_rows(problems, records, site.options),
-            "hidden": (
-                fmt.tn("problems.hidden_n", site.options.hidden_problems)
-                if site.options.hidden_problems
-                else ""
-            ),
-        },
+        context,
         {"search": {"exclude": True}},
+        key=_problems_key(site, problems),
+    )
+
+
+def _problems_key(site: _Site, problems: list[Problem]) -> str:
+    """The Problems page's key: every problem as shown, and the digest of the record each
+    is in (its title links to it); an edit that changes no problem leaves it as it is."""
+    paths = {p.path for p in problems}
+    digests = {
+        rec.path: rec.digest
+        for k in SECTIONS
+        for rec in site.ws.table(k).values()
+        if rec.path in paths
+    }
+    return fingerprint(
+        site.salt,
+        site.options.content_root,
+        str(site.options.hidden_problems),
+        *(
+            "\1".join(
+                (p.code, p.path, str(p.line), str(p.col), p.message, p.hint, p.field, p.source)
+            )
+            + "\1"
+            + digests.get(p.path, "-")
+            for p in problems
+        ),
     )
 
 

@@ -6,17 +6,69 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from builder.render.kept import RenderKept, ReportsKept
 from builder.render.keys import fingerprint
 from builder.views.paths import page_file, report_url, timesheet_csv_url, timesheet_url
 from builder.views.reports import pages as rp
 from builder.views.reports.timesheets import weeks_back
 
 if TYPE_CHECKING:
+    from builder.model import Workspace
     from builder.render.pages import Page, _Site
+    from builder.views.derived import Derived
 
-#: what every report reads: tasks (time, estimates), people (rates, capacity), projects
-#: (budgets, dates), companies (names)
-_KINDS = ("task", "person", "project", "company")
+#: what every report reads besides tasks: people (rates, capacity), projects (budgets,
+#: dates), companies (names)
+_KINDS = ("person", "project", "company")
+
+
+def tasks_key(ws: Workspace, derived: Derived, audience: str, holder: RenderKept | None) -> str:
+    """The part of the reports' key that the tasks make: of each task what a report reads
+    (its fields but the body, the participants, the priority and its status, of which
+    only whether it is done), so that a card moved between open columns or a body edited
+    leaves the reports as they are."""
+    words = (ws.settings.digest, audience)
+    kept = holder.reports if holder is not None else ReportsKept()
+    if kept.words != words:
+        kept = ReportsKept(words)
+    now = ReportsKept(words)
+    before, shown = kept.shown, now.shown
+    logged_before, logged = kept.logged, now.logged
+    now.weeks = kept.weeks
+    flows, default = derived.workflows, derived.workflows[""]
+    parts: list[str] = []
+    add = parts.append
+    for t in derived.tasks_by_id:
+        text = before.get(t.digest)
+        if text is None:
+            fields = (t.id, t.title, t.project, t.assignee, t.start, t.due, t.estimate)
+            text = repr((*fields, t.time, t.tags, t.price, t.custom))
+        shown[t.digest] = text
+        add(text)
+        if t.time:
+            time = logged_before.get(t.digest)
+            logged[t.digest] = time if time is not None else repr((t.id, t.project, t.time))
+        add("d" if (flows.get(t.project) or default).is_done(t.status) else "o")
+    if holder is not None:
+        holder.reports = now
+    return fingerprint(*parts)
+
+
+def _recent_weeks(site: _Site) -> dict[Any, Any]:
+    """The recent weeks' timesheets (`reports.pages.recent_weeks`); in the serve loop, the
+    last rebuild's while the time logged, the people and today are the same (they are
+    read, never changed, by the views)."""
+    ws, derived, today = site.ws, site.derived, site.today
+    holder = site.options.kept
+    if holder is not None:
+        key = fingerprint(
+            derived.table_digests["person"], today.isoformat(), *holder.reports.logged.values()
+        )
+        weeks = holder.reports.weeks
+        if weeks is not None and weeks[0] == key:
+            derived.memo.reports.setdefault(("timesheets", today), weeks[1])
+        holder.reports.weeks = (key, rp.recent_weeks(ws, derived, today))
+    return rp.recent_weeks(ws, derived, today)
 
 
 def report_pages(site: _Site) -> Iterator[Page]:
@@ -26,8 +78,9 @@ def report_pages(site: _Site) -> Iterator[Page]:
 
     ws, derived, today, fmt = site.ws, site.derived, site.today, site.fmt
     history = site.options.history
-    key = site.view_key(_KINDS, site.options.history_key)
-    weeks = rp.recent_weeks(ws, derived, today)
+    tasks = tasks_key(ws, derived, site.options.audience, site.options.kept)
+    key = site.view_key(_KINDS, site.options.history_key, tasks)
+    weeks = _recent_weeks(site)
 
     def week_key(*shown: Any) -> str:
         """A timesheet's key: the weeks it shows (who logged what, per day and project)

@@ -13,6 +13,7 @@ from builder.history.audience import for_audience as history_for
 from builder.model.audience import audience_of, for_audience, hidden, visible_problems
 from builder.pipeline import CheckCache, CheckResult, paused_gc, run_check
 from builder.render.admin import admin_files
+from builder.render.kept import RenderKept
 from builder.render.pages import (
     LaneMemo,
     Memo,
@@ -44,6 +45,7 @@ class Kept:
     cards: KeptCards | None = None  # the card views
     lanes: LaneMemo = field(default_factory=dict)  # board swimlanes' HTML
     lane_views: dict[LaneKey, KeptLane] = field(default_factory=dict)
+    render: RenderKept = field(default_factory=RenderKept)  # calendar events, feeds, reports
 
     def forget(self) -> None:
         """Drop everything: the next generation is a full one (walk, render, compare)."""
@@ -154,6 +156,8 @@ def _generate(
         st = options.history.status
         options.history_key = f"{st.state}:{st.commits}:{st.later}:{st.shallow_since}"
     derived = derive(ws, options.history)
+    if kept is not None:
+        options.kept = kept.render
     reused: set[str] = set()
     if kept is not None:
         reuse_cards(ws, derived, result.today, kept.cards)

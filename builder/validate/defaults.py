@@ -10,7 +10,9 @@ kept record must stay as its file was read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from builder.model import Deal, Task, Workspace
 
@@ -31,14 +33,30 @@ def deal_pipeline(ws: Workspace, deal: Deal) -> str:
     return deal.pipeline or ws.pipeline_of(deal).id
 
 
-def resolve_defaults(ws: Workspace) -> None:
+#: The serve loop's filled-in copies, by the id of the record they copy (kept alive with
+#: it) and the default given: the same copy again while neither changed.
+Copies = dict[int, tuple[Task | Deal, str, Task | Deal]]
+
+
+def resolve_defaults(ws: Workspace, copies: Copies | None = None) -> None:
     """Give each task without a status and each deal without a pipeline its default, as
-    a copy in its table."""
+    a copy in its table (with `copies`, the copy made last time when it is the same)."""
+    before = copies.copy() if copies is not None else {}
+    if copies is not None:
+        copies.clear()
+
+    def copy(rec: Task | Deal, value: str, make: Callable[[], Task | Deal]) -> Any:
+        hit = before.get(id(rec))
+        out = hit[2] if hit is not None and hit[0] is rec and hit[1] == value else make()
+        if copies is not None:
+            copies[id(rec)] = (rec, value, out)
+        return out
+
     for ident, task in ws.tasks.items():
         status = task_status(ws, task)
         if status != task.status:
-            ws.tasks[ident] = replace(task, status=status)
+            ws.tasks[ident] = copy(task, status, lambda: replace(task, status=status))
     for ident, deal in ws.deals.items():
         pipeline = deal_pipeline(ws, deal)
         if pipeline != deal.pipeline:
-            ws.deals[ident] = replace(deal, pipeline=pipeline)
+            ws.deals[ident] = copy(deal, pipeline, lambda: replace(deal, pipeline=pipeline))

@@ -13,7 +13,15 @@ from builder.model.schema import RECORD_SPECS, RecordSpec
 from builder.problems import Problem
 from builder.validate.values import did_you_mean, shown
 
-Rule = Callable[[Workspace], list[Problem]]
+Rule = Callable[..., list[Problem]]
+#: the records of a type a rule checks (`every`: all of them; the serve loop's incremental
+#: check gives those an edit may have changed, `builder.validate.incremental`)
+Pick = Callable[[Workspace, str], Iterable[Any]]
+
+
+def every(ws: Workspace, kind: str) -> Iterable[Any]:
+    """Every record of `kind`."""
+    return ws.table(kind).values()
 
 
 def _ref(
@@ -81,14 +89,14 @@ def _any_ref(
     ]
 
 
-def references(ws: Workspace) -> list[Problem]:
+def references(ws: Workspace, pick: Pick = every) -> list[Problem]:
     """Every reference names an existing record of the right type."""
     out: list[Problem] = []
     for spec in RECORD_SPECS:
         fields = _reference_fields(spec)
         if not fields:
             continue
-        for record in ws.table(spec.type).values():
+        for record in pick(ws, spec.type):
             for name, kind, targets, part in fields:
                 out += _record_refs(ws, record, name, kind, targets, part)
     return out
@@ -124,11 +132,11 @@ def _record_refs(
     return out
 
 
-def workflows_and_pipelines(ws: Workspace) -> list[Problem]:
+def workflows_and_pipelines(ws: Workspace, pick: Pick = every) -> list[Problem]:
     """A project's workflow and a deal's pipeline exist in workspace.yml."""
     out: list[Problem] = []
     settings = ws.settings
-    for p in ws.projects.values():
+    for p in pick(ws, "project"):
         if p.workflow and p.workflow not in settings.workflows:
             line, col = p.at("workflow")
             out.append(
@@ -142,7 +150,7 @@ def workflows_and_pipelines(ws: Workspace) -> list[Problem]:
                     "workflow",
                 )
             )
-    for d in ws.deals.values():
+    for d in pick(ws, "deal"):
         if d.pipeline and d.pipeline not in settings.pipelines:
             line, col = d.at("pipeline")
             out.append(
@@ -159,10 +167,10 @@ def workflows_and_pipelines(ws: Workspace) -> list[Problem]:
     return out
 
 
-def statuses(ws: Workspace) -> list[Problem]:
+def statuses(ws: Workspace, pick: Pick = every) -> list[Problem]:
     """A task's status is a column of its project's workflow."""
     out: list[Problem] = []
-    for t in ws.tasks.values():
+    for t in pick(ws, "task"):
         project = ws.projects.get(t.project)
         if project is None or (project.workflow and project.workflow not in ws.settings.workflows):
             continue
@@ -183,10 +191,10 @@ def statuses(ws: Workspace) -> list[Problem]:
     return out
 
 
-def stages(ws: Workspace) -> list[Problem]:
+def stages(ws: Workspace, pick: Pick = every) -> list[Problem]:
     """A deal's stage is a stage of its pipeline."""
     out: list[Problem] = []
-    for d in ws.deals.values():
+    for d in pick(ws, "deal"):
         if d.pipeline and d.pipeline not in ws.settings.pipelines:
             continue
         pipeline = ws.pipeline_of(d)
@@ -206,22 +214,22 @@ def stages(ws: Workspace) -> list[Problem]:
     return out
 
 
-def _money_fields(ws: Workspace) -> Iterable[tuple[Record, str, Money | None]]:
-    for person in ws.people.values():
+def _money_fields(ws: Workspace, pick: Pick) -> Iterable[tuple[Record, str, Money | None]]:
+    for person in pick(ws, "person"):
         yield person, "rate", person.rate
-    for p in ws.projects.values():
+    for p in pick(ws, "project"):
         yield p, "budget", p.budget
-    for t in ws.tasks.values():
+    for t in pick(ws, "task"):
         yield t, "price", t.price
-    for d in ws.deals.values():
+    for d in pick(ws, "deal"):
         yield d, "amount", d.amount
 
 
-def currencies(ws: Workspace) -> list[Problem]:
+def currencies(ws: Workspace, pick: Pick = every) -> list[Problem]:
     """Every currency used is the base currency or has a rate in workspace.yml."""
     settings = ws.settings
     out: list[Problem] = []
-    for record, field, money in _money_fields(ws):
+    for record, field, money in _money_fields(ws, pick):
         if (
             money is None
             or money.currency == settings.base_currency

@@ -11,14 +11,15 @@ from datetime import date
 
 from builder.model import Workspace
 from builder.problems import Problem
+from builder.validate.rules import Pick, every
 
-Warning_ = Callable[[Workspace, date], list[Problem]]
+Warning_ = Callable[..., list[Problem]]
 
 
-def overdue_tasks(ws: Workspace, today: date) -> list[Problem]:
+def overdue_tasks(ws: Workspace, today: date, pick: Pick = every) -> list[Problem]:
     """An open task whose due date has passed."""
     out = []
-    for t in ws.tasks.values():
+    for t in pick(ws, "task"):
         if t.due is not None and t.due < today and ws.task_is_open(t):
             line, col = t.at("due")
             days = (today - t.due).days
@@ -37,10 +38,10 @@ def overdue_tasks(ws: Workspace, today: date) -> list[Problem]:
     return out
 
 
-def idle_deals(ws: Workspace, today: date) -> list[Problem]:
+def idle_deals(ws: Workspace, today: date, pick: Pick = every) -> list[Problem]:
     """An open deal untouched for longer than its stage's idle limit."""
     out = []
-    for d in ws.deals.values():
+    for d in pick(ws, "deal"):
         stage = ws.stage_of(d)
         last = d.updated
         if stage is None or not stage.is_open or stage.idle_days is None or last is None:
@@ -62,10 +63,10 @@ def idle_deals(ws: Workspace, today: date) -> list[Problem]:
     return out
 
 
-def overdue_follow_ups(ws: Workspace, today: date) -> list[Problem]:
+def overdue_follow_ups(ws: Workspace, today: date, pick: Pick = every) -> list[Problem]:
     """A contact whose follow-up date has passed."""
     out = []
-    for c in ws.contacts.values():
+    for c in pick(ws, "contact"):
         if c.follow_up is not None and c.follow_up < today:
             line, col = c.at("follow_up")
             out.append(
@@ -82,10 +83,10 @@ def overdue_follow_ups(ws: Workspace, today: date) -> list[Problem]:
     return out
 
 
-def inactive_assignees(ws: Workspace, today: date) -> list[Problem]:
+def inactive_assignees(ws: Workspace, today: date, pick: Pick = every) -> list[Problem]:
     """An open task assigned to a person marked `active: false`."""
     out = []
-    for t in ws.tasks.values():
+    for t in pick(ws, "task"):
         person = ws.people.get(t.assignee or "")
         if person is not None and not person.active and ws.task_is_open(t):
             line, col = t.at("assignee")
@@ -164,7 +165,7 @@ def duplicate_contacts(ws: Workspace, today: date) -> list[Problem]:
     return out
 
 
-def published_without_link(ws: Workspace, today: date) -> list[Problem]:
+def published_without_link(ws: Workspace, today: date, pick: Pick = every) -> list[Problem]:
     """An outreach entry marked `published` with no link to the publication: the media list
     and the client's count of mentions show it, but no one can open it."""
     return [
@@ -177,7 +178,7 @@ def published_without_link(ws: Workspace, today: date) -> list[Problem]:
             "add the publication's address to the entry (`link:`, or anywhere in its note)",
             "log",
         )
-        for c in ws.contacts.values()
+        for c in pick(ws, "contact")
         for e in c.log
         if e.outcome == "published" and not e.link
     ]
@@ -222,6 +223,15 @@ WARNINGS: list[Warning_] = [
     duplicate_contacts,
     published_without_link,
     missing_rates,
+]
+#: the warnings about one record each, from it and the records it names (they take a
+#: `pick`); the others count over many records and run whole
+PER_RECORD: list[Warning_] = [
+    overdue_tasks,
+    idle_deals,
+    overdue_follow_ups,
+    inactive_assignees,
+    published_without_link,
 ]
 
 

@@ -12,11 +12,13 @@ with a date), whichever is later (`cadence_follow_up`; off with
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Literal
 
-from builder.model import Contact, Workspace
+from builder.model import Contact, Deal, Project, Task, Workspace
 from builder.views.common import Fmt, Link, url
 from builder.views.reports.work import monday, month_start, next_month
 
@@ -100,72 +102,123 @@ def follow_up_due(ws: Workspace, derived: Derived, c: Contact, today: date) -> d
     return computed.due if computed is not None else None
 
 
-def events(ws: Workspace, derived: Derived, today: date) -> list[Event]:
+@dataclass
+class TaskEvents:
+    """Task events as made by the last `events` call, by (task file digest, done), and
+    those of this call: `serve` makes again only the events of the tasks an edit touched.
+    Only for one settings digest and audience (their records differ under one digest)."""
+
+    before: dict[tuple[str, bool], Event] = field(default_factory=dict)
+    now: dict[tuple[str, bool], Event] = field(default_factory=dict)
+    #: the other records' events (projects', contacts', deals'), by the record's digest
+    #: and what else they read (a contact: its last change in git and today; a deal:
+    #: whether it is open), as the last call made them; replaced by each call
+    records: dict[tuple[object, ...], list[Event]] = field(default_factory=dict)
+
+
+def task_event(task: Task, done: bool) -> Event:
+    """The event of a task with a due date: its span (from `start` when that is not
+    after `due`), its assignee and participants."""
+    assert task.due is not None
+    start = task.start if task.start is not None and task.start <= task.due else task.due
+    people = tuple(dict.fromkeys(p for p in (task.assignee, *task.participants) if p))
+    record = ("task", task.id)
+    uid = f"task-{task.id}"
+    return Event(uid, "task", record, task.title, "", start, task.due, people, task.project, done)
+
+
+def events(
+    ws: Workspace, derived: Derived, today: date, kept: TaskEvents | None = None
+) -> list[Event]:
     """Every event of the workspace, by date, then kind, then record (a computed
-    follow-up counts from git through `derived.contact_touched`)."""
+    follow-up counts from git through `derived.contact_touched`). With `kept`, the
+    events of a record made before are taken from it (`TaskEvents`)."""
     out: list[Event] = []
+    before, now = (kept.before, kept.now) if kept is not None else ({}, None)
     for task in derived.tasks_by_id:
         if task.due is None:
             continue
-        start = task.start if task.start is not None and task.start <= task.due else task.due
-        people = tuple(dict.fromkeys(p for p in (task.assignee, *task.participants) if p))
         done = not ws.task_is_open(task)
-        record = ("task", task.id)
-        uid = f"task-{task.id}"
-        out.append(
-            Event(uid, "task", record, task.title, "", start, task.due, people, task.project, done)
-        )
+        key = (task.digest, done)
+        event = before.get(key) or task_event(task, done)
+        if now is not None:
+            now[key] = event
+        out.append(event)
+    made: dict[tuple[object, ...], list[Event]] = kept.records if kept is not None else {}
+    mine: dict[tuple[object, ...], list[Event]] = {}
+
+    def of(key: tuple[object, ...], make: Callable[[], list[Event]]) -> None:
+        found = made.get(key)
+        if found is None:
+            found = make()
+        mine[key] = found
+        out.extend(found)
+
     for pid in sorted(ws.projects):
         p = ws.projects[pid]
-        manager = (p.manager,) if p.manager else ()
-        marks: tuple[tuple[EventKind, date | None], ...] = (
-            ("project_start", p.start),
-            ("project_due", p.due),
+        of(("project", p.digest), partial(_project_events, p))
+    cadence = ws.settings.follow_up_from_cadence
+    for cid in sorted(ws.contacts):
+        c = ws.contacts[cid]
+        touched = derived.contact_touched.get(cid)
+        of(
+            ("contact", c.digest, touched, today),
+            partial(_contact_events, c, cadence, today, touched),
         )
-        for kind, day in marks:
-            if day is not None:
-                uid = f"{kind.replace('_', '-')}-{pid}"
-                out.append(Event(uid, kind, ("project", pid), p.name, "", day, day, manager, pid))
-    out += _contact_events(ws, derived, today)
-    out += _deal_events(ws)
+    for did in sorted(ws.deals):
+        d = ws.deals[did]
+        of(("deal", d.digest, ws.deal_is_open(d)), partial(_deal_events, ws, d))
+    if kept is not None:
+        kept.records = mine
     out.sort(key=lambda e: (e.start, e.kind, e.record))
     return out
 
 
-def _contact_events(ws: Workspace, derived: Derived, today: date) -> list[Event]:
+def _project_events(p: Project) -> list[Event]:
+    """A project's start and due."""
+    manager = (p.manager,) if p.manager else ()
+    marks: tuple[tuple[EventKind, date | None], ...] = (
+        ("project_start", p.start),
+        ("project_due", p.due),
+    )
     out = []
-    derive_ = ws.settings.follow_up_from_cadence
-    for cid in sorted(ws.contacts):
-        c = ws.contacts[cid]
-        owner = (c.owner,) if c.owner else ()
-        day, note = c.follow_up, ""
-        if day is None and derive_:
-            touched = derived.contact_touched.get(cid)
-            computed = cadence_follow_up(c, today, touched)
-            if computed is not None:
-                day, note = computed.due, f"{computed.source}:{computed.touched.isoformat()}"
+    for kind, day in marks:
         if day is not None:
-            uid, record = f"follow-up-{cid}", ("contact", cid)
-            out.append(Event(uid, "follow_up", record, c.name, note, day, day, owner))
+            uid = f"{kind.replace('_', '-')}-{p.id}"
+            out.append(Event(uid, kind, ("project", p.id), p.name, "", day, day, manager, p.id))
     return out
 
 
-def _deal_events(ws: Workspace) -> list[Event]:
+def _contact_events(c: Contact, cadence: bool, today: date, touched: date | None) -> list[Event]:
+    """A contact's follow-up: written, or counted from its cadence (`cadence`: the
+    workspace counts them)."""
+    owner = (c.owner,) if c.owner else ()
+    day, note = c.follow_up, ""
+    if day is None and cadence:
+        computed = cadence_follow_up(c, today, touched)
+        if computed is not None:
+            day, note = computed.due, f"{computed.source}:{computed.touched.isoformat()}"
+    if day is None:
+        return []
+    uid, record = f"follow-up-{c.id}", ("contact", c.id)
+    return [Event(uid, "follow_up", record, c.name, note, day, day, owner)]
+
+
+def _deal_events(ws: Workspace, d: Deal) -> list[Event]:
+    """An open deal's next step and expected close."""
+    if not ws.deal_is_open(d):
+        return []
     out = []
-    for did in sorted(ws.deals):
-        d = ws.deals[did]
-        if not ws.deal_is_open(d):
-            continue
-        owner = (d.owner,) if d.owner else ()
-        record = ("deal", did)
-        if d.next_step is not None and d.next_step.date is not None:
-            day, action = d.next_step.date, d.next_step.action
-            out.append(
-                Event(f"next-step-{did}", "next_step", record, d.title, action, day, day, owner)
-            )
-        if d.expected_close is not None:
-            day = d.expected_close
-            out.append(Event(f"close-{did}", "close", record, d.title, "", day, day, owner))
+    owner = (d.owner,) if d.owner else ()
+    record = ("deal", d.id)
+    if d.next_step is not None and d.next_step.date is not None:
+        day, action = d.next_step.date, d.next_step.action
+        out.append(
+            Event(f"next-step-{d.id}", "next_step", record, d.title, action, day, day, owner)
+        )
+    if d.expected_close is not None:
+        day = d.expected_close
+        out.append(Event(f"close-{d.id}", "close", record, d.title, "", day, day, owner))
     return out
 
 

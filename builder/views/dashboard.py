@@ -86,14 +86,28 @@ def follow_ups(
     ws: Workspace, derived: Derived, today: date, owner: str | None = None
 ) -> list[FollowUp]:
     """Contacts whose follow-up falls within the next week (or is overdue): the date
-    written, or the one a contact's cadence gives (`views.calendar.follow_up_due`)."""
+    written, or the one a contact's cadence gives (`views.calendar.follow_up_due`).
+
+    Made once per build and day for every owner (the dashboard, the directory's pages and
+    each person's page show them); `owner` picks one person's."""
+    memo = derived.memo.reports
+    key = ("follow_ups", today)
+    # with the git touches they count from (a copy of `derived` may share its memo)
+    hit = memo.get(key)
+    if hit is None or hit[0] is not derived.contact_touched:
+        hit = memo[key] = (derived.contact_touched, _follow_ups(ws, derived, today))
+    every: list[tuple[str | None, FollowUp]] = hit[1]
+    # a fresh list each time: a caller may cap or extend its own
+    return [f for who, f in every if not owner or who == owner]
+
+
+def _follow_ups(ws: Workspace, derived: Derived, today: date) -> list[tuple[str | None, FollowUp]]:
+    """(owner, follow-up) of every contact due within the next week, by day."""
     fmt = Fmt.of(ws)
     horizon = today + timedelta(days=FOLLOW_UP_DAYS)
     region = workspace_region(ws.settings.phone_region, ws.settings.locale)
     due: list[tuple[date, Contact]] = []
     for c in ws.contacts.values():
-        if owner and c.owner != owner:
-            continue
         day = follow_up_due(ws, derived, c, today)
         if day is not None and day <= horizon:
             due.append((day, c))
@@ -101,16 +115,19 @@ def follow_ups(
     for day, c in sorted(due, key=lambda d: (d[0], d[1].id)):
         company = ws.companies.get(c.company or "")
         out.append(
-            FollowUp(
-                contact=Link(c.name, url("contact", c.id)),
-                company=Link(company.name, url("company", company.id)) if company else Link(""),
-                owner=Link(ws.people[c.owner].name, url("person", c.owner))
-                if c.owner in ws.people
-                else Link(""),
-                date=fmt.short_date(day),
-                overdue=day < today,
-                tags=list(c.tags),
-                ways=ways(c.email, c.phone, c.chat, region),
+            (
+                c.owner,
+                FollowUp(
+                    contact=Link(c.name, url("contact", c.id)),
+                    company=Link(company.name, url("company", company.id)) if company else Link(""),
+                    owner=Link(ws.people[c.owner].name, url("person", c.owner))
+                    if c.owner in ws.people
+                    else Link(""),
+                    date=fmt.short_date(day),
+                    overdue=day < today,
+                    tags=list(c.tags),
+                    ways=ways(c.email, c.phone, c.chat, region),
+                ),
             )
         )
     return out

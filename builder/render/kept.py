@@ -1,0 +1,47 @@
+"""What `serve`'s rebuilds keep of rendering besides whole pages (`builder.site.generate.Kept`
+holds one `RenderKept`): per record, what the calendar and the reports read of it, so that
+an edit makes again only what the records it touched give, and the calendar feeds whose
+events did not change are not serialised again.
+
+Each part is valid for one settings digest and audience: typed records depend on the
+settings, and an audience's records have fields emptied under the same file digests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from builder.views.calendar import Event, TaskEvents
+
+
+@dataclass
+class CalendarKept:
+    """The task events (made again only for the tasks an edit touched), each event's text
+    (its repr: what page keys hash) and each feed's text, with the words and the events'
+    texts it was made from."""
+
+    words: tuple[str, str] = ("", "")
+    tasks: TaskEvents = field(default_factory=TaskEvents)
+    texts: dict[int, tuple[Event, str]] = field(default_factory=dict)  # by id(event)
+    feeds: dict[str, tuple[tuple[object, ...], tuple[str, ...], str]] = field(default_factory=dict)
+
+
+@dataclass
+class ReportsKept:
+    """Per task file (by digest): what the reports read of it, as text; and the recent
+    weeks' timesheets, made again only when the time logged (or the people) changed."""
+
+    words: tuple[str, str] = ("", "")
+    shown: dict[str, str] = field(default_factory=dict)
+    #: per task file: its project and time entries (what the timesheets read), as text
+    logged: dict[str, str] = field(default_factory=dict)
+    #: the recent weeks' timesheets, with the digest of what they were made from
+    weeks: tuple[str, Any] | None = None
+
+
+@dataclass
+class RenderKept:
+    """The serve loop's: one of each, replaced when its words (settings, audience) change."""
+
+    calendar: CalendarKept = field(default_factory=CalendarKept)
+    reports: ReportsKept = field(default_factory=ReportsKept)
