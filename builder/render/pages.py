@@ -962,7 +962,31 @@ def render_pages(
     lanes: LaneMemo | None = None,
     prior: Prior | None = None,
 ) -> dict[str, str]:
-    """{docs-relative path: Markdown page text} for the whole site.
+    """{docs-relative path: Markdown page text} for the whole site (`iter_rendered`'s
+    pages, held together: a caller that writes them as they come should iterate instead).
+    """
+    return dict(
+        iter_rendered(
+            ws, derived, today, problems, options, content_root, memo, reused, lanes, prior
+        )
+    )
+
+
+def iter_rendered(
+    ws: Workspace,
+    derived: Derived,
+    today: date,
+    problems: list[Problem],
+    options: SiteOptions,
+    content_root: str,
+    memo: Memo | None = None,
+    reused: set[str] | None = None,
+    lanes: LaneMemo | None = None,
+    prior: Prior | None = None,
+) -> Iterator[tuple[str, str]]:
+    """(docs-relative path, Markdown page text) of every page of the site, one at a time:
+    a large site's pages together weigh hundreds of megabytes, so a build writes each as
+    it comes and keeps none.
 
     With a `memo`, a page whose key is unchanged since the last call is taken from it
     instead of being computed and rendered again (the serve loop's incremental rebuild);
@@ -972,26 +996,24 @@ def render_pages(
 
     With a `prior` (`plaindesk build`'s, from the last build's state), a page whose key
     digest is the one it had is not rendered either: its text is in the page tree already,
-    so it maps to "" here and goes to `reused`; `prior.keys` receives every page's key
+    so it comes as "" here and goes to `reused`; `prior.keys` receives every page's key
     digest for the next build.
     """
     options.templates_key = templates_key(options)
     options.content_root = content_root
     renderer = _Renderer(ws, derived, today, options, memo, lanes)
-    out: dict[str, str] = {}
     for page in iter_pages(ws, derived, today, problems, options):
         renderer.board = page.path
         kept = renderer.from_memo(page)
         if kept is None and prior is not None:
             kept = prior.take(page)
         if kept is not None:
-            out[page.path] = kept
             if reused is not None:
                 reused.add(page.path)
+            yield page.path, kept
         else:
-            out[page.path] = renderer.render(page, options, content_root)
+            yield page.path, renderer.render(page, options, content_root)
     renderer.drop_unused_lanes()
-    return out
 
 
 @dataclass
