@@ -39,6 +39,7 @@ from builder.views.paths import (
     paged_url,
     problem_anchor,
     problem_url,
+    problems_url,
     stage_urls,
     unassigned_url,
     url,
@@ -202,7 +203,7 @@ def iter_pages(
     yield from statement_pages(site)
     yield from calendar_pages(site)
     yield from _record_pages(site)
-    yield _problems_page(site, problems)
+    yield from _problems_pages(site, problems)
 
 
 def _site(ws: Workspace, derived: Derived, today: date, options: SiteOptions) -> _Site:
@@ -270,28 +271,36 @@ def _projects_page(site: _Site) -> Page:
     )
 
 
-def _problems_page(site: _Site, problems: list[Problem]) -> Page:
+def _problems_pages(site: _Site, problems: list[Problem]) -> Iterator[Page]:
+    """The Problems page, paged (`paging.problem_pages`): every page sums up all of them,
+    and the first holds every error."""
     fmt = site.fmt
     records = {
         rec.path: Link(getattr(rec, "title", "") or getattr(rec, "name", "") or rec.id, url(k, i))
         for k in SECTIONS
         for i, rec in site.ws.table(k).items()
     }
-    return Page(
-        "problems.md",
-        fmt.t("nav.problems"),
-        "problems.html",
-        {
-            "summary": _summary(problems, fmt),
-            "problems": _problem_rows(problems, records, site.options),
-            "hidden": (
-                fmt.tn("problems.hidden_n", site.options.hidden_problems)
-                if site.options.hidden_problems
-                else ""
-            ),
-        },
-        {"search": {"exclude": True}},
-    )
+    errors = sum(1 for p in problems if p.is_error)
+    pages = paging.problem_pages(problems, errors, site.options.limits.problems)
+    summary = _summary(problems, fmt)
+    hidden = site.options.hidden_problems
+    start = 1
+    for i, shown in enumerate(pages, 1):
+        yield Page(
+            page_file(problems_url(i)),
+            fmt.t("nav.problems") + (f" ({i}/{len(pages)})" if len(pages) > 1 else ""),
+            "problems.html",
+            {
+                "summary": summary,
+                "problems": _problem_rows(shown, records, site.options),
+                "hidden": fmt.tn("problems.hidden_n", hidden) if hidden else "",
+                "pages": paging.pager(problems_url(), pages, i),
+                "start": start,
+                "total": len(problems),
+            },
+            {"search": {"exclude": True}},
+        )
+        start += len(shown)
 
 
 def _funnel_pages(site: _Site) -> Iterator[Page]:
@@ -508,7 +517,7 @@ def _summary(problems: list[Problem], fmt: Fmt) -> str:
 
 
 def _problem_rows(
-    problems: list[Problem], records: dict[str, Link], options: SiteOptions
+    problems: Iterable[Problem], records: dict[str, Link], options: SiteOptions
 ) -> list[dict[str, Any]]:
     """The Problems page's rows; the first of each file carries the anchor that a stale
     card's or page's mark links to."""
@@ -671,6 +680,21 @@ def _unassigned_pages(site: _Site) -> Iterator[Page]:
         *(t.digest for t in tasks),
     )
     title = fmt.t("card.unassigned")
+    if boards.unassigned_is_summary(ws, derived, site.today, site.options.limits):
+        # its cards are on their projects' boards (and archives), which its rows open
+        yield Page(
+            page_file(unassigned_url()),
+            title,
+            "board_summary.html",
+            lambda: {
+                "board": boards.unassigned_summary(ws, derived, site.today),
+                "links": [],
+                "note": fmt.t("board.unassigned_note"),
+            },
+            dict(WIDE_VIEW),
+            key=key,
+        )
+        return
     yield Page(
         page_file(unassigned_url()),
         title,
