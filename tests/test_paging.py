@@ -227,3 +227,131 @@ def test_a_kept_memo_writes_the_paged_pages_a_fresh_run_writes(tmp_path: Path) -
         assert _tree(kept_tree) == _tree(fresh), rel
     assert (kept_tree / "boards/site/done/pages/3.md").is_file()
     assert not (kept_tree / "funnels/sales/lead/pages/2.md").exists()
+
+
+def test_the_problems_page_holds_every_error_and_pages_the_warnings(tmp_path: Path) -> None:
+    """Errors stay on the first page (they stop a build, and a stale record's mark links
+    to its file's first problem there, by `problem_url`); the warnings fill the pages."""
+    from dataclasses import replace
+
+    from builder.views.paths import problem_anchor, problem_url
+
+    files = _workspace()
+    files["tasks/broken.md"] = (
+        "---\ntitle: Broken\nproject: site\nstatus: todo\ndue: 2026-13-45\n---\n"
+    )
+    files["contacts/zz-broken.md"] = "---\nname: Broken\nemail: not-an-email\nfollow_up: x\n---\n"
+    root = make_workspace(tmp_path, files)
+    out = tmp_path / "tree"
+    options = SiteOptions(limits=replace(SMALL_LIMITS, problems=3))
+    done = generate(root, out, options, None, history=False)
+    assert [p for p in done.pages if p.startswith("problem")] == [
+        "problems.md",
+        "problems/pages/2.md",
+        "problems/pages/3.md",
+    ]
+    pages = [
+        page(out, rel) for rel in ("problems.md", "problems/pages/2.md", "problems/pages/3.md")
+    ]
+
+    def rows(node: Node) -> list[str]:
+        return [
+            li.find("strong").text() + " " + li.find("code", "pd-path").text().split("/ws/")[1]
+            for li in node.find_all("li")
+        ]
+
+    assert [rows(p) for p in pages] == [
+        [
+            "error PD103 contacts/zz-broken.md:3:8",
+            "error PD104 contacts/zz-broken.md:4:12",
+            "error PD202 tasks/broken.md:4:9",
+            "error PD104 tasks/broken.md:5:6",
+            "warning PD403 contacts/olena.md:7:12",
+            "warning PD402 deals/big-lead.md:8:10",
+            "warning PD402 deals/eur-proposal.md:9:10",
+        ],
+        [
+            "warning PD408 people/anna.md:1:1",
+            "warning PD408 people/oleh.md:1:1",
+            "warning PD405 projects/site.md:5:11",
+        ],
+        ["warning PD401 tasks/press-release.md:6:6", "warning PD401 tasks/site-mockups.md:6:6"],
+    ]
+    # each page sums up all of them, says which it shows and links the others
+    assert [[p.text() for p in node.find_all("p")][:2] for node in pages] == [
+        ["4 errors, 8 warnings", "1–7 of 12"],
+        ["4 errors, 8 warnings", "8–10 of 12"],
+        ["4 errors, 8 warnings", "11–12 of 12"],
+    ]
+    assert links(pages[1].find("nav", "pd-pager")) == [
+        ("1 7", "../../../problems/"),
+        ("3 2", "../../../problems/pages/3/"),
+    ]
+    # a file's first problem on the first page carries the anchor a stale mark links to
+    broken = str(root / "tasks/broken.md")
+    assert problem_url(broken) == f"problems/#{problem_anchor(broken)}"
+    anchored = [li for li in pages[0].find_all("li") if li.attrs.get("id")]
+    assert problem_anchor(broken) in [li.attrs["id"] for li in anchored]
+
+
+def test_the_profitability_report_pages_its_projects(tmp_path: Path) -> None:
+    """The first page is the whole report with the table's first projects; the next ones
+    carry on the table, each saying which projects it shows and linking the others."""
+    from dataclasses import replace
+
+    root = make_workspace(tmp_path, _workspace())
+    out = tmp_path / "tree"
+    options = SiteOptions(limits=replace(SMALL_LIMITS, report_projects=2))
+    done = generate(root, out, options, None, history=False)
+    assert [p for p in done.pages if p.startswith(("reports/index", "reports/pages"))] == [
+        "reports/index.md",
+        "reports/pages/2.md",
+    ]
+    first, second = page(out, "reports/index.md"), page(out, "reports/pages/2.md")
+    assert [h.text() for h in first.find_all("h2")] == ["By project", "By client", "By month"]
+    assert [h.text() for h in second.find_all("h2")] == ["By project"]
+
+    def projects(node: Node) -> list[str]:
+        table = node.find("table", "pd-money")
+        return [tr.find("td").find("a").text() for tr in table.find("tbody").find_all("tr")]
+
+    # flagged projects first, then by name, across the pages
+    assert projects(first) + projects(second) == ["Acme press tour", "Acme website", "Bank shop"]
+    assert second.find("p", "pd-muted").text() == "3–3 of 3"
+    assert links(first.find("nav", "pd-pager")) == [("2 1", "../reports/pages/2/")]
+    assert links(second.find("nav", "pd-pager")) == [("1 2", "../../../reports/")]
+    assert "Profitability (2/2)" in out.joinpath("reports/pages/2.md").read_text(encoding="utf-8")
+
+
+def test_too_many_unassigned_tasks_make_a_summary_whose_rows_open_the_filtered_boards(
+    tmp_path: Path,
+) -> None:
+    """Past `Limits.unassigned` open cards, the unassigned board counts its tasks by
+    project and column; a row opens the project's board with its assignee filter set to
+    nobody. Its cards are on the projects' boards and archives: it has no archive."""
+    from dataclasses import replace
+
+    root = make_workspace(tmp_path, _workspace())
+    out = tmp_path / "tree"
+    options = SiteOptions(limits=replace(SMALL_LIMITS, unassigned=0))
+    done = generate(root, out, options, None, history=False)
+    assert [p for p in done.pages if p.startswith("boards/unassigned")] == ["boards/unassigned.md"]
+    summary = page(out, "boards/unassigned.md")
+    assert summary.find("p", "pd-summary").text() == "1 open of 1 task · 1 project"
+    assert summary.find("p", "pd-note").text().startswith("Too many tasks nobody is assigned")
+    lanes = summary.find("table", "pd-lanes")
+    assert [
+        [td.text() for td in tr.find_all("td")] for tr in lanes.find("tbody").find_all("tr")
+    ] == [["Acme website 1", "", "1", "", "", ""]]
+    [row] = summary.find_all("a", "pd-keep-query")
+    assert row.attrs.get("href") == "../../boards/site/?assignee="
+    assert row.attrs.get("data-query") == "assignee="
+    # the project's board has the filter's option for nobody
+    board = page(out, "boards/site.md")
+    options_ = board.find("select").find_all("option")
+    assert ("Unassigned", "") in [(o.text(), o.attrs.get("value")) for o in options_]
+    # with the default limit the board is the board
+    default = tmp_path / "default"
+    generate(root, default, SiteOptions(limits=SMALL_LIMITS), None, history=False)
+    cards = page(default, "boards/unassigned.md").find_all("a", "pd-card-title")
+    assert [a.text() for a in cards] == ["Order hosting"]

@@ -30,7 +30,10 @@ OpenPage = Callable[..., Probe]
 BUILD = """
 import sys
 from builder.views import paging
-paging.LIMITS = paging.Limits(directory=3, board_done=2, archive=1, funnel_stage=1, stage=1)
+paging.LIMITS = paging.Limits(
+    directory=3, board_done=2, archive=1, funnel_stage=1, stage=1,
+    unassigned=0, report_projects=2, problems=3,
+)
 sys.argv = ["plaindesk", "build", "--no-portal", "--site-dir", sys.argv[1]]
 from builder.cli import main
 main()
@@ -66,6 +69,8 @@ def test_every_link_of_the_paged_site_resolves(paged_site: Path) -> None:
     assert (paged_site / "contacts/pages/3/index.html").is_file()
     assert (paged_site / "boards/site/done/pages/2/index.html").is_file()
     assert (paged_site / "funnels/sales/lead/pages/2/index.html").is_file()
+    assert (paged_site / "problems/pages/2/index.html").is_file()
+    assert (paged_site / "reports/pages/2/index.html").is_file()
     assert broken_links(paged_site) == []
 
 
@@ -128,6 +133,23 @@ def test_the_all_projects_summary_filters_its_rows_and_the_board_it_opens(
     page.goto(base + "boards/all/", wait_until="load")
     page.fill("input[name=q]", "mock-ups")
     assert page.locator(".pd-elsewhere").inner_text().startswith("No row matches.")
+    assert probe.console_errors == [] and probe.page_errors == []
+
+
+def test_the_unassigned_summary_opens_a_board_showing_only_the_unassigned_cards(
+    browser_page: OpenPage, base: str
+) -> None:
+    probe = open_phone(browser_page, base + "boards/unassigned/")
+    page = probe.page
+    rows = ".pd-lanes tbody tr:not([hidden]) td:first-child a"
+    page.select_option("select[name=priority]", "normal")
+    assert page.eval_on_selector_all(rows, "as => as.map(a => a.textContent)") == ["Acme website"]
+    page.click(rows)
+    page.wait_for_load_state("load")
+    # the row's own filter (nobody assigned) and the one chosen here both hold
+    assert page.url == base + "boards/site/?assignee=&priority=normal"
+    assert page.input_value("select[name=assignee]") == ""
+    assert visible_titles(page) == ["Order hosting"]
     assert probe.console_errors == [] and probe.page_errors == []
 
 

@@ -40,6 +40,7 @@ from builder.views.paths import (
     paged_url,
     problem_anchor,
     problem_url,
+    problems_url,
     stage_urls,
     unassigned_url,
     url,
@@ -205,7 +206,7 @@ def iter_pages(
     yield from statement_pages(site)
     yield from calendar_pages(site)
     yield from _record_pages(site)
-    yield _problems_page(site, problems)
+    yield from _problems_pages(site, problems)
 
 
 def _site(ws: Workspace, derived: Derived, today: date, options: SiteOptions) -> _Site:
@@ -273,35 +274,50 @@ def _projects_page(site: _Site) -> Page:
     )
 
 
-def _problems_page(site: _Site, problems: list[Problem]) -> Page:
-    fmt, ws, options = site.fmt, site.ws, site.options
+def _problems_pages(site: _Site, problems: list[Problem]) -> Iterator[Page]:
+    """The Problems page, paged (`paging.problem_pages`): every page sums up all of them,
+    and the first holds every error. Each page's key is the whole list's: every page shows
+    the summary and the pager."""
+    fmt, options = site.fmt, site.options
+    errors = sum(1 for p in problems if p.is_error)
+    pages = paging.problem_pages(problems, errors, options.limits.problems)
+    key = _problems_key(site, problems)
+    records: dict[str, Link] = {}
 
-    def context() -> dict[str, Any]:
-        records = {
-            rec.path: Link(
-                getattr(rec, "title", "") or getattr(rec, "name", "") or rec.id, url(k, i)
+    def context(i: int, shown: list[Problem], start: int) -> dict[str, Any]:
+        if not records:
+            records.update(
+                (
+                    rec.path,
+                    Link(
+                        getattr(rec, "title", "") or getattr(rec, "name", "") or rec.id,
+                        url(k, ident),
+                    ),
+                )
+                for k in SECTIONS
+                for ident, rec in site.ws.table(k).items()
             )
-            for k in SECTIONS
-            for i, rec in ws.table(k).items()
-        }
+        hidden = options.hidden_problems
         return {
             "summary": _summary(problems, fmt),
-            "problems": _problem_rows(problems, records, options),
-            "hidden": (
-                fmt.tn("problems.hidden_n", options.hidden_problems)
-                if options.hidden_problems
-                else ""
-            ),
+            "problems": _problem_rows(shown, records, options),
+            "hidden": fmt.tn("problems.hidden_n", hidden) if hidden else "",
+            "pages": paging.pager(problems_url(), pages, i),
+            "start": start,
+            "total": len(problems),
         }
 
-    return Page(
-        "problems.md",
-        fmt.t("nav.problems"),
-        "problems.html",
-        context,
-        {"search": {"exclude": True}},
-        key=_problems_key(site, problems),
-    )
+    start = 1
+    for i, shown in enumerate(pages, 1):
+        yield Page(
+            page_file(problems_url(i)),
+            fmt.t("nav.problems") + (f" ({i}/{len(pages)})" if len(pages) > 1 else ""),
+            "problems.html",
+            partial(context, i, shown, start),
+            {"search": {"exclude": True}},
+            key=key,
+        )
+        start += len(shown)
 
 
 def _problems_key(site: _Site, problems: list[Problem]) -> str:
@@ -543,7 +559,7 @@ def _summary(problems: list[Problem], fmt: Fmt) -> str:
 
 
 def _problem_rows(
-    problems: list[Problem], records: dict[str, Link], options: SiteOptions
+    problems: Iterable[Problem], records: dict[str, Link], options: SiteOptions
 ) -> list[dict[str, Any]]:
     """The Problems page's rows; the first of each file carries the anchor that a stale
     card's or page's mark links to."""
@@ -706,6 +722,21 @@ def _unassigned_pages(site: _Site) -> Iterator[Page]:
         *(t.digest for t in tasks),
     )
     title = fmt.t("card.unassigned")
+    if boards.unassigned_is_summary(ws, derived, site.today, site.options.limits):
+        # its cards are on their projects' boards (and archives), which its rows open
+        yield Page(
+            page_file(unassigned_url()),
+            title,
+            "board_summary.html",
+            lambda: {
+                "board": boards.unassigned_summary(ws, derived, site.today),
+                "links": [],
+                "note": fmt.t("board.unassigned_note"),
+            },
+            dict(WIDE_VIEW),
+            key=key,
+        )
+        return
     yield Page(
         page_file(unassigned_url()),
         title,
@@ -997,7 +1028,31 @@ def render_pages(
     lanes: LaneMemo | None = None,
     prior: Prior | None = None,
 ) -> dict[str, str]:
-    """{docs-relative path: Markdown page text} for the whole site.
+    """{docs-relative path: Markdown page text} for the whole site (`iter_rendered`'s
+    pages, held together: a caller that writes them as they come should iterate instead).
+    """
+    return dict(
+        iter_rendered(
+            ws, derived, today, problems, options, content_root, memo, reused, lanes, prior
+        )
+    )
+
+
+def iter_rendered(
+    ws: Workspace,
+    derived: Derived,
+    today: date,
+    problems: list[Problem],
+    options: SiteOptions,
+    content_root: str,
+    memo: Memo | None = None,
+    reused: set[str] | None = None,
+    lanes: LaneMemo | None = None,
+    prior: Prior | None = None,
+) -> Iterator[tuple[str, str]]:
+    """(docs-relative path, Markdown page text) of every page of the site, one at a time:
+    a large site's pages together weigh hundreds of megabytes, so a build writes each as
+    it comes and keeps none.
 
     With a `memo`, a page whose key is unchanged since the last call is taken from it
     instead of being computed and rendered again (the serve loop's incremental rebuild);
@@ -1007,26 +1062,24 @@ def render_pages(
 
     With a `prior` (`plaindesk build`'s, from the last build's state), a page whose key
     digest is the one it had is not rendered either: its text is in the page tree already,
-    so it maps to "" here and goes to `reused`; `prior.keys` receives every page's key
+    so it comes as "" here and goes to `reused`; `prior.keys` receives every page's key
     digest for the next build.
     """
     options.templates_key = templates_key(options)
     options.content_root = content_root
     renderer = _Renderer(ws, derived, today, options, memo, lanes)
-    out: dict[str, str] = {}
     for page in iter_pages(ws, derived, today, problems, options):
         renderer.board = page.path
         kept = renderer.from_memo(page)
         if kept is None and prior is not None:
             kept = prior.take(page)
         if kept is not None:
-            out[page.path] = kept
             if reused is not None:
                 reused.add(page.path)
+            yield page.path, kept
         else:
-            out[page.path] = renderer.render(page, options, content_root)
+            yield page.path, renderer.render(page, options, content_root)
     renderer.drop_unused_lanes()
-    return out
 
 
 @dataclass

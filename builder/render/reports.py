@@ -4,11 +4,18 @@ the files that go with them (a CSV per timesheet week)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from builder.render.kept import RenderKept, ReportsKept
 from builder.render.keys import fingerprint
-from builder.views.paths import page_file, report_url, timesheet_csv_url, timesheet_url
+from builder.views.paths import (
+    page_file,
+    paged_url,
+    report_url,
+    timesheet_csv_url,
+    timesheet_url,
+)
 from builder.views.reports import pages as rp
 from builder.views.reports.timesheets import weeks_back
 
@@ -99,14 +106,25 @@ def report_pages(site: _Site) -> Iterator[Page]:
         return {"report_links": rp.report_links(fmt, name, site.options.money), **values}
 
     if site.options.money:
-        yield Page(
-            page_file(report_url("index")),
-            fmt.t("reports.profitability"),
-            "money.html",
-            lambda: ctx("", m=rp.money_view(ws, derived, today, history)),
-            dict(WIDE_VIEW),
-            key=key,
-        )
+        size = site.options.limits.report_projects
+        count = max(1, -(-len(ws.projects) // max(1, size)))  # one page per `size` projects
+        money: list[rp.MoneyPage] = []
+
+        def money_page(i: int) -> dict[str, Any]:
+            if not money:  # the report once, for all its pages
+                money.extend(rp.money_pages(rp.money_view(ws, derived, today, history), size))
+            return ctx("", p=money[i])
+
+        for i in range(count):
+            title = fmt.t("reports.profitability")
+            yield Page(
+                page_file(paged_url(report_url(), i + 1)) if i else page_file(report_url("index")),
+                title + (f" ({i + 1}/{count})" if count > 1 else ""),
+                "money.html",
+                partial(money_page, i),
+                dict(WIDE_VIEW),
+                key=fingerprint(key, str(i)),
+            )
     yield Page(
         page_file(report_url("timesheets/index")),
         fmt.t("reports.timesheets"),

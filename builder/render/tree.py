@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 
 def write_tree(
-    pages: dict[str, str],
+    pages: Mapping[str, str] | Iterable[tuple[str, str]],
     out: Path,
     unchanged: set[str] | None = None,
     before: set[str] | None = None,
+    paths: set[str] | None = None,
 ) -> tuple[list[str], list[str]]:
-    """Write pages whose bytes changed and delete pages that are gone. Pages in
+    """Write pages whose bytes changed and delete pages that are gone. `pages` is a dict
+    or a stream of (path, text) pairs, written as they come (a build then holds one page
+    at a time); `paths`, if given, receives every page's path. Pages in
     `unchanged` (the memo's: the same text as when last rendered) are not even compared
     if the last call left them in the tree; `before`, the files the last call left, spares
     walking the tree to find the gone ones. A new tree (a fresh checkout, CI) is written
@@ -28,7 +32,9 @@ def write_tree(
         unchanged = before = None
     written: list[str] = []
     folders: set[str] = set()
-    for rel, text in pages.items():
+    seen = paths if paths is not None else set()
+    for rel, text in pages.items() if isinstance(pages, Mapping) else pages:
+        seen.add(rel)
         if unchanged is not None and rel in unchanged and _still_there(out, rel, before):
             continue
         if not text and unchanged is not None and rel in unchanged:
@@ -45,9 +51,9 @@ def write_tree(
         target.write_bytes(data)
         written.append(rel)
     if before is not None:
-        removed = _remove_gone(out, before.difference(pages))
+        removed = _remove_gone(out, before.difference(seen))
     else:
-        removed = [] if fresh else _sweep(out, pages)
+        removed = [] if fresh else _sweep(out, seen)
     return written, sorted(removed)
 
 
@@ -72,7 +78,7 @@ def _remove_gone(out: Path, gone: set[str]) -> list[str]:
     return list(gone)
 
 
-def _sweep(out: Path, pages: dict[str, str]) -> list[str]:
+def _sweep(out: Path, pages: set[str]) -> list[str]:
     """Walk the tree and delete every file that is not a page now."""
     removed = []
     for dirpath, _dirs, files in os.walk(out):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -10,8 +11,10 @@ import yaml
 
 from builder.history import read_history
 from builder.history.audience import for_audience as history_for
+from builder.model import Workspace
 from builder.model.audience import audience_of, for_audience, hidden, visible_problems
 from builder.pipeline import CheckCache, CheckResult, paused_gc, run_check
+from builder.problems import Problem
 from builder.render.admin import admin_files
 from builder.render.kept import RenderKept
 from builder.render.pages import (
@@ -20,15 +23,15 @@ from builder.render.pages import (
     Prior,
     SiteOptions,
     atom_feed,
+    iter_rendered,
     make_env,
     nav,
-    render_pages,
     site_files,
 )
 from builder.render.tree import write_tree
 from builder.views.boards import lanes_to_keep, reuse_lanes
 from builder.views.common import KeptCards, cards_to_keep, reuse_cards
-from builder.views.derived import KeptLane, LaneKey, derive
+from builder.views.derived import Derived, KeptLane, LaneKey, derive
 
 NAV_FILE = "_nav.yml"
 ATOM_FILE = "activity.xml"
@@ -162,44 +165,64 @@ def _generate(
     if kept is not None:
         reuse_cards(ws, derived, result.today, kept.cards)
         reuse_lanes(derived, kept.lane_views)
-    with paused_gc():
-        pages = render_pages(
-            ws,
-            derived,
-            result.today,
-            problems,
-            options,
-            str(content),
-            memo=kept.memo if kept is not None else None,
-            reused=reused,
-            lanes=kept.lanes if kept is not None else None,
-            prior=prior,
-        )
-    if options.history is not None:
-        pages[ATOM_FILE] = atom_feed(ws, options, options.site_url)
-    pages.update(site_files(ws, derived, result.today, options))
-    if options.admin is not None:
-        pages.update(admin_files(ws, options.admin, make_env(options)))
     entries = nav(
         ws,
         activity_page=options.history is not None,
         admin=options.admin is not None,
         money=options.money,
     )
-    pages[NAV_FILE] = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
+    stream = _page_stream(
+        ws, derived, result.today, problems, options, str(content), kept, reused, prior, entries
+    )
     before = kept.tree if kept is not None and kept.tree else tree_files
-    written, removed = write_tree(pages, tree, reused, before)
+    paths: set[str] = set()
+    written, removed = write_tree(stream, tree, reused, before, paths)
     if kept is not None:
-        kept.tree = set(pages)
+        kept.tree = paths
         for rel in removed:  # a deleted record's page, a renamed file's old one
             kept.memo.pop(rel, None)
         kept.cards = cards_to_keep(derived, result.today)
         kept.lane_views = lanes_to_keep(derived)
     return Generated(
         result,
-        sorted(p for p in pages if p != NAV_FILE),
+        sorted(p for p in paths if p != NAV_FILE),
         entries,
         written,
         removed,
-        sorted(p for p in pages if p.endswith(".md") and p not in reused),
+        sorted(p for p in paths if p.endswith(".md") and p not in reused),
     )
+
+
+def _page_stream(
+    ws: Workspace,
+    derived: Derived,
+    today: date,
+    problems: list[Problem],
+    options: SiteOptions,
+    content: str,
+    kept: Kept | None,
+    reused: set[str],
+    prior: Prior | None,
+    entries: list[dict[str, object]],
+) -> Iterator[tuple[str, str]]:
+    """Every file of the page tree as (path, text), rendered as the tree writer asks for
+    it: the pages of a large site together would hold hundreds of megabytes at once."""
+    with paused_gc():
+        yield from iter_rendered(
+            ws,
+            derived,
+            today,
+            problems,
+            options,
+            content,
+            memo=kept.memo if kept is not None else None,
+            reused=reused,
+            lanes=kept.lanes if kept is not None else None,
+            prior=prior,
+        )
+    if options.history is not None:
+        yield ATOM_FILE, atom_feed(ws, options, options.site_url)
+    yield from site_files(ws, derived, today, options).items()
+    if options.admin is not None:
+        yield from admin_files(ws, options.admin, make_env(options)).items()
+    yield NAV_FILE, yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)

@@ -19,6 +19,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.utils.meta import YAML_RE
 
 from builder.model.audience import UnknownAudience
 from builder.model.schema import ID_PATTERN
@@ -132,8 +133,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         self.generated: Generated | None = None
         self.done = 0
         self.page_set: set[str] = set()
-        self.stash: dict[str, str] = {}
-        self.full: dict[str, str] = {}
+        self.body = ""  # the generated page being built (see `on_page_markdown`)
         self.content = Path("content")
         self.tree = Path(".plaindesk/docs")
         self.served = False  # a serve rebuild after one that ran to its end
@@ -320,38 +320,46 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
     ) -> str:
         """A generated page's body is finished HTML: keep it away from Python-Markdown,
         which would only parse and re-emit it (most of a large build's time). Another
-        engine still gets the same page through Markdown; only slower."""
+        engine still gets the same page through Markdown; only slower.
+
+        Nor is the body kept until the page is built: MkDocs reads every page before it
+        builds the first, and a large site's bodies together weigh hundreds of megabytes.
+        `_search_body` reads it again from the page tree when the page's turn comes."""
         if page.file.src_uri in self.page_set:
-            self.stash[page.file.src_uri] = markdown
             return ""
         return markdown
 
-    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+    @event_priority(100)  # before every other plugin's, the search plugin's first of all
+    def _search_body(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
         """Until the page is indexed, its content is only what search should find (see
-        `search_slice`); `on_page_context` puts the whole page back before it is written."""
-        stashed = self.stash.pop(page.file.src_uri, None)
-        if stashed is None:
-            return html
-        self.full[page.file.src_uri] = stashed
-        return search_slice(stashed, page.meta)
+        `search_slice`); `_whole_body` puts the whole page back before it is written."""
+        if page.file.src_uri in self.page_set:
+            self.body = tree_body(page.file.content_string)
+            page.content = search_slice(self.body, page.meta)
+        return context
 
     @event_priority(-100)  # after every other plugin's, the search plugin's first of all
-    def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
+    def _whole_body(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
         self.built.add(page.url)
         if self.inc is not None:
             self.inc.page_built(config, page, self.page_set)
-        full = self.full.pop(page.file.src_uri, None)
-        if full is not None:
-            page.content = full
+        if page.file.src_uri in self.page_set:
+            page.content, self.body = self.body, ""
         context["build_date_utc"] = self.moment
         return context
+
+    on_page_context = CombinedEvent(_search_body, _whole_body)
 
     def on_template_context(self, context: Any, *, template_name: str, config: Any) -> Any:
         context["build_date_utc"] = self.moment
         return context
 
+    @event_priority(-100)  # after every other plugin's: the page is written
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
-        """Progress on a terminal (`plaindesk build` asks for it there)."""
+        """Progress on a terminal (`plaindesk build` asks for it there). A generated
+        page's body goes as the page is written (see `on_page_markdown`)."""
+        if page.file.src_uri in self.page_set:
+            page.content = None
         if self.run.handover.progress and self.generated is not None:
             self.done += 1
             total = len(self.generated.pages)
@@ -487,6 +495,13 @@ def _chrome(config: MkDocsConfig, nav: list[Any], locale: str) -> tuple[Any, ...
 
 
 SEARCH_START, SEARCH_END = "<!--pd:search-->", "<!--/pd:search-->"
+
+
+def tree_body(text: str) -> str:
+    """A page tree file's body, as MkDocs hands it to `on_page_markdown`: the text past
+    its front matter (which the generator always writes as a YAML mapping)."""
+    found = YAML_RE.match(text)
+    return text[found.end() :].lstrip("\n") if found else text
 
 
 def search_slice(html: str, meta: dict[str, Any]) -> str:

@@ -484,6 +484,7 @@ class LaneRow:
     tags: list[str]
     priorities: list[str]
     search: str  # the lane's title, lower-cased
+    query: str = ""  # what the link to its board adds to the URL (filters it opens with)
 
 
 @dataclass
@@ -544,21 +545,48 @@ def board_summary(
     tasks = derived.tasks_by_id
     people = ws.people
 
-    def project_lane(pid: str) -> tuple[str, str, str]:
-        project = ws.projects.get(pid)
-        return (f"project:{pid}", project.name if project else pid, board_url(pid))
-
     def person_lane(person_id: str) -> tuple[str, str, str]:
         if not person_id:
             return ("person:", fmt.t("card.unassigned"), unassigned_url())
         return (f"person:{person_id}", people[person_id].name, url("person", person_id))
 
     if lanes == "project":
-        split = Lanes(attrgetter("project"), project_lane)
+        split = _by_project(ws)
         ident, title = "all", fmt.t("board.all")
     else:
         split = Lanes(lambda t: t.assignee if t.assignee in people else "", person_lane)
         ident, title = "all-by-person", fmt.t("board.all_by_person")
+    sections = _summary_sections(ws, derived, tasks, split, today)
+    totals = _all_totals(ws, derived, tasks, today)
+    return BoardSummary(
+        id=ident,
+        title=title,
+        lanes_by=lanes,
+        sections=sections,
+        assignees=totals.assignees,
+        tags=totals.tags,
+        priorities=totals.priorities,
+        total=len(tasks),
+        open=totals.open,
+        overdue=totals.overdue,
+        lane_count=len({r.id for s in sections for r in s.lanes}),
+    )
+
+
+def _by_project(ws: Workspace) -> Lanes:
+    """Swimlanes by project, each linking to the project's board."""
+
+    def info(pid: str) -> tuple[str, str, str]:
+        project = ws.projects.get(pid)
+        return (f"project:{pid}", project.name if project else pid, board_url(pid))
+
+    return Lanes(attrgetter("project"), info)
+
+
+def _summary_sections(
+    ws: Workspace, derived: Derived, tasks: list[Task], split: Lanes, today: date
+) -> list[SummarySection]:
+    """`tasks` counted by swimlane and column, one section per workflow."""
     groups = _groups(derived, tasks, split)
     order = list(ws.settings.workflows)
     sections = []
@@ -582,11 +610,34 @@ def board_summary(
             for i, c in enumerate(flow.columns)
         ]
         sections.append(SummarySection(flow.name, headers, rows))
-    totals = _all_totals(ws, derived, tasks, today)
+    return sections
+
+
+#: what a project board's URL takes to show only the cards nobody is assigned to (its
+#: assignee filter set to nobody, see plaindesk.js)
+NOBODY_QUERY = "assignee="
+
+
+def unassigned_is_summary(ws: Workspace, derived: Derived, today: date, limits: Limits) -> bool:
+    """Whether the unassigned board has more open cards than one page holds, and is a
+    summary by project instead (`unassigned_summary`)."""
+    return board_stats(derived, unassigned_tasks(ws, derived), today)[0] > limits.unassigned
+
+
+def unassigned_summary(ws: Workspace, derived: Derived, today: date) -> BoardSummary:
+    """The tasks nobody is assigned to, too many for one board: counted by project and
+    column; a row opens the project's board showing only them."""
+    tasks = unassigned_tasks(ws, derived)
+
+    sections = _summary_sections(ws, derived, tasks, _by_project(ws), today)
+    for section in sections:
+        for row in section.lanes:
+            row.query = NOBODY_QUERY
+    totals = _totals(ws, derived, tasks, today)
     return BoardSummary(
-        id=ident,
-        title=title,
-        lanes_by=lanes,
+        id="unassigned",
+        title=Fmt.of(ws).t("card.unassigned"),
+        lanes_by="project",
         sections=sections,
         assignees=totals.assignees,
         tags=totals.tags,

@@ -24,6 +24,9 @@ class Limits:
     archive: int = 100  # done cards per page of a board's archive
     funnel_stage: int = 20  # deals per stage on a funnel's board
     stage: int = 100  # deals per page of one stage's list
+    unassigned: int = 400  # open cards of the unassigned board (beyond: a summary by project)
+    report_projects: int = 150  # projects per page of the profitability report's table
+    problems: int = 500  # warnings per page of the Problems page (the first: all errors too)
 
 
 LIMITS = Limits()
@@ -46,6 +49,15 @@ def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
     """`items` cut into pages of `size` (at least one page, maybe empty)."""
     size = max(1, size)
     return [items[i : i + size] for i in range(0, len(items), size)] or [items[:0]]
+
+
+def problem_pages(problems: Sequence[T], errors: int, size: int) -> list[Sequence[T]]:
+    """The Problems page's pages: the first holds every error (they stop a build, and a
+    stale record's mark links to its file's first, there) and the first `size` warnings;
+    the next ones `size` warnings each. `problems` come errors first, `errors` of them."""
+    size = max(1, size)
+    first = errors + size
+    return [problems[:first]] + [problems[i : i + size] for i in range(first, len(problems), size)]
 
 
 def pager(

@@ -88,9 +88,15 @@ def funnel_url(pipeline: str) -> str:
     return f"{FUNNELS}/{page_name(FUNNELS, pipeline)}/"
 
 
+def problems_url(page: int = 1) -> str:
+    """URL of page `page` of the Problems page."""
+    return paged_url("problems/", page)
+
+
 def problem_url(path: str) -> str:
-    """URL of the first problem of file `path` on the Problems page."""
-    return f"problems/#{problem_anchor(path)}"
+    """URL of the first problem of file `path`, which has an error (a stale record's), on
+    the Problems page: its first page, which holds every error."""
+    return f"{problems_url()}#{problem_anchor(path)}"
 
 
 def problem_anchor(path: str) -> str:

@@ -68,7 +68,8 @@
     if (out) out.textContent = shown === total ? "" : shown + " / " + total;
     var params = new URLSearchParams();
     Object.keys(filters).forEach(function (k) {
-      if (filters[k] && filters[k] !== "*") params.set(param(k), filters[k]);
+      // "" is a choice of the assignee filter (nobody), not the want of one
+      if ((filters[k] || k === "assignee") && filters[k] !== "*") params.set(param(k), filters[k]);
     });
     var query = params.toString();
     history.replaceState(null, "", query ? "?" + query : location.pathname);
@@ -88,8 +89,10 @@
       var n = q.length, hit = n > 0 && a.dataset.first.slice(0, n) <= q && q <= a.dataset.last.slice(0, n);
       a.classList.toggle("pd-match", hit && shown === 0);
     });
+    // a link's own query (data-query: the filters its board opens with) comes first
     Array.prototype.forEach.call(document.querySelectorAll("a.pd-keep-query"), function (a) {
-      a.href = a.href.split("?")[0] + (query ? "?" + query : "");
+      var both = [a.dataset.query || "", query].filter(Boolean).join("&");
+      a.href = a.href.split("?")[0] + (both ? "?" + both : "");
     });
   }
 

@@ -5,7 +5,7 @@ whole). Every view here is a dataclass of strings and links; templates only lay 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from builder import i18n
 from builder.model import Money, Workspace
 from builder.views.common import Fmt, Link, url
+from builder.views.paging import PageLink, chunks, pager
 from builder.views.paths import (
     report_url,
     timesheet_csv_url,
@@ -87,6 +88,34 @@ class MoneyView:
     months: list[RollupRow]
     notes: list[str]  # what the totals miss, in words
     unpriced: list[Link]  # people whose hours have no cost
+
+
+@dataclass
+class MoneyPage:
+    """One page of the profitability report: the first shows the whole report with the
+    first projects of its table, the next ones only more of the table."""
+
+    m: MoneyView  # its `projects`: this page's
+    first: bool
+    start: int  # 1-based position of this page's first project
+    total: int  # projects over all the pages
+    pages: list[PageLink]
+
+
+def money_pages(view: MoneyView, size: int) -> list[MoneyPage]:
+    """The profitability report (`view`, every project) cut into pages of `size` projects,
+    flagged ones first as the table orders them."""
+    pages = chunks(view.projects, size)
+    return [
+        MoneyPage(
+            m=replace(view, projects=list(rows)),
+            first=i == 1,
+            start=(i - 1) * max(1, size) + 1,
+            total=len(view.projects),
+            pages=pager(report_url(), pages, i),
+        )
+        for i, rows in enumerate(pages, 1)
+    ]
 
 
 def _pct(fmt: Fmt, share: float | None) -> str:
