@@ -109,6 +109,7 @@ def test_a_rendered_body_leaves_nothing_behind() -> None:
 
     from builder.render import markdown
 
+    assert markdown._frees() is not None, "cmarkgfm's C library is not reachable: bodies leak"
     for options in (markdown._SAFE, markdown._UNSAFE):
         assert markdown._render(BODY, options) == cmarkgfm.markdown_to_html_with_extensions(
             BODY, options=options, extensions=markdown._EXTENSIONS
@@ -118,3 +119,16 @@ def test_a_rendered_body_leaves_nothing_behind() -> None:
     for i in range(5000):
         markdown._render(f"{BODY}{i}\n" * 4, markdown._SAFE)
     assert _rss_kb() - before < 10_000
+
+
+def test_without_the_c_library_bodies_render_through_the_binding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cmarkgfm
+
+    from builder.render import markdown
+
+    monkeypatch.setattr(markdown, "_frees", lambda: None)
+    assert markdown._render(BODY, markdown._SAFE) == cmarkgfm.markdown_to_html_with_extensions(
+        BODY, options=markdown._SAFE, extensions=markdown._EXTENSIONS
+    )

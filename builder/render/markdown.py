@@ -11,9 +11,11 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import re
+import sys
 from functools import cache
 from typing import Any
 
+import cmarkgfm
 import nh3
 from cmarkgfm import _cmark
 from cmarkgfm.cmark import Options
@@ -41,7 +43,16 @@ def _render(body: str, options: int) -> str:
     """`cmarkgfm.markdown_to_html_with_extensions`, its steps one by one so that the
     document tree and the HTML buffer are freed: cmarkgfm (as of 2025.10.22) frees
     neither, some 20 KB a body, which a build of 40,000 records held as 800 MB. Its
-    binding does not expose the two frees; the C library it loaded has them."""
+    binding does not expose the two frees; the C library it loaded has them. Where that
+    library cannot be reached so (another platform, a cmarkgfm laid out otherwise), the
+    binding's own call renders the body (and leaks): `tests/test_build_memory.py` fails in
+    CI when that happens here."""
+    frees = _frees()
+    if frees is None:
+        html: str = cmarkgfm.markdown_to_html_with_extensions(
+            body, options=options, extensions=_EXTENSIONS
+        )
+        return html
     lib, ffi = _cmark.lib, _cmark.ffi
     parser = lib.cmark_parser_new(options)
     root = ffi.NULL
@@ -53,12 +64,12 @@ def _render(body: str, options: int) -> str:
         root = lib.cmark_parser_finish(parser)
         raw = lib.cmark_render_html(root, options, lib.cmark_parser_get_syntax_extensions(parser))
         try:
-            html: str = ffi.string(raw).decode("utf-8")
+            html = ffi.string(raw).decode("utf-8")
         finally:
-            _frees().free(_address(raw))
+            frees.free(_address(raw))
     finally:
         if root != ffi.NULL:
-            _frees().cmark_node_free(_address(root))
+            frees.cmark_node_free(_address(root))
         lib.cmark_parser_free(parser)
     return html
 
@@ -73,14 +84,22 @@ def _syntax_extensions() -> list[Any]:
 
 
 @cache
-def _frees() -> ctypes.CDLL:
+def _frees() -> ctypes.CDLL | None:
     """The loaded cmark-gfm library through ctypes: its `cmark_node_free`, and `free`
-    (the C library's, which cmark-gfm's default allocator uses)."""
-    so = ctypes.CDLL(_cmark.__file__)
-    so.cmark_node_free.argtypes = [ctypes.c_void_p]
-    so.cmark_node_free.restype = None
-    so.free.argtypes = [ctypes.c_void_p]
-    so.free.restype = None
+    (the C library's, which cmark-gfm's default allocator uses); None where it cannot be
+    had (Windows' C runtimes differ per library; a cmarkgfm without these internals)."""
+    if sys.platform == "win32":
+        return None
+    try:
+        for name in ("cmark_parser_new", "cmark_parser_finish", "cmark_render_html"):
+            getattr(_cmark.lib, name)
+        so = ctypes.CDLL(_cmark.__file__)
+        so.cmark_node_free.argtypes = [ctypes.c_void_p]
+        so.cmark_node_free.restype = None
+        so.free.argtypes = [ctypes.c_void_p]
+        so.free.restype = None
+    except (AttributeError, OSError):
+        return None
     return so
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, partial
@@ -284,7 +284,7 @@ def _problems_pages(site: _Site, problems: list[Problem]) -> Iterator[Page]:
     key = _problems_key(site, problems)
     records: dict[str, Link] = {}
 
-    def context(i: int, shown: list[Problem], start: int) -> dict[str, Any]:
+    def context(i: int, shown: Sequence[Problem], start: int) -> dict[str, Any]:
         if not records:
             records.update(
                 (
