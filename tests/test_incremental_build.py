@@ -351,3 +351,50 @@ def test_cards_of_another_plaindesk_or_damaged_are_not_used(root: Path, tmp_path
     assert warm_equals_cold(root, tmp_path) == NOTHING
     forget_inputs(root)
     assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
+
+
+def check_file(root: Path) -> Path:
+    return root / ".plaindesk-cache/check.bin"
+
+
+def rewrite_check_file(root: Path, name: str | None = None, stamp: str | None = None) -> None:
+    """The kept records as they are, but Anna's name (and, given, the file's stamp)."""
+    import pickle
+    from dataclasses import replace
+
+    fmt, old_stamp, ident, entries = pickle.loads(check_file(root).read_bytes())
+    if name is not None:
+        sha, raw, problems, (digest, settings, record, typed_problems) = entries["people/anna.md"]
+        record = replace(record, name=name)
+        entries["people/anna.md"] = (sha, raw, problems, (digest, settings, record, typed_problems))
+    blob = pickle.dumps((fmt, stamp or old_stamp, ident, entries), protocol=5)
+    check_file(root).write_bytes(blob)
+
+
+def test_the_check_takes_the_last_builds_records(root: Path, tmp_path: Path) -> None:
+    # a file whose bytes are the ones the last build read is neither parsed nor typed
+    rewrite_check_file(root, name="Kept Name")
+    edit(root, "tasks/site-hosting.md", "status: doing", "status: review")
+    assert first_line(build(root).stderr).startswith("incremental build: ")
+    # the dashboard (rendered every build) names her
+    assert "Kept Name" in (root / "site/index.html").read_text(encoding="utf-8")
+    # the file changed: read again
+    edit(root, "people/anna.md", "name: Anna Kovalenko", "name: Anna Kovalenko-Bright")
+    assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
+
+
+def test_kept_records_of_another_plaindesk_or_damaged_are_not_used(
+    root: Path, tmp_path: Path
+) -> None:
+    rewrite_check_file(root, name="Kept Name", stamp="another Plaindesk")
+    edit(root, "tasks/site-hosting.md", "status: doing", "status: review")
+    assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
+
+    check_file(root).write_bytes(b"\x80\x05garbage")
+    edit(root, "tasks/site-hosting.md", "status: review", "status: doing")
+    done = build(root)
+    assert done.returncode == 0, done.stderr
+    said = [line for line in done.stderr.splitlines() if "check.bin" in line]
+    assert len(said) == 1 and said[0].startswith(f"WARNING -  plaindesk: {check_file(root)} ")
+    assert said[0].endswith(": every record is read anew")
+    assert warm_equals_cold(root, tmp_path) == NOTHING
