@@ -61,6 +61,9 @@ class CheckCache:
     #: path -> (type, record) as last typed with no error in its file: while a bad edit
     #: is being fixed, `serve` shows this version (marked stale) instead of dropping it
     good: dict[str, tuple[str, Record]] = field(default_factory=dict)
+    #: serve: a record whose file broke stands in as last good (False: a build, which
+    #: stops on errors, spares working out which)
+    stand_in: bool = True
 
 
 @contextmanager
@@ -145,7 +148,7 @@ def _run_check(
     problems += run_rules(ws)
     day = effective_today(settings, today)
     problems += run_warnings(ws, day)
-    if cache is not None:
+    if cache is not None and cache.stand_in:
         _stand_in_last_good(ws, cache, loaded, typed, problems)
     problems = _quote_records(problems, heads)
     problems.sort(key=sort_key)

@@ -107,7 +107,7 @@ def prime(
     with paused_gc():  # a million objects unpickled: the collector would walk them often
         _load(store)
     kept = {**store.base, **store.delta}
-    cache = CheckCache()
+    cache = CheckCache(stand_in=False)  # a build stops on errors: nothing stands in
     for _kind, rel in discover(root).found:
         seen = prints.get(rel) if prints is not None else file_print(os.path.join(root, rel))
         if seen is None:
@@ -156,24 +156,26 @@ def _read(store: CheckStore, name: str) -> tuple[str, Any] | None:
 def save(store: CheckStore, cache: CheckCache) -> None:
     """Keep the records the check read now (only those of the very file version that was
     hashed: a file edited in between is read again next time)."""
-    now: dict[str, Entry] = {}
+    now: dict[str, Entry | None] = {}  # None: as the base holds it
+    changed: dict[str, Entry | None] = {}
     for rel, (key, raw, problems) in cache.files.items():
         seen = store.seen.get(rel)
         if seen is None or seen[1] != key:
             continue
+        if store.base.get(rel, ("",))[0] == seen[0]:
+            now[rel] = None  # most files: no new entry to make
+            continue
         typed = cache.typed.get(raw.path) if raw is not None else None
         kept = replace(raw, fields=_NO_TREE) if raw is not None else None
-        now[rel] = (seen[0], kept, problems, typed)
-    changed: dict[str, Entry | None] = {
-        rel: e for rel, e in now.items() if store.base.get(rel, ("",))[0] != e[0]
-    }
+        now[rel] = changed[rel] = (seen[0], kept, problems, typed)
     changed.update((rel, None) for rel in store.base if rel not in now)
     try:
         if not store.base_id or len(changed) * FOLD > len(now):
-            _write(store, BASE, uuid.uuid4().hex, now)
+            whole = {rel: e or store.base[rel] for rel, e in now.items()}
+            _write(store, BASE, uuid.uuid4().hex, whole)
             (store.folder / DELTA).unlink(missing_ok=True)
         elif changed.keys() != store.delta.keys() or any(
-            (e and e[0]) != ((store.delta[rel] or ("",))[0]) for rel, e in changed.items()
+            (e[0] if e else "") != ((store.delta[rel] or ("",))[0]) for rel, e in changed.items()
         ):
             _write(store, DELTA, store.base_id, changed)
     except OSError as exc:  # a full disk: the next build reads every record anew
