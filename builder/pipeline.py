@@ -70,6 +70,9 @@ class CheckCache:
     copies: Copies = field(default_factory=dict)
     #: problems as quoted (by the problem's id, kept alive with it, and its file's head)
     quoted: dict[int, tuple[Problem, str, Problem]] = field(default_factory=dict)
+    #: serve: a record whose file broke stands in as last good (False: a build, which
+    #: stops on errors, spares working out which)
+    stand_in: bool = True
 
 
 @contextmanager
@@ -158,7 +161,7 @@ def _run_check(
     else:
         problems += cache.rules.run(ws, day)
     found = _found(loaded)
-    if cache is not None:
+    if cache is not None and cache.stand_in:
         _stand_in_last_good(ws, cache, found, typed, problems)
     problems = _quote_records(problems, heads, cache.quoted if cache is not None else None)
     problems.sort(key=sort_key)

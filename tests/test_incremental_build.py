@@ -18,12 +18,13 @@ SOURCES = ("mkdocs.yml", "docs", "content")
 
 def first_line(stderr: str) -> str:
     """The build's own line about what it redid (problem lines come before it)."""
-    lines = [line for line in stderr.splitlines() if line.startswith(("full build", "incremental"))]
+    said = ("full build", "incremental", "nothing to build")
+    lines = [line for line in stderr.splitlines() if line.startswith(said)]
     assert len(lines) == 1, stderr
     return lines[0]
 
 
-def cold_site(root: Path, where: Path) -> dict[str, bytes]:
+def cold_site(root: Path, where: Path, *extra: str) -> dict[str, bytes]:
     """A cold build of `root`'s sources in a fresh folder: its site's files."""
     shutil.rmtree(where, ignore_errors=True)
     where.mkdir()
@@ -33,19 +34,28 @@ def cold_site(root: Path, where: Path) -> dict[str, bytes]:
             shutil.copytree(src, where / name)
         else:
             shutil.copy2(src, where / name)
-    done = build(where)
+    done = build(where, None, *extra)
     assert done.returncode == 0, done.stderr
     assert first_line(done.stderr).startswith("full build: no state"), done.stderr
     return snapshot_files(where / "site")
 
 
-def warm_equals_cold(root: Path, tmp_path: Path) -> str:
+def forget_inputs(root: Path) -> None:
+    """Take the inputs digest out of the state: the next build cannot know that nothing
+    changed, so it builds from the state (what a warm build with unchanged pages does)."""
+    path = root / ".plaindesk/state/build.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["inputs"] = None
+    path.write_text(json.dumps(raw), encoding="utf-8")
+
+
+def warm_equals_cold(root: Path, tmp_path: Path, *extra: str) -> str:
     """Build `root` (with its state), build a copy cold; the two sites must be equal.
     Returns what the warm build said it did."""
-    done = build(root)
+    done = build(root, None, *extra)
     assert done.returncode == 0, done.stderr
     warm = snapshot_files(root / "site")
-    cold = cold_site(root, tmp_path / "cold")
+    cold = cold_site(root, tmp_path / "cold", *extra)
     assert sorted(warm) == sorted(cold)
     differ = [rel for rel in warm if warm[rel] != cold[rel]]
     assert differ == []
@@ -74,8 +84,9 @@ def edit(root: Path, rel: str, old: str, new: str) -> None:
 
 
 def test_edits_deletes_renames_and_new_records(root: Path, tmp_path: Path) -> None:
-    # nothing changed: only the pages without a key (dashboard, indexes) are
-    # rendered, only the nav's pages built
+    # nothing changed (but the build cannot tell): only the pages without a key
+    # (dashboard, indexes) are rendered, only the nav's pages built
+    forget_inputs(root)
     unchanged = (
         "incremental build: 4 of 71 pages rendered, 17 built by MkDocs, "
         "54 kept from the previous site"
@@ -123,9 +134,11 @@ def test_what_cannot_be_trusted_is_a_full_build(root: Path, tmp_path: Path) -> N
     state = root / ".plaindesk/state/build.json"
     raw = json.loads(state.read_text())
     raw["stamp"]["mkdocs"] = "1.5.3"
+    raw["inputs"] = None  # else: nothing changed, nothing to build
     state.write_text(json.dumps(raw))
     assert warm_equals_cold(root, tmp_path) == "full build: another MkDocs than the last build's"
 
+    forget_inputs(root)
     search = root / ".plaindesk/state/search.txt"
     search.write_bytes(search.read_bytes()[:100])
     said = warm_equals_cold(root, tmp_path)
@@ -142,12 +155,14 @@ def test_what_cannot_be_trusted_is_a_full_build(root: Path, tmp_path: Path) -> N
         "full build: the site folder (site) is not the last build's"
     )
 
+    forget_inputs(root)
     page = root / ".plaindesk/docs/tasks/site-launch.md"
     page.unlink()
     assert warm_equals_cold(root, tmp_path) == (
         "full build: the page tree (.plaindesk/docs/) is not the last build's"
     )
     # and after each, the next build is incremental again
+    forget_inputs(root)
     assert warm_equals_cold(root, tmp_path).startswith("incremental build: 4 of ")
 
 
@@ -157,6 +172,9 @@ def test_a_build_stopped_by_errors_keeps_the_state(root: Path, tmp_path: Path) -
     assert done.returncode == 1
     assert "nothing was built" in done.stderr
     edit(root, "tasks/site-launch.md", "project: nowhere", "project: site")
+    # the inputs are the last good build's again: its site stands
+    assert warm_equals_cold(root, tmp_path) == NOTHING
+    forget_inputs(root)
     assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
 
 
@@ -186,3 +204,197 @@ def test_the_ci_templates_cache_the_last_builds_state() -> None:
         "paths": STATE_PATHS,
     }
     assert caches[1] == {"paths": [".cache/pip"]}  # the job's own cache replaces the default
+
+
+NOTHING = (
+    "nothing to build: the content, settings, theme, mkdocs.yml, today and git history "
+    "are the last build's, and so is the site"
+)
+
+
+def before_line(stderr: str) -> list[str]:
+    """What a build printed before its line about what it redid (the check's report)."""
+    lines = stderr.splitlines()
+    return lines[: lines.index(first_line(stderr))]
+
+
+def after_line(stderr: str) -> list[str]:
+    lines = stderr.splitlines()
+    return lines[lines.index(first_line(stderr)) + 1 :]
+
+
+def test_nothing_to_build_when_every_input_is_the_last_builds(root: Path, tmp_path: Path) -> None:
+    edit(root, "tasks/site-hosting.md", "status: doing", "status: review")
+    done = build(root)
+    assert first_line(done.stderr).startswith("incremental build: ")
+    site = snapshot_files(root / "site")
+    state = snapshot_files(root / ".plaindesk")
+
+    again = build(root)
+    assert again.returncode == 0, again.stderr
+    assert first_line(again.stderr) == NOTHING
+    # the check's report and the summary as the build that made the site said them
+    assert before_line(again.stderr) == before_line(done.stderr)
+    assert "warning PD401: task overdue" in "\n".join(before_line(again.stderr))
+    assert after_line(again.stderr) == after_line(done.stderr)
+    # nothing written: the site and the state are as they were
+    assert snapshot_files(root / "site") == site
+    assert snapshot_files(root / ".plaindesk") == state
+
+
+def test_each_input_defeats_nothing_to_build(root: Path, tmp_path: Path) -> None:
+    assert first_line(build(root).stderr) == NOTHING
+
+    # a record's text
+    edit(root, "tasks/site-hosting.md", "status: doing", "status: review")
+    assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
+    assert first_line(build(root).stderr) == NOTHING
+
+    # a Markdown file the check names as stray (the problems page lists it)
+    (root / "content/notes.md").write_text("# Notes\n", encoding="utf-8")
+    assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
+
+    # the team's own pages
+    (root / "docs/help.md").write_text("# Help\n\nAsk Anna.\n", encoding="utf-8")
+    assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
+    assert b"Ask Anna." in (root / "site/help/index.html").read_bytes()
+
+    # another --today than the workspace's
+    assert warm_equals_cold(root, tmp_path, "--today", "2026-03-20") == (
+        "full build: another today than the last build's"
+    )
+    assert first_line(build(root, None, "--today", "2026-03-20").stderr) == NOTHING
+    assert first_line(build(root).stderr) == "full build: another today than the last build's"
+
+    # the theme overrides, mkdocs.yml
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("Snapshot Agency", "Snapshots"))
+    assert warm_equals_cold(root, tmp_path) == "full build: mkdocs.yml changed since the last build"
+
+    # a site folder that is not the last build's
+    (root / "site/sitemap.xml").write_text("<urlset/>", encoding="utf-8")
+    assert warm_equals_cold(root, tmp_path) == (
+        "full build: the site folder (site) is not the last build's"
+    )
+
+    # a state written by another Plaindesk is not read at all
+    path = root / ".plaindesk/state/build.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["format"] = 1
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    assert warm_equals_cold(root, tmp_path) == (
+        "full build: the previous build's state is damaged (another format)"
+    )
+    assert first_line(build(root).stderr) == NOTHING
+
+
+def test_a_new_commit_defeats_nothing_to_build(root: Path) -> None:
+    from gitrepo import GitRepo
+
+    repo = GitRepo(root)
+    (root / ".gitignore").write_text("site/\n", encoding="utf-8")
+    repo.commit("2026-03-10T10:00:00+02:00")
+    assert first_line(build(root).stderr).startswith("incremental build: ")
+    assert first_line(build(root).stderr) == NOTHING
+    feed = (root / "site/activity/index.html").read_bytes()
+
+    # an edit committed: the file's bytes are the ones the last build read, its history not
+    edit(root, "tasks/site-hosting.md", "status: doing", "status: review")
+    assert first_line(build(root).stderr).startswith("incremental build: ")
+    assert first_line(build(root).stderr) == NOTHING
+    repo.commit("2026-03-12T10:00:00+02:00", message="hosting to review")
+    assert first_line(build(root).stderr).startswith("incremental build: ")
+    assert (root / "site/activity/index.html").read_bytes() != feed
+    assert first_line(build(root).stderr) == NOTHING
+
+
+def cards_file(root: Path) -> Path:
+    return root / ".plaindesk-cache/cards.bin"
+
+
+def poison_cards(root: Path, stamp: str | None = None) -> None:
+    """Every kept card's HTML replaced by a marker (and, given, the file's stamp)."""
+    import marshal
+
+    fmt, old_stamp, cards = marshal.loads(cards_file(root).read_bytes())
+    cards = {k: (print_key, "<p>POISONED</p>") for k, (print_key, _html) in cards.items()}
+    cards_file(root).write_bytes(marshal.dumps((fmt, stamp or old_stamp, cards)))
+
+
+def test_boards_take_the_last_builds_cards(root: Path, tmp_path: Path) -> None:
+    # the cold build kept every card it made
+    assert cards_file(root).is_file()
+    poison_cards(root)
+    edit(root, "tasks/site-hosting.md", "status: doing", "status: review")
+    done = build(root)
+    assert first_line(done.stderr).startswith("incremental build: ")
+    board = (root / "site/boards/site/index.html").read_text(encoding="utf-8")
+    # the edited card is made anew, the others are the kept ones
+    assert "POISONED" in board
+    assert "site-hosting" in board
+
+
+def test_cards_of_another_plaindesk_or_damaged_are_not_used(root: Path, tmp_path: Path) -> None:
+    poison_cards(root, stamp="another Plaindesk")
+    edit(root, "tasks/site-hosting.md", "status: doing", "status: review")
+    assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
+
+    cards_file(root).write_bytes(b"\x00garbage")
+    edit(root, "tasks/site-hosting.md", "status: review", "status: doing")
+    done = build(root)
+    assert done.returncode == 0, done.stderr
+    said = [line for line in done.stderr.splitlines() if "cards.bin" in line]
+    assert said == [
+        f"WARNING -  plaindesk: {cards_file(root)} cannot be read (bad marshal data "
+        "(unknown type code)): cards made anew"
+    ]
+    assert warm_equals_cold(root, tmp_path) == NOTHING
+    forget_inputs(root)
+    assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
+
+
+def check_file(root: Path) -> Path:
+    return root / ".plaindesk-cache/check.bin"
+
+
+def rewrite_check_file(root: Path, name: str | None = None, stamp: str | None = None) -> None:
+    """The kept records as they are, but Anna's name (and, given, the file's stamp)."""
+    import pickle
+    from dataclasses import replace
+
+    fmt, old_stamp, ident, entries = pickle.loads(check_file(root).read_bytes())
+    if name is not None:
+        sha, raw, problems, (digest, settings, record, typed_problems) = entries["people/anna.md"]
+        record = replace(record, name=name)
+        entries["people/anna.md"] = (sha, raw, problems, (digest, settings, record, typed_problems))
+    blob = pickle.dumps((fmt, stamp or old_stamp, ident, entries), protocol=5)
+    check_file(root).write_bytes(blob)
+
+
+def test_the_check_takes_the_last_builds_records(root: Path, tmp_path: Path) -> None:
+    # a file whose bytes are the ones the last build read is neither parsed nor typed
+    rewrite_check_file(root, name="Kept Name")
+    edit(root, "tasks/site-hosting.md", "status: doing", "status: review")
+    assert first_line(build(root).stderr).startswith("incremental build: ")
+    # the dashboard (rendered every build) names her
+    assert "Kept Name" in (root / "site/index.html").read_text(encoding="utf-8")
+    # the file changed: read again
+    edit(root, "people/anna.md", "name: Anna Kovalenko", "name: Anna Kovalenko-Bright")
+    assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
+
+
+def test_kept_records_of_another_plaindesk_or_damaged_are_not_used(
+    root: Path, tmp_path: Path
+) -> None:
+    rewrite_check_file(root, name="Kept Name", stamp="another Plaindesk")
+    edit(root, "tasks/site-hosting.md", "status: doing", "status: review")
+    assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
+
+    check_file(root).write_bytes(b"\x80\x05garbage")
+    edit(root, "tasks/site-hosting.md", "status: review", "status: doing")
+    done = build(root)
+    assert done.returncode == 0, done.stderr
+    said = [line for line in done.stderr.splitlines() if "check.bin" in line]
+    assert len(said) == 1 and said[0].startswith(f"WARNING -  plaindesk: {check_file(root)} ")
+    assert said[0].endswith(": every record is read anew")
+    assert warm_equals_cold(root, tmp_path) == NOTHING

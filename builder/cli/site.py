@@ -74,7 +74,10 @@ def build(
         check_for_build,
         check_outputs,
         read_config,
+        site_inputs,
     )
+    from builder.site.inputs import Inputs
+    from builder.site.plugin import CACHE_DIR
 
     if portal_only and no_portal:
         raise click.UsageError("--portal-only and --no-portal exclude each other")
@@ -87,10 +90,16 @@ def build(
         portals_to = None if no_portal else portal_dir.resolve()
         with Transaction(cfg.config_file.parent) as swap:
             check_outputs(cfg, site=not portal_only, portal_dir=portals_to)
-            result = check_for_build(cfg.content, today)
-            if result.problems:
-                click.echo(format_text(result.problems, result.summary()), nl=False, err=True)
-            click.echo(left_out_text(result.left_out), nl=False, err=True)
+            # the team's site alone: nothing to build when its inputs are the last build's
+            alone = portals_to is None and not portal_only and not audience
+            prints: dict[str, Any] = {}
+            digest = site_inputs(cfg, today, prints) if alone else ""
+            if _unchanged(cfg, digest):
+                return
+            cache = cfg.config_file.parent / CACHE_DIR
+            result = check_for_build(cfg.content, today, cache, prints if alone else None)
+            report = _check_report(result)
+            click.echo(report, nl=False, err=True)
             if result.errors:
                 raise BuildError(
                     "nothing was built; fix the errors above (the previous site is unchanged)"
@@ -120,6 +129,7 @@ def build(
                 portal_dir=portals_to,
                 secret=os.environ.get(SECRET_ENV),
                 audience=audience,
+                inputs=Inputs(digest, report, result.summary()),
             )
     except (BuildError, OutputError, UnknownAudience) as exc:
         click.echo(f"error: {exc}", err=True)
@@ -132,6 +142,34 @@ def build(
         count = len(built.portals.bundles)
         shown = portal_dir / "portal"
         click.echo(f"portals: {count} client bundle(s) in {shown}", err=True)
+
+
+#: What a build says when every input is the last build's (`builder.site.inputs`).
+NOTHING_CHANGED = (
+    "nothing to build: the content, settings, theme, mkdocs.yml, today and git history "
+    "are the last build's, and so is the site"
+)
+
+
+def _unchanged(cfg: Any, digest: str) -> bool:
+    """True, and the site said as the last build said it, when `digest` is the inputs
+    digest of the last build, whose site the site folder holds."""
+    from builder.site.build import nothing_to_build
+
+    same = nothing_to_build(cfg, digest) if digest else None
+    if same is None:
+        return False
+    click.echo(same.report, nl=False, err=True)
+    _say_site(cfg.site_dir, NOTHING_CHANGED, same.summary, "")
+    return True
+
+
+def _check_report(result: Any) -> str:
+    """The check's problems and the record files left out, as a build prints them."""
+    report: str = left_out_text(result.left_out)
+    if result.problems:
+        report = format_text(result.problems, result.summary()) + report
+    return report
 
 
 def _say_site(site: Path, how: str, summary: str, audience: str) -> None:

@@ -89,6 +89,9 @@ class SiteOptions:
     cache_dir: Path | None = None
     #: the serve loop's per-record rendering state (`builder.render.kept`); None: a build
     kept: RenderKept | None = None
+    #: Plaindesk's own code (`builder.site.state.code_stamp`): what is kept in `cache_dir`
+    #: and depends on the code (task cards' HTML) is used only by the same code
+    code_key: str = ""
 
 
 @dataclass
@@ -886,6 +889,11 @@ class _Renderer:
         self.ws, self.derived, self.today = ws, derived, today
         self.memo, self.lanes = memo, lanes
         self.env = make_env(options)
+        self.store = None
+        if memo is None and options.cache_dir is not None and options.code_key:
+            from builder.render.cardstore import CardStore
+
+            self.store = CardStore(options.cache_dir, options.code_key)
         locale = ws.settings.locale
         self.strings = i18n.strings(locale)
         self.tn = partial(i18n.tn, locale)  # templates pick a counted string's form
@@ -911,7 +919,7 @@ class _Renderer:
         if html is None:
             html = self.cards[key] = (
                 self._render_card(c, root, show_project)
-                if self.memo is None
+                if self.memo is None and self.store is None
                 else self._memo_card(c, root, show_project)
             )
         return html
@@ -922,11 +930,20 @@ class _Renderer:
         )
 
     def _memo_card(self, c: Any, root: str, show_project: bool) -> Markup:
-        assert self.memo is not None
+        """A card from the serve loop's memo, or (`plaindesk build`) the last build's
+        cards (`cardstore`), while what it shows is unchanged."""
         memo_key = f"card:{c.id}:{root}:{bool(show_project)}"
         task = self.ws.tasks.get(c.id)
         inputs = card_inputs(self.ws, self.derived, task, self.today) if task else ()
         print_key = fingerprint(self.salt, *inputs)
+        if self.memo is None:
+            assert self.store is not None
+            kept = self.store.get(memo_key, print_key)
+            if kept is not None:
+                return Markup(kept)
+            html = self._render_card(c, root, show_project)
+            self.store.put(memo_key, print_key, str(html))
+            return html
         hit = self.memo.get(memo_key)
         if hit is not None and hit[0] == print_key:
             return Markup(hit[1])
@@ -1080,6 +1097,8 @@ def iter_rendered(
         else:
             yield page.path, renderer.render(page, options, content_root)
     renderer.drop_unused_lanes()
+    if renderer.store is not None:
+        renderer.store.save(ws.tasks.keys())
 
 
 @dataclass

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
     from builder.portal import PortalOutcome, PortalSet
+    from builder.site.checkstore import Prints
+    from builder.site.inputs import Inputs
     from builder.site.plugin import PlaindeskPlugin
     from builder.site.warm import Incremental
 
@@ -53,6 +55,8 @@ class SiteConfig:
     site_dir: Path
     #: the plugin instance MkDocs keeps for this process (see `plugin.Run`)
     plugin: PlaindeskPlugin | None = field(default=None, repr=False, compare=False)
+    docs_dir: Path | None = None  # the team's own pages
+    custom_dir: str | None = None  # the team's theme overrides
 
 
 def read_config(config_file: Path, site_dir: Path | None = None) -> SiteConfig:
@@ -75,7 +79,28 @@ def read_config(config_file: Path, site_dir: Path | None = None) -> SiteConfig:
         content,
         (site_dir or Path(config.site_dir)).resolve(),
         plugin,
+        Path(config.docs_dir),
+        config.theme.custom_dir,
     )
+
+
+def site_inputs(cfg: SiteConfig, today: date | None, prints: Prints | None = None) -> str:
+    """The digest of everything the team's site is made from (`builder.site.inputs`);
+    each record file's print into `prints` (`check_for_build` reuses them)."""
+    from builder.site.inputs import inputs_digest
+
+    return inputs_digest(cfg.config_file, cfg.content, cfg.docs_dir, cfg.custom_dir, today, prints)
+
+
+def nothing_to_build(cfg: SiteConfig, digest: str) -> Inputs | None:
+    """The last build's inputs when they are `digest` and the site folder holds that
+    build's site: then the site is the one a build would make, and nothing is built."""
+    from builder.site import state
+
+    found, site = state.peek(cfg.config_file.parent)
+    if found is None or found.digest != digest or state.site_print(cfg.site_dir) != site:
+        return None
+    return found
 
 
 def check_outputs(cfg: SiteConfig, *, site: bool, portal_dir: Path | None) -> None:
@@ -143,10 +168,12 @@ def build_all(
     portal_dir: Path | None,
     secret: str | None,
     audience: str = "",
+    inputs: Inputs | None = None,
 ) -> Built:
     """Build the site and the portals into `swap`'s temporaries, then swap both in (or,
     when either fails, neither). Portals whose folder lies inside the site are built into
-    the staged site itself."""
+    the staged site itself. `inputs` (the team's site alone) goes into the state, so that
+    the next build with the same inputs has nothing to do."""
     from builder.portal import PORTAL_DIR, stage_portals
     from builder.site.state import SPARE_DIR
     from builder.site.warm import assemble
@@ -186,7 +213,7 @@ def build_all(
         raise BuildError(str(exc)) from None
     how = ""
     if inc is not None:
-        how = keep_state(cfg, inc)
+        how = keep_state(cfg, inc, inputs if inputs is not None and inputs.digest else None)
         # the site before this one: the next build assembles its site in it
         spare = cfg.config_file.parent / SPARE_DIR
         with contextlib.suppress(OSError):
@@ -218,7 +245,7 @@ def start_incremental(cfg: SiteConfig) -> Incremental:
     return inc
 
 
-def keep_state(cfg: SiteConfig, inc: Incremental) -> str:
+def keep_state(cfg: SiteConfig, inc: Incremental, inputs: Inputs | None = None) -> str:
     """Save the state of the build now in the site folder; what it did, in one line."""
     from builder.site import state
 
@@ -227,6 +254,7 @@ def keep_state(cfg: SiteConfig, inc: Incremental) -> str:
     summary = inc.summary(cfg.plugin.generated)
     try:
         inc.result.site = state.site_print(cfg.site_dir)
+        inc.result.inputs = inputs
         state.save(cfg.config_file.parent, inc.result)
     except OSError as exc:
         log.warning("plaindesk: the build's state was not saved: %s", os_reason(exc))
@@ -308,9 +336,25 @@ def describe(exc: BaseException) -> str:
     return message
 
 
-def check_for_build(content: Path, today: date | None) -> CheckResult:
-    """Check the workspace; the caller reports problems and stops on errors."""
+def check_for_build(
+    content: Path, today: date | None, cache: Path | None = None, prints: Prints | None = None
+) -> CheckResult:
+    """Check the workspace; the caller reports problems and stops on errors. With
+    `cache` (the project's `.plaindesk-cache`), the records whose files are unchanged
+    since the last build are taken from it, and this check's are kept there
+    (`builder.site.checkstore`); `prints`, the files' prints taken already."""
     if not content.is_dir():
         raise BuildError(f"{content}: no such folder (set `content:` of the plaindesk plugin)")
     shown = Path(os.path.relpath(content)) if content.is_absolute() else content
-    return run_check(shown, today)
+    if cache is None:
+        return run_check(shown, today)
+    from builder.site import checkstore
+    from builder.site.state import code_stamp
+
+    try:
+        kept, store = checkstore.prime(shown, own_folder(cache), code_stamp(), prints)
+    except OSError:  # a read-only project: every record is read
+        return run_check(shown, today)
+    result = run_check(shown, today, kept)
+    checkstore.save(store, kept)
+    return result

@@ -29,6 +29,7 @@ from builder.render.pages import SiteOptions, disk_bytecode, theme_dir
 from builder.report import format_text, left_out_text
 from builder.site import engine
 from builder.site.generate import Generated, Kept, generate
+from builder.site.state import code_stamp
 from builder.site.warm import Incremental, nav_pages
 from builder.validate.values import parse_date
 from builder.views.admin import AdminError, AdminSettings, admin_settings
@@ -232,6 +233,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         if self.inc is not None:
             with contextlib.suppress(OSError):  # a read-only project: nothing is kept
                 options.cache_dir = own_folder(base / CACHE_DIR)
+                options.code_key = code_stamp()
         return options
 
     def _audience(self) -> str:

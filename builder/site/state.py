@@ -8,6 +8,7 @@ page tree that is not the one the state describes) is a full build, and `load` s
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -15,10 +16,12 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import builder
 from builder.output import own_folder
 from builder.render.pages import theme_dir
+from builder.site.inputs import Inputs
 
 #: The state folder, beside the page tree (`.plaindesk/docs`).
 STATE_DIR = Path(".plaindesk") / "state"
@@ -28,7 +31,7 @@ SPARE_DIR = Path(".plaindesk") / "spare" / "site"
 #: One line per page of the state's `pages`: its search entries as the search plugin
 #: writes them (JSON objects joined by ","), kept apart so the big part is no JSON string.
 SEARCH_FILE = "search.txt"
-FORMAT = 1
+FORMAT = 2
 
 #: The site files that identify one build's site (what `site_print` hashes).
 SITE_PRINTS = ("sitemap.xml", "search/search_index.json")
@@ -52,6 +55,7 @@ class BuildState:
     tree: list[str]  # every file of the page tree
     pages: dict[str, PageEntry]  # the tree's Markdown pages
     site: str = ""  # `site_print` of the site folder it wrote
+    inputs: Inputs | None = None  # what the build was made from (`builder.site.inputs`)
 
 
 @dataclass
@@ -74,7 +78,8 @@ def _digest_files(paths: list[Path], base: Path) -> str:
     return h.hexdigest()
 
 
-def _folder_digest(folder: Path) -> str:
+def folder_digest(folder: Path) -> str:
+    """A digest of every file under `folder` (its path and bytes), "-" for no folder."""
     if not folder.is_dir():
         return "-"
     files = [
@@ -86,12 +91,13 @@ def _folder_digest(folder: Path) -> str:
     return _digest_files(files, folder)
 
 
+@functools.cache
 def code_stamp() -> str:
     """Plaindesk itself: its version and a digest of its code and packaged theme (a
     development checkout changes without a new version)."""
     package = Path(builder.__file__).resolve().parent
     code = [p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".po", ".html")]
-    return f"{builder.__version__}:{_digest_files(code, package)}:{_folder_digest(theme_dir())}"
+    return f"{builder.__version__}:{_digest_files(code, package)}:{folder_digest(theme_dir())}"
 
 
 def engine_stamp(config_file: Path, custom_dir: str | None) -> dict[str, str]:
@@ -102,7 +108,7 @@ def engine_stamp(config_file: Path, custom_dir: str | None) -> dict[str, str]:
         "python": f"{sys.version_info.major}.{sys.version_info.minor}",
         **versions,
         "mkdocs.yml": hashlib.sha1(config_file.read_bytes()).hexdigest(),
-        "theme": _folder_digest(Path(custom_dir)) if custom_dir else "-",
+        "theme": folder_digest(Path(custom_dir)) if custom_dir else "-",
     }
 
 
@@ -174,7 +180,27 @@ def _read(folder: Path) -> BuildState:
         tree=[str(p) for p in raw["tree"]],
         pages=pages,
         site=str(raw["site"]),
+        inputs=_inputs(raw),
     )
+
+
+def _inputs(raw: dict[str, Any]) -> Inputs | None:
+    found = raw.get("inputs")
+    if not isinstance(found, dict):
+        return None
+    return Inputs(str(found["digest"]), str(found["report"]), str(found["summary"]))
+
+
+def peek(home: Path) -> tuple[Inputs | None, str]:
+    """The last build's inputs and the `site_print` of its site, from the state file
+    alone (the search lines are not read), or (None, "") without a usable state."""
+    try:
+        raw = json.loads((home / STATE_DIR / STATE_FILE).read_text(encoding="utf-8"))
+        if raw.get("format") != FORMAT:
+            return None, ""
+        return _inputs(raw), str(raw["site"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None, ""
 
 
 def discard(home: Path) -> None:
@@ -199,6 +225,7 @@ def save(home: Path, state: BuildState) -> None:
         "format": FORMAT,
         "stamp": state.stamp,
         "site": state.site,
+        "inputs": vars(state.inputs) if state.inputs is not None else None,
         "search": hashlib.sha1(text).hexdigest(),
         "tree": sorted(state.tree),
         "pages": rows,
