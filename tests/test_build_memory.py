@@ -67,6 +67,11 @@ def test_mkdocs_holds_no_generated_page_body_between_reading_and_writing(
 
     spy = Spy()
     config.plugins["spy"] = spy  # type: ignore[assignment]
+    # MkDocs keeps mkdocs-material's search plugin for the whole process: after a `serve`
+    # earlier in this process (tests/test_engine_contract.py) it would merge that serve's
+    # last index into this build's. A user's build is its process's first.
+    search = config.plugins["material/search"]
+    search.is_dirtyreload, search.search_index_prev = False, None  # type: ignore[attr-defined]
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
