@@ -100,7 +100,7 @@ def test_the_contact_page_says_where_a_follow_up_comes_from(
         page = contact_page(ws, d, ws.contacts[cid], TODAY)
         return next(f.value for f in page.facts if f.label == "Follow up")
 
-    assert shown("petro") == "Mar 16, 2026: every 14 days since the last dated note (Mar 2, 2026)"
+    assert shown("petro") == "Mar 16, 2026: every 2 weeks since the last dated note (Mar 2, 2026)"
     assert shown("olena") == "Mar 20, 2026"
     assert shown("ira") == (
         "every 30 days; no date to count from yet (no git history, no dated note)"
@@ -112,11 +112,21 @@ def test_the_contact_page_says_where_a_follow_up_comes_from(
         derived, contact_touched={"petro": date(2026, 3, 10), "ira": date(2026, 3, 1)}
     )
     assert shown("petro", touched) == (
-        "Mar 24, 2026: every 14 days since the last change in git (Mar 10, 2026)"
+        "Mar 24, 2026: every 2 weeks since the last change in git (Mar 10, 2026)"
     )
     assert shown("ira", touched) == (
         "Mar 31, 2026: every 30 days since the last change in git (Mar 1, 2026)"
     )
+    # a daily cadence reads as one ("every day", not "every 1 days")
+    ira = ws.contacts["ira"]
+    ws.contacts["ira"] = replace(ira, cadence=1)
+    try:
+        assert (
+            shown("ira", touched)
+            == "Mar 2, 2026: every day since the last change in git (Mar 1, 2026)"
+        )
+    finally:
+        ws.contacts["ira"] = ira
 
 
 def test_the_setting_turns_computed_follow_ups_off(tmp_path: Path) -> None:

@@ -425,13 +425,13 @@ def follow_up_text(ws: Workspace, derived: Derived, c: Contact, today: date) -> 
     if c.follow_up is not None or not c.cadence or not ws.settings.follow_up_from_cadence:
         return ""
     fmt = Fmt.of(ws)
-    days = c.cadence
+    every = fmt.interval(c.cadence)  # "every 2 weeks", never "every 1 days"
     computed = cadence_follow_up(c, today, derived.contact_touched.get(c.id))
     if computed is None:
-        return fmt.t("calendar.follow_up_none", days=days)
+        return fmt.t("calendar.follow_up_none", every=every)
     return fmt.t(
         f"calendar.follow_up_{computed.source}",
         date=fmt.date(computed.due),
-        days=days,
+        every=every,
         touched=fmt.date(computed.touched),
     )
