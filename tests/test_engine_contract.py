@@ -67,12 +67,13 @@ def test_an_unknown_version_leaves_out_its_shortcuts_loudly(
         checked.warn()
     assert caplog.messages == [
         "plaindesk: mkdocs-material 10.0.0 not known to work with serve's shortcuts into "
-        "the engine; serving without nav_block, search_index, search_write (correct, "
-        "slower: see docs/incremental.md)"
+        "the engine; serving without nav_block, page_frame, search_index, search_write "
+        "(correct, slower: see docs/incremental.md)"
     ]
     versions = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2", "jinja2": "4.0.0"}
     assert engine.Engine.check(versions=versions).taken == set(engine.SHORTCUTS) - {
-        engine.NAV_BLOCK
+        engine.NAV_BLOCK,
+        engine.PAGE_FRAME,
     }
     versions = {"mkdocs": "1.7.0", "mkdocs-material": None}
     assert engine.Engine.check(versions=versions).taken == {engine.GC}
@@ -82,6 +83,7 @@ def test_an_unknown_version_leaves_out_its_shortcuts_loudly(
         engine.SEARCH_INDEX,
         engine.SEARCH_WRITE,
         engine.NAV_BLOCK,
+        engine.PAGE_FRAME,
         engine.INCREMENTAL_BUILD,
     }
 
@@ -610,9 +612,12 @@ def test_the_nav_block_shared_in_a_folder_is_the_one_material_renders_per_page(
     ]
 
 
-def test_the_demo_built_with_the_shared_nav_is_the_one_built_without(tmp_path: Path) -> None:
-    """The shortcut through the plugin, on the demo (boards, records, reports, feeds):
-    `plaindesk build` writes the same bytes with it as with `engine_off: [nav_block]`."""
+def test_the_demo_built_with_the_shared_nav_and_frames_is_the_one_built_without(
+    tmp_path: Path,
+) -> None:
+    """The shortcuts through the plugin, on the demo (boards, records, reports, feeds):
+    `plaindesk build` writes the same bytes with them as with
+    `engine_off: [nav_block, page_frame]`."""
     from site_cases import build, copy_demo, snapshot_files
 
     shared = copy_demo(tmp_path / "shared")
@@ -622,7 +627,8 @@ def test_the_demo_built_with_the_shared_nav_is_the_one_built_without(tmp_path: P
     assert "      content: content\n" in text
     yml.write_text(
         text.replace(
-            "      content: content\n", "      content: content\n      engine_off: [nav_block]\n"
+            "      content: content\n",
+            "      content: content\n      engine_off: [nav_block, page_frame]\n",
         ),
         encoding="utf-8",
     )
@@ -632,3 +638,131 @@ def test_the_demo_built_with_the_shared_nav_is_the_one_built_without(tmp_path: P
     a, b = snapshot_files(with_shared.site), snapshot_files(without.site)
     assert sorted(a) == sorted(b)
     assert [rel for rel in a if a[rel] != b[rel]] == []
+
+
+# --- mkdocs-material's page frame, rendered once per folder ---------------------------------
+
+FRAME_HOOK = """\
+import json
+from pathlib import Path
+
+from builder.site import engine
+
+FRAMES = []
+
+
+def on_env(env, config, files):
+    FRAMES.append(engine.share_page_frame(env))
+    return env
+
+
+def on_post_build(config):
+    keys = sorted([k[0], k[2], k[3], k[4], v is not None] for f in FRAMES for k, v in f.items())
+    Path(config.config_file_path).with_name("frame-keys.json").write_text(json.dumps(keys))
+"""
+
+FRAME_DOCS = {
+    "index.md": "Home page.\n",
+    "notes.md": "---\ntitle: In the nav\n---\nA nav page with a title in its meta.\n",
+    "tasks/a.md": '---\ntitle: Smith & Co <b>bold</b> "quoted"\n---\nTask a.\n',
+    "tasks/b.md": "---\ntitle: Plain\n---\n<h1>Its own heading</h1>\n\nTask b.\n",
+    "tasks/c.md": '---\ntitle: "  Spaced   out "\n---\n<p>Task c &amp; more.</p>\n',
+    "tasks/d.md": "---\ntitle: Hidden nav\nhide: [navigation]\n---\nTask d.\n",
+    "tasks/e.md": "---\ntitle: Has a toc\n---\n## Heading\n\nTask e.\n",
+    "tasks/f.md": "# No meta title\n\nTask f.\n",
+    "tasks/g.md": "---\ntitle: Other meta\nstatus: new\n---\nTask g.\n",
+    "tasks/h.md": "---\ntitle: Кириллица ✓\n---\nЗадача h.\n",
+    "tasks/i.md": "---\ntitle: <h1>Plain\n---\n<h1>Its own heading</h1>\n",
+    "deep/one/two.md": "---\ntitle: Two down\n---\nTwo folders down.\n",
+}
+FRAME_YML = """\
+site_name: T
+site_url: https://example.org/docs/
+repo_url: https://example.org/repo
+edit_uri: edit/main/docs/
+theme:
+  name: material
+  features: [navigation.sections]
+{custom}use_directory_urls: {urls}
+nav:
+  - index.md
+  - notes.md
+{hooks}"""
+
+
+def _build_frame_site(
+    root: Path, urls: bool, framed: bool, main: str | None = None
+) -> dict[str, bytes]:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    for rel, text in FRAME_DOCS.items():
+        (root / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "docs" / rel).write_text(text, encoding="utf-8")
+    custom = ""
+    if main is not None:
+        (root / "overrides").mkdir()
+        (root / "overrides" / "main.html").write_text(main, encoding="utf-8")
+        custom = "  custom_dir: overrides\n"
+    (root / "hook.py").write_text(FRAME_HOOK, encoding="utf-8")
+    hooks = "hooks:\n  - hook.py\n" if framed else ""
+    yml = root / "mkdocs.yml"
+    yml.write_text(
+        FRAME_YML.format(urls=str(urls).lower(), hooks=hooks, custom=custom), encoding="utf-8"
+    )
+    build(load_config(config_file=str(yml), site_dir=str(root / "site")))
+    site = root / "site"
+    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("urls", [True, False], ids=["directory-urls", "file-urls"])
+def test_a_folders_frame_filled_is_the_page_material_renders(
+    tmp_path: Path, urls: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compiled root of the page template (`Template.root_render_func`) is what renders
+    a page, and a page's frame differs from its folder's others only in its title, body,
+    URL, edit and canonical links: a record page filled into its folder's frame is, byte
+    for byte, the page Material renders, whatever its title holds (markup, quotes, spaces,
+    Cyrillic). Pages in the nav, with a table of contents, without a meta title or with
+    other meta are rendered as Material does. (MkDocs dates each page with the time it
+    renders it unless SOURCE_DATE_EPOCH is set; Plaindesk sets the day.)"""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    plain = _build_frame_site(tmp_path / "a", urls, framed=False)
+    framed = _build_frame_site(tmp_path / "b", urls, framed=True)
+    assert sorted(framed) == sorted(plain)
+    assert [rel for rel in plain if framed[rel] != plain[rel]] == []
+    page = "tasks/a/index.html" if urls else "tasks/a.html"
+    assert b"<title>Smith & Co <b>bold</b> " in plain[page]  # a title as Material shows it
+    keys = json.loads((tmp_path / "b" / "frame-keys.json").read_text(encoding="utf-8"))
+    base = "../.." if urls else ".."
+    # a, c and h share a frame; b and i (their own <h1>) another; d (hidden nav) a third
+    assert keys == [
+        ["deep/one/", "../../.." if urls else "../..", "()", False, True],
+        ["tasks/", base, "()", False, True],
+        ["tasks/", base, "()", True, True],
+        ["tasks/", base, "['navigation']", False, True],
+    ]
+
+
+def test_a_template_that_filters_a_field_gets_no_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A theme override that escapes the title shows it other than raw: the filter changes
+    the frame's marker, the first page's check refuses the frame, and every page is
+    rendered as the theme does."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
+    main = (
+        '{% extends "base.html" %}\n{% block extrahead %}'
+        '{% if page %}<meta name="t" content="{{ page.meta.title | e }}">{% endif %}'
+        "{% endblock %}\n"
+    )
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    plain = _build_frame_site(tmp_path / "a", True, framed=False, main=main)
+    framed = _build_frame_site(tmp_path / "b", True, framed=True, main=main)
+    assert [rel for rel in plain if framed[rel] != plain[rel]] == []
+    assert b'content="Smith &amp; Co &lt;b&gt;bold' in plain["tasks/a/index.html"]
+    keys = json.loads((tmp_path / "b" / "frame-keys.json").read_text(encoding="utf-8"))
+    assert keys and not any(ok for *_, ok in keys)

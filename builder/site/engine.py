@@ -5,9 +5,10 @@ shortcuts is used instead. The plugin's `engine_off` option leaves out named one
 what each buys can be measured (docs/incremental.md). `tests/test_engine_contract.py`
 holds one contract test per shortcut: it fails when an upgrade changes what it relies on.
 
-The shortcuts serve `serve`'s rebuilds, except `nav_block`, which every build takes, and
-`incremental_build`: `plaindesk build` with the last build's state (`builder.site.warm`).
-`mkdocs build` takes `nav_block` only (`BUILD_SHORTCUTS`)."""
+The shortcuts serve `serve`'s rebuilds, except `nav_block` and `page_frame`, which every
+build takes, and `incremental_build`: `plaindesk build` with the last build's state
+(`builder.site.warm`). `mkdocs build` takes `nav_block` and `page_frame` only
+(`BUILD_SHORTCUTS`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import gc
 import json
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,6 +43,7 @@ SEARCH_WRITE = "search_write"
 WATCHER = "watcher"
 GC = "gc"
 NAV_BLOCK = "nav_block"
+PAGE_FRAME = "page_frame"
 INCREMENTAL_BUILD = "incremental_build"
 NEEDS: dict[str, tuple[str, ...]] = {
     # MkDocs' theme asset listing, told apart by its filter function's __qualname__
@@ -56,6 +59,9 @@ NEEDS: dict[str, tuple[str, ...]] = {
     GC: (),
     # the compiled `site_nav` block of mkdocs-material's base.html (Jinja's `Template.blocks`)
     NAV_BLOCK: ("mkdocs", "mkdocs-material", "jinja2"),
+    # the compiled root of the page template (Jinja's `Template.root_render_func`) and what
+    # MkDocs' `get_context` and mkdocs-material's templates read of a page
+    PAGE_FRAME: ("mkdocs", "mkdocs-material", "jinja2"),
     # MkDocs' sitemap rendering (`_build_theme_template`) and the search plugin's index
     # (`search_index.entries`, the JSON it writes): a build that builds the changed pages
     # only writes both for every page (`write_sitemap`, `write_search_index`)
@@ -63,7 +69,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
 }
 SHORTCUTS = tuple(NEEDS)
 #: The shortcuts a build takes too; the others serve only `serve`'s rebuilds.
-BUILD_SHORTCUTS = frozenset({NAV_BLOCK, INCREMENTAL_BUILD})
+BUILD_SHORTCUTS = frozenset({NAV_BLOCK, PAGE_FRAME, INCREMENTAL_BUILD})
 
 #: The filter function MkDocs passes when it lists a theme's static files.
 THEME_FILTER = "Files.add_files_from_theme.<locals>.filter"
@@ -562,6 +568,23 @@ class GcPause:
 # --- mkdocs-material's navigation, rendered once per folder ---------------------------------
 
 
+class _NavPages:
+    """Whether a page is in the nav or has a nav page under its URL (such a page's
+    sidebars mark it), for the nav of the build at hand."""
+
+    def __init__(self) -> None:
+        self.nav = 0
+        self.ids: set[int] = set()
+        self.urls: tuple[str, ...] = ()
+
+    def holds(self, nav: Any, page: Any) -> bool:
+        if id(nav) != self.nav:
+            self.nav = id(nav)
+            self.ids = {id(p) for p in nav.pages}
+            self.urls = tuple(p.url for p in nav.pages)
+        return id(page) in self.ids or any(u.startswith(page.url) for u in self.urls if page.url)
+
+
 def share_nav_block(env: Any) -> dict[tuple[object, ...], str]:
     """mkdocs-material renders its navigation sidebars (`site_nav`, the same bounded nav)
     again on every page: a fifth of a build's time on a site of record pages. A page
@@ -577,17 +600,13 @@ def share_nav_block(env: Any) -> dict[tuple[object, ...], str]:
     block = base.blocks.get("site_nav")
     if block is None or getattr(block, "plaindesk", False):
         return rendered
-    in_nav: dict[int, tuple[set[int], tuple[str, ...]]] = {}
+    in_nav = _NavPages()
 
     def key(context: Any) -> tuple[object, ...] | None:
         page, nav = context.get("page"), context.get("nav")
         if page is None or nav is None or len(page.toc) or not isinstance(page.url, str):
             return None
-        if id(nav) not in in_nav:
-            in_nav.clear()
-            in_nav[id(nav)] = ({id(p) for p in nav.pages}, tuple(p.url for p in nav.pages))
-        ids, urls = in_nav[id(nav)]
-        if id(page) in ids or any(u.startswith(page.url) for u in urls if page.url):
+        if in_nav.holds(nav, page):
             return None
         hide = (page.meta or {}).get("hide") or ()
         folder = page.url.rstrip("/").rpartition("/")[0]
@@ -606,3 +625,172 @@ def share_nav_block(env: Any) -> dict[tuple[object, ...], str]:
     site_nav.plaindesk = True  # type: ignore[attr-defined]
     base.blocks["site_nav"] = site_nav
     return rendered
+
+
+# --- mkdocs-material's page frame, rendered once per folder ---------------------------------
+
+#: What MkDocs' `get_context` gives a page's template; a plugin that adds to it may make
+#: pages differ in ways a frame cannot see, so such a page is rendered as the theme does.
+PAGE_CONTEXT = frozenset(
+    {
+        "nav",
+        "pages",
+        "base_url",
+        "extra_css",
+        "extra_javascript",
+        "mkdocs_version",
+        "build_date_utc",
+        "config",
+        "page",
+    }
+)
+#: The page fields a frame leaves holes for, and the meta keys a framed page may have.
+FRAME_FIELDS = ("title", "content", "url", "canonical_url", "edit_url")
+FRAME_META = frozenset({"title", "hide"})
+
+
+def _marker(name: str) -> str:
+    """A hole's marker. Any filter that changes text changes it (escaping, stripping tags
+    or spaces, case, URL encoding), so a template that filters a field leaves no marker
+    where it shows it, and the frame is refused."""
+    return f" \x00Pd-{name}&<i>\"'  x\x00 "
+
+
+#: A body with its own <h1> gets no heading from the theme: its marker holds one too.
+_H1 = "content\u003ch1"
+_MARKERS = {_marker(name): name for name in FRAME_FIELDS} | {_marker(_H1): "content"}
+
+
+def _url_parts(url: str) -> tuple[str, str, str] | None:
+    """A page URL as (folder part, name, ending): `tasks/x/` is ("tasks/", "x", "/"),
+    `tasks/x.html` ("tasks/", "x", ".html"); None for another shape."""
+    if "\x00" in url:
+        return None
+    body = url[:-1] if url.endswith("/") else url
+    head, sep, tail = body.rpartition("/")
+    end = url[len(body) :]
+    if not end:
+        tail, dot, ext = tail.rpartition(".")
+        end = dot + ext
+        if not dot:
+            return None
+    return (head + sep, tail, end) if tail else None
+
+
+class _FramePage:
+    """A page of a folder as its frame is rendered: every field a marker, the URL's last
+    part too (links are relative to the folder, which stays)."""
+
+    previous_page = None
+    next_page = None
+    is_homepage = False
+    toc: tuple[()] = ()
+
+    def __init__(self, page: Any, url: tuple[str, str, str]) -> None:
+        self.title = _marker("title")
+        self.meta = {**page.meta, "title": self.title}
+        self.content = _marker(_H1 if "\u003ch1" in page.content else "content")
+        self.url = url[0] + _marker("url") + url[2]
+        self.canonical_url = _marker("canonical_url") if page.canonical_url else None
+        self.edit_url = _marker("edit_url") if page.edit_url else None
+
+
+def _frame_key(context: Any, globals_: Any, in_nav: _NavPages) -> tuple[object, ...] | None:
+    """The frame a page shares with its folder's others (see `share_page_frame`), or None
+    for a page rendered as the theme does."""
+    page, nav = context.get("page"), context.get("nav")
+    if page is None or nav is None or not isinstance(page.url, str):
+        return None
+    if not PAGE_CONTEXT.issuperset(k for k in context.parent if k not in globals_):
+        return None
+    meta, content, title = page.meta, page.content, page.title
+    if not isinstance(meta, dict) or not meta or not FRAME_META.issuperset(meta):
+        return None
+    if not isinstance(title, str) or not title or meta.get("title") != title:
+        return None
+    if not isinstance(content, str) or len(page.toc) or page.is_homepage:
+        return None
+    if page.previous_page is not None or page.next_page is not None:
+        return None
+    parts = _url_parts(page.url)
+    if parts is None or in_nav.holds(nav, page):
+        return None
+    return (
+        parts[0],
+        parts[2],
+        context.get("base_url"),
+        str(meta.get("hide") or ()),
+        "\u003ch1" in content,
+        page.canonical_url is not None,
+        page.edit_url is not None,
+        tuple(map(str, context.get("extra_css") or ())),
+        tuple(map(str, context.get("extra_javascript") or ())),
+        str(context.get("build_date_utc")),
+    )
+
+
+def _fill(pieces: list[str], page: Any) -> str:
+    """A frame (text, marker, text, ...) with `page`'s fields in its holes."""
+    parts = _url_parts(page.url)
+    values = {
+        "title": page.title,
+        "content": page.content,
+        "url": parts[1] if parts else "",
+        "canonical_url": page.canonical_url or "",
+        "edit_url": page.edit_url or "",
+    }
+    return "".join(p if i % 2 == 0 else values[_MARKERS[p]] for i, p in enumerate(pieces))
+
+
+def share_page_frame(
+    env: Any, template: str = "main.html"
+) -> dict[tuple[object, ...], list[str] | None]:
+    """mkdocs-material wraps every page in the same frame (head, header, search, sidebars,
+    footer, scripts): after `nav_block`, most of a build's template time, though a record
+    page's frame differs from its folder's others only in its title, body, URL and edit
+    and canonical links. For a page out of the nav, with no table of contents, a title in
+    its meta and nothing else but `hide:`, the frame is rendered once per folder (and
+    base URL, hidden parts, whether the body has its own <h1>, which links it has) with a
+    marker in each hole, and each such page gets it with its own fields in the holes.
+
+    A frame is trusted only once the first page of its folder, rendered as the theme
+    does, is byte for byte the frame filled with that page's fields; otherwise its
+    folder is rendered page by page. The markers hold characters every text filter
+    changes, so a template that filters a field (escapes it, URL-encodes it) shows no
+    marker there and the check refuses the frame. Wraps the compiled root of `template`
+    in the environment MkDocs renders pages with (`on_env`); returns the frames by key
+    (None where refused), filled in as pages render."""
+    frames: dict[tuple[object, ...], list[str] | None] = {}
+    try:
+        tmpl = env.get_template(template)
+    except Exception:  # no such template: nothing to share
+        return frames
+    root = tmpl.root_render_func
+    if getattr(root, "plaindesk", False):
+        return frames
+    in_nav = _NavPages()
+    split = re.compile("(" + "|".join(map(re.escape, _MARKERS)) + ")")
+
+    def frame(context: Any) -> list[str]:
+        page = context.get("page")
+        parts = _url_parts(page.url)
+        assert parts is not None  # _frame_key said so
+        ctx = tmpl.new_context({**context.parent, "page": _FramePage(page, parts)})
+        return split.split("".join(root(ctx)))
+
+    def render(context: Any) -> Iterable[str]:
+        found = _frame_key(context, tmpl.globals, in_nav)
+        pieces = frames.get(found) if found is not None else None
+        if pieces is not None:
+            yield _fill(pieces, context.get("page"))
+        elif found is None or found in frames:
+            yield from root(context)
+        else:
+            html = "".join(root(context))
+            pieces = frame(context)
+            frames[found] = pieces if _fill(pieces, context.get("page")) == html else None
+            yield html
+
+    render.plaindesk = True  # type: ignore[attr-defined]
+    tmpl.root_render_func = render
+    return frames

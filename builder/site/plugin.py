@@ -421,6 +421,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
                 env.bytecode_cache = disk_bytecode(home / CACHE_DIR / "templates")
         if self.run.shortcuts.takes(engine.NAV_BLOCK):
             engine.share_nav_block(env)
+        if self.run.shortcuts.takes(engine.PAGE_FRAME):
+            engine.share_page_frame(env)
         return env
 
     @event_priority(100)  # before the search plugin writes its index
