@@ -62,7 +62,12 @@ def test_an_unknown_version_leaves_out_its_shortcuts_loudly(
         "jinja2": "3.1.6",
     }
     checked = engine.Engine.check(versions=versions)
-    assert checked.taken == {engine.THEME_LISTING, engine.WATCHER, engine.GC}
+    assert checked.taken == {
+        engine.THEME_LISTING,
+        engine.WATCHER,
+        engine.GC,
+        engine.EMPTY_RENDER,
+    }
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.plaindesk"):
         checked.warn()
     assert caplog.messages == [
@@ -84,6 +89,7 @@ def test_an_unknown_version_leaves_out_its_shortcuts_loudly(
         engine.SEARCH_WRITE,
         engine.NAV_BLOCK,
         engine.PAGE_FRAME,
+        engine.EMPTY_RENDER,
         engine.INCREMENTAL_BUILD,
     }
 
@@ -617,7 +623,7 @@ def test_the_demo_built_with_the_shared_nav_and_frames_is_the_one_built_without(
 ) -> None:
     """The shortcuts through the plugin, on the demo (boards, records, reports, feeds):
     `plaindesk build` writes the same bytes with them as with
-    `engine_off: [nav_block, page_frame]`."""
+    `engine_off: [nav_block, page_frame, empty_render]`."""
     from site_cases import build, copy_demo, snapshot_files
 
     shared = copy_demo(tmp_path / "shared")
@@ -628,7 +634,7 @@ def test_the_demo_built_with_the_shared_nav_and_frames_is_the_one_built_without(
     yml.write_text(
         text.replace(
             "      content: content\n",
-            "      content: content\n      engine_off: [nav_block, page_frame]\n",
+            "      content: content\n      engine_off: [nav_block, page_frame, empty_render]\n",
         ),
         encoding="utf-8",
     )
@@ -766,3 +772,45 @@ def test_a_template_that_filters_a_field_gets_no_frame(
     assert b'content="Smith &amp; Co &lt;b&gt;bold' in plain["tasks/a/index.html"]
     keys = json.loads((tmp_path / "b" / "frame-keys.json").read_text(encoding="utf-8"))
     assert keys and not any(ok for *_, ok in keys)
+
+
+# --- a generated page's empty Markdown ------------------------------------------------------
+
+
+def test_an_empty_pages_render_leaves_what_mkdocs_render_leaves(tmp_path: Path) -> None:
+    """MkDocs' `Page.render` of a page whose Markdown is blank (what the plugin's
+    `on_page_markdown` gives a generated page) leaves the same fields as `render_empty`,
+    with every Markdown extension the demo and the bench use and more; a page whose
+    Markdown is not blank is rendered by MkDocs."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("---\ntitle: A\n---\n# Heading\n", encoding="utf-8")
+    yml = tmp_path / "mkdocs.yml"
+    yml.write_text(
+        "site_name: T\nmarkdown_extensions: [tables, toc, attr_list, admonition, md_in_html]\n",
+        encoding="utf-8",
+    )
+    config = load_config(config_file=str(yml))
+    fields = ("content", "toc", "_title_from_render", "present_anchor_ids", "links_to_anchors")
+
+    def rendered(markdown: str, shortcut: bool) -> dict[str, object]:
+        file = File("a.md", str(docs), str(tmp_path / "site"), use_directory_urls=True)
+        files = Files([file])
+        page = Page(None, file, config)
+        page.read_source(config)
+        page.markdown = markdown
+        if shortcut:
+            engine.render_empty(page)
+        page.render(config, files)
+        got = {name: getattr(page, name) for name in fields}
+        got["toc"] = [(item.title, item.url, item.level) for item in page.toc]
+        return got
+
+    for markdown in ("", "  \n\n", "# Heading\n\nText.\n"):
+        assert rendered(markdown, True) == rendered(markdown, False)
+    assert rendered("", True)["content"] == ""
+    assert rendered("# Heading\n", True)["toc"] != []

@@ -5,9 +5,9 @@ shortcuts is used instead. The plugin's `engine_off` option leaves out named one
 what each buys can be measured (docs/incremental.md). `tests/test_engine_contract.py`
 holds one contract test per shortcut: it fails when an upgrade changes what it relies on.
 
-The shortcuts serve `serve`'s rebuilds, except `nav_block` and `page_frame`, which every
-build takes, and `incremental_build`: `plaindesk build` with the last build's state
-(`builder.site.warm`). `mkdocs build` takes `nav_block` and `page_frame` only
+The shortcuts serve `serve`'s rebuilds, except `nav_block`, `page_frame` and
+`empty_render`, which every build takes, and `incremental_build`: `plaindesk build` with the
+last build's state (`builder.site.warm`). `mkdocs build` takes those three only
 (`BUILD_SHORTCUTS`)."""
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ WATCHER = "watcher"
 GC = "gc"
 NAV_BLOCK = "nav_block"
 PAGE_FRAME = "page_frame"
+EMPTY_RENDER = "empty_render"
 INCREMENTAL_BUILD = "incremental_build"
 NEEDS: dict[str, tuple[str, ...]] = {
     # MkDocs' theme asset listing, told apart by its filter function's __qualname__
@@ -62,6 +63,8 @@ NEEDS: dict[str, tuple[str, ...]] = {
     # the compiled root of the page template (Jinja's `Template.root_render_func`) and what
     # MkDocs' `get_context` and mkdocs-material's templates read of a page
     PAGE_FRAME: ("mkdocs", "mkdocs-material", "jinja2"),
+    # what MkDocs' `Page.render` leaves on a page whose Markdown is empty
+    EMPTY_RENDER: ("mkdocs",),
     # MkDocs' sitemap rendering (`_build_theme_template`) and the search plugin's index
     # (`search_index.entries`, the JSON it writes): a build that builds the changed pages
     # only writes both for every page (`write_sitemap`, `write_search_index`)
@@ -69,7 +72,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
 }
 SHORTCUTS = tuple(NEEDS)
 #: The shortcuts a build takes too; the others serve only `serve`'s rebuilds.
-BUILD_SHORTCUTS = frozenset({NAV_BLOCK, PAGE_FRAME, INCREMENTAL_BUILD})
+BUILD_SHORTCUTS = frozenset({NAV_BLOCK, PAGE_FRAME, EMPTY_RENDER, INCREMENTAL_BUILD})
 
 #: The filter function MkDocs passes when it lists a theme's static files.
 THEME_FILTER = "Files.add_files_from_theme.<locals>.filter"
@@ -794,3 +797,31 @@ def share_page_frame(
     render.plaindesk = True  # type: ignore[attr-defined]
     tmpl.root_render_func = render
     return frames
+
+
+# --- a generated page's empty Markdown, not handed to Python-Markdown -----------------------
+
+
+def render_empty(page: Any) -> None:
+    """A generated page's Markdown is made empty (`on_page_markdown`: its body is HTML
+    already), yet MkDocs' `Page.render` still builds a Python-Markdown instance with every
+    extension for it, about 0.2 ms a page, to convert nothing (Python-Markdown returns ""
+    for a blank source before any extension runs). This page's `render` leaves what that
+    would: no content, no table of contents, no title from the body, no anchors, no links
+    to anchors."""
+    from mkdocs.structure.toc import get_toc
+
+    pages_log = logging.getLogger("mkdocs.structure.pages")
+
+    def render(config: Any, files: Any) -> None:
+        if page.markdown is None or page.markdown.strip():
+            type(page).render(page, config, files)
+            return
+        page.content = ""
+        page.toc = get_toc([])
+        page._title_from_render = None
+        page.present_anchor_ids = set()
+        if pages_log.getEffectiveLevel() > logging.DEBUG:
+            page.links_to_anchors = {}
+
+    page.render = render

@@ -328,6 +328,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         builds the first, and a large site's bodies together weigh hundreds of megabytes.
         `_search_body` reads it again from the page tree when the page's turn comes."""
         if page.file.src_uri in self.page_set:
+            if self.run.shortcuts.takes(engine.EMPTY_RENDER):
+                engine.render_empty(page)
             return ""
         return markdown
 
