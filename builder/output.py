@@ -47,6 +47,21 @@ def own_folder(folder: Path) -> Path:
     return folder
 
 
+def write_whole(path: Path, data: bytes) -> None:
+    """Write `path` so that a reader sees the old file or the new one, never half: a draft
+    of its own beside it (two builds in one folder at once each write their own), then a
+    rename. The draft goes if the write fails."""
+    fd, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(draft, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(draft)
+        raise
+
+
 class OutputError(Exception):
     """An output folder cannot be used or replaced; the message says why and what to do."""
 

@@ -38,7 +38,7 @@ from conftest import make_workspace
 from site_cases import SMALL, project, snapshot_files
 
 from builder.cli import cli
-from builder.output import MARKER, STAGING, Transaction
+from builder.output import MARKER, STAGING, Transaction, write_whole
 from builder.portal.tokens import SECRET_ENV
 
 
@@ -769,3 +769,34 @@ def test_the_kill_points_are_every_step_of_the_swap(
     assert done.stderr.splitlines()[-1] == f"steps: {STEPS}"
     assert published(root) == fresh[1]
     assert temporaries(root) == []
+
+
+def test_kept_files_are_written_whole_through_a_draft_of_their_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build's kept files (state, check records, cards, calendar events) are written
+    through a draft no other build shares, renamed over the file; a write that fails
+    leaves the old file and no draft."""
+    target = tmp_path / "check.bin"
+    target.write_bytes(b"old")
+    drafts: list[str] = []
+    real_replace = os.replace
+
+    def replace(src: Any, dst: Any) -> None:
+        drafts.append(Path(src).name)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    write_whole(target, b"new")
+    write_whole(target, b"newer")
+    assert target.read_bytes() == b"newer"
+    assert len(set(drafts)) == 2 and all(d.startswith(".check.bin-") for d in drafts)
+
+    def fail(src: Any, dst: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError):
+        write_whole(target, b"lost")
+    assert target.read_bytes() == b"newer"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["check.bin"]

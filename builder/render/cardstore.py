@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 import marshal
-import os
 from collections.abc import Collection
 from pathlib import Path
+
+from builder.output import write_whole
 
 log = logging.getLogger("plaindesk")
 
@@ -74,9 +75,7 @@ class CardStore:
         if not self.made and len(cards) == len(self._old):
             return
         cards.update(self.used)
-        draft = self.path.with_name(FILE + ".tmp")
         try:
-            draft.write_bytes(marshal.dumps((FORMAT, self.stamp, cards)))
-            os.replace(draft, self.path)
+            write_whole(self.path, marshal.dumps((FORMAT, self.stamp, cards)))
         except OSError as exc:  # a full disk: the next build makes them again
             log.info("plaindesk: %s not saved: %s", self.path, exc)

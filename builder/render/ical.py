@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from builder.output import write_whole
 from builder.views.calendar import Event
 
 PRODID = "-//Plaindesk//Plaindesk calendar//EN"
@@ -114,9 +114,8 @@ class FeedWriter:
         data = {k: v.decode("utf-8") for k, v in self.used.items()}
         try:
             self.store.parent.mkdir(parents=True, exist_ok=True)
-            draft = self.store.with_suffix(".tmp")
-            draft.write_text(json.dumps({"words": self.words, "events": data}), "utf-8")
-            os.replace(draft, self.store)
+            text = json.dumps({"words": self.words, "events": data})
+            write_whole(self.store, text.encode("utf-8"))
         except OSError:
             pass
 

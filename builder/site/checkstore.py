@@ -29,6 +29,7 @@ from typing import Any
 from builder.load.files import SETTINGS_FILE, RawRecord, discover
 from builder.load.yamltree import Mapping
 from builder.model import Record
+from builder.output import write_whole
 from builder.pipeline import CheckCache, paused_gc
 from builder.problems import Problem
 
@@ -183,6 +184,5 @@ def save(store: CheckStore, cache: CheckCache) -> None:
 
 
 def _write(store: CheckStore, name: str, ident: str, entries: dict[str, Any]) -> None:
-    draft = store.folder / (name + ".tmp")
-    draft.write_bytes(pickle.dumps((FORMAT, store.stamp, ident, entries), protocol=5))
-    os.replace(draft, store.folder / name)
+    data = pickle.dumps((FORMAT, store.stamp, ident, entries), protocol=5)
+    write_whole(store.folder / name, data)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import builder
-from builder.output import own_folder
+from builder.output import own_folder, write_whole
 from builder.render.pages import theme_dir
 from builder.site.inputs import Inputs
 
@@ -230,9 +230,7 @@ def save(home: Path, state: BuildState) -> None:
         "tree": sorted(state.tree),
         "pages": rows,
     }
-    draft = folder / (STATE_FILE + ".tmp")
-    draft.write_text(json.dumps(raw, separators=(",", ":")), encoding="utf-8")
-    os.replace(draft, folder / STATE_FILE)
+    write_whole(folder / STATE_FILE, json.dumps(raw, separators=(",", ":")).encode("utf-8"))
 
 
 def site_print(site_dir: Path) -> str:
