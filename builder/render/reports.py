@@ -86,7 +86,9 @@ def report_pages(site: _Site) -> Iterator[Page]:
     ws, derived, today, fmt = site.ws, site.derived, site.today, site.fmt
     history = site.options.history
     tasks = tasks_key(ws, derived, site.options.audience, site.options.kept)
-    key = site.view_key(_KINDS, site.options.history_key, tasks)
+    key = site.view_key(_KINDS, tasks)
+    # profitability spreads a done task's money over the month git says it was done in
+    money_key = fingerprint(key, site.hk.kind("task"))
     weeks = _recent_weeks(site)
 
     def week_key(*shown: Any) -> str:
@@ -123,7 +125,7 @@ def report_pages(site: _Site) -> Iterator[Page]:
                 "money.html",
                 partial(money_page, i),
                 dict(WIDE_VIEW),
-                key=fingerprint(key, str(i)),
+                key=fingerprint(money_key, str(i)),
             )
     yield Page(
         page_file(report_url("timesheets/index")),
