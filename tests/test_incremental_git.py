@@ -100,6 +100,53 @@ def test_a_commit_rerenders_only_the_pages_that_show_it(tmp_path: Path) -> None:
         + said.split(" rendered, ", 1)[1]
     )
 
+    # a deal moved on and committed: its page, the funnel (its board, conversions and
+    # the funnels' index), its company's page, its owner's page, the directory's lists
+    # (they read every deal) and the Problems page (its idle warning names the stage)
+    edit(root, "deals/big-lead.md", "stage: lead", "stage: proposal")
+    repo.commit("2026-03-13T10:00:00+02:00", message="big lead: proposal")
+    said = warm_build(root, tmp_path)
+    third = keys(root)
+    redone = rendered(second, third)
+    assert redone - unkeyed == {
+        "deals/big-lead.md",
+        "funnels/sales.md",
+        "funnels/index.md",
+        "companies/bank.md",
+        "people/anna.md",
+        "companies/index.md",
+        "contacts/index.md",
+        "contacts/tags/client.md",
+        "contacts/tags/decision-maker.md",
+        "contacts/tags/journalist.md",
+        "problems.md",
+    }
+    assert said.startswith(f"incremental build: {len(redone)} of {total} pages rendered, ")
+    second = third
+
+    # an edit built before it is committed, then committed: the second build reads the
+    # same files, only the history differs. The pages that show that task's history
+    # change: its page (its timeline; "not committed" before), its project's board (the
+    # flow charts, and their note on uncommitted files), the reports that count the day
+    # it was done, and the funnels (their note on uncommitted files is gone)
+    edit(root, "tasks/site-launch.md", "status: queue", "status: doing")
+    assert warm_build(root, tmp_path).startswith("incremental build: ")
+    third = keys(root)
+    repo.commit("2026-03-14T09:00:00+02:00", message="launch started")
+    said = warm_build(root, tmp_path)
+    second = keys(root)
+    redone = rendered(third, second)
+    assert redone - unkeyed == {
+        "tasks/site-launch.md",
+        "boards/site.md",
+        "boards/press.md",
+        "boards/shop.md",
+        "funnels/sales.md",
+        "funnels/index.md",
+        "reports/index.md",
+    } | {rel for rel in second if rel.startswith("reports/statements/")}
+    assert said.startswith(f"incremental build: {len(redone)} of {total} pages rendered, ")
+
     # a commit that changes no file: no record's history changes, nor the status any
     # page words (the number of commits is shown nowhere), so only the pages without a
     # key are made again
