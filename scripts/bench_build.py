@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark `plaindesk build` and `plaindesk serve` against a raw mkdocs-material build.
 
-    python scripts/bench_build.py [--scale 1] [--repeat N] [--keep DIR]
+    python scripts/bench_build.py [--scale 1] [--repeat N] [--keep DIR] [--ci [--git]]
 
 Generates a synthetic workspace (scripts/generate.py, seed 42) into a temporary project
 folder laid out like the repo: `content/` (the workspace), a copy of the repo's `theme/`,
@@ -42,6 +42,12 @@ changed, 10 tasks edited, 100 tasks edited, the busiest person renamed (each --r
 on the state the previous build left; the median is reported). Each warm build must say
 it was incremental (or, nothing changed, that there was nothing to build). Targets:
 10 edits <= 5 s, unchanged <= 3 s.
+
+--ci --git is what a real CI push costs: the workspace is a git repository with a history
+(scripts/bench_history.py's: --git-commits commits that move tasks and deals, reassign,
+move, delete and break records, over 180 days), and each warm round's edits are committed
+(dated the workspace's today) before the build; an "empty commit" round (a commit that
+changes no file) is added after "unchanged".
 
 Targets (2 cores): build <= 1.2x raw, edit -> page <= 1 s, peak RSS <= 1 GiB, no page
 over 500 KB.
@@ -587,6 +593,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--ci", action="store_true", help="the CI scenario: warm builds with the state present"
     )
+    ap.add_argument(
+        "--git",
+        action="store_true",
+        help="with --ci: the workspace in a git repository with a history, each round's "
+        "edits committed (a real CI push)",
+    )
+    ap.add_argument(
+        "--git-commits",
+        type=int,
+        default=1000,
+        help="with --git: commits of history before the first build (default 1000)",
+    )
     args = ap.parse_args(argv)
     if args.ci:
         return ci_main(args)
@@ -842,6 +860,51 @@ def rename_busiest(content: Path, round_no: int) -> str:
     return f"{ident} ({counts[ident]} tasks)"
 
 
+def make_git_project(tmp: Path, scale: float, commits: int) -> tuple[Path, dict[str, int]]:
+    """The --git project: scripts/bench_history.py's repository (the synthetic workspace
+    in content/ and `commits` commits of history), with the project's other files (theme,
+    docs, mkdocs.yml) committed on top; the build's outputs are ignored, as in a team's
+    repository. Returns the project folder and the workspace's counts."""
+    import bench_history  # scripts/bench_history.py
+
+    made = bench_history.build_repo(tmp / "git", scale, commits)
+    proj: Path = made["repo"]
+    content = proj / "content"
+    counts = {
+        kind: sum(1 for _ in (content / kind).rglob("*.md"))
+        for kind in ("people", "companies", "contacts", "projects", "tasks", "deals")
+    }
+    shutil.copytree(REPO / "theme", proj / "theme")
+    (proj / "docs").mkdir()
+    shutil.copyfile(REPO / "theme" / "pages" / "help.md", proj / "docs" / "help.md")
+    (proj / "mkdocs.yml").write_text(
+        MKDOCS_YML.format(extra_comment="", plugin="  - plaindesk:\n      content: content\n"),
+        encoding="utf-8",
+    )
+    (proj / ".gitignore").write_text("site/\n.plaindesk/\n.plaindesk-cache/\n", encoding="utf-8")
+    commit_all(proj, "The site's files", 0)
+    counts["commits"] = int(bench_history.git(proj, "rev-list", "--count", "HEAD").strip())
+    return proj, counts
+
+
+def commit_all(proj: Path, message: str, round_no: int, empty: bool = False) -> None:
+    """Commit the working tree, dated the workspace's today (minutes apart per round)."""
+    import bench_history
+
+    when = f"{bench_history.TODAY.isoformat()}T08:{round_no % 60:02d}:00+00:00"
+    env = {
+        "GIT_AUTHOR_NAME": "Bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.org",
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_NAME": "Bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.org",
+        "GIT_COMMITTER_DATE": when,
+    }
+    bench_history.git(proj, "add", "-A", env=env)
+    extra = ["--allow-empty"] if empty else []
+    bench_history.git(proj, "commit", "-q", "--no-gpg-sign", *extra, "-m", message, env=env)
+
+
 def warm_build(proj: Path, site: Path, log: Path) -> tuple[Run, str]:
     run = run_timed([*plaindesk_cmd(), "build", "--no-portal", "--site-dir", str(site)], proj, log)
     said = next(
@@ -867,11 +930,15 @@ def ci_main(args: argparse.Namespace) -> int:
         tmp = Path(tmp_ctx.name)
     problems: list[str] = []
     try:
-        proj = tmp / "project"
-        counts = make_plaindesk_project(proj, generate, args.scale)
+        if args.git:
+            proj, counts = make_git_project(tmp, args.scale, args.git_commits)
+        else:
+            proj = tmp / "project"
+            counts = make_plaindesk_project(proj, generate, args.scale)
         content, site = proj / "content", proj / "site"
         print(
-            f"workspace (scale {args.scale:g}): " + ", ".join(f"{v} {k}" for k, v in counts.items())
+            f"workspace (scale {args.scale:g}{', git' if args.git else ''}): "
+            + ", ".join(f"{v} {k}" for k, v in counts.items())
         )
         cold = run_timed(
             [*plaindesk_cmd(), "build", "--no-portal", "--site-dir", str(site)],
@@ -885,10 +952,16 @@ def ci_main(args: argparse.Namespace) -> int:
             ("100 edits", lambda i: edit_tasks(content, 100, i)),
             ("person rename", lambda i: rename_busiest(content, i)),
         ]
+        if args.git:
+            steps.insert(1, ("empty commit", lambda i: None))
         results: dict[str, list[Run]] = {}
+        rounds = 0
         for name, change in steps:
             for i in range(repeat):
                 change(i)
+                if args.git and name != "unchanged":
+                    rounds += 1
+                    commit_all(proj, f"{name} {i}", rounds, empty=name == "empty commit")
                 run, said = warm_build(proj, site, tmp / f"{name.replace(' ', '-')}-{i}.log")
                 reported(run, name, i, repeat, problems)
                 print(f"  {said}", flush=True)
@@ -896,7 +969,8 @@ def ci_main(args: argparse.Namespace) -> int:
                     problems.append(f"{name}: not incremental: {said}")
                 results.setdefault(name, []).append(run)
         print()
-        print(f"| `plaindesk build`, scale {args.scale:g} | wall (median) | CPU | target |")
+        where = ", git" if args.git else ""
+        print(f"| `plaindesk build`, scale {args.scale:g}{where} | wall (median) | CPU | target |")
         print("|---|---:|---:|---|")
         print(f"| cold (no state) | {cold.wall:.2f} s | {cold.cpu:.2f} s | |")
         ok = not problems

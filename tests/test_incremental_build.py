@@ -14,6 +14,7 @@ from conftest import make_workspace
 from site_cases import SMALL, build, project, snapshot_files
 
 SOURCES = ("mkdocs.yml", "docs", "content")
+SMALL_TASKS = [rel for rel in SMALL if rel.startswith("tasks/")]
 
 
 def first_line(stderr: str) -> str:
@@ -398,3 +399,48 @@ def test_kept_records_of_another_plaindesk_or_damaged_are_not_used(
     assert len(said) == 1 and said[0].startswith(f"WARNING -  plaindesk: {check_file(root)} ")
     assert said[0].endswith(": every record is read anew")
     assert warm_equals_cold(root, tmp_path) == NOTHING
+
+
+def texts_file(root: Path) -> Path:
+    return root / ".plaindesk-cache/report-texts.bin"
+
+
+def report_keys(root: Path) -> dict[str, str]:
+    from builder.site import state
+
+    found, why = state.load(root)
+    assert found is not None, why
+    return {rel: e.key for rel, e in found.pages.items() if rel.startswith("reports/")}
+
+
+def test_the_reports_take_the_last_builds_task_texts(root: Path, tmp_path: Path) -> None:
+    import marshal
+
+    # the cold build kept what the reports read of each task, by the task file's digest
+    fmt, stamp, words, shown, logged = marshal.loads(texts_file(root).read_bytes())
+    assert len(shown) == len(SMALL_TASKS)
+    assert sorted(logged.values()) == [
+        "('site-copy', 'site', [TimeEntry(date=datetime.date(2026, 3, 10), person='anna', "
+        "minutes=90, note='first draft', line=10, col=5)])",
+        "('site-mockups', 'site', [TimeEntry(date=datetime.date(2026, 3, 11), person='oleh', "
+        "minutes=180, note='mock-ups', line=9, col=5)])",
+    ]
+    before = report_keys(root)
+
+    # a kept text is taken as it is: a false one (no file changed) changes the reports' key
+    first = next(iter(shown))
+    shown[first] += " (false)"
+    texts_file(root).write_bytes(marshal.dumps((fmt, stamp, words, shown, logged)))
+    forget_inputs(root)
+    assert first_line(build(root).stderr).startswith("incremental build: ")
+    assert report_keys(root)["reports/estimates.md"] != before["reports/estimates.md"]
+
+    # another Plaindesk's texts, or a damaged file: made anew, the site a cold build's
+    texts_file(root).write_bytes(marshal.dumps((fmt, "another", words, shown, logged)))
+    forget_inputs(root)
+    assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
+    assert report_keys(root) == before
+    texts_file(root).write_bytes(b"\x00garbage")
+    edit(root, "tasks/site-hosting.md", "status: doing", "status: done")
+    assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
+    assert marshal.loads(texts_file(root).read_bytes())[3].keys() != shown.keys()

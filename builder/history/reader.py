@@ -8,6 +8,7 @@ raises on an odd repository.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
@@ -80,10 +81,78 @@ class History:
 
     def is_uncommitted(self, kind: str, ident: str) -> bool:
         """True when the record's file has changes that are not committed yet."""
+        return (kind, ident) in self._dirty_keys()
+
+    def _dirty_keys(self) -> set[Key]:
         if self._dirty is None:
             keys = (classify(p) for p in self.status.uncommitted)
             self._dirty = {k for k in keys if k is not None}
-        return (kind, ident) in self._dirty
+        return self._dirty
+
+    def digest(self, kind: str, ident: str) -> str:
+        """A digest of everything the history says of record (`kind`, `ident`) (following
+        renames, as `get` does), and whether its file has uncommitted changes: what a
+        page that shows this record's history depends on. Computed once per derivation
+        (kept in `kept`, which lives as long as the commits, authors' emails, today and
+        time zone do); a commit that does not touch the record leaves it as it is."""
+        found = self._digest(kind, ident)
+        return found + "u" if self.is_uncommitted(kind, ident) else found
+
+    def _digest(self, kind: str, ident: str) -> str:
+        memo: dict[Key, str] = self.kept.setdefault("digests", {})
+        found = memo.get((kind, ident))
+        if found is None:
+            found = memo[(kind, ident)] = record_digest(self.get(kind, ident))
+        return found
+
+    def kind_digest(self, kind: str) -> str:
+        """A digest of the histories of every record of `kind`, deleted ones too (the
+        funnels' conversions, the reports' done days read them all)."""
+        memo: dict[str, str] = self.kept.setdefault("kind_digests", {})
+        found = memo.get(kind)
+        if found is None:
+            parts = [
+                f"{ident}\1{self._digest(k, ident)}"
+                for k, ident in sorted(self.records)
+                if k == kind
+            ]
+            parts += [f"{old}>{new}" for (k, old), new in sorted(self.renamed.items()) if k == kind]
+            found = memo[kind] = hashlib.sha1("\0".join(parts).encode()).hexdigest()
+        dirty = sorted(i for k, i in self._dirty_keys() if k == kind)
+        return found + ("u" + "\1".join(dirty) if dirty else "")
+
+
+def record_digest(rec: RecordHistory | None) -> str:
+    """What a record's history holds, as one digest: each change (its kind, commit, the
+    person its author is, the field and values, the version's fields), the commits that
+    created, last changed and deleted it, the broken versions, its former ids. A commit's
+    date and author are its id's: the commit stands for them."""
+    if rec is None:
+        return "-"
+    parts: list[object] = [
+        rec.type,
+        rec.id,
+        rec.path,
+        rec.created.commit if rec.created else None,
+        rec.deleted.commit if rec.deleted else None,
+        rec.last_change.commit if rec.last_change else None,
+        tuple(s.commit for s in rec.skipped),
+        tuple(rec.former_ids),
+    ]
+    for ch in rec.changes:
+        snap = ch.snapshot
+        parts.append(
+            (
+                ch.kind,
+                ch.stamp.commit,
+                ch.stamp.author.person,
+                ch.field,
+                ch.old,
+                ch.new,
+                None if snap is None else tuple(snap.items()),
+            )
+        )
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
 
 
 def workspace_tz(ws: Workspace) -> tzinfo:

@@ -277,7 +277,8 @@ def statement_pages(site: _Site) -> Iterator[Page]:
 
     ws, derived, today, fmt = site.ws, site.derived, site.today, site.fmt
     history = site.options.history
-    key = site.view_key(("task", "project", "company"), site.options.history_key)
+    # a done task is on the statement of the month git says it was done in
+    key = site.view_key(("task", "project", "company"), site.hk.kind("task"))
     companies = st.statement_companies(ws)
     months = st.statement_months(today)
     rows = []

@@ -24,7 +24,7 @@ from builder import i18n
 from builder.model import Workspace
 from builder.problems import Problem
 from builder.render.kept import RenderKept
-from builder.render.keys import fingerprint, key_digest, record_key, view_key
+from builder.render.keys import HistoryKeys, fingerprint, key_digest, record_key, view_key
 from builder.render.markdown import BodyRenderer
 from builder.render.svg import flow_charts
 from builder.views import activity, boards, dashboard, directory, funnels, paging, people, records
@@ -175,6 +175,7 @@ class _Site:
     fmt: Fmt
     options: SiteOptions
     salt: str
+    hk: HistoryKeys  # what pages show of the git history, for their keys
 
     def view_key(self, kinds: Iterable[str], *parts: str) -> str:
         return view_key(self.derived, self.salt, kinds, *parts)
@@ -222,7 +223,15 @@ def _site(ws: Workspace, derived: Derived, today: date, options: SiteOptions) ->
         options.templates_key,
         repr(options.limits),
     )
-    return _Site(ws=ws, derived=derived, today=today, fmt=Fmt.of(ws), options=options, salt=salt)
+    return _Site(
+        ws=ws,
+        derived=derived,
+        today=today,
+        fmt=Fmt.of(ws),
+        options=options,
+        salt=salt,
+        hk=HistoryKeys(options.history, derived),
+    )
 
 
 def site_files(
@@ -353,7 +362,12 @@ def _funnel_pages(site: _Site) -> Iterator[Page]:
     pipelines = ws.settings.pipelines
     if not pipelines:  # an audience's site without deals
         return
-    key = site.view_key(("deal", "company", "contact", "person", "project"))
+    # the deal cards' idle days, the conversions (every deal's history) and their notes
+    key = site.view_key(
+        ("deal", "company", "contact", "person", "project"),
+        site.hk.all_chips("deal"),
+        site.hk.kind("deal"),
+    )
     views: dict[str, funnels.FunnelView] = {}
 
     def view(pid: str) -> funnels.FunnelView:
@@ -437,7 +451,12 @@ def _funnel_pages(site: _Site) -> Iterator[Page]:
 
 def _directory_pages(site: _Site) -> Iterator[Page]:
     ws, derived, today, fmt = site.ws, site.derived, site.today, site.fmt
-    key = site.view_key(("company", "contact", "deal", "person", "project"))
+    # the follow-ups (a cadence counts from a contact's last change in git)
+    key = site.view_key(
+        ("company", "contact", "deal", "person", "project"),
+        site.hk.all_chips("contact"),
+        site.hk.all_chips("deal"),
+    )
     whole: list[directory.DirectoryView] = []
 
     def everyone() -> directory.DirectoryView:
@@ -605,7 +624,7 @@ def _board_pages(site: _Site) -> Iterator[Page]:
         Link(fmt.t("board.lanes_project"), "boards/all/"),
         Link(fmt.t("board.lanes_person"), "boards/all-by-person/"),
     ]
-    all_key = site.view_key(("task", "project", "person"))
+    all_key = site.view_key(("task", "project", "person"), site.hk.all_chips("task"))
 
     def whole(lanes: boards.LaneKind, links: list[Link]) -> dict[str, Any]:
         return {"board": boards.board_summary(ws, derived, today, lanes), "links": links}
@@ -657,20 +676,28 @@ def _board_pages(site: _Site) -> Iterator[Page]:
                 else None,
             }
 
+        cards = fingerprint(
+            site.salt,
+            people_digest,
+            p.digest,
+            *(task.digest for task in tasks),
+            site.hk.chips("task", [task.id for task in tasks]),
+        )
+        flow = (
+            site.hk.board(activity.board_task_ids(options.history, ws, p.id))
+            if options.history is not None
+            else ""
+        )
         yield Page(
             page_file(board_url(p.id)),
             p.name,
             "board.html",
             context,
             dict(WIDE_VIEW),
-            key=fingerprint(site.salt, people_digest, p.digest, *(task.digest for task in tasks)),
+            key=fingerprint(cards, flow),
         )
         yield from _archive_pages(
-            site,
-            Link(p.name, board_url(p.id)),
-            tasks,
-            options.limits.board_done,
-            fingerprint(site.salt, people_digest, p.digest, *(task.digest for task in tasks)),
+            site, Link(p.name, board_url(p.id)), tasks, options.limits.board_done, cards
         )
     yield from _unassigned_pages(site)
     yield Page(
@@ -723,6 +750,7 @@ def _unassigned_pages(site: _Site) -> Iterator[Page]:
         derived.table_digests["person"],
         derived.table_digests["project"],
         *(t.digest for t in tasks),
+        site.hk.chips("task", [t.id for t in tasks]),
     )
     title = fmt.t("card.unassigned")
     if boards.unassigned_is_summary(ws, derived, site.today, site.options.limits):
@@ -761,6 +789,9 @@ def _people_pages(site: _Site) -> Iterator[Page]:
     ix = derived.index
     # a person's page shows their tasks and deals, with project, company and contact names
     shared = [derived.table_digests[k] for k in ("person", "project", "company", "contact")]
+    # and of the history: the follow-ups (every contact's last change in git)
+    shared.append(site.hk.all_chips("contact"))
+    hk = site.hk
     rows = []
 
     def page(p: Any) -> dict[str, Any]:
@@ -793,14 +824,25 @@ def _people_pages(site: _Site) -> Iterator[Page]:
             # a person is found by name: in the index with the profile text (see the
             # plugin's search_slice), the rest of the page being a board
             {"hide": ["toc", "navigation"]},
-            key=fingerprint(site.salt, *shared, *(x.digest for x in (*tasks, *deals))),
+            key=fingerprint(
+                site.salt,
+                *shared,
+                *(x.digest for x in (*tasks, *deals)),
+                hk.chips("task", [t.id for t in tasks]),
+                hk.chips("deal", [d.id for d in deals]),
+            ),
         )
         yield from _archive_pages(
             site,
             Link(p.name, url("person", p.id)),
             tasks,
             boards.DONE_CAP,
-            fingerprint(site.salt, *shared, *(x.digest for x in tasks)),
+            fingerprint(
+                site.salt,
+                *shared,
+                *(x.digest for x in tasks),
+                hk.chips("task", [t.id for t in tasks]),
+            ),
         )
     yield Page(
         "people/index.md",
@@ -854,7 +896,7 @@ def _record_pages(site: _Site) -> Iterator[Page]:
                 getattr(rec, "title", "") or rec.name,
                 "record.html",
                 context,
-                key=record_key(ws, derived, kind, rec, site.salt),
+                key=record_key(ws, derived, kind, rec, site.salt, site.hk),
             )
 
 

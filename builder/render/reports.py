@@ -3,6 +3,9 @@ the files that go with them (a CSV per timesheet week)."""
 
 from __future__ import annotations
 
+import logging
+import marshal
+import os
 from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -18,6 +21,8 @@ from builder.views.paths import (
 )
 from builder.views.reports import pages as rp
 from builder.views.reports.timesheets import weeks_back
+
+log = logging.getLogger("plaindesk")
 
 if TYPE_CHECKING:
     from builder.model import Workspace
@@ -61,6 +66,44 @@ def tasks_key(ws: Workspace, derived: Derived, audience: str, holder: RenderKept
     return fingerprint(*parts)
 
 
+#: `plaindesk build`'s copy of the reports' per-task texts (`ReportsKept.shown`), in its
+#: cache folder: a build makes the text of the tasks whose file changed, not of all 10,000
+TEXTS_FILE = "report-texts.bin"
+TEXTS_FORMAT = 1
+
+
+def _build_tasks_key(site: _Site) -> str:
+    """`tasks_key` for a `plaindesk build` (no serve loop to keep the texts in memory):
+    the texts are kept in the cache folder under the code's stamp and the words (settings
+    and audience) they were made with; another stamp, other words or a file that cannot be
+    read means every text is made again. Written only when a text was made or dropped."""
+    ws, derived, options = site.ws, site.derived, site.options
+    if options.cache_dir is None or not options.code_key:
+        return tasks_key(ws, derived, options.audience, None)
+    path = options.cache_dir / TEXTS_FILE
+    words = (ws.settings.digest, options.audience)
+    holder = RenderKept()
+    try:
+        fmt, stamp, kept_words, shown, logged = marshal.loads(path.read_bytes())
+        if fmt == TEXTS_FORMAT and stamp == options.code_key and tuple(kept_words) == words:
+            holder.reports = ReportsKept(words, shown=dict(shown), logged=dict(logged))
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # made anew (and saved) below
+    before = holder.reports.shown
+    key = tasks_key(ws, derived, options.audience, holder)
+    now = holder.reports
+    if now.shown.keys() != before.keys():
+        draft = path.with_name(TEXTS_FILE + ".tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            dump = (TEXTS_FORMAT, options.code_key, words, now.shown, now.logged)
+            draft.write_bytes(marshal.dumps(dump))
+            os.replace(draft, path)
+        except OSError as exc:  # a full disk: the next build makes them again
+            log.info("plaindesk: %s not saved: %s", path, exc)
+    return key
+
+
 def _recent_weeks(site: _Site) -> dict[Any, Any]:
     """The recent weeks' timesheets (`reports.pages.recent_weeks`); in the serve loop, the
     last rebuild's while the time logged, the people and today are the same (they are
@@ -85,8 +128,14 @@ def report_pages(site: _Site) -> Iterator[Page]:
 
     ws, derived, today, fmt = site.ws, site.derived, site.today, site.fmt
     history = site.options.history
-    tasks = tasks_key(ws, derived, site.options.audience, site.options.kept)
-    key = site.view_key(_KINDS, site.options.history_key, tasks)
+    tasks = (
+        tasks_key(ws, derived, site.options.audience, site.options.kept)
+        if site.options.kept is not None
+        else _build_tasks_key(site)
+    )
+    key = site.view_key(_KINDS, tasks)
+    # profitability spreads a done task's money over the month git says it was done in
+    money_key = fingerprint(key, site.hk.kind("task"))
     weeks = _recent_weeks(site)
 
     def week_key(*shown: Any) -> str:
@@ -123,7 +172,7 @@ def report_pages(site: _Site) -> Iterator[Page]:
                 "money.html",
                 partial(money_page, i),
                 dict(WIDE_VIEW),
-                key=fingerprint(key, str(i)),
+                key=fingerprint(money_key, str(i)),
             )
     yield Page(
         page_file(report_url("timesheets/index")),

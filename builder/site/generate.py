@@ -156,8 +156,11 @@ def _generate(
         options.history = read_history(content, result.workspace, result.today)
         if gone is not None:
             options.history = history_for(options.history, gone)
+        # what every page may word of the history (its notes): the rest is in each
+        # page's own key (`keys.HistoryKeys`), so a commit re-renders only the pages
+        # that show what it changed, not every page
         st = options.history.status
-        options.history_key = f"{st.state}:{st.commits}:{st.later}:{st.shallow_since}"
+        options.history_key = f"git:{st.state}:{st.reason}:{st.shallow_since}"
     derived = derive(ws, options.history)
     if kept is not None:
         options.kept = kept.render

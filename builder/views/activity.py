@@ -22,7 +22,7 @@ from builder.history import (
     stage_conversions,
     task_timeline,
 )
-from builder.history.flow import BoardFlow, StuckCard, Timeline, project_stuck
+from builder.history.flow import BoardFlow, StuckCard, Timeline, board_tasks, project_stuck
 from builder.history.reader import ERROR, NO_COMMITS, NO_REPO
 from builder.i18n import format_date, t
 from builder.model import Workspace
@@ -152,6 +152,11 @@ def _project_flow(history: History, ws: Workspace, project: str) -> BoardFlow:
         found = history.memo[key] = project_flow(history, ws, project)
     assert isinstance(found, BoardFlow)
     return found
+
+
+def board_task_ids(history: History, ws: Workspace, project: str) -> list[str]:
+    """The tasks a project board's flow reads: its tasks, and deleted ones last on it."""
+    return board_tasks(history, ws, project)
 
 
 def _part_url(part: Part) -> str:

@@ -1,0 +1,157 @@
+"""`plaindesk build` with the last build's state in a git repository (every CI build): a
+commit re-renders the pages that show what it changed, not every page (the history's
+commit count and HEAD are in no page's key), and the warm site is byte for byte a cold
+build's of the same commit (docs/incremental.md, "Page keys and the git history")."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import make_workspace
+from gitrepo import ANNA, GitRepo
+from site_cases import SMALL, build, project, snapshot_files
+from test_incremental_build import edit, first_line
+
+from builder.site import state
+
+
+def keys(root: Path) -> dict[str, str]:
+    """Each page of the last build's state, with its key digest ("": no key, rendered
+    every time)."""
+    found, why = state.load(root)
+    assert found is not None, why
+    return {rel: entry.key for rel, entry in found.pages.items()}
+
+
+def rendered(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    """The pages a warm build had to render: those without a key, and those whose key is
+    not the one the last build left."""
+    return {rel for rel, key in after.items() if not key or before.get(rel) != key}
+
+
+def cold_clone(root: Path, where: Path) -> dict[str, bytes]:
+    """A cold build of the same commit (and working tree) in a fresh copy of the whole
+    repository, without the last build's state, caches and site: its site's files."""
+    shutil.rmtree(where, ignore_errors=True)
+    shutil.copytree(
+        root, where, ignore=shutil.ignore_patterns(".plaindesk", ".plaindesk-cache", "site")
+    )
+    done = build(where)
+    assert done.returncode == 0, done.stderr
+    assert first_line(done.stderr).startswith("full build: no state"), done.stderr
+    return snapshot_files(where / "site")
+
+
+def warm_build(root: Path, tmp_path: Path) -> str:
+    """Build `root` with its state; the site must equal a cold build's of the same commit.
+    Returns the build's line about what it redid."""
+    done = build(root)
+    assert done.returncode == 0, done.stderr
+    warm = snapshot_files(root / "site")
+    cold = cold_clone(root, tmp_path / "cold")
+    assert sorted(warm) == sorted(cold)
+    assert [rel for rel in warm if warm[rel] != cold[rel]] == []
+    return first_line(done.stderr)
+
+
+def test_a_commit_rerenders_only_the_pages_that_show_it(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path, project(SMALL))
+    repo = GitRepo(root)
+    (root / ".gitignore").write_text("site/\n", encoding="utf-8")
+    repo.commit("2026-03-02T10:00:00+02:00", message="the workspace")
+    edit(root, "tasks/site-copy.md", "status: doing", "status: review")
+    repo.commit("2026-03-09T10:00:00+02:00", message="copy to review")
+    done = build(root)
+    assert done.returncode == 0, done.stderr
+    assert first_line(done.stderr).startswith("full build: no state")
+    first = keys(root)
+    unkeyed = {rel for rel, key in first.items() if not key}
+    # the dashboard, the activity feed (and its months) and the link lists: always made
+    assert unkeyed == {
+        "index.md",
+        "activity.md",
+        "boards/index.md",
+        "people/index.md",
+    }
+    total = len(first)
+
+    # one task moved and committed: its page, its project's page and board, the boards
+    # of all projects, the tasks nobody is assigned to (it is one), the profitability
+    # report and the statements (a done task counts in the month git says it was done:
+    # every task's history), and the Problems page (Review's WIP limit of 1 is exceeded)
+    edit(root, "tasks/site-hosting.md", "status: doing", "status: review")
+    repo.commit("2026-03-12T10:00:00+02:00", message="hosting to review")
+    said = warm_build(root, tmp_path)
+    second = keys(root)
+    redone = rendered(first, second)
+    assert redone - unkeyed == {
+        "tasks/site-hosting.md",
+        "projects/site.md",
+        "boards/site.md",
+        "boards/all.md",
+        "boards/all-by-person.md",
+        "boards/unassigned.md",
+        "reports/index.md",
+        "problems.md",
+    } | {rel for rel in second if rel.startswith("reports/statements/")}
+    assert said == (
+        f"incremental build: {len(redone)} of {total} pages rendered, "
+        + said.split(" rendered, ", 1)[1]
+    )
+
+    # a deal moved on and committed: its page, the funnel (its board, conversions and
+    # the funnels' index), its company's page, its owner's page, the directory's lists
+    # (they read every deal) and the Problems page (its idle warning names the stage)
+    edit(root, "deals/big-lead.md", "stage: lead", "stage: proposal")
+    repo.commit("2026-03-13T10:00:00+02:00", message="big lead: proposal")
+    said = warm_build(root, tmp_path)
+    third = keys(root)
+    redone = rendered(second, third)
+    assert redone - unkeyed == {
+        "deals/big-lead.md",
+        "funnels/sales.md",
+        "funnels/index.md",
+        "companies/bank.md",
+        "people/anna.md",
+        "companies/index.md",
+        "contacts/index.md",
+        "contacts/tags/client.md",
+        "contacts/tags/decision-maker.md",
+        "contacts/tags/journalist.md",
+        "problems.md",
+    }
+    assert said.startswith(f"incremental build: {len(redone)} of {total} pages rendered, ")
+    second = third
+
+    # an edit built before it is committed, then committed: the second build reads the
+    # same files, only the history differs. The pages that show that task's history
+    # change: its page (its timeline; "not committed" before), its project's board (the
+    # flow charts, and their note on uncommitted files), the reports that count the day
+    # it was done, and the funnels (their note on uncommitted files is gone)
+    edit(root, "tasks/site-launch.md", "status: queue", "status: doing")
+    assert warm_build(root, tmp_path).startswith("incremental build: ")
+    third = keys(root)
+    repo.commit("2026-03-14T09:00:00+02:00", message="launch started")
+    said = warm_build(root, tmp_path)
+    second = keys(root)
+    redone = rendered(third, second)
+    assert redone - unkeyed == {
+        "tasks/site-launch.md",
+        "boards/site.md",
+        "boards/press.md",
+        "boards/shop.md",
+        "funnels/sales.md",
+        "funnels/index.md",
+        "reports/index.md",
+    } | {rel for rel in second if rel.startswith("reports/statements/")}
+    assert said.startswith(f"incremental build: {len(redone)} of {total} pages rendered, ")
+
+    # a commit that changes no file: no record's history changes, nor the status any
+    # page words (the number of commits is shown nowhere), so only the pages without a
+    # key are made again
+    when = GitRepo._env("2026-03-14T10:00:00+02:00", ANNA)
+    repo.git("commit", "-q", "--allow-empty", "--no-gpg-sign", "-m", "nothing", env=when)
+    said = warm_build(root, tmp_path)
+    assert keys(root) == second
+    assert said.startswith(f"incremental build: {len(unkeyed)} of {total} pages rendered, ")
