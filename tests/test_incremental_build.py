@@ -120,6 +120,45 @@ def test_edits_deletes_renames_and_new_records(root: Path, tmp_path: Path) -> No
     assert (root / "site/projects/fair/index.html").is_file()
 
 
+def tree_mtimes(root: Path) -> dict[str, int]:
+    tree = root / ".plaindesk/docs"
+    return {str(p.relative_to(tree)): p.stat().st_mtime_ns for p in tree.rglob("*.md")}
+
+
+def test_a_workflow_column_renamed_renders_what_shows_it(root: Path, tmp_path: Path) -> None:
+    # a comment in workspace.yml: no page shows it (the check reads the file again)
+    ws = root / "content/workspace.yml"
+    ws.write_text("# the agency's settings\n" + ws.read_text(), encoding="utf-8")
+    assert warm_equals_cold(root, tmp_path) == (
+        "incremental build: 4 of 71 pages rendered, 17 built by MkDocs, "
+        "54 kept from the previous site"
+    )
+
+    # the web workflow's Review column renamed: the one task in it, the two web projects'
+    # pages (their task lists) and the 47 views (boards, dashboards) are rendered (50);
+    # the other tasks, the pr project, companies, contacts and deals are not. Written are
+    # the pages whose Markdown changed: the shop project lists no task in review
+    before = tree_mtimes(root)
+    edit(root, "workspace.yml", "{id: review, name: Review, wip: 1}", "{id: review, name: QA}")
+    said = warm_equals_cold(root, tmp_path)
+    assert said.startswith("incremental build: 50 of 71 pages rendered"), said
+    after = tree_mtimes(root)
+    records = ("tasks/", "projects/", "companies/", "contacts/", "deals/")
+    changed = sorted(rel for rel in after if rel.startswith(records) and after[rel] != before[rel])
+    assert changed == ["projects/site.md", "tasks/site-review.md"]
+    assert "QA" in (root / "site/tasks/site-review/index.html").read_text(encoding="utf-8")
+
+    # a stage renamed: the pipeline's 7 deals and the 2 companies that list deals are
+    # rendered with the views; written, the two that show the stage
+    before = after
+    edit(root, "workspace.yml", "{id: proposal, name: Proposal,", "{id: proposal, name: Offer,")
+    said = warm_equals_cold(root, tmp_path)
+    assert said.startswith("incremental build: 56 of 71 pages rendered"), said
+    after = tree_mtimes(root)
+    changed = sorted(rel for rel in after if rel.startswith(records) and after[rel] != before[rel])
+    assert changed == ["companies/acme.md", "deals/eur-proposal.md"]
+
+
 def test_what_cannot_be_trusted_is_a_full_build(root: Path, tmp_path: Path) -> None:
     # a pipeline added: every page's nav shows it
     ws = root / "content/workspace.yml"

@@ -155,3 +155,37 @@ def test_a_commit_rerenders_only_the_pages_that_show_it(tmp_path: Path) -> None:
     said = warm_build(root, tmp_path)
     assert keys(root) == second
     assert said.startswith(f"incremental build: {len(unkeyed)} of {total} pages rendered, ")
+
+
+def test_a_column_renamed_rerenders_the_tasks_that_stood_in_it(tmp_path: Path) -> None:
+    # a task's timeline names each column it stood in: renaming Doing re-renders the
+    # tasks in it and the one that left it for Review, not the tasks that never were
+    # in it; of the record pages besides, only the web projects' (their task lists)
+    root = make_workspace(tmp_path, project(SMALL))
+    repo = GitRepo(root)
+    (root / ".gitignore").write_text("site/\n", encoding="utf-8")
+    repo.commit("2026-03-02T10:00:00+02:00", message="the workspace")
+    edit(root, "tasks/site-copy.md", "status: doing", "status: review")
+    repo.commit("2026-03-09T10:00:00+02:00", message="copy to review")
+    done = build(root)
+    assert done.returncode == 0, done.stderr
+    first = keys(root)
+
+    edit(root, "workspace.yml", "{id: doing, name: Doing, wip: 2}", "{id: doing, name: Making}")
+    repo.commit("2026-03-10T10:00:00+02:00", message="Doing is Making")
+    assert warm_build(root, tmp_path).startswith("incremental build: ")
+    redone = rendered(first, keys(root))
+    records = ("tasks/", "projects/", "companies/", "contacts/", "deals/")
+    record_pages = [
+        rel for rel in redone if rel.startswith(records) and (root / "content" / rel).is_file()
+    ]
+    assert sorted(record_pages) == [
+        "projects/shop.md",
+        "projects/site.md",
+        "tasks/shop-catalog.md",
+        "tasks/site-copy.md",
+        "tasks/site-hosting.md",
+        "tasks/site-mockups.md",
+    ]
+    page = (root / "site/tasks/site-copy/index.html").read_text(encoding="utf-8")
+    assert "Making" in page

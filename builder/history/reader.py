@@ -105,6 +105,19 @@ class History:
             found = memo[(kind, ident)] = record_digest(self.get(kind, ident))
         return found
 
+    def statuses(self, ident: str) -> tuple[str | None, ...]:
+        """The statuses task `ident`'s history shows it in, each once (None: the file
+        had none, so the task stood in its backlog); what its timeline names."""
+        memo: dict[str, tuple[str | None, ...]] = self.kept.setdefault("task_statuses", {})
+        found = memo.get(ident)
+        if found is None:
+            rec = self.get("task", ident)
+            values = () if rec is None else (v for v, _ in rec.values("status"))
+            found = memo[ident] = tuple(
+                dict.fromkeys(None if v is None else str(v) for v in values)
+            )
+        return found
+
     def kind_digest(self, kind: str) -> str:
         """A digest of the histories of every record of `kind`, deleted ones too (the
         funnels' conversions, the reports' done days read them all)."""

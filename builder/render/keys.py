@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from builder.model import Workspace
+from builder.model.settings_keys import SettingsKeys, settings_keys
 from builder.views.derived import Derived
 
 
@@ -37,15 +38,18 @@ def record_key(
 ) -> tuple[str, ...]:
     """Everything a record page shows comes from these files: the record, the records it
     names, and the records that name it (its backlinks); with `hk`, what it shows of the
-    git history (`HistoryKeys`). Computed for every record on every serve rebuild, hence
-    the plain loops, and a tuple of digests, not a digest of them: comparing is cheaper
-    than hashing, and the key never leaves the process."""
+    git history (`HistoryKeys`); what it shows of the workflows and pipelines
+    (`SettingsKeys`; `salt` holds the rest of workspace.yml). Computed for every record
+    on every serve rebuild, hence the plain loops, and a tuple of digests, not a digest
+    of them: comparing is cheaper than hashing, and the key never leaves the process."""
     ix = derived.index
     parts = [salt, rec.digest]
     add = parts.append
     if hk is not None and hk.on:
         _history_parts(hk, ix, kind, rec, parts)
+    sk = settings_keys(ws.settings)
     if kind == "task":
+        add(_task_columns(ws, sk, rec, hk))
         people = ws.people
         add(_digest(ws.projects, rec.project))
         add(_digest(people, rec.assignee))
@@ -54,11 +58,13 @@ def record_key(
         for e in rec.time:
             add(_digest(people, e.person))
     elif kind == "deal":
+        add(sk.pipeline(ws.pipeline_of(rec)))
         add(_digest(ws.companies, rec.company))
         add(_digest(ws.contacts, rec.contact))
         add(_digest(ws.people, rec.owner))
         add(_digest(ws.projects, rec.project))
     elif kind == "project":
+        add(sk.workflow(ws.workflow_of(rec)))  # its tasks' columns, open or done
         add(_digest(ws.companies, rec.company))
         add(_digest(ws.people, rec.manager))
         parts += [t.digest for t in ix.tasks_by_project.get(rec.id, ())]
@@ -74,6 +80,7 @@ def record_key(
         parts += [p.digest for p in ix.projects_by_company.get(rec.id, ())]
         for d in ix.deals_by_company.get(rec.id, ()):
             add(d.digest)
+            add(sk.pipeline(ws.pipeline_of(d)))  # its stage, won or not
             add(_digest(ws.projects, d.project))
     elif kind == "contact":
         add(_digest(ws.companies, rec.company))
@@ -85,6 +92,16 @@ def record_key(
             add(_digest(ws.tasks, e.about))
             add(_digest(ws.deals, e.about))
     return tuple(parts)
+
+
+def _task_columns(ws: Workspace, sk: SettingsKeys, task: Any, hk: HistoryKeys | None) -> str:
+    """What a task's page shows of its workflow: its status's column and, when its
+    timeline shows, every column it stood in (a status never set: the backlog)."""
+    flow = ws.workflow_of(ws.projects.get(task.project))
+    if hk is None or not hk.on or hk.history.get("task", task.id) is None:
+        return sk.columns(flow, (task.status,))
+    past = hk.history.statuses(task.id)
+    return sk.columns(flow, [task.status, flow.backlog, *(s or flow.backlog for s in past)])
 
 
 def _history_parts(hk: HistoryKeys, ix: Any, kind: str, rec: Any, parts: list[str]) -> None:

@@ -22,6 +22,7 @@ from slugify import slugify
 
 from builder import i18n
 from builder.model import Workspace
+from builder.model.settings_keys import settings_keys
 from builder.problems import Problem
 from builder.render.kept import RenderKept
 from builder.render.keys import HistoryKeys, fingerprint, key_digest, record_key, view_key
@@ -174,7 +175,8 @@ class _Site:
     today: date
     fmt: Fmt
     options: SiteOptions
-    salt: str
+    salt: str  # every page's key holds it: the workspace.yml, day and options they show
+    record_salt: str  # the salt less the workflows and pipelines (`SettingsKeys`)
     hk: HistoryKeys  # what pages show of the git history, for their keys
 
     def view_key(self, kinds: Iterable[str], *parts: str) -> str:
@@ -214,8 +216,9 @@ def iter_pages(
 
 
 def _site(ws: Workspace, derived: Derived, today: date, options: SiteOptions) -> _Site:
-    salt = fingerprint(
-        ws.settings.digest,
+    sk = settings_keys(ws.settings)
+    record_salt = fingerprint(
+        sk.general,
         today.isoformat(),
         options.edit_base,
         options.content_prefix,
@@ -229,7 +232,10 @@ def _site(ws: Workspace, derived: Derived, today: date, options: SiteOptions) ->
         today=today,
         fmt=Fmt.of(ws),
         options=options,
-        salt=salt,
+        # the view pages show several workflows and pipelines; a record page only what
+        # `record_key` adds of them
+        salt=fingerprint(record_salt, sk.flows),
+        record_salt=record_salt,
         hk=HistoryKeys(options.history, derived),
     )
 
@@ -896,7 +902,7 @@ def _record_pages(site: _Site) -> Iterator[Page]:
                 getattr(rec, "title", "") or rec.name,
                 "record.html",
                 context,
-                key=record_key(ws, derived, kind, rec, site.salt, site.hk),
+                key=record_key(ws, derived, kind, rec, site.record_salt, site.hk),
             )
 
 
@@ -946,8 +952,13 @@ class _Renderer:
         self.card_template = self.env.get_template("plaindesk/card.html")
         self.lane_template = self.env.get_template("plaindesk/lane.html")
         self.cards: dict[tuple[str, str, bool], Markup] = {}
+        # a card shows none of the workflows' names (`card_inputs` says whether it is
+        # done); a lane's column names are compared with what it showed
         self.salt = fingerprint(
-            ws.settings.digest, today.isoformat(), options.history_key, options.templates_key
+            settings_keys(ws.settings).general,
+            today.isoformat(),
+            options.history_key,
+            options.templates_key,
         )
         self.board = ""  # the page being rendered: swimlanes are kept per board
         self.lanes_used: set[tuple[str, ...]] = set()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from builder import i18n
 from builder.model import Money, Person, Task, Workspace
 from builder.model.schema import SECTIONS as SECTIONS
+from builder.model.settings_keys import settings_keys
 from builder.views.paths import problem_url
 from builder.views.paths import url as url
 
@@ -204,7 +205,8 @@ def card(ws: Workspace, derived: Derived, task: Task, today: date, fmt: Fmt) -> 
 
 def card_inputs(ws: Workspace, derived: Derived, task: Task, today: date) -> tuple[str, ...]:
     """Everything a card shows comes from these: the task's file, its project's and its
-    assignee's, the settings (workflows, locale), the day and the task's "stuck" label."""
+    assignee's, the settings but its workflows (`SettingsKeys.general`: locale, ...), whether
+    the task is done, the day and the task's "stuck" label."""
     known = derived.memo.card_inputs_of(today)
     found = known.get(task.id)
     if found is None:
@@ -214,7 +216,8 @@ def card_inputs(ws: Workspace, derived: Derived, task: Task, today: date) -> tup
             task.digest,
             project.digest if project else "-",
             person.digest if person else "-",
-            ws.settings.digest,
+            settings_keys(ws.settings).general,
+            "o" if ws.task_is_open(task) else "d",
             today.isoformat(),
             derived.stuck.get(task.id, ""),
         )
