@@ -13,6 +13,7 @@ from pathlib import Path
 
 from builder.load.files import Listing, Loaded, ReadCache, display_path, load, quoted, relist
 from builder.model import Record, Workspace
+from builder.model.settings_keys import settings_keys
 from builder.problems import Problem, sort_key
 from builder.validate.defaults import Copies, resolve_defaults
 from builder.validate.fields import build_record
@@ -53,8 +54,8 @@ class CheckResult:
 @dataclass
 class CheckCache:
     """What the serve loop keeps between checks: parsed files (keyed by their stat) and
-    typed records (keyed by file digest and settings digest), so an edit re-reads and
-    re-types one file; cross-record rules and warnings run for the records an edit may
+    typed records (keyed by file digest and the settings typing reads), so an edit
+    re-reads and re-types one file; cross-record rules and warnings run for the records an edit may
     have changed the answer for (`builder.validate.incremental`)."""
 
     files: ReadCache = field(default_factory=dict)
@@ -131,17 +132,20 @@ def _run_check(
     ws = Workspace(settings)
     heads: dict[str, str] = {}
     typed: dict[str, tuple[str, str, Record, list[Problem]]] = {}
+    # typing reads the settings but their workflows and pipelines (statuses and stages are
+    # read as text; the cross-record rules check them): a column renamed types no record
+    typing = settings_keys(settings).general if cache is not None else ""
     for raw in loaded.records:
         if cache is None:
             record, field_problems = build_record(raw, settings)
         else:
             hit = cache.typed.get(raw.path)
-            if hit is not None and hit[0] == raw.digest and hit[1] == settings.digest:
+            if hit is not None and hit[0] == raw.digest and hit[1] == typing:
                 record, field_problems = hit[2], hit[3]
             else:
                 record, field_problems = build_record(raw, settings)
             # kept as read: resolving defaults gives the workspace a copy, never changes it
-            typed[raw.path] = (raw.digest, settings.digest, record, field_problems)
+            typed[raw.path] = (raw.digest, typing, record, field_problems)
         heads[raw.path] = raw.head
         problems += field_problems
         if not raw.valid_id:  # reported (PD108); an unsafe id never reaches a path or link

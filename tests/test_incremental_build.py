@@ -423,6 +423,21 @@ def test_the_check_takes_the_last_builds_records(root: Path, tmp_path: Path) -> 
     assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
 
 
+def test_the_kept_records_outlive_a_column_renamed_not_a_setting_typing_reads(
+    root: Path, tmp_path: Path
+) -> None:
+    # typing reads no workflow: a column renamed keeps the typed records
+    rewrite_check_file(root, name="Kept Name")
+    edit(root, "workspace.yml", "{id: review, name: Review, wip: 1}", "{id: review, name: QA}")
+    assert first_line(build(root).stderr).startswith("incremental build: ")
+    assert "Kept Name" in (root / "site/index.html").read_text(encoding="utf-8")
+    # hours per day: a duration is typed from it, every record is read and typed again
+    rewrite_check_file(root, name="Kept Name")
+    edit(root, "workspace.yml", "base_currency: USD", "base_currency: USD\nhours_per_day: 7")
+    assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
+    assert "Kept Name" not in (root / "site/index.html").read_text(encoding="utf-8")
+
+
 def test_kept_records_of_another_plaindesk_or_damaged_are_not_used(
     root: Path, tmp_path: Path
 ) -> None:

@@ -19,13 +19,15 @@ Keys compare across processes (`plaindesk build`'s state), so every part is made
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Iterable
 
 from builder.model.records import Pipeline, Settings, Workflow
 
 
 def _sha1(text: str) -> str:
+    # imported here: an edit command imports this module (views) and needs no digest
+    import hashlib
+
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 

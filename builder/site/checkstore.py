@@ -6,9 +6,10 @@ changed since the last build.
 as read (without its YAML tree: only typing reads that), the problems reading it gave, and
 the record as typed with the problems typing gave; `check-delta.bin` the files changed
 since (a build that changes a few files writes a small file, not the whole). Both are
-stamped with the Plaindesk that wrote them, the folder problem lines name and
-workspace.yml's digest (typing depends on the settings): a file with another stamp is not
-used; one that cannot be read is not used, and the build says so in its log.
+stamped with the Plaindesk that wrote them, the folder problem lines name and what typing
+reads of workspace.yml (`SettingsKeys.general`: not the workflows and pipelines, so a
+column renamed keeps them): a file with another stamp is not used; one that cannot be read
+is not used, and the build says so in its log.
 
 What is kept goes into a `CheckCache` as the serve loop's would be after a first check:
 each file under the stat it has now, which `load` compares, so a file edited while the
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from builder.load.files import SETTINGS_FILE, RawRecord, discover
+from builder.load.files import RawRecord, discover, load_settings
 from builder.load.yamltree import Mapping
 from builder.model import Record
 from builder.output import write_whole
@@ -37,7 +38,7 @@ log = logging.getLogger("plaindesk")
 
 BASE = "check.bin"
 DELTA = "check-delta.bin"
-FORMAT = 1
+FORMAT = 2  # 2: the stamp names no workspace.yml
 #: the delta is folded into the base once it holds this share of the files
 FOLD = 8
 
@@ -94,9 +95,19 @@ class CheckStore:
 
 def store_stamp(code: str, root: Path) -> str:
     """What the kept records depend on besides each file's bytes: Plaindesk's code, the
-    folder problem lines name, workspace.yml."""
-    settings = file_print(str(root / SETTINGS_FILE))
-    return f"{FORMAT}:{code}:{root.as_posix()}:{settings[0] if settings else '-'}"
+    folder problem lines name and what typing reads of workspace.yml (all but its
+    workflows and pipelines: `SettingsKeys.general`, as `builder.pipeline` keys typed
+    records). A kept record has no YAML tree to be typed again from."""
+    from builder.model.settings_keys import settings_keys
+    from builder.validate.settings import read_settings
+
+    loaded = load_settings(root)
+    if loaded.settings_broken:
+        typing = "-"
+    else:
+        settings, _ = read_settings(loaded.settings, loaded.settings_path)
+        typing = settings_keys(settings).general
+    return f"{FORMAT}:{code}:{root.as_posix()}:{typing}"
 
 
 def prime(
