@@ -187,5 +187,8 @@ def test_a_column_renamed_rerenders_the_tasks_that_stood_in_it(tmp_path: Path) -
         "tasks/site-hosting.md",
         "tasks/site-mockups.md",
     ]
+    # a project's board shows its own workflow
+    assert {"boards/site.md", "boards/shop.md"} <= redone
+    assert "boards/press.md" not in redone
     page = (root / "site/tasks/site-copy/index.html").read_text(encoding="utf-8")
     assert "Making" in page

@@ -683,7 +683,8 @@ def _board_pages(site: _Site) -> Iterator[Page]:
             }
 
         cards = fingerprint(
-            site.salt,
+            site.record_salt,  # its own workflow, not every one
+            settings_keys(ws.settings).workflow(ws.workflow_of(p)),
             people_digest,
             p.digest,
             *(task.digest for task in tasks),
