@@ -7,7 +7,8 @@ column re-rendered every page of the site. The settings are split instead:
   rates, custom fields, ...), read from the parsed settings, so a comment or a blank line
   changes no page. Every page's key holds it.
 - `flows`: every workflow and pipeline. The view pages (boards, funnels, dashboards,
-  reports) hold it: they show several of them.
+  reports) hold it, or, when they name the kinds of records they read, every workflow's
+  digest if they read tasks and every pipeline's if they read deals.
 - a record page holds only what it shows of them: a task its status's column (name,
   place, whether it is the backlog or done) and, with history, each column its timeline
   passed through; a deal its pipeline; a project its workflow; a company the pipelines of
@@ -39,7 +40,9 @@ class SettingsKeys:
         self.general = _sha1(repr(bare))
         self.workflows = {k: _sha1(repr(w)) for k, w in settings.workflows.items()}
         self.pipelines = {k: _sha1(repr(p)) for k, p in settings.pipelines.items()}
-        self.flows = _sha1(repr((sorted(self.workflows.items()), sorted(self.pipelines.items()))))
+        self.all_workflows = _sha1(repr(sorted(self.workflows.items())))
+        self.all_pipelines = _sha1(repr(sorted(self.pipelines.items())))
+        self.flows = _sha1(f"{self.all_workflows}\0{self.all_pipelines}")
         # per workflow: a column id -> what a task page shows of it
         self._columns: dict[str, dict[str, str]] = {
             w.id: {

@@ -180,7 +180,16 @@ class _Site:
     hk: HistoryKeys  # what pages show of the git history, for their keys
 
     def view_key(self, kinds: Iterable[str], *parts: str) -> str:
-        return view_key(self.derived, self.salt, kinds, *parts)
+        """A view page's key from the kinds of records it reads: the workflows only if it
+        reads tasks, the pipelines only if it reads deals (a column renamed leaves the
+        directory and the funnels as they are)."""
+        kinds = tuple(kinds)
+        sk = settings_keys(self.ws.settings)
+        flows = (
+            sk.all_workflows if "task" in kinds else "-",
+            sk.all_pipelines if "deal" in kinds else "-",
+        )
+        return view_key(self.derived, self.record_salt, kinds, *flows, *parts)
 
 
 def iter_pages(
