@@ -11,8 +11,8 @@ column re-rendered every page of the site. The settings are split instead:
   digest if they read tasks and every pipeline's if they read deals.
 - a record page holds only what it shows of them: a task its status's column (name,
   place, whether it is the backlog or done) and, with history, each column its timeline
-  passed through; a deal its pipeline; a project its workflow; a company the pipelines of
-  its deals.
+  passed through; a project its workflow's name and its tasks' columns; a deal its
+  pipeline; a company the pipelines of its deals.
 
 Keys compare across processes (`plaindesk build`'s state), so every part is made from
 `repr` of frozen values (no sets, whose order changes with the hash seed)."""

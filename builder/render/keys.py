@@ -64,10 +64,14 @@ def record_key(
         add(_digest(ws.people, rec.owner))
         add(_digest(ws.projects, rec.project))
     elif kind == "project":
-        add(sk.workflow(ws.workflow_of(rec)))  # its tasks' columns, open or done
+        tasks = ix.tasks_by_project.get(rec.id, ())
+        # its workflow's name, and its tasks' columns (their names; done or not)
+        flow = ws.workflow_of(rec)
+        add(flow.name)
+        add(sk.columns(flow, sorted({t.status for t in tasks})))
         add(_digest(ws.companies, rec.company))
         add(_digest(ws.people, rec.manager))
-        parts += [t.digest for t in ix.tasks_by_project.get(rec.id, ())]
+        parts += [t.digest for t in tasks]
         parts += [d.digest for d in ix.deals_by_project.get(rec.id, ())]
         # the media list: each contact pitched about it, their outlet, who pitched them
         for c, e in ix.outreach_by_project.get(rec.id, ()):
