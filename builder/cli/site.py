@@ -67,6 +67,7 @@ def build(
     """
     from builder.model.audience import UnknownAudience, audience_of
     from builder.output import OutputError, Transaction
+    from builder.pipeline import frozen_gc
     from builder.portal import SECRET_ENV
     from builder.site.build import (
         BuildError,
@@ -88,7 +89,7 @@ def build(
         if audience and site_dir is None:
             cfg.site_dir = cfg.site_dir.with_name(f"{cfg.site_dir.name}-{audience}")
         portals_to = None if no_portal else portal_dir.resolve()
-        with Transaction(cfg.config_file.parent) as swap:
+        with frozen_gc(), Transaction(cfg.config_file.parent) as swap:
             check_outputs(cfg, site=not portal_only, portal_dir=portals_to)
             # the team's site alone: nothing to build when its inputs are the last build's
             alone = portals_to is None and not portal_only and not audience
