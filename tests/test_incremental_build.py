@@ -444,3 +444,19 @@ def test_the_reports_take_the_last_builds_task_texts(root: Path, tmp_path: Path)
     edit(root, "tasks/site-hosting.md", "status: doing", "status: done")
     assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
     assert marshal.loads(texts_file(root).read_bytes())[3].keys() != shown.keys()
+
+
+def test_pages_named_in_mkdocs_yml_own_nav_are_built(root: Path, tmp_path: Path) -> None:
+    """A page of the tree that mkdocs.yml's own `nav` names is built in a warm build
+    too, unchanged or not: every page's sidebar shows its title, which MkDocs reads from
+    the page only when it builds it (an untitled nav entry)."""
+    yml = root / "mkdocs.yml"
+    nav = "nav:\n  - index.md\n  - tasks/site-brief.md\n  - Shop: projects/shop.md\n"
+    yml.write_text(yml.read_text(encoding="utf-8") + nav, encoding="utf-8")
+    done = build(root)
+    assert first_line(done.stderr) == "full build: mkdocs.yml changed since the last build"
+    edit(root, "tasks/press-list.md", "\n---\n", "\n---\nEdited.\n")
+    said = warm_equals_cold(root, tmp_path)
+    assert said.startswith("incremental build: "), said
+    page = (root / "site/tasks/site-brief/index.html").read_text(encoding="utf-8")
+    assert page.count("Agree the brief") >= 2  # its title, and its nav entry

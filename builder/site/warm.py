@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 
 from builder.render.pages import Prior as KeyPrior
 from builder.site import engine, state
@@ -89,35 +89,39 @@ class Incremental:
             # written from every page's entries in post_build
             config.theme.static_templates.discard("sitemap.xml")
 
-    def register(self, files: Files, config: Any, tree: Path, generated: Generated) -> None:
-        """on_files, a warm build: the pages whose Markdown changed, the nav's and the new
-        ones are built; every other page's HTML is linked from the previous site and its
-        file registered as excluded (links to it resolve as in a full build); the other
-        generated files are copied as in a full build."""
+    def register(self, files: Files, config: Any, tree: Path, generated: Generated) -> Files:
+        """on_files, a warm build: the pages whose Markdown changed, the nav's (the
+        generated nav or mkdocs.yml's own) and the new ones are built; every other page's
+        HTML is linked from the previous site and, not built, is made into a `File` only
+        when MkDocs looks it up (`engine.KeptFiles`: links to it resolve as in a full
+        build); the other generated files are copied as in a full build."""
         assert self.prior is not None
         old_site, new_site = self.prior.site_dir, Path(config.site_dir)
         if self.spare is not None and not _same_device(self.spare, new_site):
             self.spare = None
         if self.spare is not None:
             self.before = inodes(old_site)
-        build = {*generated.written, *nav_pages(generated.nav)}
+        build = {*generated.written, *nav_pages(generated.nav), *nav_targets(config.nav)}
         known = self.prior.state.pages
+        theirs = {f.src_uri: f for f in files}  # the team's pages, the theme's assets
+        directory_urls = bool(config.use_directory_urls)
+        made: list[File] = []
+        lazy: set[str] = set()
         for rel in generated.pages:
-            existing = files.get_file_from_path(rel)
-            if existing is not None:
-                files.remove(existing)
-            file = File.generated(config, rel, abs_src_path=str(tree / rel))
+            theirs.pop(rel, None)  # a generated page takes the place of a file of its name
             if rel.endswith(".md") and rel not in build and rel in known:
-                if self.spare is not None and file.dest_uri in self.before:
-                    self.kept.add(file.dest_uri)  # linked in `assemble`
-                    file.inclusion = InclusionLevel.EXCLUDED
-                elif self.spare is None and _link(
-                    old_site / file.dest_uri, new_site / file.dest_uri
-                ):
-                    file.inclusion = InclusionLevel.EXCLUDED
+                dest = engine.page_dest(rel, directory_urls)
+                if self.spare is not None and dest in self.before:
+                    self.kept.add(dest)  # linked in `assemble`
+                    lazy.add(rel)
+                    continue
+                if self.spare is None and _link(old_site / dest, new_site / dest):
                     self.linked += 1
-            files.append(file)
+                    lazy.add(rel)
+                    continue
+            made.append(File.generated(config, rel, abs_src_path=str(tree / rel)))
         self.linked += len(self.kept)
+        return engine.KeptFiles([*theirs.values(), *made], config, tree, lazy)
 
     def page_built(self, config: Any, page: Any, generated: set[str]) -> None:
         """A page was built: note its search entries and its sitemap entry."""
@@ -278,6 +282,18 @@ def _link(old: Path, new: Path) -> bool:
         except OSError:
             return False
     return True
+
+
+def nav_targets(nav: Any) -> set[str]:
+    """Every path a nav as mkdocs.yml writes it (`config.nav`: lists, `{title: path}`
+    mappings, bare paths; sections nest) names, pages and links alike."""
+    if isinstance(nav, str):
+        return {nav, nav.lstrip("/")}
+    if isinstance(nav, dict):
+        return {p for v in nav.values() for p in nav_targets(v)}
+    if isinstance(nav, list):
+        return {p for v in nav for p in nav_targets(v)}
+    return set()
 
 
 def nav_pages(entries: list[Any]) -> set[str]:
