@@ -460,3 +460,19 @@ def test_pages_named_in_mkdocs_yml_own_nav_are_built(root: Path, tmp_path: Path)
     assert said.startswith("incremental build: "), said
     page = (root / "site/tasks/site-brief/index.html").read_text(encoding="utf-8")
     assert page.count("Agree the brief") >= 2  # its title, and its nav entry
+
+
+def test_a_full_build_leaves_its_own_site_as_the_spare(root: Path, tmp_path: Path) -> None:
+    """After a full build the spare (`.plaindesk/spare/site`) is the new site, its files
+    hard links to the site's: the first warm build after it assembles its site there and
+    links no unchanged page again."""
+    site, spare = root / "site", root / ".plaindesk/spare/site"
+    files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(spare) for p in spare.rglob("*") if p.is_file())
+    assert all((site / f).stat().st_ino == (spare / f).stat().st_ino for f in files)
+    before = (site / "people/anna/index.html").stat().st_ino
+    edit(root, "tasks/press-list.md", "\n---\n", "\n---\nEdited.\n")
+    assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
+    # an unchanged page is the very file it was (in the site, and now in the spare)
+    assert (site / "people/anna/index.html").stat().st_ino == before
+    assert (spare / "people/anna/index.html").stat().st_ino == before

@@ -176,7 +176,7 @@ def build_all(
     the next build with the same inputs has nothing to do."""
     from builder.portal import PORTAL_DIR, stage_portals
     from builder.site.state import SPARE_DIR
-    from builder.site.warm import assemble
+    from builder.site.warm import assemble, link_copy
 
     staged = None
     inc = None
@@ -214,11 +214,16 @@ def build_all(
     how = ""
     if inc is not None:
         how = keep_state(cfg, inc, inputs if inputs is not None and inputs.digest else None)
-        # the site before this one: the next build assembles its site in it
+        # the next build assembles its site in a spare one: after a warm build the site
+        # before it (it differs by the pages this build changed); after a full build,
+        # whose previous site differs in every file, the new site's own files, linked
         spare = cfg.config_file.parent / SPARE_DIR
         with contextlib.suppress(OSError):
             own_folder(spare.parent)
-            swap.keep_previous(cfg.site_dir, spare)
+            if inc.warm:
+                swap.keep_previous(cfg.site_dir, spare)
+            elif site and inc.result is not None:
+                link_copy(cfg.site_dir, spare)
     return Built(cfg.site_dir if site else None, outcome, how)
 
 

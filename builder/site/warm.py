@@ -229,6 +229,30 @@ def assemble(inc: Incremental, staged: Path) -> None:
     shutil.rmtree(built, ignore_errors=True)
 
 
+def link_copy(site: Path, into: Path) -> bool:
+    """Make `into` a copy of `site` whose files are hard links to the site's (folders
+    made, no byte copied): a spare a warm build assembles its site in. Nothing writes
+    through them (`assemble` replaces or unlinks a spare's file, never writes into one).
+    False, and no spare, when the links cannot be made (another file system)."""
+    if into.exists():
+        shutil.rmtree(into)
+    stack = [(str(site), str(into))]
+    try:
+        while stack:
+            source, target = stack.pop()
+            os.mkdir(target)
+            for entry in os.scandir(source):
+                made = os.path.join(target, entry.name)
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, made))
+                else:
+                    os.link(entry.path, made, follow_symlinks=False)
+    except OSError:
+        shutil.rmtree(into, ignore_errors=True)
+        return False
+    return True
+
+
 def inodes(root: Path) -> dict[str, int]:
     """Every file under `root` (root-relative, "/") with its inode, read from the folder
     listings alone (no stat per file)."""
