@@ -219,10 +219,10 @@ def test_the_search_index_is_its_config_then_every_pages_entries(
     index(whole, tmp_path / "full")
     config = index(entries("b/"), tmp_path / "part")  # only b/ was built
     assert engine.search_entries(config) == entries("b/")
-    chunks = [engine.search_json(whole[i : i + 2]) for i in (0, 2, 4)]
-    assert engine.write_search_index(config, chunks)
+    chunks = [engine.search_json(whole[i : i + 2]).encode("utf-8") for i in (0, 2, 4)]
+    merged = engine.write_search_index(config, chunks)
     written = (tmp_path / "part/search/search_index.json").read_bytes()
-    assert written == (tmp_path / "full/search/search_index.json").read_bytes()
+    assert written == merged == (tmp_path / "full/search/search_index.json").read_bytes()
 
 
 def test_the_sitemap_of_given_pages_is_mkdocs_own(tmp_path: Path) -> None:

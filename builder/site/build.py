@@ -258,7 +258,8 @@ def keep_state(cfg: SiteConfig, inc: Incremental, inputs: Inputs | None = None) 
         return "full build" + (f": {inc.reason}" if inc.reason else "")
     summary = inc.summary(cfg.plugin.generated)
     try:
-        inc.result.site = state.site_print(cfg.site_dir)
+        known = {"search/search_index.json": inc.index} if inc.index is not None else None
+        inc.result.site = state.site_print(cfg.site_dir, known)
         inc.result.inputs = inputs
         state.save(cfg.config_file.parent, inc.result)
     except OSError as exc:

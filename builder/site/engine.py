@@ -338,21 +338,22 @@ def search_json(entries: list[dict[str, Any]]) -> str:
 SEARCH_INDEX_FILE = ("search", "search_index.json")
 
 
-def write_search_index(config: Any, chunks: list[str]) -> bool:
+def write_search_index(config: Any, chunks: list[bytes]) -> bytes | None:
     """Rewrite the index the search plugin wrote (only the pages built now) with `chunks`,
-    every page's entries (`search_json`) in the site's page order: its configuration part
-    is kept as the plugin wrote it. False without a search plugin or its index."""
+    every page's entries (`search_json`, UTF-8) in the site's page order: its
+    configuration part is kept as the plugin wrote it. The index's bytes, or None without
+    a search plugin or its index."""
     entries = search_entries(config)
     path = Path(config.site_dir, *SEARCH_INDEX_FILE)
     if entries is None or not path.is_file():
-        return False
-    text = path.read_bytes().decode("utf-8")
-    tail = ',"docs":[' + search_json(entries) + "]}"
+        return None
+    text = path.read_bytes()
+    tail = b',"docs":[' + search_json(entries).encode("utf-8") + b"]}"
     if not text.endswith(tail):
         raise EngineChanged(f"{path}: the search plugin's index is not {{config, docs}}")
-    merged = text[: -len(tail)] + ',"docs":[' + ",".join(c for c in chunks if c) + "]}"
-    path.write_bytes(merged.encode("utf-8"))
-    return True
+    merged = text[: -len(tail)] + b',"docs":[' + b",".join(c for c in chunks if c) + b"]}"
+    path.write_bytes(merged)
+    return merged
 
 
 @dataclass(frozen=True)

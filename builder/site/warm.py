@@ -34,13 +34,14 @@ class Incremental:
     warm: bool = False  # MkDocs builds the changed pages only
     stamp: dict[str, str] = field(default_factory=dict)
     tree: set[str] = field(default_factory=set)  # the page tree's files before generation
-    chunks: dict[str, str] = field(default_factory=dict)  # src_uri -> search entries now
+    chunks: dict[str, bytes] = field(default_factory=dict)  # src_uri -> search entries now
     shown: dict[str, engine.ShownPage] = field(default_factory=dict)  # src_uri -> sitemap
     seen: int = 0  # search entries of the pages built so far
     team: list[str] = field(default_factory=list)  # the team's own pages, in build order
     built: int = 0  # generated pages MkDocs built
     linked: int = 0  # pages linked from the previous site
     result: state.BuildState | None = None
+    index: bytes | None = None  # the search index a warm build wrote, for `site_print`
     #: an earlier site (`state.SPARE_DIR`) the next one is assembled in (`assemble`),
     #: which spares making (and, once swapped, deleting) every page's folder
     spare: Path | None = None
@@ -128,7 +129,7 @@ class Incremental:
         uri = page.file.src_uri
         entries = engine.search_entries(config)
         if entries is not None:
-            self.chunks[uri] = engine.search_json(entries[self.seen :])
+            self.chunks[uri] = engine.search_json(entries[self.seen :]).encode("utf-8")
             self.seen = len(entries)
         self.shown[uri] = engine.ShownPage(page.abs_url, page.canonical_url, page.update_date)
         if uri in generated:
@@ -148,7 +149,7 @@ class Incremental:
                 continue
             shown, old = self.shown.get(rel), known.get(rel)
             if shown is not None:
-                search = self.chunks.get(rel, "")
+                search = self.chunks.get(rel, b"")
                 pages[rel] = state.PageEntry(
                     keys.get(rel, ""), shown.abs_url, shown.canonical_url, search
                 )
@@ -171,8 +172,8 @@ class Incremental:
                     for u in order
                 ],
             )
-            chunks = [pages[u].search if u in pages else self.chunks.get(u, "") for u in order]
-            engine.write_search_index(config, chunks)
+            chunks = [pages[u].search if u in pages else self.chunks.get(u, b"") for u in order]
+            self.index = engine.write_search_index(config, chunks)
         tree = [rel for rel in generated.pages if rel != NAV_FILE]
         self.result = state.BuildState(self.stamp, [*tree, NAV_FILE], pages)
 
