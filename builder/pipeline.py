@@ -120,24 +120,29 @@ def run_check(
     today: date | None = None,
     cache: CheckCache | None = None,
     changed: set[str] | None = None,
+    listing: Listing | None = None,
 ) -> CheckResult:
     """Load and validate the workspace at `root`; never raises on bad user data.
 
     `cache` keeps parsed files and typed records between runs (the serve loop); with
     `changed`, the workspace-relative paths a file watcher saw touched since the last run,
-    the tree is neither walked nor stat-ed beyond them.
+    the tree is neither walked nor stat-ed beyond them. `listing`: the tree's, walked a
+    moment ago (`plaindesk build`'s inputs digest), with a `cache` and no `changed`.
     """
     with paused_gc():
-        return _run_check(root, today, cache, changed)
+        return _run_check(root, today, cache, changed, listing)
 
 
 def _run_check(
-    root: Path, today: date | None, cache: CheckCache | None, changed: set[str] | None
+    root: Path,
+    today: date | None,
+    cache: CheckCache | None,
+    changed: set[str] | None,
+    listing: Listing | None = None,
 ) -> CheckResult:
     if cache is None:
         loaded = load(root)
     else:
-        listing = None
         if changed is not None and cache.listing is not None:
             listing = relist(root, cache.listing, changed)
         loaded = load(root, cache.files, listing, changed if listing is not None else None)

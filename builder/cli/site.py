@@ -77,6 +77,7 @@ def build(
         read_config,
         site_inputs,
     )
+    from builder.site.checkstore import Seen
     from builder.site.inputs import Inputs
     from builder.site.plugin import CACHE_DIR
 
@@ -93,12 +94,12 @@ def build(
             check_outputs(cfg, site=not portal_only, portal_dir=portals_to)
             # the team's site alone: nothing to build when its inputs are the last build's
             alone = portals_to is None and not portal_only and not audience
-            prints: dict[str, Any] = {}
-            digest = site_inputs(cfg, today, prints) if alone else ""
+            seen = Seen()
+            digest = site_inputs(cfg, today, seen) if alone else ""
             if _unchanged(cfg, digest):
                 return
             cache = cfg.config_file.parent / CACHE_DIR
-            result = check_for_build(cfg.content, today, cache, prints if alone else None)
+            result = check_for_build(cfg.content, today, cache, seen if alone else None)
             report = _check_report(result)
             click.echo(report, nl=False, err=True)
             if result.errors:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
     from builder.portal import PortalOutcome, PortalSet
-    from builder.site.checkstore import Prints
+    from builder.site.checkstore import Seen
     from builder.site.inputs import Inputs
     from builder.site.plugin import PlaindeskPlugin
     from builder.site.warm import Incremental
@@ -84,12 +84,13 @@ def read_config(config_file: Path, site_dir: Path | None = None) -> SiteConfig:
     )
 
 
-def site_inputs(cfg: SiteConfig, today: date | None, prints: Prints | None = None) -> str:
+def site_inputs(cfg: SiteConfig, today: date | None, seen: Seen | None = None) -> str:
     """The digest of everything the team's site is made from (`builder.site.inputs`);
-    each record file's print into `prints` (`check_for_build` reuses them)."""
+    the content's listing and each record file's print into `seen` (`check_for_build`
+    reuses them)."""
     from builder.site.inputs import inputs_digest
 
-    return inputs_digest(cfg.config_file, cfg.content, cfg.docs_dir, cfg.custom_dir, today, prints)
+    return inputs_digest(cfg.config_file, cfg.content, cfg.docs_dir, cfg.custom_dir, today, seen)
 
 
 def nothing_to_build(cfg: SiteConfig, digest: str) -> Inputs | None:
@@ -343,12 +344,12 @@ def describe(exc: BaseException) -> str:
 
 
 def check_for_build(
-    content: Path, today: date | None, cache: Path | None = None, prints: Prints | None = None
+    content: Path, today: date | None, cache: Path | None = None, seen: Seen | None = None
 ) -> CheckResult:
     """Check the workspace; the caller reports problems and stops on errors. With
     `cache` (the project's `.plaindesk-cache`), the records whose files are unchanged
     since the last build are taken from it, and this check's are kept there
-    (`builder.site.checkstore`); `prints`, the files' prints taken already."""
+    (`builder.site.checkstore`); `seen`, the listing and the files' prints taken already."""
     if not content.is_dir():
         raise BuildError(f"{content}: no such folder (set `content:` of the plaindesk plugin)")
     shown = Path(os.path.relpath(content)) if content.is_absolute() else content
@@ -358,9 +359,9 @@ def check_for_build(
     from builder.site.state import code_stamp
 
     try:
-        kept, store = checkstore.prime(shown, own_folder(cache), code_stamp(), prints)
+        kept, store = checkstore.prime(shown, own_folder(cache), code_stamp(), seen)
     except OSError:  # a read-only project: every record is read
         return run_check(shown, today)
-    result = run_check(shown, today, kept)
+    result = run_check(shown, today, kept, listing=seen.listing if seen is not None else None)
     checkstore.save(store, kept)
     return result
