@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,8 @@ class Incremental:
     #: which spares making (and, once swapped, deleting) every page's folder
     spare: Path | None = None
     kept: set[str] = field(default_factory=set)  # unchanged pages' HTML, site-relative
-    before: dict[str, int] = field(default_factory=dict)  # the previous site: file -> inode
+    #: the previous site's unchanged pages (site-relative) -> inode
+    before: dict[str, int] = field(default_factory=dict)
 
     def fall_back(self, reason: str) -> None:
         self.prior, self.reason, self.warm = None, reason, False
@@ -100,8 +102,6 @@ class Incremental:
         old_site, new_site = self.prior.site_dir, Path(config.site_dir)
         if self.spare is not None and not _same_device(self.spare, new_site):
             self.spare = None
-        if self.spare is not None:
-            self.before = inodes(old_site)
         build = {*generated.written, *nav_pages(generated.nav), *nav_targets(config.nav)}
         known = self.prior.state.pages
         theirs = {f.src_uri: f for f in files}  # the team's pages, the theme's assets
@@ -112,8 +112,12 @@ class Incremental:
             theirs.pop(rel, None)  # a generated page takes the place of a file of its name
             if rel.endswith(".md") and rel not in build and rel in known:
                 dest = engine.page_dest(rel, directory_urls)
-                if self.spare is not None and dest in self.before:
-                    self.kept.add(dest)  # linked in `assemble`
+                # the previous site's file (one stat: walking its 14,000 folders costs
+                # three times as much), which `assemble` links into the spare
+                ino = _inode(old_site, dest) if self.spare is not None else None
+                if ino is not None:
+                    self.before[dest] = ino
+                    self.kept.add(dest)
                     lazy.add(rel)
                     continue
                 if self.spare is None and _link(old_site / dest, new_site / dest):
@@ -271,6 +275,15 @@ def inodes(root: Path) -> dict[str, int]:
             else:
                 found[prefix + entry.name] = entry.inode()
     return found
+
+
+def _inode(root: Path, rel: str) -> int | None:
+    """The inode of the file at `rel` under `root`, None if there is none."""
+    try:
+        found = os.stat(os.path.join(root, rel), follow_symlinks=False)
+    except OSError:
+        return None
+    return found.st_ino if stat.S_ISREG(found.st_mode) else None
 
 
 def _same_bytes(a: Path, b: Path) -> bool:
