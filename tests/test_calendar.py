@@ -285,6 +285,41 @@ def test_a_writer_serialises_an_event_once_across_feeds_and_rebuilds(
     assert calls == [evs[0].uid]  # another language is another summary
 
 
+def test_a_build_takes_the_last_builds_events_by_the_text_it_gives(
+    checked: CheckResult, derived: Derived, tmp_path: Path
+) -> None:
+    """With a store (`plaindesk build`), the events written are kept by a digest of the
+    text the caller gives for each (the calendar pages' keys' text): the next process
+    serialises none of them again, and again the one whose text changed."""
+    from builder.render import ical
+    from builder.render.ical import FeedWriter
+
+    evs = cal.events(checked.workspace, derived, TODAY)
+    texts = {id(e): repr(e) for e in evs}
+    store = tmp_path / "ical-events.json"
+    calls: list[str] = []
+
+    def summary(e: cal.Event) -> str:
+        calls.append(e.uid)
+        return e.title
+
+    def feed() -> bytes:
+        ical._KEPT.clear()  # a new process
+        calls.clear()
+        writer = FeedWriter(
+            "x.plaindesk", TODAY, summary, lambda e: None, ("en", ""), store, lambda e: texts[id(e)]
+        )
+        made = writer.feed(evs, "Team")
+        writer.save()
+        return made
+
+    team = feed()
+    assert sorted(calls) == sorted(e.uid for e in evs)
+    assert feed() == team and calls == []
+    texts[id(evs[0])] += " (changed)"
+    assert feed() == team and calls == [evs[0].uid]
+
+
 def test_a_name_with_line_breaks_is_one_line_in_a_feed() -> None:
     """A project named over two lines (YAML allows it) once made icalendar refuse to write
     the feed's calendar name, an extension property it does not escape."""

@@ -219,10 +219,10 @@ def test_the_search_index_is_its_config_then_every_pages_entries(
     index(whole, tmp_path / "full")
     config = index(entries("b/"), tmp_path / "part")  # only b/ was built
     assert engine.search_entries(config) == entries("b/")
-    chunks = [engine.search_json(whole[i : i + 2]) for i in (0, 2, 4)]
-    assert engine.write_search_index(config, chunks)
+    chunks = [engine.search_json(whole[i : i + 2]).encode("utf-8") for i in (0, 2, 4)]
+    merged = engine.write_search_index(config, chunks)
     written = (tmp_path / "part/search/search_index.json").read_bytes()
-    assert written == (tmp_path / "full/search/search_index.json").read_bytes()
+    assert written == merged == (tmp_path / "full/search/search_index.json").read_bytes()
 
 
 def test_the_sitemap_of_given_pages_is_mkdocs_own(tmp_path: Path) -> None:
@@ -814,3 +814,79 @@ def test_an_empty_pages_render_leaves_what_mkdocs_render_leaves(tmp_path: Path) 
         assert rendered(markdown, True) == rendered(markdown, False)
     assert rendered("", True)["content"] == ""
     assert rendered("# Heading\n", True)["toc"] != []
+
+
+# --- incremental builds: the unchanged pages registered only when looked up -----------------
+
+
+def test_a_pages_destination_is_mkdocs_own() -> None:
+    """`page_dest` is where MkDocs writes a page (`File.dest_uri`), both URL styles."""
+    from mkdocs.structure.files import File
+
+    names = ["index.md", "a.md", "README.md", "x/README.md", "x/index.md", "x/y/b.c.md"]
+    names += ["tasks/T-0001.md", "people/ana-lima.md", "x/index.html.md"]
+    for directory_urls in (True, False):
+        for name in names:
+            made = File(name, "/docs", "/site", use_directory_urls=directory_urls)
+            assert engine.page_dest(name, directory_urls) == made.dest_uri, name
+
+
+def test_pages_made_when_looked_up_build_the_site_excluded_files_build(tmp_path: Path) -> None:
+    """MkDocs finds a file it links to or names in the nav through the lookups that
+    `KeptFiles` answers (`get_file_from_path`): a site whose unchanged pages are made only
+    when looked up is, byte for byte, the site of the same pages registered up front as
+    excluded files; only the pages looked up are made."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, InclusionLevel
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/index.md").write_text(
+        "# Home\n\n[A](k/a.md), [I](k/index.md#x), [none](k/none.md)\n", encoding="utf-8"
+    )
+    (tmp_path / "docs/more.md").write_text("# More\n\n[C](k/c.md)\n", encoding="utf-8")
+    tree = tmp_path / "tree"
+    kept = {"k/a.md", "k/b.md", "k/c.md", "k/d.md", "k/index.md"}
+    for rel in kept:
+        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tree / rel).write_text(f"# {rel}\n", encoding="utf-8")
+    nav = "nav:\n  - Home: index.md\n  - More: more.md\n  - B: k/b.md\n  - E: https://e.org/\n"
+    (tmp_path / "mkdocs.yml").write_text(SITE_YML + nav, encoding="utf-8")
+    made: list[int] = []
+
+    def site(lazy: bool) -> dict[str, bytes]:
+        out = tmp_path / ("lazy" if lazy else "eager")
+        config = load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(out))
+
+        class Register:
+            def on_files(self, files: Any, *, config: Any) -> Any:
+                if lazy:
+                    found = engine.KeptFiles(list(files), config, tree, set(kept))
+                    made.append(found.made)
+                    return found
+                for rel in sorted(kept):
+                    file = File.generated(config, rel, abs_src_path=str(tree / rel))
+                    file.inclusion = InclusionLevel.EXCLUDED
+                    files.append(file)
+                return files
+
+            def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+                if lazy:
+                    made.append(files.made)
+                return env
+
+        config.plugins["register"] = Register()  # type: ignore[assignment]
+        build(config)
+        return {
+            p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
+        }
+
+    eager, lazy = site(False), site(True)
+    assert sorted(lazy) == sorted(eager)
+    for name, data in eager.items():
+        assert lazy[name] == data, name
+    assert b'href="k/a/"' in lazy["index.html"] and b'href="k/#x"' in lazy["index.html"]
+    assert b'href="../k/c/"' in lazy["more/index.html"]
+    # none made when registered; then the nav's (k/b.md) and the linked ones (k/a.md,
+    # k/index.md, k/c.md); k/d.md, which nothing names, never
+    assert made == [0, 4]

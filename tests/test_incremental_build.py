@@ -231,7 +231,8 @@ def test_the_ci_templates_cache_the_last_builds_state() -> None:
     [cache] = [s for s in steps if str(s.get("uses", "")).startswith("actions/cache@")]
     build_at = next(i for i, s in enumerate(steps) if "plaindesk build" in s.get("run", ""))
     assert steps.index(cache) < build_at
-    assert cache["with"]["path"].split() == STATE_PATHS
+    # the spare site too: the cache's tar keeps its hard links to the site's files
+    assert cache["with"]["path"].split() == [*STATE_PATHS[:2], ".plaindesk/spare", *STATE_PATHS[2:]]
     key = "plaindesk-site-${{ runner.os }}-${{ github.ref_name }}-"
     assert cache["with"]["key"] == key + "${{ github.run_id }}"  # a new entry every run
     restore = cache["with"]["restore-keys"].splitlines()
@@ -242,7 +243,7 @@ def test_the_ci_templates_cache_the_last_builds_state() -> None:
     assert caches[0] == {
         "key": "plaindesk-site-$CI_COMMIT_REF_SLUG",
         "fallback_keys": ["plaindesk-site-$CI_DEFAULT_BRANCH"],
-        "paths": STATE_PATHS,
+        "paths": STATE_PATHS,  # no spare: GitLab's cache archive cannot keep hard links
     }
     assert caches[1] == {"paths": [".cache/pip"]}  # the job's own cache replaces the default
 
@@ -499,3 +500,35 @@ def test_the_reports_take_the_last_builds_task_texts(root: Path, tmp_path: Path)
     edit(root, "tasks/site-hosting.md", "status: doing", "status: done")
     assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
     assert marshal.loads(texts_file(root).read_bytes())[3].keys() != shown.keys()
+
+
+def test_pages_named_in_mkdocs_yml_own_nav_are_built(root: Path, tmp_path: Path) -> None:
+    """A page of the tree that mkdocs.yml's own `nav` names is built in a warm build
+    too, unchanged or not: every page's sidebar shows its title, which MkDocs reads from
+    the page only when it builds it (an untitled nav entry)."""
+    yml = root / "mkdocs.yml"
+    nav = "nav:\n  - index.md\n  - tasks/site-brief.md\n  - Shop: projects/shop.md\n"
+    yml.write_text(yml.read_text(encoding="utf-8") + nav, encoding="utf-8")
+    done = build(root)
+    assert first_line(done.stderr) == "full build: mkdocs.yml changed since the last build"
+    edit(root, "tasks/press-list.md", "\n---\n", "\n---\nEdited.\n")
+    said = warm_equals_cold(root, tmp_path)
+    assert said.startswith("incremental build: "), said
+    page = (root / "site/tasks/site-brief/index.html").read_text(encoding="utf-8")
+    assert page.count("Agree the brief") >= 2  # its title, and its nav entry
+
+
+def test_a_full_build_leaves_its_own_site_as_the_spare(root: Path, tmp_path: Path) -> None:
+    """After a full build the spare (`.plaindesk/spare/site`) is the new site, its files
+    hard links to the site's: the first warm build after it assembles its site there and
+    links no unchanged page again."""
+    site, spare = root / "site", root / ".plaindesk/spare/site"
+    files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(spare) for p in spare.rglob("*") if p.is_file())
+    assert all((site / f).stat().st_ino == (spare / f).stat().st_ino for f in files)
+    before = (site / "people/anna/index.html").stat().st_ino
+    edit(root, "tasks/press-list.md", "\n---\n", "\n---\nEdited.\n")
+    assert warm_equals_cold(root, tmp_path).startswith("incremental build: ")
+    # an unchanged page is the very file it was (in the site, and now in the spare)
+    assert (site / "people/anna/index.html").stat().st_ino == before
+    assert (spare / "people/anna/index.html").stat().st_ino == before

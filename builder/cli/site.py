@@ -67,6 +67,7 @@ def build(
     """
     from builder.model.audience import UnknownAudience, audience_of
     from builder.output import OutputError, Transaction
+    from builder.pipeline import frozen_gc
     from builder.portal import SECRET_ENV
     from builder.site.build import (
         BuildError,
@@ -76,6 +77,7 @@ def build(
         read_config,
         site_inputs,
     )
+    from builder.site.checkstore import Seen
     from builder.site.inputs import Inputs
     from builder.site.plugin import CACHE_DIR
 
@@ -88,16 +90,16 @@ def build(
         if audience and site_dir is None:
             cfg.site_dir = cfg.site_dir.with_name(f"{cfg.site_dir.name}-{audience}")
         portals_to = None if no_portal else portal_dir.resolve()
-        with Transaction(cfg.config_file.parent) as swap:
+        with frozen_gc(), Transaction(cfg.config_file.parent) as swap:
             check_outputs(cfg, site=not portal_only, portal_dir=portals_to)
             # the team's site alone: nothing to build when its inputs are the last build's
             alone = portals_to is None and not portal_only and not audience
-            prints: dict[str, Any] = {}
-            digest = site_inputs(cfg, today, prints) if alone else ""
+            seen = Seen()
+            digest = site_inputs(cfg, today, seen) if alone else ""
             if _unchanged(cfg, digest):
                 return
             cache = cfg.config_file.parent / CACHE_DIR
-            result = check_for_build(cfg.content, today, cache, prints if alone else None)
+            result = check_for_build(cfg.content, today, cache, seen if alone else None)
             report = _check_report(result)
             click.echo(report, nl=False, err=True)
             if result.errors:

@@ -33,9 +33,7 @@ from builder.output import (
     refuse_unsafe,
 )
 from builder.pipeline import CheckResult
-from builder.portal.render import render_bundle
 from builder.portal.tokens import SECRET_ENV, PortalSecretError, check_secret, portal_token
-from builder.portal.view import build_view
 
 __all__ = [
     "SECRET_ENV",
@@ -197,6 +195,11 @@ def render_portals(
     secret. `theme_dir` is a workspace's own `theme/portal/` overriding built-in files;
     `done_on` the day each task reached done, from git history (None without history:
     see `done_days`)."""
+    # here, not at the top: a build of the site alone (`--no-portal`, CI) spares
+    # importing the portal's renderer and its templates' machinery
+    from builder.portal.render import render_bundle
+    from builder.portal.view import build_view
+
     if result.errors:
         raise PortalError(
             f"the workspace has {len(result.errors)} error(s); no portal was built "

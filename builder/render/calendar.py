@@ -214,6 +214,7 @@ def calendar_files(site: _Site) -> dict[str, str]:
 
     domain = uid_domain(ws.settings.name)
     cache = site.options.cache_dir
+    texts, kept = _texts(site), _kept(site)
     writer = FeedWriter(
         domain,
         site.today,
@@ -221,9 +222,9 @@ def calendar_files(site: _Site) -> dict[str, str]:
         link,
         (fmt.locale, base),
         cache / "ical-events.json" if cache is not None else None,
+        lambda e: texts[id(e)][1],  # its repr, made once for the pages' keys
     )
 
-    texts, kept = _texts(site), _kept(site)
     feeds = {i for i, (e, _) in texts.items() if cal.in_feeds(e, site.today)}
     memo, now = kept.feeds, {}
     words: tuple[object, ...] = (domain, site.today, fmt.locale, base)

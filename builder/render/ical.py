@@ -54,11 +54,15 @@ class FeedWriter:
         link: Callable[[Event], str | None],
         words: tuple[object, ...] = (),
         store: Path | None = None,
+        text: Callable[[Event], str] = repr,
     ) -> None:
         """`words`: what `summary` and `link` depend on besides the event (the locale, the
         site's address); events written before with the same are taken as written.
-        `store` (a file; `plaindesk build`) keeps them between processes (`save`)."""
+        `store` (a file; `plaindesk build`) keeps them between processes (`save`), by a
+        digest of the event's `text` (its repr, or the very text the caller has made of
+        it already: the calendar pages' keys hold each event's)."""
         self.domain = domain
+        self.text = text
         self.stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
         self.summary, self.link = summary, link
         self.written: dict[Event, bytes] = {}
@@ -83,7 +87,7 @@ class FeedWriter:
             if found is None:
                 found = self.written[e] = self._serialise(e)
             return found
-        digest = hashlib.sha1(repr(e).encode("utf-8")).hexdigest()
+        digest = hashlib.sha1(self.text(e).encode("utf-8")).hexdigest()
         if found is None:
             found = self.stored.get(digest) or self._serialise(e)
             self.written[e] = found

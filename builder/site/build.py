@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
     from builder.portal import PortalOutcome, PortalSet
-    from builder.site.checkstore import Prints
+    from builder.site.checkstore import Seen
     from builder.site.inputs import Inputs
     from builder.site.plugin import PlaindeskPlugin
     from builder.site.warm import Incremental
@@ -84,12 +84,13 @@ def read_config(config_file: Path, site_dir: Path | None = None) -> SiteConfig:
     )
 
 
-def site_inputs(cfg: SiteConfig, today: date | None, prints: Prints | None = None) -> str:
+def site_inputs(cfg: SiteConfig, today: date | None, seen: Seen | None = None) -> str:
     """The digest of everything the team's site is made from (`builder.site.inputs`);
-    each record file's print into `prints` (`check_for_build` reuses them)."""
+    the content's listing and each record file's print into `seen` (`check_for_build`
+    reuses them)."""
     from builder.site.inputs import inputs_digest
 
-    return inputs_digest(cfg.config_file, cfg.content, cfg.docs_dir, cfg.custom_dir, today, prints)
+    return inputs_digest(cfg.config_file, cfg.content, cfg.docs_dir, cfg.custom_dir, today, seen)
 
 
 def nothing_to_build(cfg: SiteConfig, digest: str) -> Inputs | None:
@@ -176,7 +177,7 @@ def build_all(
     the next build with the same inputs has nothing to do."""
     from builder.portal import PORTAL_DIR, stage_portals
     from builder.site.state import SPARE_DIR
-    from builder.site.warm import assemble
+    from builder.site.warm import assemble, link_copy
 
     staged = None
     inc = None
@@ -214,11 +215,16 @@ def build_all(
     how = ""
     if inc is not None:
         how = keep_state(cfg, inc, inputs if inputs is not None and inputs.digest else None)
-        # the site before this one: the next build assembles its site in it
+        # the next build assembles its site in a spare one: after a warm build the site
+        # before it (it differs by the pages this build changed); after a full build,
+        # whose previous site differs in every file, the new site's own files, linked
         spare = cfg.config_file.parent / SPARE_DIR
         with contextlib.suppress(OSError):
             own_folder(spare.parent)
-            swap.keep_previous(cfg.site_dir, spare)
+            if inc.warm:
+                swap.keep_previous(cfg.site_dir, spare)
+            elif site and inc.result is not None:
+                link_copy(cfg.site_dir, spare)
     return Built(cfg.site_dir if site else None, outcome, how)
 
 
@@ -253,7 +259,8 @@ def keep_state(cfg: SiteConfig, inc: Incremental, inputs: Inputs | None = None) 
         return "full build" + (f": {inc.reason}" if inc.reason else "")
     summary = inc.summary(cfg.plugin.generated)
     try:
-        inc.result.site = state.site_print(cfg.site_dir)
+        known = {"search/search_index.json": inc.index} if inc.index is not None else None
+        inc.result.site = state.site_print(cfg.site_dir, known)
         inc.result.inputs = inputs
         state.save(cfg.config_file.parent, inc.result)
     except OSError as exc:
@@ -337,12 +344,12 @@ def describe(exc: BaseException) -> str:
 
 
 def check_for_build(
-    content: Path, today: date | None, cache: Path | None = None, prints: Prints | None = None
+    content: Path, today: date | None, cache: Path | None = None, seen: Seen | None = None
 ) -> CheckResult:
     """Check the workspace; the caller reports problems and stops on errors. With
     `cache` (the project's `.plaindesk-cache`), the records whose files are unchanged
     since the last build are taken from it, and this check's are kept there
-    (`builder.site.checkstore`); `prints`, the files' prints taken already."""
+    (`builder.site.checkstore`); `seen`, the listing and the files' prints taken already."""
     if not content.is_dir():
         raise BuildError(f"{content}: no such folder (set `content:` of the plaindesk plugin)")
     shown = Path(os.path.relpath(content)) if content.is_absolute() else content
@@ -352,9 +359,9 @@ def check_for_build(
     from builder.site.state import code_stamp
 
     try:
-        kept, store = checkstore.prime(shown, own_folder(cache), code_stamp(), prints)
+        kept, store = checkstore.prime(shown, own_folder(cache), code_stamp(), seen)
     except OSError:  # a read-only project: every record is read
         return run_check(shown, today)
-    result = run_check(shown, today, kept)
+    result = run_check(shown, today, kept, listing=seen.listing if seen is not None else None)
     checkstore.save(store, kept)
     return result

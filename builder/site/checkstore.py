@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from builder.load.files import RawRecord, discover, load_settings
+from builder.load.files import Listing, RawRecord, discover, load_settings
 from builder.load.yamltree import Mapping
 from builder.model import Record
 from builder.output import write_whole
@@ -81,6 +81,16 @@ def file_print(path: str) -> tuple[str, StatKey] | None:
 
 
 @dataclass
+class Seen:
+    """What the inputs digest (`builder.site.inputs`) read of the content folder, which
+    the check takes instead of walking and hashing it again: `discover`'s listing and
+    each file's `file_print`."""
+
+    prints: Prints = field(default_factory=dict)
+    listing: Listing | None = None
+
+
+@dataclass
 class CheckStore:
     """The kept records of one project, for one build."""
 
@@ -111,25 +121,27 @@ def store_stamp(code: str, root: Path) -> str:
 
 
 def prime(
-    root: Path, folder: Path, code: str, prints: Prints | None = None
+    root: Path, folder: Path, code: str, seen: Seen | None = None
 ) -> tuple[CheckCache, CheckStore]:
     """A check cache holding the kept records of the files whose bytes are unchanged.
-    `prints`: the files' `file_print`s taken already (`inputs_digest`'s)."""
+    `seen`: the listing and the files' `file_print`s taken already (`inputs_digest`'s)."""
     store = CheckStore(folder, store_stamp(code, root))
     with paused_gc():  # a million objects unpickled: the collector would walk them often
         _load(store)
     kept = {**store.base, **store.delta}
     cache = CheckCache(stand_in=False)  # a build stops on errors: nothing stands in
-    for _kind, rel in discover(root).found:
-        seen = prints.get(rel) if prints is not None else file_print(os.path.join(root, rel))
-        if seen is None:
+    prints = seen.prints if seen is not None else None
+    listing = seen.listing if seen is not None and seen.listing is not None else discover(root)
+    for _kind, rel in listing.found:
+        found = prints.get(rel) if prints is not None else file_print(os.path.join(root, rel))
+        if found is None:
             continue
-        store.seen[rel] = seen
+        store.seen[rel] = found
         entry = kept.get(rel)
-        if entry is None or entry[0] != seen[0]:
+        if entry is None or entry[0] != found[0]:
             continue
         _digest, raw, problems, typed = entry
-        cache.files[rel] = (seen[1], raw, problems)
+        cache.files[rel] = (found[1], raw, problems)
         if raw is not None and typed is not None:
             cache.typed[raw.path] = typed
         store.primed += 1

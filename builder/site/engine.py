@@ -16,16 +16,18 @@ import gc
 import json
 import logging
 import os
+import posixpath
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from jinja2 import BytecodeCache, FileSystemLoader
 from jinja2.bccache import Bucket
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 log = logging.getLogger("mkdocs.plugins.plaindesk")
 
@@ -67,7 +69,9 @@ NEEDS: dict[str, tuple[str, ...]] = {
     EMPTY_RENDER: ("mkdocs",),
     # MkDocs' sitemap rendering (`_build_theme_template`) and the search plugin's index
     # (`search_index.entries`, the JSON it writes): a build that builds the changed pages
-    # only writes both for every page (`write_sitemap`, `write_search_index`)
+    # only writes both for every page (`write_sitemap`, `write_search_index`); which of
+    # `Files`' lookups MkDocs' build uses, and where it writes a page (`KeptFiles`,
+    # `page_dest`: the unchanged pages are made into files only when looked up)
     INCREMENTAL_BUILD: ("mkdocs", "mkdocs-material"),
 }
 SHORTCUTS = tuple(NEEDS)
@@ -334,21 +338,22 @@ def search_json(entries: list[dict[str, Any]]) -> str:
 SEARCH_INDEX_FILE = ("search", "search_index.json")
 
 
-def write_search_index(config: Any, chunks: list[str]) -> bool:
+def write_search_index(config: Any, chunks: list[bytes]) -> bytes | None:
     """Rewrite the index the search plugin wrote (only the pages built now) with `chunks`,
-    every page's entries (`search_json`) in the site's page order: its configuration part
-    is kept as the plugin wrote it. False without a search plugin or its index."""
+    every page's entries (`search_json`, UTF-8) in the site's page order: its
+    configuration part is kept as the plugin wrote it. The index's bytes, or None without
+    a search plugin or its index."""
     entries = search_entries(config)
     path = Path(config.site_dir, *SEARCH_INDEX_FILE)
     if entries is None or not path.is_file():
-        return False
-    text = path.read_bytes().decode("utf-8")
-    tail = ',"docs":[' + search_json(entries) + "]}"
+        return None
+    text = path.read_bytes()
+    tail = b',"docs":[' + search_json(entries).encode("utf-8") + b"]}"
     if not text.endswith(tail):
         raise EngineChanged(f"{path}: the search plugin's index is not {{config, docs}}")
-    merged = text[: -len(tail)] + ',"docs":[' + ",".join(c for c in chunks if c) + "]}"
-    path.write_bytes(merged.encode("utf-8"))
-    return True
+    merged = text[: -len(tail)] + b',"docs":[' + b",".join(c for c in chunks if c) + b"]}"
+    path.write_bytes(merged)
+    return merged
 
 
 @dataclass(frozen=True)
@@ -825,3 +830,66 @@ def render_empty(page: Any) -> None:
             page.links_to_anchors = {}
 
     page.render = render
+
+
+# --- a warm build's unchanged pages, registered only when looked up --------------------------
+
+
+def page_dest(src_uri: str, use_directory_urls: bool) -> str:
+    """Where MkDocs writes the page at `src_uri` (`File.dest_uri`), without a `File`:
+    `a/b.md` -> `a/b/index.html` (`a/b.html` without directory URLs), `index.md` and
+    `README.md` -> `index.html`."""
+    parent, filename = posixpath.split(src_uri)
+    stem = posixpath.splitext(filename)[0]
+    if stem == "README":
+        stem = "index"
+    if not use_directory_urls or stem == "index":
+        return posixpath.join(parent, stem + ".html")
+    return posixpath.join(parent, stem, "index.html")
+
+
+class KeptFiles(Files):
+    """A warm build's files (`warm.Incremental.register`): what MkDocs builds or copies is
+    in it as usual; the unchanged pages (13,000 at scale 1), which MkDocs neither reads nor
+    writes, are made into `File` objects (excluded, so that links to them resolve as in a
+    full build) only when MkDocs looks one up. MkDocs 1.6 looks files up only through
+    `get_file_from_path` (the nav, the links of the pages it renders, an extra template)
+    and `in`; `src_uris` makes every kept page first. Iterating gives the files MkDocs
+    builds and copies: the kept pages are excluded, which every iteration of MkDocs'
+    build skips (`documentation_pages`, `copy_static_files`, `set_exclusions` only sets
+    an undefined inclusion). `tests/test_engine_contract.py` holds MkDocs to it."""
+
+    def __init__(self, files: Iterable[File], config: Any, tree: Path, kept: set[str]) -> None:
+        super().__init__(files)
+        self._config, self._tree = config, tree
+        self._kept = kept  # src_uris of pages not made into a File yet
+        self.made = 0  # kept pages looked up, so made
+
+    def _made(self, uri: str) -> File | None:
+        if uri not in self._kept:
+            return None
+        self._kept.discard(uri)
+        file = File.generated(
+            self._config,
+            uri,
+            abs_src_path=str(self._tree / uri),
+            inclusion=InclusionLevel.EXCLUDED,
+        )
+        self.append(file)
+        self.made += 1
+        return file
+
+    def get_file_from_path(self, path: str) -> File | None:
+        found = super().get_file_from_path(path)
+        if found is None and self._kept:
+            found = self._made(PurePath(path).as_posix())
+        return found
+
+    def __contains__(self, path: str) -> bool:
+        return self.get_file_from_path(path) is not None
+
+    @property
+    def src_uris(self) -> Mapping[str, File]:
+        for uri in sorted(self._kept):
+            self._made(uri)
+        return super().src_uris

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from builder.site.checkstore import Prints
+    from builder.site.checkstore import Seen
 
 #: Bumped when what the digest covers changes: an older state's digest never matches.
 VERSION = "1"
@@ -44,10 +44,11 @@ def inputs_digest(
     docs_dir: Path | None,
     custom_dir: str | None,
     today: date | None,
-    prints: Prints | None = None,
+    seen: Seen | None = None,
 ) -> str:
-    """The digest of every input of the team's site (see the module docstring); each
-    record file's `checkstore.file_print` goes into `prints` (the check reuses them)."""
+    """The digest of every input of the team's site (see the module docstring); the
+    content's listing and each record file's `checkstore.file_print` go into `seen` (the
+    check reuses them)."""
     from builder.site import state
 
     h = hashlib.sha1()
@@ -62,7 +63,7 @@ def inputs_digest(
     add("docs", state.folder_digest(docs_dir) if docs_dir is not None else "-")
     add("shown", os.path.relpath(content) if content.is_absolute() else str(content))
     add("today", _today(content, today))
-    for chunk in _content(content, prints):
+    for chunk in _content(content, seen):
         h.update(chunk)
     add("git", *_git(content))
     return h.hexdigest()
@@ -80,16 +81,19 @@ def _today(content: Path, today: date | None) -> str:
     return effective_today(settings, None).isoformat()
 
 
-def _content(content: Path, prints: Prints | None) -> Iterator[bytes]:
-    """Every file the check reads, as `load` finds them (each one's print into `prints`)."""
+def _content(content: Path, seen: Seen | None) -> Iterator[bytes]:
+    """Every file the check reads, as `load` finds them (the listing and each one's
+    print into `seen`)."""
     from builder.load.files import SETTINGS_FILE, discover
     from builder.site.checkstore import file_print
 
     listing = discover(content)
+    if seen is not None:
+        seen.listing = listing
     for rel in (SETTINGS_FILE, *(rel for _kind, rel in listing.found)):
         found = file_print(os.path.join(content, rel))
-        if prints is not None:
-            prints[rel] = found
+        if seen is not None:
+            seen.prints[rel] = found
         # a link, not a regular file, unreadable: the check reads what the link leads
         # to, or says why it cannot; either way this digest never matches, so a build
         # of such a workspace is never skipped

@@ -380,8 +380,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             if file.src_uri.startswith(("portal/", "pages/")) and not file.is_documentation_page():
                 files.remove(file)
         if self.inc is not None and self.inc.warm:
-            self.inc.register(files, config, self.tree, self.generated)
-            return files
+            return self.inc.register(files, config, self.tree, self.generated)
         pages = self.generated.pages
         if self.incremental:
             # MkDocs would set up, stat and skip every unchanged page (seconds at 10,000):

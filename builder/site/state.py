@@ -44,7 +44,8 @@ class PageEntry:
     key: str  # its key digest ("" for a page without a key: rendered every time)
     abs_url: str | None  # its sitemap entry
     canonical_url: str | None
-    search: str  # its search entries, JSON objects joined by "," ("" for none)
+    search: bytes  # its search entries, JSON objects joined by "," (b"" for none), as
+    # the index holds them: from the state file to the index, never decoded
 
 
 @dataclass
@@ -167,7 +168,7 @@ def _read(folder: Path) -> BuildState:
     text = (folder / SEARCH_FILE).read_bytes()
     if hashlib.sha1(text).hexdigest() != raw["search"]:
         raise Damaged(f"{SEARCH_FILE} is not the one it describes")
-    lines = text.decode("utf-8").split("\n")
+    lines = text.split(b"\n")
     rows = raw["pages"]
     if len(lines) != len(rows):
         raise Damaged(f"{SEARCH_FILE} has {len(lines)} lines for {len(rows)} pages")
@@ -215,7 +216,7 @@ def save(home: Path, state: BuildState) -> None:
     """Write the state (the search lines first: the state file names their digest)."""
     folder = own_folder(home / STATE_DIR)
     order = sorted(state.pages)
-    text = "\n".join(state.pages[rel].search for rel in order).encode("utf-8")
+    text = b"\n".join(state.pages[rel].search for rel in order)
     (folder / SEARCH_FILE).write_bytes(text)
     rows = [
         [rel, state.pages[rel].key, state.pages[rel].abs_url, state.pages[rel].canonical_url]
@@ -233,13 +234,17 @@ def save(home: Path, state: BuildState) -> None:
     write_whole(folder / STATE_FILE, json.dumps(raw, separators=(",", ":")).encode("utf-8"))
 
 
-def site_print(site_dir: Path) -> str:
+def site_print(site_dir: Path, known: dict[str, bytes] | None = None) -> str:
     """A digest of the files that identify a build's site: a restored site folder that is
-    not the one the state was written with is not trusted."""
+    not the one the state was written with is not trusted. `known`: some of them (by
+    `SITE_PRINTS` name) as the build wrote them, not read again."""
     h = hashlib.sha1()
     for name in SITE_PRINTS:
         try:
-            h.update(hashlib.sha1((site_dir / name).read_bytes()).digest())
+            data = (known or {}).get(name)
+            h.update(
+                hashlib.sha1(data if data is not None else (site_dir / name).read_bytes()).digest()
+            )
         except OSError:
             h.update(b"-")
     return h.hexdigest()

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 
 from builder.render.pages import Prior as KeyPrior
 from builder.site import engine, state
@@ -34,18 +35,20 @@ class Incremental:
     warm: bool = False  # MkDocs builds the changed pages only
     stamp: dict[str, str] = field(default_factory=dict)
     tree: set[str] = field(default_factory=set)  # the page tree's files before generation
-    chunks: dict[str, str] = field(default_factory=dict)  # src_uri -> search entries now
+    chunks: dict[str, bytes] = field(default_factory=dict)  # src_uri -> search entries now
     shown: dict[str, engine.ShownPage] = field(default_factory=dict)  # src_uri -> sitemap
     seen: int = 0  # search entries of the pages built so far
     team: list[str] = field(default_factory=list)  # the team's own pages, in build order
     built: int = 0  # generated pages MkDocs built
     linked: int = 0  # pages linked from the previous site
     result: state.BuildState | None = None
+    index: bytes | None = None  # the search index a warm build wrote, for `site_print`
     #: an earlier site (`state.SPARE_DIR`) the next one is assembled in (`assemble`),
     #: which spares making (and, once swapped, deleting) every page's folder
     spare: Path | None = None
     kept: set[str] = field(default_factory=set)  # unchanged pages' HTML, site-relative
-    before: dict[str, int] = field(default_factory=dict)  # the previous site: file -> inode
+    #: the previous site's unchanged pages (site-relative) -> inode
+    before: dict[str, int] = field(default_factory=dict)
 
     def fall_back(self, reason: str) -> None:
         self.prior, self.reason, self.warm = None, reason, False
@@ -89,42 +92,48 @@ class Incremental:
             # written from every page's entries in post_build
             config.theme.static_templates.discard("sitemap.xml")
 
-    def register(self, files: Files, config: Any, tree: Path, generated: Generated) -> None:
-        """on_files, a warm build: the pages whose Markdown changed, the nav's and the new
-        ones are built; every other page's HTML is linked from the previous site and its
-        file registered as excluded (links to it resolve as in a full build); the other
-        generated files are copied as in a full build."""
+    def register(self, files: Files, config: Any, tree: Path, generated: Generated) -> Files:
+        """on_files, a warm build: the pages whose Markdown changed, the nav's (the
+        generated nav or mkdocs.yml's own) and the new ones are built; every other page's
+        HTML is linked from the previous site and, not built, is made into a `File` only
+        when MkDocs looks it up (`engine.KeptFiles`: links to it resolve as in a full
+        build); the other generated files are copied as in a full build."""
         assert self.prior is not None
         old_site, new_site = self.prior.site_dir, Path(config.site_dir)
         if self.spare is not None and not _same_device(self.spare, new_site):
             self.spare = None
-        if self.spare is not None:
-            self.before = inodes(old_site)
-        build = {*generated.written, *nav_pages(generated.nav)}
+        build = {*generated.written, *nav_pages(generated.nav), *nav_targets(config.nav)}
         known = self.prior.state.pages
+        theirs = {f.src_uri: f for f in files}  # the team's pages, the theme's assets
+        directory_urls = bool(config.use_directory_urls)
+        made: list[File] = []
+        lazy: set[str] = set()
         for rel in generated.pages:
-            existing = files.get_file_from_path(rel)
-            if existing is not None:
-                files.remove(existing)
-            file = File.generated(config, rel, abs_src_path=str(tree / rel))
+            theirs.pop(rel, None)  # a generated page takes the place of a file of its name
             if rel.endswith(".md") and rel not in build and rel in known:
-                if self.spare is not None and file.dest_uri in self.before:
-                    self.kept.add(file.dest_uri)  # linked in `assemble`
-                    file.inclusion = InclusionLevel.EXCLUDED
-                elif self.spare is None and _link(
-                    old_site / file.dest_uri, new_site / file.dest_uri
-                ):
-                    file.inclusion = InclusionLevel.EXCLUDED
+                dest = engine.page_dest(rel, directory_urls)
+                # the previous site's file (one stat: walking its 14,000 folders costs
+                # three times as much), which `assemble` links into the spare
+                ino = _inode(old_site, dest) if self.spare is not None else None
+                if ino is not None:
+                    self.before[dest] = ino
+                    self.kept.add(dest)
+                    lazy.add(rel)
+                    continue
+                if self.spare is None and _link(old_site / dest, new_site / dest):
                     self.linked += 1
-            files.append(file)
+                    lazy.add(rel)
+                    continue
+            made.append(File.generated(config, rel, abs_src_path=str(tree / rel)))
         self.linked += len(self.kept)
+        return engine.KeptFiles([*theirs.values(), *made], config, tree, lazy)
 
     def page_built(self, config: Any, page: Any, generated: set[str]) -> None:
         """A page was built: note its search entries and its sitemap entry."""
         uri = page.file.src_uri
         entries = engine.search_entries(config)
         if entries is not None:
-            self.chunks[uri] = engine.search_json(entries[self.seen :])
+            self.chunks[uri] = engine.search_json(entries[self.seen :]).encode("utf-8")
             self.seen = len(entries)
         self.shown[uri] = engine.ShownPage(page.abs_url, page.canonical_url, page.update_date)
         if uri in generated:
@@ -144,7 +153,7 @@ class Incremental:
                 continue
             shown, old = self.shown.get(rel), known.get(rel)
             if shown is not None:
-                search = self.chunks.get(rel, "")
+                search = self.chunks.get(rel, b"")
                 pages[rel] = state.PageEntry(
                     keys.get(rel, ""), shown.abs_url, shown.canonical_url, search
                 )
@@ -167,8 +176,8 @@ class Incremental:
                     for u in order
                 ],
             )
-            chunks = [pages[u].search if u in pages else self.chunks.get(u, "") for u in order]
-            engine.write_search_index(config, chunks)
+            chunks = [pages[u].search if u in pages else self.chunks.get(u, b"") for u in order]
+            self.index = engine.write_search_index(config, chunks)
         tree = [rel for rel in generated.pages if rel != NAV_FILE]
         self.result = state.BuildState(self.stamp, [*tree, NAV_FILE], pages)
 
@@ -225,6 +234,30 @@ def assemble(inc: Incremental, staged: Path) -> None:
     shutil.rmtree(built, ignore_errors=True)
 
 
+def link_copy(site: Path, into: Path) -> bool:
+    """Make `into` a copy of `site` whose files are hard links to the site's (folders
+    made, no byte copied): a spare a warm build assembles its site in. Nothing writes
+    through them (`assemble` replaces or unlinks a spare's file, never writes into one).
+    False, and no spare, when the links cannot be made (another file system)."""
+    if into.exists():
+        shutil.rmtree(into)
+    stack = [(str(site), str(into))]
+    try:
+        while stack:
+            source, target = stack.pop()
+            os.mkdir(target)
+            for entry in os.scandir(source):
+                made = os.path.join(target, entry.name)
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, made))
+                else:
+                    os.link(entry.path, made, follow_symlinks=False)
+    except OSError:
+        shutil.rmtree(into, ignore_errors=True)
+        return False
+    return True
+
+
 def inodes(root: Path) -> dict[str, int]:
     """Every file under `root` (root-relative, "/") with its inode, read from the folder
     listings alone (no stat per file)."""
@@ -242,6 +275,15 @@ def inodes(root: Path) -> dict[str, int]:
             else:
                 found[prefix + entry.name] = entry.inode()
     return found
+
+
+def _inode(root: Path, rel: str) -> int | None:
+    """The inode of the file at `rel` under `root`, None if there is none."""
+    try:
+        found = os.stat(os.path.join(root, rel), follow_symlinks=False)
+    except OSError:
+        return None
+    return found.st_ino if stat.S_ISREG(found.st_mode) else None
 
 
 def _same_bytes(a: Path, b: Path) -> bool:
@@ -278,6 +320,18 @@ def _link(old: Path, new: Path) -> bool:
         except OSError:
             return False
     return True
+
+
+def nav_targets(nav: Any) -> set[str]:
+    """Every path a nav as mkdocs.yml writes it (`config.nav`: lists, `{title: path}`
+    mappings, bare paths; sections nest) names, pages and links alike."""
+    if isinstance(nav, str):
+        return {nav, nav.lstrip("/")}
+    if isinstance(nav, dict):
+        return {p for v in nav.values() for p in nav_targets(v)}
+    if isinstance(nav, list):
+        return {p for v in nav for p in nav_targets(v)}
+    return set()
 
 
 def nav_pages(entries: list[Any]) -> set[str]:
