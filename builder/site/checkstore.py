@@ -38,7 +38,7 @@ log = logging.getLogger("plaindesk")
 
 BASE = "check.bin"
 DELTA = "check-delta.bin"
-FORMAT = 2  # 2: the stamp names no workspace.yml
+FORMAT = 2  # 2: stamped with what typing reads of workspace.yml, not its text
 #: the delta is folded into the base once it holds this share of the files
 FOLD = 8
 
