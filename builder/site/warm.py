@@ -46,6 +46,11 @@ class Incremental:
     spare: Path | None = None
     kept: set[str] = field(default_factory=set)  # unchanged pages' HTML, site-relative
     before: dict[str, int] = field(default_factory=dict)  # the previous site: file -> inode
+    #: serve: the unchanged pages are answered from the previous site (site-relative
+    #: path -> its file there) instead of being linked into serve's own site folder
+    lookup: dict[str, str] | None = None
+    links: set[str] = field(default_factory=set)  # pages linked (site-relative), no spare
+    index: list[str] = field(default_factory=list)  # every page's search entries, in order
 
     def fall_back(self, reason: str) -> None:
         self.prior, self.reason, self.warm = None, reason, False
@@ -61,7 +66,7 @@ class Incremental:
             self.tree = state.tree_files(tree)
             if old.stamp.get("plaindesk") != self.code:
                 self.fall_back(state.CHANGED["plaindesk"])
-            elif self.tree != set(old.tree):
+            elif self.tree - old.stale != set(old.tree) - old.stale:
                 self.fall_back("the page tree (.plaindesk/docs/) is not the last build's")
         before = {}
         if self.prior is not None:
@@ -108,16 +113,20 @@ class Incremental:
                 files.remove(existing)
             file = File.generated(config, rel, abs_src_path=str(tree / rel))
             if rel.endswith(".md") and rel not in build and rel in known:
-                if self.spare is not None and file.dest_uri in self.before:
+                if self.lookup is not None:
+                    self.lookup[file.dest_uri] = str(old_site / file.dest_uri)
+                    file.inclusion = InclusionLevel.EXCLUDED
+                    self.linked += 1
+                elif self.spare is not None and file.dest_uri in self.before:
                     self.kept.add(file.dest_uri)  # linked in `assemble`
                     file.inclusion = InclusionLevel.EXCLUDED
                 elif self.spare is None and _link(
                     old_site / file.dest_uri, new_site / file.dest_uri
                 ):
                     file.inclusion = InclusionLevel.EXCLUDED
-                    self.linked += 1
+                    self.links.add(file.dest_uri)
             files.append(file)
-        self.linked += len(self.kept)
+        self.linked += len(self.kept) + len(self.links)
 
     def page_built(self, config: Any, page: Any, generated: set[str]) -> None:
         """A page was built: note its search entries and its sitemap entry."""
@@ -167,8 +176,8 @@ class Incremental:
                     for u in order
                 ],
             )
-            chunks = [pages[u].search if u in pages else self.chunks.get(u, "") for u in order]
-            engine.write_search_index(config, chunks)
+            self.index = [pages[u].search if u in pages else self.chunks.get(u, "") for u in order]
+            engine.write_search_index(config, self.index)
         tree = [rel for rel in generated.pages if rel != NAV_FILE]
         self.result = state.BuildState(self.stamp, [*tree, NAV_FILE], pages)
 
