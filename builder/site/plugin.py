@@ -256,7 +256,9 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         options.admin = _admin(admin, config, options.content_prefix)
         if config.theme.custom_dir:
             options.template_dirs.append(Path(config.theme.custom_dir))
-        if self.inc is not None and not self.run.serving:
+        if self.inc is not None:
+            # a build's, or serve's first from the last build's state: compiled templates,
+            # the calendar's serialised events and the reports' texts of that build
             with contextlib.suppress(OSError):  # a read-only project: nothing is kept
                 options.cache_dir = own_folder(base / CACHE_DIR)
                 options.code_key = code_stamp()
