@@ -42,7 +42,10 @@ changed, 10 tasks edited, 100 tasks edited, the busiest person renamed, a workfl
 renamed (each --repeat times, on the state the previous build left; the median is
 reported). Each warm build must say
 it was incremental (or, nothing changed, that there was nothing to build). Targets:
-10 edits <= 5 s, unchanged <= 3 s.
+10 edits <= 5 s, unchanged <= 3 s. Then `plaindesk serve` on the state the last warm build
+left: the time to a task page's first 200 (<= 5 s), task moves (save -> the page shows the
+new column, <= 0.4 s) and the busiest person renamed (save -> their page shows the name,
+<= 1.5 s), wall and the server's CPU (user + sys from /proc).
 
 --ci --git is what a real CI push costs: the workspace is a git repository with a history
 (scripts/bench_history.py's: --git-commits commits that move tasks and deals, reassign,
@@ -75,7 +78,9 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -929,6 +934,124 @@ def rename_column(content: Path, round_no: int) -> None:
     path.write_text(new, encoding="utf-8")
 
 
+TARGET_SERVE = {"first page": 5.0, "task move": 0.4, "person rename": 1.5}
+
+
+@dataclass
+class Timed:
+    wall: float
+    cpu: float  # the server's user + sys CPU seconds over the same span
+
+
+def wait_shows(url: str, shown: Callable[[int, str], bool], timeout: float) -> float | None:
+    """Seconds until `url` answers what `shown` accepts (polled every POLL s), or None."""
+    start = time.perf_counter()
+    deadline = start + timeout
+    while time.perf_counter() < deadline:
+        tick = time.perf_counter()
+        try:  # the server holds requests while it rebuilds
+            status, page = fetch(url, timeout=max(1.0, deadline - tick))
+        except (urllib.error.URLError, OSError):
+            status, page = 0, ""
+        if shown(status, page):
+            return time.perf_counter() - start
+        time.sleep(max(0.0, POLL - (time.perf_counter() - tick)))
+    return None
+
+
+def serve_from_state(
+    proj: Path, tmp: Path, repeat: int, problems: list[str]
+) -> dict[str, list[Timed]]:
+    """`plaindesk serve` started on the last build's state: the time to a task page's first
+    200, then task moves (save -> the page shows the new column) and renames of the
+    busiest person (save -> their page shows the name); wall and the server's CPU.
+    The CPU of an edit is read once its rebuild is over (its page shows it) and the
+    server idles again (1.5 s later)."""
+    found: dict[str, list[Timed]] = {}
+    edits = pick_edits(proj / "content", proj / "site", EDITS * repeat)
+    if not edits:
+        problems.append("serve from the state: no task to move")
+        return found
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp / "serve-warm.log"
+    env = {**ENV, "TMPDIR": str(tmp)}
+    t0 = time.perf_counter()
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [*plaindesk_cmd(), "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=proj,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        first = f"{base}/tasks/{edits[0].task}/"
+        ready = wait_shows(first, lambda st, _p: st == 200, 900)
+        if ready is None:
+            problems.append(f"serve from the state: no 200 from {first}")
+            return found
+        found["first page"] = [Timed(time.perf_counter() - t0, process_cpu(proc.pid))]
+        said = log.read_text(errors="replace")
+        if "from the last build's state" not in said:
+            problems.append("serve did not start from the last build's state")
+        for line in said.splitlines():
+            if "last build's" in line or "builds every page" in line:
+                print(f"  {line.strip()}")
+
+        def timed(
+            name: str, url: str, shown: Callable[[int, str], bool], change: Callable[[], Any]
+        ) -> None:
+            cpu = process_cpu(proc.pid)
+            change()
+            took = wait_shows(url, shown, 600)
+            if took is None:
+                problems.append(f"serve from the state: {url} never showed the edit")
+                return
+            time.sleep(1.5)
+            fetch(base + "/", timeout=60)
+            found.setdefault(name, []).append(Timed(took, process_cpu(proc.pid) - cpu))
+
+        for edit in edits:
+            timed(
+                "task move",
+                f"{base}/tasks/{edit.task}/",
+                partial(_shows_status, edit.new_name),
+                partial(save_status, edit),
+            )
+        for i in range(repeat):
+            who = busiest(proj / "content")
+            timed(
+                "person rename",
+                f"{base}/people/{who}/",
+                partial(_shows_text, f"Renamed Person {100 + i}"),
+                partial(rename_busiest, proj / "content", 100 + i),
+            )
+        return found
+    finally:
+        stop_group(proc)
+
+
+def _shows_status(name: str, status: int, page: str) -> bool:
+    return status == 200 and shown_status(page) == name
+
+
+def _shows_text(text: str, status: int, page: str) -> bool:
+    return status == 200 and text in page
+
+
+def busiest(content: Path) -> str:
+    """The id of the person assigned the most tasks (as `rename_busiest` picks)."""
+    counts: dict[str, int] = {}
+    for path in (content / "tasks").rglob("*.md"):
+        front, _ = split_front(path.read_text(encoding="utf-8"))
+        who = front_value(front, "assignee")
+        if who:
+            counts[who] = counts.get(who, 0) + 1
+    return max(sorted(counts), key=lambda k: counts[k])
+
+
 def ci_main(args: argparse.Namespace) -> int:
     """The --ci scenario (see the module's docstring)."""
     repeat = max(1, args.repeat if args.repeat is not None else (1 if args.scale >= 0.5 else 3))
@@ -997,6 +1120,28 @@ def ci_main(args: argparse.Namespace) -> int:
                 verdict = f"≤ {target:g} s {'PASS' if met else 'FAIL'}"
             share = f"{wall / cold.wall:.0%} of cold"
             print(f"| {name} ({share}) | {wall:.2f} s | {cpu:.2f} s | {verdict} |")
+        print(f"load average (1 min) before serve: {os.getloadavg()[0]:.2f}", flush=True)
+        served = serve_from_state(proj, tmp, repeat, problems)
+        print()
+        print(
+            f"| `plaindesk serve` from the state, scale {args.scale:g}{where} "
+            "| wall (median) | server CPU | target |"
+        )
+        print("|---|---:|---:|---|")
+        for name, target in TARGET_SERVE.items():
+            times = served.get(name, [])
+            if not times:
+                print(f"| {name} | — | — | ≤ {target:g} s FAIL |")
+                ok = False
+                continue
+            wall = statistics.median(t.wall for t in times)
+            cpu = statistics.median(t.cpu for t in times)
+            met = wall <= target
+            ok = ok and met
+            print(
+                f"| {name} (n={len(times)}) | {wall:.2f} s | {cpu:.2f} s | "
+                f"≤ {target:g} s {'PASS' if met else 'FAIL'} |"
+            )
         for p in problems:
             print(f"PROBLEM: {p}")
         print(f"load average (1 min) at the end: {os.getloadavg()[0]:.2f}")

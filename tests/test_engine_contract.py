@@ -67,6 +67,7 @@ def test_an_unknown_version_leaves_out_its_shortcuts_loudly(
         engine.WATCHER,
         engine.GC,
         engine.EMPTY_RENDER,
+        engine.SERVE_BUILT,
     }
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.plaindesk"):
         checked.warn()
@@ -91,6 +92,7 @@ def test_an_unknown_version_leaves_out_its_shortcuts_loudly(
         engine.PAGE_FRAME,
         engine.EMPTY_RENDER,
         engine.INCREMENTAL_BUILD,
+        engine.SERVE_BUILT,
     }
 
 
@@ -193,6 +195,96 @@ def test_forgetting_rebuilt_and_deleted_pages_gives_the_index_of_a_full_build(
     assert sorted(e["location"] for e in merged["docs"]) == sorted(
         e["location"] for e in entries("a/", "b/")
     )
+
+
+def test_seeding_the_kept_index_gives_the_next_rebuild_every_pages_entries(
+    mkdocs_project: Path,
+) -> None:
+    """serve's first build from the last build's state built a few pages: the index the
+    search plugin keeps is made every page's (`seed_search_entries`), then a rebuild
+    replaces the pages it builds."""
+    import json
+
+    config, search = search_plugin_after_one_dirty_build(mkdocs_project)
+    every = entries("a/", "b/", "c/", "d/")
+    chunks = [engine.search_json(every[:4]).encode(), b"", engine.search_json(every[4:]).encode()]
+    assert engine.seed_search_entries(config, chunks)
+    assert search.search_index_prev.entries == every
+    search.search_index.entries = entries("b/")
+    engine.forget_search_entries(config, {"b/"}, {"d/"}, None, skip_write=False)
+    merged = json.loads(search.search_index.generate_search_index(search.search_index_prev))
+    search.search_index_prev = None  # MkDocs keeps the plugin for the next tests' loads
+    assert sorted(e["location"] for e in merged["docs"]) == sorted(
+        e["location"] for e in entries("a/", "b/", "c/")
+    )
+
+
+# --- serve: the last build's pages answered by the live-reload server --------------------
+
+
+def wsgi_get(server: Any, path: str) -> tuple[str, dict[str, str], bytes]:
+    """A GET through the server's WSGI app, as its request handler makes one."""
+    said: list[Any] = []
+    body = server.serve_request(
+        {"PATH_INFO": path, "REQUEST_METHOD": "GET"},
+        lambda status, headers: said.append((status, headers)),
+    )
+    data = b"".join(body)
+    if hasattr(body, "close"):
+        body.close()
+    ((status, headers),) = said
+    return status, dict(headers), data
+
+
+def test_the_live_reload_server_answers_the_built_pages_as_its_own(tmp_path: Path) -> None:
+    """What `answer_from_built` does for a page of the last build's site is what MkDocs'
+    server does for the same file in its own folder: status, headers, the live-reload
+    script, a folder's URL without its slash redirected; its own files go first."""
+    import re
+
+    from mkdocs.livereload import LiveReloadServer
+
+    own, built = tmp_path / "own", tmp_path / "built"
+    page = b"<html><body><p>page</p></body></html>"
+    for root, name in ((own, "mine"), (built, "kept")):
+        (root / name).mkdir(parents=True)
+        (root / name / "index.html").write_bytes(page)
+        (root / name / "data.json").write_bytes(b"{}")
+    (built / "mine").mkdir()
+    (built / "mine" / "index.html").write_bytes(b"<html><body>old</body></html>")
+    server = LiveReloadServer(
+        builder=lambda: None, host="127.0.0.1", port=0, root=str(own), mount_path="/desk/"
+    )
+    try:
+        server.watch(str(tmp_path / "own"))
+        kept = {
+            rel: str(built / rel)
+            for rel in ("kept/index.html", "kept/data.json", "mine/index.html")
+        }
+        assert engine.answer_from_built(server, kept)
+        request_id = re.compile(rb"livereload\(\d+, \d+\)")
+
+        def same(a: str, b: str) -> None:
+            x, y = wsgi_get(server, a), wsgi_get(server, b)
+            assert x[:2] == y[:2]
+            assert request_id.sub(b"", x[2]) == request_id.sub(b"", y[2])
+
+        status, headers, body = wsgi_get(server, "/desk/kept/")
+        assert status == "200 OK" and b"livereload(" in body and b"<p>page</p>" in body
+        assert headers["Content-Type"] == "text/html"
+        same("/desk/kept/", "/desk/mine/")
+        same("/desk/kept/data.json", "/desk/mine/data.json")
+        # a folder's URL without its slash: redirected to it
+        assert wsgi_get(server, "/desk/mine")[:2] == ("302 Found", {"Location": "/desk/mine/"})
+        assert wsgi_get(server, "/desk/kept")[:2] == ("302 Found", {"Location": "/desk/kept/"})
+        assert wsgi_get(server, "/desk/gone/")[0] == "404 Not Found"
+        # the server's own file wins over the built one; one taken out is not answered
+        assert b"<p>page</p>" in wsgi_get(server, "/desk/mine/")[2]
+        del kept["kept/data.json"]
+        assert wsgi_get(server, "/desk/kept/data.json")[0] == "404 Not Found"
+    finally:
+        server.observer.stop()
+    assert not engine.answer_from_built(object(), {})
 
 
 # --- incremental builds: the sitemap and the search index of pages not built now -----------

@@ -9,6 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -259,7 +260,7 @@ def serve(config_file: Path, dev_addr: str, audience: str, today: date | None) -
     """
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    from builder.site.build import BuildError, read_config
+    from builder.site.build import BuildError, read_config, serve_start
     from builder.site.engine import plugin_kept
     from builder.site.plugin import AUDIENCE_ENV, Handover
 
@@ -273,9 +274,24 @@ def serve(config_file: Path, dev_addr: str, audience: str, today: date | None) -
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     assert cfg.plugin is not None
+    # the last build's state (an audience's site keeps none): its unchanged pages are
+    # served from its site, built for mkdocs.yml's site URL, which serve keeps then
+    start, why = serve_start(cfg) if not audience else (None, "")
+    host, _, port = dev_addr.rpartition(":")
+    if start is not None:
+        click.echo(
+            f"serving the last build's site ({cfg.site_dir}) and what changed since, at "
+            f"http://{host}:{port}{urlsplit(cfg.site_url or '/').path}; its pages link to "
+            f"{cfg.site_url or 'no site_url'} (mkdocs.yml's site_url)",
+            err=True,
+        )
+    elif why:
+        click.echo(f"serve builds every page: {why}", err=True)
     # `mkdocs serve` loads the configuration itself: the instance handed over here is the
     # one it gets, MkDocs keeping a plugin with on_startup for the process
-    cfg.plugin.hand_over(Handover(today=today, audience=audience))
+    cfg.plugin.hand_over(
+        Handover(today=today, audience=audience, incremental=start, site_url=cfg.site_url)
+    )
     if audience:
         # should this MkDocs make a new plugin instance after all, it reads the audience
         # from here: never the full site when an audience's was asked for

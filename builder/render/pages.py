@@ -1153,6 +1153,10 @@ def iter_rendered(
         kept = renderer.from_memo(page)
         if kept is None and prior is not None:
             kept = prior.take(page)
+            if kept is not None and memo is not None and page.key:
+                # serve from the last build's state: the text is in the tree; "" is
+                # enough for the memo (`write_tree` skips a page kept in the tree)
+                memo[page.path] = (page.key, kept)
         if kept is not None:
             if reused is not None:
                 reused.add(page.path)

@@ -57,6 +57,7 @@ class SiteConfig:
     plugin: PlaindeskPlugin | None = field(default=None, repr=False, compare=False)
     docs_dir: Path | None = None  # the team's own pages
     custom_dir: str | None = None  # the team's theme overrides
+    site_url: str | None = None  # mkdocs.yml's
 
 
 def read_config(config_file: Path, site_dir: Path | None = None) -> SiteConfig:
@@ -81,6 +82,7 @@ def read_config(config_file: Path, site_dir: Path | None = None) -> SiteConfig:
         plugin,
         Path(config.docs_dir),
         config.theme.custom_dir,
+        config.site_url,
     )
 
 
@@ -249,6 +251,22 @@ def start_incremental(cfg: SiteConfig) -> Incremental:
     if prior is not None and spare.is_dir():
         inc.spare = spare
     return inc
+
+
+def serve_start(cfg: SiteConfig) -> tuple[Incremental | None, str]:
+    """`plaindesk serve`: the last build's state, if its site is the one in the site folder,
+    to start from (else None, and why). Nothing is deleted: serve writes no site and no
+    state; the pages it writes into the page tree are noted beside the state
+    (`state.note_stale`), so that the next build does not trust them."""
+    from builder.site import state
+    from builder.site.warm import Incremental
+
+    found, reason = state.load(cfg.config_file.parent)
+    if found is None:
+        return None, reason
+    if state.site_print(cfg.site_dir) != found.site:
+        return None, f"the site folder ({shown(cfg.site_dir)}) is not the last build's"
+    return Incremental(state.Prior(found, cfg.site_dir)), ""
 
 
 def keep_state(cfg: SiteConfig, inc: Incremental, inputs: Inputs | None = None) -> str:

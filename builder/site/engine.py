@@ -19,6 +19,7 @@ import os
 import posixpath
 import re
 import threading
+import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -48,6 +49,7 @@ NAV_BLOCK = "nav_block"
 PAGE_FRAME = "page_frame"
 EMPTY_RENDER = "empty_render"
 INCREMENTAL_BUILD = "incremental_build"
+SERVE_BUILT = "serve_built"
 NEEDS: dict[str, tuple[str, ...]] = {
     # MkDocs' theme asset listing, told apart by its filter function's __qualname__
     THEME_LISTING: ("mkdocs",),
@@ -73,6 +75,10 @@ NEEDS: dict[str, tuple[str, ...]] = {
     # `Files`' lookups MkDocs' build uses, and where it writes a page (`KeptFiles`,
     # `page_dest`: the unchanged pages are made into files only when looked up)
     INCREMENTAL_BUILD: ("mkdocs", "mkdocs-material"),
+    # the live-reload server's request handling (`_serve_request`: its root, mount path,
+    # epochs, script injection, content types): serve answers the pages it did not build
+    # from the last build's site
+    SERVE_BUILT: ("mkdocs",),
 }
 SHORTCUTS = tuple(NEEDS)
 #: The shortcuts a build takes too; the others serve only `serve`'s rebuilds.
@@ -387,6 +393,94 @@ def write_sitemap(env: Any, config: Any, nav: Any, pages: list[ShownPage]) -> No
     if render is None:
         raise EngineChanged("mkdocs.commands.build has no _build_theme_template")
     render("sitemap.xml", env, _ShownFiles(_ShownFile(p) for p in pages), config, nav)
+
+
+# --- serve: the pages of the last build's site ----------------------------------------
+
+#: What `answer_from_built` reads of MkDocs' live-reload server.
+SERVER_PARTS = (
+    "_serve_request",
+    "_epoch_cond",
+    "_visible_epoch",
+    "_wanted_epoch",
+    "_watched_paths",
+    "_inject_js_into_html",
+    "_guess_type",
+    "root",
+    "mount_path",
+)
+
+
+def answer_from_built(server: Any, built: dict[str, str]) -> bool:
+    """Have the live-reload server answer the files of `built` (site-relative path -> a
+    file of the last build's site) that its own site folder lacks, as it answers its own:
+    the same waiting for a rebuild to end, the same live-reload script in HTML, the same
+    headers. `built` is read at each request: what a rebuild writes (it is then in the
+    server's folder) or drops (the caller takes it out of `built`) wins. False, and
+    nothing changed, when the server is not as this relies on."""
+    if not all(hasattr(server, part) for part in SERVER_PARTS):
+        return False
+    original = server._serve_request
+
+    def serve_request(environ: dict[str, Any], start_response: Any) -> Any:
+        answer = _answer_built(server, built, environ, start_response)
+        return original(environ, start_response) if answer is None else answer
+
+    server._serve_request = serve_request
+    return True
+
+
+def _answer_built(
+    server: Any, built: dict[str, str], environ: dict[str, Any], start_response: Any
+) -> list[bytes] | None:
+    if not built:
+        return None
+    # as `LiveReloadServer._serve_request` maps a request to a file
+    path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
+    mount = server.mount_path
+    if path.startswith("/livereload/") or not (path + "/").startswith(mount):
+        return None
+    rel = path[len(mount) :] + ("index.html" if path.endswith("/") else "")
+    rel = posixpath.normpath("/" + rel).lstrip("/")
+    if rel not in built:
+        if not path.endswith("/") and f"{rel}/index.html" in built:
+            if os.path.exists(os.path.join(server.root, rel)):
+                return None
+            start_response("302 Found", [("Location", urllib.parse.quote(path) + "/")])
+            return []
+        return None
+    with server._epoch_cond:
+        server._epoch_cond.wait_for(lambda: server._visible_epoch == server._wanted_epoch)
+        epoch = server._visible_epoch
+    source = built.get(rel)
+    if source is None or os.path.exists(os.path.join(server.root, rel)):
+        return None
+    try:
+        with open(source, "rb") as f:
+            content = f.read()
+    except OSError:
+        return None
+    if server._watched_paths and source.endswith(".html"):
+        content = server._inject_js_into_html(content, epoch)
+    start_response(
+        "200 OK",
+        [("Content-Type", server._guess_type(source)), ("Content-Length", str(len(content)))],
+    )
+    return [content]
+
+
+def seed_search_entries(config: Any, chunks: list[bytes]) -> bool:
+    """Make the search index that serve's search plugin keeps between rebuilds (its
+    `search_index_prev`) hold `chunks`, every page's entries as JSON (`search_json`):
+    its first build built a few pages and wrote the others' entries from the last
+    build's state. False without such a plugin."""
+    plugins = search_plugins(config)
+    if not plugins:
+        return False
+    entries = json.loads(b"[" + b",".join(c for c in chunks if c) + b"]")
+    for plugin in plugins:
+        plugin.search_index_prev.entries = list(entries)
+    return True
 
 
 # --- the file watcher --------------------------------------------------------------------

@@ -27,7 +27,7 @@ from builder.output import MARKER, MARKER_TEXT, own_folder
 from builder.pipeline import CheckResult
 from builder.render.pages import SiteOptions, disk_bytecode, theme_dir
 from builder.report import format_text, left_out_text
-from builder.site import engine
+from builder.site import engine, state
 from builder.site.generate import Generated, Kept, generate
 from builder.site.state import code_stamp
 from builder.site.warm import Incremental, nav_pages
@@ -53,8 +53,12 @@ class Handover:
     prepared: CheckResult | None = None  # the check `plaindesk build` ran already
     progress: bool = False  # count the pages written on stderr (a terminal)
     audience: str = ""  # --audience: build that audience's site (`builder.model.audience`)
-    #: `plaindesk build`: build from the last build's state, make the next one's
+    #: `plaindesk build`: build from the last build's state, make the next one's;
+    #: `plaindesk serve`: start from it (the first build renders what changed since)
     incremental: Incremental | None = None
+    #: `plaindesk serve` from the last build's state: the site URL the pages are built
+    #: for (mkdocs.yml's, as the build's were), not the server's address
+    site_url: str | None = None
 
 
 @dataclass
@@ -90,6 +94,16 @@ class Run:
     touched: engine.Touched = field(default_factory=engine.Touched)
     gc: engine.GcPause = field(default_factory=engine.GcPause)
     builds: int = 0  # started so far
+    #: serve's first build, from the last build's state (`builder.site.warm`); None after
+    start: Incremental | None = None
+    pinned: bool = False  # serve builds for mkdocs.yml's site URL (`Handover.site_url`)
+    #: the last build's pages serve did not build: site-relative path -> its file in the
+    #: last build's site (answered by the server, `engine.answer_from_built`)
+    built_site: dict[str, str] = field(default_factory=dict)
+    #: the same pages hard-linked into serve's site folder instead (no such shortcut):
+    #: unlinked before MkDocs writes one, so nothing is written through a link
+    links: set[str] = field(default_factory=set)
+    search_seed: list[bytes] | None = None  # every page's search entries, for the next rebuild
 
     @property
     def serving(self) -> bool:
@@ -137,6 +151,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         self.body = ""  # the generated page being built (see `on_page_markdown`)
         self.content = Path("content")
         self.tree = Path(".plaindesk/docs")
+        self.home = Path(".")  # mkdocs.yml's folder
         self.served = False  # a serve rebuild after one that ran to its end
         self.incremental = False  # MkDocs gets the changed pages only
         self.chrome: tuple[Any, ...] = ()
@@ -147,8 +162,9 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
 
     @property
     def inc(self) -> Incremental | None:
-        """`plaindesk build`'s incremental part (`builder.site.warm`), else None."""
-        return self.run.handover.incremental if self.run.command == "build" else None
+        """`plaindesk build`'s incremental part (`builder.site.warm`), or serve's first
+        build's from the last build's state; else None."""
+        return self.run.handover.incremental if self.run.command == "build" else self.run.start
 
     def hand_over(self, handover: Handover) -> None:
         """Options for the next invocation: the `on_startup` that follows takes them."""
@@ -169,6 +185,10 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             shortcuts.warn()
         self.run.gc.stop()
         self.run = Run(command, dirty, handed or Handover(), handed is not None, shortcuts)
+        if command == "serve" and handed is not None and handed.incremental is not None:
+            self.run.start, self.run.pinned = handed.incremental, True
+            if shortcuts.takes(engine.SERVE_BUILT):
+                handed.incremental.lookup = self.run.built_site
 
     def on_shutdown(self) -> None:
         self.run.gc.stop()
@@ -194,7 +214,10 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
 
     def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._new_build()
-        base = Path(config.config_file_path or ".").resolve().parent
+        if self.run.pinned:
+            # the pages kept from the last build's site link to mkdocs.yml's site URL
+            config.site_url = self.run.handover.site_url
+        base = self.home = Path(config.config_file_path or ".").resolve().parent
         self.content = (base / self.config.content).resolve()
         self.tree = (base / self.config.tree).resolve()
         audience = self._audience()
@@ -216,6 +239,9 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         self._nav(config)
         if self.inc is not None:
             self.inc.decide(config, self.generated, locale, result.today.isoformat())
+            if self.run.serving and not self.inc.warm:
+                log.info("plaindesk: serve builds every page: %s", self.inc.reason)
+                self.run.start = None
         return config
 
     on_config = CombinedEvent(_keep_theme, _on_config)
@@ -231,6 +257,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         if config.theme.custom_dir:
             options.template_dirs.append(Path(config.theme.custom_dir))
         if self.inc is not None:
+            # a build's, or serve's first from the last build's state: compiled templates,
+            # the calendar's serialised events and the reports' texts of that build
             with contextlib.suppress(OSError):  # a read-only project: nothing is kept
                 options.cache_dir = own_folder(base / CACHE_DIR)
                 options.code_key = code_stamp()
@@ -260,9 +288,14 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             can = engine.Engine.check(self.config.engine_off).takes(engine.INCREMENTAL_BUILD)
             prior = self.inc.key_prior(self.tree, can)
             tree_files = self.inc.tree if self.inc.prior is not None else None
+            if run.serving and self.inc.prior is not None:
+                self._prime_check()
+        # serve notes the pages it writes into the team's page tree beside the last
+        # build's state: the next build does not trust them (`state.note_stale`)
+        writing = run.serving and not audience and state.note_writing(self.home)
         # Shown relative to the working folder, as `plaindesk build` and `check` show it:
         # problem lines (Problems page, dashboard) read the same from every command.
-        return generate(
+        generated = generate(
             Path(os.path.relpath(self.content)),
             self.tree,
             options,
@@ -274,6 +307,24 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             prior=prior,
             tree_files=tree_files,
         )
+        if writing:
+            state.note_stale(self.home, [*generated.written, *generated.removed])
+        return generated
+
+    def _prime_check(self) -> None:
+        """Serve's first build from the last build's state: the check's records of the
+        unchanged files from the build's (`builder.site.checkstore`)."""
+        from builder.site import checkstore
+
+        folder = self.home / CACHE_DIR
+        if not folder.is_dir():
+            return
+        cache, store = checkstore.prime(
+            Path(os.path.relpath(self.content)), folder, state.code_stamp()
+        )
+        cache.stand_in = True
+        self.run.kept.check = cache
+        log.debug("plaindesk: %d records from the last build's check", store.primed)
 
     def _frame(self, config: MkDocsConfig, locale: str) -> None:
         """A page's frame (the nav in its sidebar, the theme's language) changed: MkDocs
@@ -388,6 +439,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             pages = sorted(
                 {*self.generated.written, *nav_pages(self.generated.nav)}.intersection(pages)
             )
+        if self.run.built_site or self.run.links:
+            self._take_over(config, every=not self.incremental)
         for rel in pages:
             existing = files.get_file_from_path(rel)
             if existing is not None:
@@ -401,6 +454,26 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
                 with contextlib.suppress(OSError):
                     os.utime(file.abs_dest_path, ns=(0, 0))
         return files
+
+    def _take_over(self, config: MkDocsConfig, every: bool) -> None:
+        """Serve, after a start from the last build's state: the pages written now (with
+        `every`, all pages) are no longer the last build's. A page linked from its site
+        is unlinked first: MkDocs writes in place, which would write through the link."""
+        assert self.generated is not None
+        run = self.run
+        dests = (
+            {*run.built_site, *run.links}
+            if every
+            else {
+                self._file(config, r).dest_uri for r in self.generated.written if r.endswith(".md")
+            }
+        )
+        for dest in dests:
+            run.built_site.pop(dest, None)
+            if dest in run.links:
+                run.links.discard(dest)
+                with contextlib.suppress(OSError):
+                    os.unlink(Path(config.site_dir, dest))
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.nav = nav
@@ -439,11 +512,19 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         # in between did not get here to drop its gone pages
         gone = sorted(run.site.pages.difference(pages)) if run.serving else self.generated.removed
         deleted = {self._file(config, rel).url for rel in gone if rel.endswith(".md")}
+        if run.search_seed is not None and self.served:
+            # serve started from the last build's state: its search plugin keeps the
+            # entries of the first build's pages only; from now on it keeps every page's
+            engine.seed_search_entries(config, run.search_seed)
+            run.search_seed = None
         if run.shortcuts.takes(engine.SEARCH_INDEX):
             skip_write = run.shortcuts.takes(engine.SEARCH_WRITE)
             engine.forget_search_entries(config, built, deleted, self._drop_gone, skip_write)
         for rel in gone:
-            dest = Path(self._file(config, rel).abs_dest_path)
+            file = self._file(config, rel)
+            run.built_site.pop(file.dest_uri, None)
+            run.links.discard(file.dest_uri)
+            dest = Path(file.abs_dest_path)
             dest.unlink(missing_ok=True)
             folder = dest.parent
             if folder != Path(config.site_dir) and folder.is_dir() and not any(folder.iterdir()):
@@ -464,9 +545,20 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         if self.inc is not None and self.generated is not None:
             day = self.moment.strftime("%Y-%m-%d")
             self.inc.finish(config, self.env, self.nav, self.generated, day)
+            if self.run.serving:
+                self._started(config, self.inc)
+                return
             listing = self._listing(config)
             if listing is not None:
                 engine.save_theme_listing(self.run.theme, listing)
+
+    def _started(self, config: MkDocsConfig, inc: Incremental) -> None:
+        """Serve's first build from the last build's state ran to its end: later rebuilds
+        are serve's own, and its search plugin gets every page's entries at the next."""
+        assert self.generated is not None
+        run = self.run
+        run.start, run.search_seed, run.links = None, inc.entries, inc.links
+        log.info("plaindesk: from the last build's state: %s", inc.summary(self.generated))
 
     on_post_build = CombinedEvent(_drop_gone, _finish_incremental, _after_build)
 
@@ -480,11 +572,23 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
 
     @event_priority(100)  # before every other plugin's: see engine.use_native_watcher
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        if self.run.built_site and not engine.answer_from_built(server, self.run.built_site):
+            # this server cannot answer them: link them into its folder after all
+            for dest, source in sorted(self.run.built_site.items()):
+                with contextlib.suppress(OSError):
+                    _link_into(Path(source), Path(config.site_dir, dest))
+                    self.run.links.add(dest)
+            self.run.built_site.clear()
         if self.run.shortcuts.takes(engine.WATCHER):
             mkdocs_own = [config.docs_dir, config.config_file_path or "", *config.theme.dirs]
             engine.use_native_watcher(server, [p for p in mkdocs_own if p], self.run.touched)
         server.watch(str(self.content))
         return server
+
+
+def _link_into(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.link(source, target)
 
 
 def _chrome(config: MkDocsConfig, nav: list[Any], locale: str) -> tuple[Any, ...]:

@@ -31,6 +31,9 @@ SPARE_DIR = Path(".plaindesk") / "spare" / "site"
 #: One line per page of the state's `pages`: its search entries as the search plugin
 #: writes them (JSON objects joined by ","), kept apart so the big part is no JSON string.
 SEARCH_FILE = "search.txt"
+#: The pages `plaindesk serve` wrote into (or removed from) the page tree since the state
+#: was saved, one tree-relative path a line: the next build does not trust them.
+STALE_FILE = "stale.txt"
 FORMAT = 2
 
 #: The site files that identify one build's site (what `site_print` hashes).
@@ -57,6 +60,8 @@ class BuildState:
     pages: dict[str, PageEntry]  # the tree's Markdown pages
     site: str = ""  # `site_print` of the site folder it wrote
     inputs: Inputs | None = None  # what the build was made from (`builder.site.inputs`)
+    #: tree files `serve` wrote or removed since (`STALE_FILE`): not as the state says
+    stale: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -156,9 +161,14 @@ def load(home: Path) -> tuple[BuildState | None, str]:
     if not (folder / STATE_FILE).is_file():
         return None, "no state of a previous build (.plaindesk/state/)"
     try:
-        return _read(folder), ""
-    except (OSError, ValueError, KeyError, TypeError, Damaged) as exc:
+        found = _read(folder)
+        found.stale = read_stale(home)
+    except (OSError, ValueError, KeyError, TypeError, UnicodeError, Damaged) as exc:
         return None, f"the previous build's state is damaged ({exc})"
+    # a page `serve` rewrote since: neither its key nor its HTML is the state's
+    for rel in found.stale:
+        found.pages.pop(rel, None)
+    return found, ""
 
 
 def _read(folder: Path) -> BuildState:
@@ -208,7 +218,7 @@ def discard(home: Path) -> None:
     """Delete the state before a build writes anything: one that fails or is killed
     leaves the tree or the site unlike what the state says, so the next build is full."""
     folder = home / STATE_DIR
-    for name in (STATE_FILE, SEARCH_FILE):
+    for name in (STATE_FILE, SEARCH_FILE, STALE_FILE):
         (folder / name).unlink(missing_ok=True)
 
 
@@ -232,6 +242,47 @@ def save(home: Path, state: BuildState) -> None:
         "pages": rows,
     }
     write_whole(folder / STATE_FILE, json.dumps(raw, separators=(",", ":")).encode("utf-8"))
+
+
+def read_stale(home: Path) -> frozenset[str]:
+    """The tree files `serve` wrote or removed since the state was saved. Damaged when a
+    serve was stopped while it wrote the tree (which pages it wrote is not known)."""
+    try:
+        text = (home / STATE_DIR / STALE_FILE).read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return frozenset()
+    lines = text.split("\n")
+    if lines[-1]:
+        raise Damaged(f"{STALE_FILE} was cut short")
+    marks = [line for line in lines if line in (WRITING, WRITTEN)]
+    if marks and marks[-1] == WRITING:
+        raise Damaged("a serve was stopped while it wrote the page tree")
+    return frozenset(line for line in lines if line and line not in (WRITING, WRITTEN))
+
+
+#: `STALE_FILE`'s lines around one serve generation (no page path has a leading space)
+WRITING, WRITTEN = " writing", " written"
+
+
+def note_writing(home: Path) -> bool:
+    """`serve` is about to write the page tree: noted first, so that a serve stopped on
+    the way leaves the state untrusted. False (nothing noted) without a state."""
+    return _append(home, [WRITING])
+
+
+def note_stale(home: Path, rels: list[str]) -> None:
+    """`serve` wrote or removed these tree files (after `note_writing`): the state no
+    longer describes them."""
+    _append(home, [*rels, WRITTEN])
+
+
+def _append(home: Path, lines: list[str]) -> bool:
+    folder = home / STATE_DIR
+    if not (folder / STATE_FILE).is_file():
+        return False
+    with open(folder / STALE_FILE, "ab") as f:
+        f.write("".join(f"{line}\n" for line in lines).encode("utf-8"))
+    return True
 
 
 def site_print(site_dir: Path, known: dict[str, bytes] | None = None) -> str:

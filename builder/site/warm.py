@@ -49,6 +49,11 @@ class Incremental:
     kept: set[str] = field(default_factory=set)  # unchanged pages' HTML, site-relative
     #: the previous site's unchanged pages (site-relative) -> inode
     before: dict[str, int] = field(default_factory=dict)
+    #: serve: the unchanged pages are answered from the previous site (site-relative
+    #: path -> its file there) instead of being linked into serve's own site folder
+    lookup: dict[str, str] | None = None
+    links: set[str] = field(default_factory=set)  # pages linked (site-relative), no spare
+    entries: list[bytes] = field(default_factory=list)  # every page's search entries
 
     def fall_back(self, reason: str) -> None:
         self.prior, self.reason, self.warm = None, reason, False
@@ -64,7 +69,7 @@ class Incremental:
             self.tree = state.tree_files(tree)
             if old.stamp.get("plaindesk") != self.code:
                 self.fall_back(state.CHANGED["plaindesk"])
-            elif self.tree != set(old.tree):
+            elif self.tree - old.stale != set(old.tree) - old.stale:
                 self.fall_back("the page tree (.plaindesk/docs/) is not the last build's")
         before = {}
         if self.prior is not None:
@@ -112,6 +117,12 @@ class Incremental:
             theirs.pop(rel, None)  # a generated page takes the place of a file of its name
             if rel.endswith(".md") and rel not in build and rel in known:
                 dest = engine.page_dest(rel, directory_urls)
+                if self.lookup is not None:
+                    # serve: the server answers it from the previous site
+                    # (`engine.answer_from_built`)
+                    self.lookup[dest] = str(old_site / dest)
+                    lazy.add(rel)
+                    continue
                 # the previous site's file (one stat: walking its 14,000 folders costs
                 # three times as much), which `assemble` links into the spare
                 ino = _inode(old_site, dest) if self.spare is not None else None
@@ -121,11 +132,11 @@ class Incremental:
                     lazy.add(rel)
                     continue
                 if self.spare is None and _link(old_site / dest, new_site / dest):
-                    self.linked += 1
+                    self.links.add(dest)
                     lazy.add(rel)
                     continue
             made.append(File.generated(config, rel, abs_src_path=str(tree / rel)))
-        self.linked += len(self.kept)
+        self.linked += len(self.kept) + len(self.links) + len(self.lookup or ())
         return engine.KeptFiles([*theirs.values(), *made], config, tree, lazy)
 
     def page_built(self, config: Any, page: Any, generated: set[str]) -> None:
@@ -176,8 +187,10 @@ class Incremental:
                     for u in order
                 ],
             )
-            chunks = [pages[u].search if u in pages else self.chunks.get(u, b"") for u in order]
-            self.index = engine.write_search_index(config, chunks)
+            self.entries = [
+                pages[u].search if u in pages else self.chunks.get(u, b"") for u in order
+            ]
+            self.index = engine.write_search_index(config, self.entries)
         tree = [rel for rel in generated.pages if rel != NAV_FILE]
         self.result = state.BuildState(self.stamp, [*tree, NAV_FILE], pages)
 
