@@ -192,3 +192,24 @@ def test_a_column_renamed_rerenders_the_tasks_that_stood_in_it(tmp_path: Path) -
     assert "boards/press.md" not in redone
     page = (root / "site/tasks/site-copy/index.html").read_text(encoding="utf-8")
     assert "Making" in page
+
+
+def test_a_person_renamed_rerenders_the_boards_of_their_tasks_only(tmp_path: Path) -> None:
+    # Oleh has tasks on the site and press boards, none on the shop's: renaming him
+    # re-renders those two boards, not the shop's; warm equals cold
+    root = make_workspace(tmp_path, project(SMALL))
+    repo = GitRepo(root)
+    (root / ".gitignore").write_text("site/\n", encoding="utf-8")
+    edit(root, "tasks/shop-catalog.md", "assignee: oleh", "assignee: anna")
+    repo.commit("2026-03-02T10:00:00+02:00", message="the workspace")
+    done = build(root)
+    assert done.returncode == 0, done.stderr
+    first = keys(root)
+
+    edit(root, "people/oleh.md", "name: Oleh Petrenko", "name: Oleh Bondar")
+    repo.commit("2026-03-10T10:00:00+02:00", message="Oleh's new name")
+    assert warm_build(root, tmp_path).startswith("incremental build: ")
+    boards = sorted(rel for rel in rendered(first, keys(root)) if rel.startswith("boards/"))
+    assert "boards/shop.md" not in boards
+    assert {"boards/site.md", "boards/press.md", "boards/all-by-person.md"} <= set(boards)
+    assert "Oleh Bondar" in (root / "site/boards/press/index.html").read_text(encoding="utf-8")

@@ -669,7 +669,7 @@ def _board_pages(site: _Site) -> Iterator[Page]:
             Link(str(nobody_overdue) if nobody_overdue else ""),
         ],
     ]
-    people_digest = derived.table_digests["person"]
+    team = ws.people
     for p in sorted(ws.projects.values(), key=lambda p: p.name.lower()):
         tasks = derived.index.tasks_by_project.get(p.id, [])
         open_, overdue = boards.board_stats(derived, tasks, today)
@@ -691,10 +691,13 @@ def _board_pages(site: _Site) -> Iterator[Page]:
                 else None,
             }
 
+        # its cards and filter name their assignees: a person renamed re-renders the
+        # boards they have tasks on, not every board
+        assignees = sorted({t.assignee or "" for t in tasks})
         cards = fingerprint(
             site.record_salt,  # its own workflow, not every one
             settings_keys(ws.settings).workflow(ws.workflow_of(p)),
-            people_digest,
+            *(f"{a}:{team[a].digest if a in team else '-'}" for a in assignees),
             p.digest,
             *(task.digest for task in tasks),
             site.hk.chips("task", [task.id for task in tasks]),
