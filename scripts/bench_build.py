@@ -489,17 +489,10 @@ def stop_group(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
-def measure_serve(
-    proj: Path, site: Path, tmp: Path, ready_timeout: float, edit_timeout: float
-) -> ServeResult:
-    res = ServeResult()
-    edits = pick_edits(proj / "content", site, EDITS)
-    if len(edits) < EDITS:
-        res.error = f"found only {len(edits)} tasks to edit"
-        return res
+def start_serve(proj: Path, tmp: Path, log: Path) -> tuple[subprocess.Popen[bytes], str, float]:
+    """`plaindesk serve` in `proj` on a free port, its output in `log`: the process, its
+    address and when it was started."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = tmp / "serve.log"
     env = {**ENV, "TMPDIR": str(tmp)}  # mkdocs serve's own temp site goes under ours
     t0 = time.perf_counter()
     with open(log, "wb") as out:
@@ -511,6 +504,19 @@ def measure_serve(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    return proc, f"http://127.0.0.1:{port}", t0
+
+
+def measure_serve(
+    proj: Path, site: Path, tmp: Path, ready_timeout: float, edit_timeout: float
+) -> ServeResult:
+    res = ServeResult()
+    edits = pick_edits(proj / "content", site, EDITS)
+    if len(edits) < EDITS:
+        res.error = f"found only {len(edits)} tasks to edit"
+        return res
+    log = tmp / "serve.log"
+    proc, base, t0 = start_serve(proj, tmp, log)
     try:
         deadline = t0 + ready_timeout
         while True:
@@ -986,20 +992,8 @@ def serve_from_state(
     if not edits:
         problems.append("serve from the state: no task to move")
         return found
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     log = tmp / "serve-warm.log"
-    env = {**ENV, "TMPDIR": str(tmp)}
-    t0 = time.perf_counter()
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [*plaindesk_cmd(), "serve", "-a", f"127.0.0.1:{port}"],
-            cwd=proj,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    proc, base, t0 = start_serve(proj, tmp, log)
     try:
         first = f"{base}/tasks/{edits[0].task}/"
         ready = wait_shows(first, lambda st, _p: st == 200, 900)

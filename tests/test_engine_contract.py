@@ -457,6 +457,34 @@ def test_the_native_watcher_is_swapped_in_through_watch_and_unwatch(
     }
 
 
+def test_the_native_watcher_has_the_kernel_queue_changes_only(tmp_path: Path) -> None:
+    """Reading files queues nothing: a check or a grep over every record while serve runs
+    would otherwise overflow the kernel's queue, and the next save's events are lost."""
+    from mkdocs.livereload import LiveReloadServer
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("inotify is Linux's")
+    from watchdog.observers.inotify_c import InotifyConstants as IN
+
+    (tmp_path / "content").mkdir()
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    assert engine.use_native_watcher(server, [], engine.Touched())
+    server.watch(str(tmp_path / "content"))
+    server.watch(str(tmp_path / "mkdocs.yml"))
+    server.observer.start()
+    try:
+        masks = [e.get_event_mask_from_filter() for e in server.observer.emitters]
+        assert len(masks) == 2
+        for mask in masks:
+            assert not mask & (IN.IN_OPEN | IN.IN_ACCESS | IN.IN_CLOSE_NOWRITE)
+            for change in (IN.IN_CLOSE_WRITE, IN.IN_MODIFY, IN.IN_MOVE, IN.IN_CREATE):
+                assert mask & change
+            assert mask & IN.IN_DELETE
+    finally:
+        server.observer.stop()
+        server.observer.join()
+
+
 def test_the_native_watcher_notes_writes_and_wakes_mkdocs(tmp_path: Path) -> None:
     from mkdocs.livereload import LiveReloadServer
 

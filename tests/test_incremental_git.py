@@ -55,16 +55,24 @@ def warm_build(root: Path, tmp_path: Path) -> str:
     return first_line(done.stderr)
 
 
-def test_a_commit_rerenders_only_the_pages_that_show_it(tmp_path: Path) -> None:
+def built_repo(tmp_path: Path, *edits: tuple[str, str, str]) -> tuple[Path, GitRepo]:
+    """The small workspace committed, then each edit (file, old, new) committed (a copy
+    moved to Review by default), then built cold: the project and its repository."""
     root = make_workspace(tmp_path, project(SMALL))
     repo = GitRepo(root)
     (root / ".gitignore").write_text("site/\n", encoding="utf-8")
     repo.commit("2026-03-02T10:00:00+02:00", message="the workspace")
-    edit(root, "tasks/site-copy.md", "status: doing", "status: review")
-    repo.commit("2026-03-09T10:00:00+02:00", message="copy to review")
+    for rel, old, new in edits or (("tasks/site-copy.md", "status: doing", "status: review"),):
+        edit(root, rel, old, new)
+    repo.commit("2026-03-09T10:00:00+02:00", message="edits")
     done = build(root)
     assert done.returncode == 0, done.stderr
     assert first_line(done.stderr).startswith("full build: no state")
+    return root, repo
+
+
+def test_a_commit_rerenders_only_the_pages_that_show_it(tmp_path: Path) -> None:
+    root, repo = built_repo(tmp_path)
     first = keys(root)
     unkeyed = {rel for rel, key in first.items() if not key}
     # the dashboard, the activity feed (and its months) and the link lists: always made
@@ -161,14 +169,7 @@ def test_a_column_renamed_rerenders_the_tasks_that_stood_in_it(tmp_path: Path) -
     # a task's timeline names each column it stood in: renaming Doing re-renders the
     # tasks in it and the one that left it for Review, not the tasks that never were
     # in it; of the record pages besides, only the web projects' (their task lists)
-    root = make_workspace(tmp_path, project(SMALL))
-    repo = GitRepo(root)
-    (root / ".gitignore").write_text("site/\n", encoding="utf-8")
-    repo.commit("2026-03-02T10:00:00+02:00", message="the workspace")
-    edit(root, "tasks/site-copy.md", "status: doing", "status: review")
-    repo.commit("2026-03-09T10:00:00+02:00", message="copy to review")
-    done = build(root)
-    assert done.returncode == 0, done.stderr
+    root, repo = built_repo(tmp_path)
     first = keys(root)
 
     edit(root, "workspace.yml", "{id: doing, name: Doing, wip: 2}", "{id: doing, name: Making}")
@@ -197,13 +198,7 @@ def test_a_column_renamed_rerenders_the_tasks_that_stood_in_it(tmp_path: Path) -
 def test_a_person_renamed_rerenders_the_boards_of_their_tasks_only(tmp_path: Path) -> None:
     # Oleh has tasks on the site and press boards, none on the shop's: renaming him
     # re-renders those two boards, not the shop's; warm equals cold
-    root = make_workspace(tmp_path, project(SMALL))
-    repo = GitRepo(root)
-    (root / ".gitignore").write_text("site/\n", encoding="utf-8")
-    edit(root, "tasks/shop-catalog.md", "assignee: oleh", "assignee: anna")
-    repo.commit("2026-03-02T10:00:00+02:00", message="the workspace")
-    done = build(root)
-    assert done.returncode == 0, done.stderr
+    root, repo = built_repo(tmp_path, ("tasks/shop-catalog.md", "assignee: oleh", "assignee: anna"))
     first = keys(root)
 
     edit(root, "people/oleh.md", "name: Oleh Petrenko", "name: Oleh Bondar")

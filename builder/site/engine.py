@@ -532,6 +532,23 @@ IGNORED_PARTS = frozenset((".git", ".plaindesk", ".plaindesk-cache"))
 QUIET_EVENTS = ("opened", "closed_no_write")
 
 
+def changes_only() -> list[type]:
+    """The watchdog events a save, a new, moved or deleted file or folder give."""
+    from watchdog import events as ev
+
+    return [
+        ev.FileCreatedEvent,
+        ev.FileDeletedEvent,
+        ev.FileModifiedEvent,
+        ev.FileMovedEvent,
+        ev.FileClosedEvent,
+        ev.DirCreatedEvent,
+        ev.DirDeletedEvent,
+        ev.DirModifiedEvent,
+        ev.DirMovedEvent,
+    ]
+
+
 def native_observer(touched: Touched) -> Any:
     """watchdog's native observer (inotify on Linux), for the handlers MkDocs' public
     `watch` schedules on it: events that change nothing and those under ignored folders
@@ -563,6 +580,11 @@ def native_observer(touched: Touched) -> Any:
             if not os.path.isdir(path):
                 only = os.path.abspath(path)
                 path, recursive = os.path.dirname(only), False
+            # the kernel queues only events that change something: a file read (an open
+            # and a close without writing) is not queued, so `plaindesk check` or a grep
+            # over 13,000 files while serve runs cannot overflow the queue (16,384 events
+            # by default), which loses the events of the next save
+            more.setdefault("event_filter", changes_only())
             return super().schedule(
                 Filtered(event_handler, only), path, recursive=recursive, **more
             )
