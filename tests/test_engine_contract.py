@@ -473,7 +473,8 @@ def test_the_native_watcher_has_the_kernel_queue_changes_only(tmp_path: Path) ->
     server.watch(str(tmp_path / "mkdocs.yml"))
     server.observer.start()
     try:
-        masks = [e.get_event_mask_from_filter() for e in server.observer.emitters]
+        emitters: list[Any] = list(server.observer.emitters)  # inotify's
+        masks = [e.get_event_mask_from_filter() for e in emitters]
         assert len(masks) == 2
         for mask in masks:
             assert not mask & (IN.IN_OPEN | IN.IN_ACCESS | IN.IN_CLOSE_NOWRITE)
