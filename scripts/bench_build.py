@@ -541,22 +541,7 @@ def measure_serve(
             before = shown_status(page)
             cpu_before = process_cpu(proc.pid)
             save_status(edit)
-            start = time.perf_counter()
-            deadline = start + edit_timeout
-            latency = None
-            while time.perf_counter() < deadline:
-                tick = time.perf_counter()
-                try:  # the server holds requests while it rebuilds
-                    status, page = fetch(url, timeout=max(1.0, deadline - tick))
-                except (urllib.error.URLError, OSError):
-                    status, page = 0, ""
-                got = shown_status(page)
-                if status == 200 and (
-                    got == edit.new_name if got is not None else html.escape(edit.new_name) in page
-                ):
-                    latency = time.perf_counter() - start
-                    break
-                time.sleep(max(0.0, POLL - (time.perf_counter() - tick)))
+            latency = wait_shows(url, partial(_shows_column, edit.new_name), edit_timeout)
             res.edits.append(
                 f"{edit.task}: {edit.old} -> {edit.new} ({before} -> "
                 f"{edit.new_name}): " + (f"{latency:.2f} s" if latency is not None else "TIMEOUT")
@@ -1047,6 +1032,13 @@ def serve_from_state(
         return found
     finally:
         stop_group(proc)
+
+
+def _shows_column(name: str, status: int, page: str) -> bool:
+    """The task page shows column `name`: in its status fact, or anywhere on a page whose
+    facts box reads otherwise."""
+    got = shown_status(page)
+    return status == 200 and (got == name if got is not None else html.escape(name) in page)
 
 
 def _shows_status(name: str, status: int, page: str) -> bool:
