@@ -68,6 +68,7 @@ def test_an_unknown_version_leaves_out_its_shortcuts_loudly(
         engine.GC,
         engine.EMPTY_RENDER,
         engine.SERVE_BUILT,
+        engine.WRITE_IN_PLACE,
     }
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.plaindesk"):
         checked.warn()
@@ -93,6 +94,7 @@ def test_an_unknown_version_leaves_out_its_shortcuts_loudly(
         engine.EMPTY_RENDER,
         engine.INCREMENTAL_BUILD,
         engine.SERVE_BUILT,
+        engine.WRITE_IN_PLACE,
     }
 
 
@@ -1011,3 +1013,67 @@ def test_pages_made_when_looked_up_build_the_site_excluded_files_build(tmp_path:
     # none made when registered; then the nav's (k/b.md) and the linked ones (k/a.md,
     # k/index.md, k/c.md); k/d.md, which nothing names, never
     assert made == [0, 4]
+
+
+# --- serve: pages written over the files already there -----------------------------------
+
+
+def test_mkdocs_writes_pages_and_the_search_index_through_the_one_write_file(
+    mkdocs_project: Path,
+) -> None:
+    """`write_in_place` swaps `mkdocs.utils.write_file`, which MkDocs' build and the search
+    plugin look up on the module at each call: a dirty build again then rewrites every page
+    and the index in place (same inode, new bytes) and writes nothing through a hard link;
+    MkDocs' own function, put back, writes through one."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    docs = mkdocs_project.parent / "docs"
+    site = mkdocs_project.parent / "site"
+    outside = mkdocs_project.parent / "outside.html"
+
+    def built(text: str) -> dict[str, int]:
+        (docs / "index.md").write_text(f"# {text}\n", encoding="utf-8")
+        config = load_config(str(mkdocs_project), site_dir=str(site))
+        build(config, dirty=True)
+        assert text in (site / "index.html").read_text(encoding="utf-8")
+        assert text in (site / "search" / "search_index.json").read_text(encoding="utf-8")
+        return {
+            name: (site / name).stat().st_ino
+            for name in ("index.html", "404.html", "search/search_index.json")
+        }
+
+    first = built("First")
+    try:
+        engine.write_in_place()
+        assert built("Second") == first
+        (site / "404.html").unlink()
+        outside.write_text("mine", encoding="utf-8")
+        os.link(outside, site / "404.html")
+        again = built("Third")
+    finally:
+        engine.write_in_place(False)
+    assert again["index.html"] == first["index.html"]
+    assert again["404.html"] != outside.stat().st_ino
+    assert outside.read_text(encoding="utf-8") == "mine"
+    (site / "404.html").unlink()
+    os.link(outside, site / "404.html")
+    built("Fourth")
+    assert outside.read_text(encoding="utf-8") != "mine"
+
+
+def test_a_file_rewritten_in_place_holds_exactly_the_new_bytes(tmp_path: Path) -> None:
+    from builder.output import rewrite
+
+    path = tmp_path / "page.md"
+    assert rewrite(path, b"new") is None and not path.exists()
+    path.write_bytes(b"a longer first text")
+    inode = path.stat().st_ino
+    assert rewrite(path, b"short") is True
+    assert path.read_bytes() == b"short" and path.stat().st_ino == inode
+    assert rewrite(path, b"short") is False
+    assert rewrite(path, b"short", compare=False) is True
+    assert rewrite(tmp_path, b"x") is None
+    os.link(path, tmp_path / "link.md")
+    assert rewrite(tmp_path / "link.md", b"other") is None
+    assert not (tmp_path / "link.md").exists() and path.read_bytes() == b"short"

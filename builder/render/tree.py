@@ -6,6 +6,8 @@ import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from builder.output import rewrite
+
 
 def write_tree(
     pages: Mapping[str, str] | Iterable[tuple[str, str]],
@@ -24,6 +26,7 @@ def write_tree(
 
     No temporary file and rename: nothing reads the tree while it is written, and a page
     cut short by a crash differs from its next rendering, so the next run rewrites it.
+    A changed page is overwritten in place (`rewrite`), never truncated to nothing first.
 
     Returns (written, removed) docs-relative paths.
     """
@@ -42,8 +45,12 @@ def write_tree(
             raise FileNotFoundError(f"{out / rel}: a kept page is missing from the page tree")
         target = out / rel
         data = text.encode("utf-8")
-        if not fresh and _holds(target, data):
-            continue
+        if not fresh:
+            changed = rewrite(target, data)
+            if changed is not None:
+                if changed:
+                    written.append(rel)
+                continue
         folder = rel.rpartition("/")[0]
         if folder not in folders:
             (out / folder).mkdir(parents=True, exist_ok=True)
@@ -62,14 +69,6 @@ def _still_there(out: Path, rel: str, before: set[str] | None) -> bool:
     still be gone: it went since (its pipeline dropped by broken settings, its record
     deleted) and came back as it was."""
     return rel in before if before is not None else (out / rel).is_file()
-
-
-def _holds(target: Path, data: bytes) -> bool:
-    """Whether the file holds exactly `data` (a missing or unreadable one does not)."""
-    try:
-        return target.read_bytes() == data
-    except OSError:
-        return False
 
 
 def _remove_gone(out: Path, gone: set[str]) -> list[str]:

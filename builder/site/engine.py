@@ -28,7 +28,10 @@ from typing import Any
 
 from jinja2 import BytecodeCache, FileSystemLoader
 from jinja2.bccache import Bucket
+from mkdocs import utils as mkdocs_utils
 from mkdocs.structure.files import File, Files, InclusionLevel
+
+from builder.output import rewrite
 
 log = logging.getLogger("mkdocs.plugins.plaindesk")
 
@@ -50,6 +53,7 @@ PAGE_FRAME = "page_frame"
 EMPTY_RENDER = "empty_render"
 INCREMENTAL_BUILD = "incremental_build"
 SERVE_BUILT = "serve_built"
+WRITE_IN_PLACE = "write_in_place"
 NEEDS: dict[str, tuple[str, ...]] = {
     # MkDocs' theme asset listing, told apart by its filter function's __qualname__
     THEME_LISTING: ("mkdocs",),
@@ -79,6 +83,9 @@ NEEDS: dict[str, tuple[str, ...]] = {
     # epochs, script injection, content types): serve answers the pages it did not build
     # from the last build's site
     SERVE_BUILT: ("mkdocs",),
+    # the one function MkDocs' build writes every page with (the search plugin its index
+    # too), `mkdocs.utils.write_file`, looked up on the module at each call
+    WRITE_IN_PLACE: ("mkdocs",),
 }
 SHORTCUTS = tuple(NEEDS)
 #: The shortcuts a build takes too; the others serve only `serve`'s rebuilds.
@@ -409,6 +416,25 @@ SERVER_PARTS = (
     "root",
     "mount_path",
 )
+
+
+#: MkDocs' own `write_file`, put back by `write_in_place(False)`.
+_MKDOCS_WRITE = mkdocs_utils.write_file
+
+
+def _write_in_place(content: bytes, output_path: str) -> None:
+    if rewrite(output_path, content, compare=False) is None:
+        _MKDOCS_WRITE(content, output_path)
+
+
+def write_in_place(on: bool = True) -> None:
+    """Have MkDocs write its pages over the files already there (`output.rewrite`) instead
+    of truncating them first: serve rewrites the same pages at every edit, and on ext4 a
+    file truncated moments after its last write waits for that write to reach the disk
+    (a person renamed: 1,000 pages, seconds). A hard-linked file is unlinked, not written
+    through; a missing one is written by MkDocs' own function. `False` puts MkDocs'
+    function back (serve's end)."""
+    mkdocs_utils.write_file = _write_in_place if on else _MKDOCS_WRITE
 
 
 def answer_from_built(server: Any, built: dict[str, str]) -> bool:

@@ -185,12 +185,14 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             shortcuts.warn()
         self.run.gc.stop()
         self.run = Run(command, dirty, handed or Handover(), handed is not None, shortcuts)
+        engine.write_in_place(command == "serve" and shortcuts.takes(engine.WRITE_IN_PLACE))
         if command == "serve" and handed is not None and handed.incremental is not None:
             self.run.start, self.run.pinned = handed.incremental, True
             if shortcuts.takes(engine.SERVE_BUILT):
                 handed.incremental.lookup = self.run.built_site
 
     def on_shutdown(self) -> None:
+        engine.write_in_place(False)
         self.run.gc.stop()
         self.run = Run()  # let the kept state go
 
