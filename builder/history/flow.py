@@ -283,6 +283,8 @@ def project_stuck(
     """The stuck cards of a project's board, as `project_flow` finds them, without the
     rest of the flow (the serve loop's rebuilds need the chips on every card, but the
     flow only of the boards they re-render)."""
+    if not history.records:  # no repository, no commits: no timeline to be stuck in
+        return []
     record = ws.projects.get(project)
     workflow = ws.workflow_of(record)
     tasks = board_tasks(history, ws, project)

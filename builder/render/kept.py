@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from builder.render.keys import RecordKeys
 from builder.views.calendar import Event, TaskEvents
 
 
@@ -45,3 +46,4 @@ class RenderKept:
 
     calendar: CalendarKept = field(default_factory=CalendarKept)
     reports: ReportsKept = field(default_factory=ReportsKept)
+    records: RecordKeys = field(default_factory=RecordKeys)  # record pages' keys

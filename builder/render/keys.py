@@ -23,9 +23,8 @@ def key_digest(key: str | tuple[str, ...]) -> str:
     return key if isinstance(key, str) else fingerprint(*key)
 
 
-def _digest(table: dict[str, Any], ident: str | None) -> str:
-    rec = table.get(ident) if ident else None
-    return rec.digest if rec is not None else "-"
+#: A record as a page key reads it: (kind, id).
+Ref = tuple[str, str]
 
 
 def record_key(
@@ -35,67 +34,114 @@ def record_key(
     rec: Any,
     salt: str,
     hk: HistoryKeys | None = None,
+    reads: list[Ref] | None = None,
 ) -> tuple[str, ...]:
     """Everything a record page shows comes from these files: the record, the records it
     names, and the records that name it (its backlinks); with `hk`, what it shows of the
     git history (`HistoryKeys`); what it shows of the workflows and pipelines
-    (`SettingsKeys`; `salt` holds the rest of workspace.yml). Computed for every record
-    on every serve rebuild, hence the plain loops, and a tuple of digests, not a digest
-    of them: comparing is cheaper than hashing, and the key never leaves the process."""
-    ix = derived.index
+    (`SettingsKeys`; `salt` holds the rest of workspace.yml). A tuple of digests, not a
+    digest of them: comparing is cheaper than hashing, and the key never leaves the
+    process. `reads` (serve's `RecordKeys`) receives every other record it read, named
+    whether it exists or not."""
     parts = [salt, rec.digest]
-    add = parts.append
     if hk is not None and hk.on:
-        _history_parts(hk, ix, kind, rec, parts)
-    sk = settings_keys(ws.settings)
-    if kind == "task":
-        add(_task_columns(ws, sk, rec, hk))
-        people = ws.people
-        add(_digest(ws.projects, rec.project))
-        add(_digest(people, rec.assignee))
-        for p in rec.participants:
-            add(_digest(people, p))
-        for e in rec.time:
-            add(_digest(people, e.person))
-    elif kind == "deal":
-        add(sk.pipeline(ws.pipeline_of(rec)))
-        add(_digest(ws.companies, rec.company))
-        add(_digest(ws.contacts, rec.contact))
-        add(_digest(ws.people, rec.owner))
-        add(_digest(ws.projects, rec.project))
-    elif kind == "project":
-        tasks = ix.tasks_by_project.get(rec.id, ())
-        # its workflow's name, and its tasks' columns (their names; done or not)
-        flow = ws.workflow_of(rec)
-        add(flow.name)
-        add(sk.columns(flow, sorted({t.status for t in tasks})))
-        add(_digest(ws.companies, rec.company))
-        add(_digest(ws.people, rec.manager))
-        parts += [t.digest for t in tasks]
-        parts += [d.digest for d in ix.deals_by_project.get(rec.id, ())]
-        # the media list: each contact pitched about it, their outlet, who pitched them
-        for c, e in ix.outreach_by_project.get(rec.id, ()):
-            add(c.digest)
-            add(_digest(ws.companies, c.company))
-            add(_digest(ws.people, e.person))
-    elif kind == "company":
-        add(_digest(ws.people, rec.manager))
-        parts += [c.digest for c in ix.contacts_by_company.get(rec.id, ())]
-        parts += [p.digest for p in ix.projects_by_company.get(rec.id, ())]
-        for d in ix.deals_by_company.get(rec.id, ()):
-            add(d.digest)
-            add(sk.pipeline(ws.pipeline_of(d)))  # its stage, won or not
-            add(_digest(ws.projects, d.project))
-    elif kind == "contact":
-        add(_digest(ws.companies, rec.company))
-        add(_digest(ws.people, rec.owner))
-        parts += [d.digest for d in ix.deals_by_contact.get(rec.id, ())]
-        for e in rec.log:  # the timeline names who and what about
-            add(_digest(ws.people, e.person))
-            add(_digest(ws.projects, e.about))
-            add(_digest(ws.tasks, e.about))
-            add(_digest(ws.deals, e.about))
+        _history_parts(hk, derived.index, kind, rec, parts)
+    _PARTS[kind](_KeyParts(ws, derived, parts, reads), rec, hk)
     return tuple(parts)
+
+
+class _KeyParts:
+    """A record key's parts as they are added: a record's digest by reference, and, when
+    `reads` is given, which records were read."""
+
+    __slots__ = ("ix", "parts", "reads", "sk", "ws")
+
+    def __init__(
+        self, ws: Workspace, derived: Derived, parts: list[str], reads: list[Ref] | None
+    ) -> None:
+        self.ws, self.ix, self.sk = ws, derived.index, settings_keys(ws.settings)
+        self.parts, self.reads = parts, reads
+
+    def add(self, part: str) -> None:
+        self.parts.append(part)
+
+    def ref(self, kind: str, ident: str | None) -> None:
+        """The digest of the record `ident` names ("-": none)."""
+        rec = self.ws.table(kind).get(ident) if ident else None
+        self.parts.append(rec.digest if rec is not None else "-")
+        if self.reads is not None:
+            self.reads.append((kind, ident or ""))
+
+    def listed(self, kind: str, records: Iterable[Any]) -> None:
+        """The digests of records listed on the page (its backlinks)."""
+        self.parts.extend(r.digest for r in records)
+        if self.reads is not None:
+            self.reads.extend((kind, r.id) for r in records)
+
+
+def _task_parts(k: _KeyParts, task: Any, hk: HistoryKeys | None) -> None:
+    k.add(_task_columns(k.ws, k.sk, task, hk))
+    k.ref("project", task.project)
+    k.ref("person", task.assignee)
+    for p in task.participants:
+        k.ref("person", p)
+    for e in task.time:
+        k.ref("person", e.person)
+
+
+def _deal_parts(k: _KeyParts, deal: Any, hk: HistoryKeys | None) -> None:
+    k.add(k.sk.pipeline(k.ws.pipeline_of(deal)))
+    k.ref("company", deal.company)
+    k.ref("contact", deal.contact)
+    k.ref("person", deal.owner)
+    k.ref("project", deal.project)
+
+
+def _project_parts(k: _KeyParts, project: Any, hk: HistoryKeys | None) -> None:
+    tasks = k.ix.tasks_by_project.get(project.id, ())
+    # its workflow's name, and its tasks' columns (their names; done or not)
+    flow = k.ws.workflow_of(project)
+    k.add(flow.name)
+    k.add(k.sk.columns(flow, sorted({t.status for t in tasks})))
+    k.ref("company", project.company)
+    k.ref("person", project.manager)
+    k.listed("task", tasks)
+    k.listed("deal", k.ix.deals_by_project.get(project.id, ()))
+    # the media list: each contact pitched about it, their outlet, who pitched them
+    for c, e in k.ix.outreach_by_project.get(project.id, ()):
+        k.listed("contact", (c,))
+        k.ref("company", c.company)
+        k.ref("person", e.person)
+
+
+def _company_parts(k: _KeyParts, company: Any, hk: HistoryKeys | None) -> None:
+    k.ref("person", company.manager)
+    k.listed("contact", k.ix.contacts_by_company.get(company.id, ()))
+    k.listed("project", k.ix.projects_by_company.get(company.id, ()))
+    for d in k.ix.deals_by_company.get(company.id, ()):
+        k.listed("deal", (d,))
+        k.add(k.sk.pipeline(k.ws.pipeline_of(d)))  # its stage, won or not
+        k.ref("project", d.project)
+
+
+def _contact_parts(k: _KeyParts, contact: Any, hk: HistoryKeys | None) -> None:
+    k.ref("company", contact.company)
+    k.ref("person", contact.owner)
+    k.listed("deal", k.ix.deals_by_contact.get(contact.id, ()))
+    for e in contact.log:  # the timeline names who and what about
+        k.ref("person", e.person)
+        k.ref("project", e.about)
+        k.ref("task", e.about)
+        k.ref("deal", e.about)
+
+
+_PARTS = {
+    "task": _task_parts,
+    "deal": _deal_parts,
+    "project": _project_parts,
+    "company": _company_parts,
+    "contact": _contact_parts,
+}
 
 
 def _task_columns(ws: Workspace, sk: SettingsKeys, task: Any, hk: HistoryKeys | None) -> str:
@@ -215,3 +261,110 @@ class HistoryKeys:
         """Every record of `kind`'s history, and the status (the funnels' notes)."""
         h = self.history
         return "" if h is None else f"{h.kind_digest(kind)}:{self.status}"
+
+
+#: The record types that have a page, in the order the site lists them.
+PAGE_KINDS = ("project", "company", "contact", "deal", "task")
+#: Every record type a record page's key reads (people have view pages, not record pages).
+READ_KINDS = (*PAGE_KINDS, "person")
+
+
+class RecordKeys:
+    """Serve's record page keys, kept between rebuilds with what each one read, so that an
+    edit computes again only the keys it can change (13,500 keys are most of a task
+    move's generation at scale 1).
+
+    A record page's key reads the record, the records it names and those naming it
+    (`record_key`'s `reads`), the history chips of the records it lists, and what every
+    record page shares (the salt, the workflows and pipelines, the history's commits and
+    uncommitted files, the audience: `context`). When the context is the last rebuild's,
+    the keys computed again are those of:
+    - the records whose digest changed, that came or went, or whose chip changed;
+    - the pages that read one of them in the last rebuild (`readers`: a task's project
+      lists it, a deal's contact its deals);
+    - the pages that read one of them now (a task moved to another project is in that
+      project's list now), found in the changed records' own new reads: every record
+      naming another is in what its own key reads.
+    Any other page's key reads only records whose digests and chips are unchanged, under
+    the same context, and so is unchanged. `tests/test_record_keys.py` holds the kept keys
+    equal to keys computed anew after each kind of edit."""
+
+    def __init__(self) -> None:
+        self.context: tuple[object, ...] = ()
+        self.keys: dict[Ref, tuple[str, ...]] = {}
+        self.reads: dict[Ref, tuple[Ref, ...]] = {}  # page -> the records it read
+        self.readers: dict[Ref, set[Ref]] = {}  # record -> the pages that read it
+        self.seen: dict[Ref, str] = {}  # record -> its digest, as last keyed
+        self.chips: tuple[dict[str, Any], ...] = ({}, {}, {})
+        self.computed: set[Ref] = set()  # the keys the last `update` computed (tests)
+
+    def update(
+        self,
+        ws: Workspace,
+        derived: Derived,
+        salt: str,
+        hk: HistoryKeys,
+        context: tuple[object, ...],
+    ) -> dict[Ref, tuple[str, ...]]:
+        """Every record page's key, by (kind, id)."""
+        chips: tuple[dict[str, Any], ...] = (derived.stuck, derived.idle, derived.contact_touched)
+        seen: dict[Ref, str] = {
+            (kind, ident): rec.digest
+            for kind in READ_KINDS
+            for ident, rec in ws.table(kind).items()
+        }
+        self.computed = set()
+        if context != self.context or not self.seen:
+            self.keys, self.reads, self.readers = {}, {}, {}
+            for ref in seen:
+                if ref[0] != "person":
+                    self._compute(ws, derived, ref, salt, hk)
+        else:
+            changed = {ref for ref, digest in seen.items() if self.seen.get(ref) != digest}
+            changed.update(ref for ref in self.seen if ref not in seen)
+            for kind, now, before in zip(
+                ("task", "deal", "contact"), chips, self.chips, strict=True
+            ):
+                if now != before:
+                    differ = (i for i in now.keys() | before.keys() if now.get(i) != before.get(i))
+                    changed.update((kind, i) for i in differ)
+            done: set[Ref] = set()
+            todo: set[Ref] = set()
+            for ref in changed:
+                todo.update(self.readers.get(ref, ()))
+                if ref not in seen:
+                    self._forget(ref)
+                elif ref[0] != "person":
+                    todo.update(self._compute(ws, derived, ref, salt, hk))
+                    done.add(ref)
+            for ref in todo - done:
+                if ref[0] != "person" and ref in seen:
+                    self._compute(ws, derived, ref, salt, hk)
+        self.context, self.seen, self.chips = context, seen, chips
+        return self.keys
+
+    def _compute(
+        self, ws: Workspace, derived: Derived, ref: Ref, salt: str, hk: HistoryKeys
+    ) -> list[Ref]:
+        kind, ident = ref
+        reads: list[Ref] = []
+        self.keys[ref] = record_key(ws, derived, kind, ws.table(kind)[ident], salt, hk, reads)
+        self.computed.add(ref)
+        readers = self.readers
+        for r in self.reads.get(ref, ()):
+            readers[r].discard(ref)
+        for r in reads:
+            found = readers.get(r)
+            if found is None:
+                readers[r] = {ref}
+            else:
+                found.add(ref)
+        self.reads[ref] = tuple(reads)
+        return reads
+
+    def _forget(self, ref: Ref) -> None:
+        """A record that is gone: its page's key and reads (who read it stays known: a
+        record of its id may come back)."""
+        self.keys.pop(ref, None)
+        for r in self.reads.pop(ref, ()):
+            self.readers[r].discard(ref)

@@ -25,7 +25,14 @@ from builder.model import Workspace
 from builder.model.settings_keys import settings_keys
 from builder.problems import Problem
 from builder.render.kept import RenderKept
-from builder.render.keys import HistoryKeys, fingerprint, key_digest, record_key, view_key
+from builder.render.keys import (
+    HistoryKeys,
+    Ref,
+    fingerprint,
+    key_digest,
+    record_key,
+    view_key,
+)
 from builder.render.markdown import BodyRenderer
 from builder.render.svg import flow_charts
 from builder.views import activity, boards, dashboard, directory, funnels, paging, people, records
@@ -890,6 +897,7 @@ def _record_pages(site: _Site) -> Iterator[Page]:
         ("deal", ws.deals, records.deal_page),
         ("task", ws.tasks, records.task_page),
     ]
+    kept = _kept_record_keys(site)
     for kind, table, build in builders:
         for ident in sorted(table):
             rec = table[ident]
@@ -915,8 +923,33 @@ def _record_pages(site: _Site) -> Iterator[Page]:
                 getattr(rec, "title", "") or rec.name,
                 "record.html",
                 context,
-                key=record_key(ws, derived, kind, rec, site.record_salt, site.hk),
+                key=kept[(kind, ident)]
+                if kept is not None
+                else record_key(ws, derived, kind, rec, site.record_salt, site.hk),
             )
+
+
+def _kept_record_keys(site: _Site) -> dict[Ref, tuple[str, ...]] | None:
+    """Serve's record page keys, computed again only where an edit can change them
+    (`keys.RecordKeys`); None in a build, which computes each once."""
+    options = site.options
+    if options.kept is None:
+        return None
+    history = options.history
+    status = history.status if history is not None else None
+    context = (
+        site.record_salt,
+        settings_keys(site.ws.settings).flows,
+        options.audience,
+        site.hk.status,
+        status.uncommitted if status is not None else (),
+        # the history's own digests live as long as its commits do (`History.kept`);
+        # without any record's history they are all the same (and `kept` is new each time)
+        history.kept.setdefault("record_keys", object())
+        if history is not None and history.records
+        else None,
+    )
+    return options.kept.records.update(site.ws, site.derived, site.record_salt, site.hk, context)
 
 
 def edit_url(options: SiteOptions, record_path: str, content_root: str) -> str:
