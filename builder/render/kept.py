@@ -47,3 +47,4 @@ class RenderKept:
     calendar: CalendarKept = field(default_factory=CalendarKept)
     reports: ReportsKept = field(default_factory=ReportsKept)
     records: RecordKeys = field(default_factory=RecordKeys)  # record pages' keys
+    admin: tuple[tuple[object, ...], dict[str, str]] | None = None  # the admin page's files

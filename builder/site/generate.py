@@ -196,6 +196,20 @@ def _generate(
     )
 
 
+def _admin_files(ws: Workspace, options: SiteOptions) -> dict[str, str]:
+    """The admin page and its CMS configuration: made from the settings alone, so serve
+    keeps them until workspace.yml, the admin settings or the templates change."""
+    assert options.admin is not None
+    inputs = (ws.settings.digest, options.admin, options.templates_key)
+    kept = options.kept
+    if kept is not None and kept.admin is not None and kept.admin[0] == inputs:
+        return kept.admin[1]
+    files = admin_files(ws, options.admin, make_env(options))
+    if kept is not None:
+        kept.admin = (inputs, files)
+    return files
+
+
 def _page_stream(
     ws: Workspace,
     derived: Derived,
@@ -227,5 +241,5 @@ def _page_stream(
         yield ATOM_FILE, atom_feed(ws, options, options.site_url)
     yield from site_files(ws, derived, today, options).items()
     if options.admin is not None:
-        yield from admin_files(ws, options.admin, make_env(options)).items()
+        yield from _admin_files(ws, options).items()
     yield NAV_FILE, yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
