@@ -48,3 +48,7 @@ class RenderKept:
     reports: ReportsKept = field(default_factory=ReportsKept)
     records: RecordKeys = field(default_factory=RecordKeys)  # record pages' keys
     admin: tuple[tuple[object, ...], dict[str, str]] | None = None  # the admin page's files
+    #: the serve loop's page memo (`pages.Memo`: path -> (key, text)), and record pages'
+    #: paths by (kind, id)
+    memo: dict[str, tuple[Any, str]] | None = None
+    paths: dict[tuple[str, str], str] = field(default_factory=dict)

@@ -26,6 +26,7 @@ from builder.model.settings_keys import settings_keys
 from builder.problems import Problem
 from builder.render.kept import RenderKept
 from builder.render.keys import (
+    PAGE_KINDS,
     HistoryKeys,
     Ref,
     fingerprint,
@@ -35,6 +36,7 @@ from builder.render.keys import (
 )
 from builder.render.markdown import BodyRenderer
 from builder.render.svg import flow_charts
+from builder.render.tree import KeptPages
 from builder.views import activity, boards, dashboard, directory, funnels, paging, people, records
 from builder.views.admin import AdminSettings
 from builder.views.common import SECTIONS, Fmt, Link, card_inputs
@@ -205,8 +207,9 @@ def iter_pages(
     today: date,
     problems: list[Problem],
     options: SiteOptions,
-) -> Iterator[Page]:
-    """Every page of the internal site, in a stable order.
+) -> Iterator[Page | KeptPages]:
+    """Every page of the internal site, in a stable order (in serve, the record pages
+    kept as they were come as one `KeptPages`).
 
     A page with a `key` (a fingerprint of every file it shows, see `builder.render.keys`)
     computes its view lazily: in the serve loop, an edit to one task recomputes that
@@ -888,45 +891,79 @@ def _people_pages(site: _Site) -> Iterator[Page]:
     )
 
 
-def _record_pages(site: _Site) -> Iterator[Page]:
+def _record_pages(site: _Site) -> Iterator[Page | KeptPages]:
     ws, derived, today, options = site.ws, site.derived, site.today, site.options
-    builders: list[tuple[str, dict[str, Any], Callable[..., records.RecordPage]]] = [
-        ("project", ws.projects, records.project_page),
-        ("company", ws.companies, records.company_page),
-        ("contact", ws.contacts, records.contact_page),
-        ("deal", ws.deals, records.deal_page),
-        ("task", ws.tasks, records.task_page),
-    ]
+    builders: dict[str, tuple[dict[str, Any], Callable[..., records.RecordPage]]] = {
+        "project": (ws.projects, records.project_page),
+        "company": (ws.companies, records.company_page),
+        "contact": (ws.contacts, records.contact_page),
+        "deal": (ws.deals, records.deal_page),
+        "task": (ws.tasks, records.task_page),
+    }
     kept = _kept_record_keys(site)
-    for kind, table, build in builders:
-        for ident in sorted(table):
-            rec = table[ident]
+    if kept is None:
+        refs = [(kind, ident) for kind, (table, _) in builders.items() for ident in sorted(table)]
+    else:
+        refs, unchanged = _kept_record_pages(site, kept)
+        if unchanged.texts:
+            yield unchanged
+    for kind, ident in refs:
+        table, build = builders[kind]
+        rec = table[ident]
 
-            def context(rec: Any = rec, build: Callable[..., Any] = build) -> dict[str, Any]:
-                r = build(ws, derived, rec, today)
-                timeline = None
-                if options.history is not None and r.kind in ("task", "deal"):
-                    timeline = activity.card_history(options.history, ws, r.kind, r.id)
-                # its file has errors now: this is its last good version (serve)
-                stale = ws.stale.get((r.kind, r.id))
-                return {
-                    "r": r,
-                    "body_md": r.body,
-                    "summary_md": r.client_summary,
-                    "record_path": r.path,
-                    "timeline": timeline,
-                    "stale": problem_url(stale) if stale else "",
-                }
+        def context(rec: Any = rec, build: Callable[..., Any] = build) -> dict[str, Any]:
+            r = build(ws, derived, rec, today)
+            timeline = None
+            if options.history is not None and r.kind in ("task", "deal"):
+                timeline = activity.card_history(options.history, ws, r.kind, r.id)
+            # its file has errors now: this is its last good version (serve)
+            stale = ws.stale.get((r.kind, r.id))
+            return {
+                "r": r,
+                "body_md": r.body,
+                "summary_md": r.client_summary,
+                "record_path": r.path,
+                "timeline": timeline,
+                "stale": problem_url(stale) if stale else "",
+            }
 
-            yield Page(
-                page_file(url(kind, ident)),
-                getattr(rec, "title", "") or rec.name,
-                "record.html",
-                context,
-                key=kept[(kind, ident)]
-                if kept is not None
-                else record_key(ws, derived, kind, rec, site.record_salt, site.hk),
-            )
+        yield Page(
+            page_file(url(kind, ident)),
+            getattr(rec, "title", "") or rec.name,
+            "record.html",
+            context,
+            key=kept[(kind, ident)]
+            if kept is not None
+            else record_key(ws, derived, kind, rec, site.record_salt, site.hk),
+        )
+
+
+def _kept_record_pages(
+    site: _Site, keys: dict[Ref, tuple[str, ...]]
+) -> tuple[list[Ref], KeptPages]:
+    """Serve: the record pages to go through one by one (their keys were computed again,
+    or the memo lacks them), in the site's order, and those the memo holds under their
+    very key, as one `KeptPages` (13,500 pages that would each be a `Page` looked up in
+    the memo and passed to the tree writer)."""
+    records = site.options.kept
+    assert records is not None
+    memo, paths = records.memo, records.paths
+    computed = records.records.computed
+    texts: dict[str, str] = {}
+    refs: list[Ref] = []
+    for ref, key in keys.items():
+        path = paths.get(ref)
+        if path is None:
+            path = paths[ref] = page_file(url(*ref))
+        if memo is not None and ref not in computed:
+            hit = memo.get(path)
+            if hit is not None and hit[0] is key:
+                texts[path] = hit[1]
+                continue
+        refs.append(ref)
+    order = {kind: i for i, kind in enumerate(PAGE_KINDS)}
+    refs.sort(key=lambda ref: (order[ref[0]], ref[1]))
+    return refs, KeptPages(texts)
 
 
 def _kept_record_keys(site: _Site) -> dict[Ref, tuple[str, ...]] | None:
@@ -1147,11 +1184,15 @@ def render_pages(
     """{docs-relative path: Markdown page text} for the whole site (`iter_rendered`'s
     pages, held together: a caller that writes them as they come should iterate instead).
     """
-    return dict(
-        iter_rendered(
-            ws, derived, today, problems, options, content_root, memo, reused, lanes, prior
-        )
-    )
+    pages: dict[str, str] = {}
+    for item in iter_rendered(
+        ws, derived, today, problems, options, content_root, memo, reused, lanes, prior
+    ):
+        if isinstance(item, KeptPages):
+            pages.update(item.texts)
+        else:
+            pages[item[0]] = item[1]
+    return pages
 
 
 def iter_rendered(
@@ -1165,7 +1206,7 @@ def iter_rendered(
     reused: set[str] | None = None,
     lanes: LaneMemo | None = None,
     prior: Prior | None = None,
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[str, str] | KeptPages]:
     """(docs-relative path, Markdown page text) of every page of the site, one at a time:
     a large site's pages together weigh hundreds of megabytes, so a build writes each as
     it comes and keeps none.
@@ -1185,6 +1226,11 @@ def iter_rendered(
     options.content_root = content_root
     renderer = _Renderer(ws, derived, today, options, memo, lanes)
     for page in iter_pages(ws, derived, today, problems, options):
+        if isinstance(page, KeptPages):  # serve: record pages kept under their keys
+            if reused is not None:
+                reused.update(page.texts)
+            yield page
+            continue
         renderer.board = page.path
         kept = renderer.from_memo(page)
         if kept is None and prior is not None:

@@ -9,8 +9,19 @@ from pathlib import Path
 from builder.output import rewrite
 
 
+class KeptPages:
+    """Pages a serve rebuild takes from its memo as they are, handed to `write_tree` in one
+    piece (path -> text; "" when the text is in the tree already): each stays unless the
+    tree lost it since, and is then written from its text."""
+
+    __slots__ = ("texts",)
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+
+
 def write_tree(
-    pages: Mapping[str, str] | Iterable[tuple[str, str]],
+    pages: Mapping[str, str] | Iterable[tuple[str, str] | KeptPages],
     out: Path,
     unchanged: set[str] | None = None,
     before: set[str] | None = None,
@@ -36,32 +47,54 @@ def write_tree(
     written: list[str] = []
     folders: set[str] = set()
     seen = paths if paths is not None else set()
-    for rel, text in pages.items() if isinstance(pages, Mapping) else pages:
-        seen.add(rel)
-        if unchanged is not None and rel in unchanged and _still_there(out, rel, before):
-            continue
-        if not text and unchanged is not None and rel in unchanged:
-            # a page kept in the tree (`render_pages`' prior) must be there
-            raise FileNotFoundError(f"{out / rel}: a kept page is missing from the page tree")
-        target = out / rel
-        data = text.encode("utf-8")
-        if not fresh:
-            changed = rewrite(target, data)
-            if changed is not None:
-                if changed:
-                    written.append(rel)
-                continue
-        folder = rel.rpartition("/")[0]
-        if folder not in folders:
-            (out / folder).mkdir(parents=True, exist_ok=True)
-            folders.add(folder)
-        target.write_bytes(data)
-        written.append(rel)
+    for item in pages.items() if isinstance(pages, Mapping) else pages:
+        if isinstance(item, KeptPages):
+            seen.update(item.texts)
+            if before is not None:
+                lost: Iterable[str] = item.texts.keys() - before
+            else:
+                lost = [rel for rel in item.texts if not (out / rel).is_file()]
+            items: Iterable[tuple[str, str]] = [(rel, item.texts[rel]) for rel in sorted(lost)]
+        else:
+            items = (item,)
+        for rel, text in items:
+            seen.add(rel)
+            if _write(out, rel, text, unchanged, before, fresh, folders):
+                written.append(rel)
     if before is not None:
         removed = _remove_gone(out, before.difference(seen))
     else:
         removed = [] if fresh else _sweep(out, seen)
     return written, sorted(removed)
+
+
+def _write(
+    out: Path,
+    rel: str,
+    text: str,
+    unchanged: set[str] | None,
+    before: set[str] | None,
+    fresh: bool,
+    folders: set[str],
+) -> bool:
+    """Write one page where its bytes changed: whether it was written."""
+    if unchanged is not None and rel in unchanged and _still_there(out, rel, before):
+        return False
+    if not text and unchanged is not None and rel in unchanged:
+        # a page kept in the tree (`render_pages`' prior) must be there
+        raise FileNotFoundError(f"{out / rel}: a kept page is missing from the page tree")
+    target = out / rel
+    data = text.encode("utf-8")
+    if not fresh:
+        changed = rewrite(target, data)
+        if changed is not None:
+            return changed
+    folder = rel.rpartition("/")[0]
+    if folder not in folders:
+        (out / folder).mkdir(parents=True, exist_ok=True)
+        folders.add(folder)
+    target.write_bytes(data)
+    return True
 
 
 def _still_there(out: Path, rel: str, before: set[str] | None) -> bool:

@@ -28,7 +28,7 @@ from builder.render.pages import (
     nav,
     site_files,
 )
-from builder.render.tree import write_tree
+from builder.render.tree import KeptPages, write_tree
 from builder.views.boards import lanes_to_keep, reuse_lanes
 from builder.views.common import KeptCards, cards_to_keep, reuse_cards
 from builder.views.derived import Derived, KeptLane, LaneKey, derive
@@ -164,6 +164,7 @@ def _generate(
     derived = derive(ws, options.history)
     if kept is not None:
         options.kept = kept.render
+        kept.render.memo = kept.memo
     reused: set[str] = set()
     if kept is not None:
         reuse_cards(ws, derived, result.today, kept.cards)
@@ -221,7 +222,7 @@ def _page_stream(
     reused: set[str],
     prior: Prior | None,
     entries: list[dict[str, object]],
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[str, str] | KeptPages]:
     """Every file of the page tree as (path, text), rendered as the tree writer asks for
     it: the pages of a large site together would hold hundreds of megabytes at once."""
     with paused_gc():
