@@ -29,9 +29,9 @@ from builder.render.pages import (
     site_files,
 )
 from builder.render.tree import KeptPages, write_tree
-from builder.views.boards import lanes_to_keep, reuse_lanes
+from builder.views.boards import KeptLanes, lanes_to_keep, reuse_lanes
 from builder.views.common import KeptCards, cards_to_keep, reuse_cards
-from builder.views.derived import Derived, KeptLane, LaneKey, derive
+from builder.views.derived import Derived, derive
 
 NAV_FILE = "_nav.yml"
 ATOM_FILE = "activity.xml"
@@ -47,7 +47,7 @@ class Kept:
     tree: set[str] = field(default_factory=set)  # the page tree's files after the last write
     cards: KeptCards | None = None  # the card views
     lanes: LaneMemo = field(default_factory=dict)  # board swimlanes' HTML
-    lane_views: dict[LaneKey, KeptLane] = field(default_factory=dict)
+    lane_views: KeptLanes = field(default_factory=lambda: ({}, {}))  # swimlanes, summary rows
     render: RenderKept = field(default_factory=RenderKept)  # calendar events, feeds, reports
 
     def forget(self) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
 from operator import attrgetter
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from builder.model import Task, Workflow, Workspace
 from builder.model.schema import PRIORITIES
@@ -173,14 +173,19 @@ def _lane_columns(
     return columns
 
 
-def reuse_lanes(derived: Derived, kept: dict[LaneKey, KeptLane]) -> None:
-    """Let this build's boards take unchanged swimlanes from an earlier one's."""
-    derived.memo.kept_lanes = kept
+#: What a build's boards keep for the next: swimlanes, and the summaries' rows.
+KeptLanes: TypeAlias = "tuple[dict[LaneKey, KeptLane], dict[LaneKey, tuple[tuple[Any, ...], Any]]]"
 
 
-def lanes_to_keep(derived: Derived) -> dict[LaneKey, KeptLane]:
-    """The swimlanes this build's boards made, for the next build."""
-    return dict(derived.memo.lanes)
+def reuse_lanes(derived: Derived, kept: KeptLanes) -> None:
+    """Let this build's boards take unchanged swimlanes (and summary rows) from an earlier
+    one's."""
+    derived.memo.kept_lanes, derived.memo.kept_rows = kept
+
+
+def lanes_to_keep(derived: Derived) -> KeptLanes:
+    """The swimlanes and summary rows this build's boards made, for the next build."""
+    return dict(derived.memo.lanes), dict(derived.memo.rows)
 
 
 def _header(columns: list[list[ColumnView]], flow: Workflow) -> list[ColumnView]:
@@ -512,6 +517,33 @@ class BoardSummary:
     lane_count: int
 
 
+def _summary_row(
+    derived: Derived,
+    page: str,
+    flow: Workflow,
+    info: tuple[str, str, str],
+    tasks: list[Task],
+    today: date,
+) -> LaneRow:
+    """A summary's row; in the serve loop (see `reuse_lanes`) the very row made last time
+    when it counts the same tasks (the same objects: records are kept between checks)
+    under the same workflow, title and day: a task moved recounts its lane only."""
+    memo = derived.memo
+    kept = memo.kept_rows
+    if kept is None:
+        return _lane_row(derived, flow, info, tasks, today)
+    key = (page, flow.id, info[0])
+    inputs = (info, today, flow, tuple(tasks))
+    hit = kept.get(key)
+    row: LaneRow = (
+        hit[1]
+        if hit is not None and hit[0] == inputs
+        else _lane_row(derived, flow, info, tasks, today)
+    )
+    memo.rows[key] = (inputs, row)
+    return row
+
+
 def _lane_row(
     derived: Derived, flow: Workflow, info: tuple[str, str, str], tasks: list[Task], today: date
 ) -> LaneRow:
@@ -556,7 +588,7 @@ def board_summary(
     else:
         split = Lanes(lambda t: t.assignee if t.assignee in people else "", person_lane)
         ident, title = "all-by-person", fmt.t("board.all_by_person")
-    sections = _summary_sections(ws, derived, tasks, split, today)
+    sections = _summary_sections(ws, derived, tasks, split, today, ident)
     totals = _all_totals(ws, derived, tasks, today)
     return BoardSummary(
         id=ident,
@@ -584,16 +616,17 @@ def _by_project(ws: Workspace) -> Lanes:
 
 
 def _summary_sections(
-    ws: Workspace, derived: Derived, tasks: list[Task], split: Lanes, today: date
+    ws: Workspace, derived: Derived, tasks: list[Task], split: Lanes, today: date, page: str
 ) -> list[SummarySection]:
-    """`tasks` counted by swimlane and column, one section per workflow."""
+    """`tasks` counted by swimlane and column, one section per workflow (`page`: which
+    summary, for the rows kept between serve's rebuilds)."""
     groups = _groups(derived, tasks, split)
     order = list(ws.settings.workflows)
     sections = []
     for flow_id in sorted({f for f, _ in groups}, key=order.index):
         flow = ws.settings.workflows[flow_id]
         rows = [
-            _lane_row(derived, flow, split.info(group), lane_tasks, today)
+            _summary_row(derived, page, flow, split.info(group), lane_tasks, today)
             for (f, group), lane_tasks in groups.items()
             if f == flow_id
         ]
@@ -629,7 +662,7 @@ def unassigned_summary(ws: Workspace, derived: Derived, today: date) -> BoardSum
     column; a row opens the project's board showing only them."""
     tasks = unassigned_tasks(ws, derived)
 
-    sections = _summary_sections(ws, derived, tasks, _by_project(ws), today)
+    sections = _summary_sections(ws, derived, tasks, _by_project(ws), today, "unassigned")
     for section in sections:
         for row in section.lanes:
             row.query = NOBODY_QUERY

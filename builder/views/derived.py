@@ -70,6 +70,10 @@ class ViewMemo:
     kept_lanes: dict[LaneKey, KeptLane] | None = None
     #: the swimlanes made now, for the next build (only while `kept_lanes` is given)
     lanes: dict[LaneKey, KeptLane] = field(default_factory=dict)
+    #: serve: the summaries' rows of the last build, and those made now (`boards.LaneRow`
+    #: by summary, workflow and lane, with what each was made from)
+    kept_rows: dict[LaneKey, tuple[tuple[Any, ...], Any]] | None = None
+    rows: dict[LaneKey, tuple[tuple[Any, ...], Any]] = field(default_factory=dict)
     #: what the reports and the calendar compute once per build and day (the recent
     #: weeks' timesheets, the calendar's events), by name
     reports: dict[tuple[str, date], Any] = field(default_factory=dict)
