@@ -74,6 +74,8 @@ class CheckCache:
     #: serve: a record whose file broke stands in as last good (False: a build, which
     #: stops on errors, spares working out which)
     stand_in: bool = True
+    #: the last check's listing and what `_found` made of it
+    found: tuple[Listing | None, dict[str, str]] | None = None
 
 
 #: Inside `frozen_gc`: what a paused stretch leaves alive is frozen as it ends.
@@ -195,7 +197,7 @@ def _run_check(
         problems += run_warnings(ws, day)
     else:
         problems += cache.rules.run(ws, day)
-    found = _found(loaded)
+    found = _found(loaded, cache)
     if cache is not None and cache.stand_in:
         _stand_in_last_good(ws, cache, found, typed, problems)
     problems = _quote_records(problems, heads, cache.quoted if cache is not None else None)
@@ -206,10 +208,16 @@ def _run_check(
     return CheckResult(ws, problems, day, loaded.files, left_out)
 
 
-def _found(loaded: Loaded) -> dict[str, str]:
-    """Path -> record type of every record file the load stage found."""
+def _found(loaded: Loaded, cache: CheckCache | None = None) -> dict[str, str]:
+    """Path -> record type of every record file the load stage found (serve: the last
+    check's answer when the listing is the very same, `relist`'s after edits in place)."""
     listing = loaded.listing
-    return {display_path(loaded.root, rel): kind for kind, rel in listing.found} if listing else {}
+    if cache is not None and cache.found is not None and cache.found[0] is listing:
+        return cache.found[1]
+    found = {display_path(loaded.root, rel): kind for kind, rel in listing.found} if listing else {}
+    if cache is not None:
+        cache.found = (listing, found)
+    return found
 
 
 def _stand_in_last_good(

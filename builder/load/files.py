@@ -135,9 +135,9 @@ def relist(root: Path, before: Listing, changed: set[str]) -> Listing:
     file watcher saw created, changed, moved or deleted) without walking the tree."""
     kinds = {rel: kind for kind, rel in before.found}
     kinds.update((rel, "") for rel in before.stray)
-    added = False
+    added = removed = False
     for rel in changed:
-        known = kinds.pop(rel, None) is not None
+        known = kinds.pop(rel, None)
         kind = classify(rel)
         if (
             kind is not None
@@ -145,7 +145,12 @@ def relist(root: Path, before: Listing, changed: set[str]) -> Listing:
             and not _under_a_link(root, rel)
         ):
             kinds[rel] = kind
-            added |= not known
+            added |= known is None
+            removed |= known is not None and known != kind
+        else:
+            removed |= known is not None
+    if not added and not removed:  # files edited in place: the very listing stands
+        return before
     if not added:  # edits and deletes: the order stands
         return Listing(
             [(k, r) for k, r in before.found if r in kinds],
