@@ -296,7 +296,9 @@ class RecordKeys:
         self.readers: dict[Ref, set[Ref]] = {}  # record -> the pages that read it
         self.seen: dict[Ref, str] = {}  # record -> its digest, as last keyed
         self.chips: tuple[dict[str, Any], ...] = ({}, {}, {})
-        self.computed: set[Ref] = set()  # the keys the last `update` computed (tests)
+        self.computed: set[Ref] = set()  # the keys the last `update` computed
+        self.full = True  # whether the last `update` computed every key (a new context)
+        self.derived: Derived | None = None  # what the last `update` was for
 
     def update(
         self,
@@ -306,7 +308,10 @@ class RecordKeys:
         hk: HistoryKeys,
         context: tuple[object, ...],
     ) -> dict[Ref, tuple[str, ...]]:
-        """Every record page's key, by (kind, id)."""
+        """Every record page's key, by (kind, id) (computed once per rebuild: `derived`
+        is the rebuild's)."""
+        if derived is self.derived and context == self.context:
+            return self.keys
         chips: tuple[dict[str, Any], ...] = (derived.stuck, derived.idle, derived.contact_touched)
         seen: dict[Ref, str] = {
             (kind, ident): rec.digest
@@ -314,7 +319,8 @@ class RecordKeys:
             for ident, rec in ws.table(kind).items()
         }
         self.computed = set()
-        if context != self.context or not self.seen:
+        self.full = context != self.context or not self.seen
+        if self.full:
             self.keys, self.reads, self.readers = {}, {}, {}
             for ref in seen:
                 if ref[0] != "person":
@@ -340,7 +346,7 @@ class RecordKeys:
             for ref in todo - done:
                 if ref[0] != "person" and ref in seen:
                     self._compute(ws, derived, ref, salt, hk)
-        self.context, self.seen, self.chips = context, seen, chips
+        self.context, self.seen, self.chips, self.derived = context, seen, chips, derived
         return self.keys
 
     def _compute(

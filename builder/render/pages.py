@@ -966,6 +966,17 @@ def _kept_record_pages(
     return refs, KeptPages(texts)
 
 
+def prime_record_keys(
+    ws: Workspace, derived: Derived, today: date, options: SiteOptions, content_root: str
+) -> None:
+    """Serve: compute the record pages' keys now (`keys.RecordKeys`), before the boards'
+    cards are taken from the last rebuild (`views.common.reuse_cards` reads which keys an
+    edit computed again); the record pages then take them as they are."""
+    options.templates_key = templates_key(options)
+    options.content_root = content_root
+    _kept_record_keys(_site(ws, derived, today, options))
+
+
 def _kept_record_keys(site: _Site) -> dict[Ref, tuple[str, ...]] | None:
     """Serve's record page keys, computed again only where an edit can change them
     (`keys.RecordKeys`); None in a build, which computes each once."""

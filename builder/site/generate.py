@@ -26,6 +26,7 @@ from builder.render.pages import (
     iter_rendered,
     make_env,
     nav,
+    prime_record_keys,
     site_files,
 )
 from builder.render.tree import KeptPages, write_tree
@@ -167,7 +168,8 @@ def _generate(
         kept.render.memo = kept.memo
     reused: set[str] = set()
     if kept is not None:
-        reuse_cards(ws, derived, result.today, kept.cards)
+        prime_record_keys(ws, derived, result.today, options, str(content))
+        reuse_cards(ws, derived, result.today, kept.cards, kept.render.records)
         reuse_lanes(derived, kept.lane_views)
     entries = nav(
         ws,

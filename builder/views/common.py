@@ -19,6 +19,7 @@ from builder.views.paths import url as url
 
 if TYPE_CHECKING:
     from builder.model.schema import Priority
+    from builder.render.keys import RecordKeys
     from builder.views.derived import Derived
 
 #: A due date as a card shows it: passed, within `SOON_DAYS`, or neither.
@@ -224,14 +225,39 @@ def card_inputs(ws: Workspace, derived: Derived, task: Task, today: date) -> tup
     return found
 
 
-def reuse_cards(ws: Workspace, derived: Derived, today: date, kept: KeptCards | None) -> None:
+def reuse_cards(
+    ws: Workspace,
+    derived: Derived,
+    today: date,
+    kept: KeptCards | None,
+    records: RecordKeys | None = None,
+) -> None:
     """Take the card views of an earlier build (the serve loop's) whose inputs are
     unchanged: a rebuild then makes cards only for the tasks an edit touched. Their ids
-    are noted (`ViewMemo.reused_cards`): a board lane holding only those is unchanged."""
+    are noted (`ViewMemo.reused_cards`): a board lane holding only those is unchanged.
+
+    With `records` (serve's record page keys, computed for this rebuild), a card whose
+    task page's key was not computed again is unchanged without looking: a card shows
+    what its task's page key reads (the task, its project, its assignee, its chip) under
+    the same salt (settings, day) and workflows; when every key was computed (a new
+    context), each card's inputs are compared."""
     reused = derived.memo.reused_cards = set()
     if kept is None or kept.today != today:
         return
     cards = derived.memo.cards_of(today)
+    if records is not None and not records.full and records.derived is derived:
+        again = {ident for kind, ident in records.computed if kind == "task"}
+        same = (kept.views.keys() & kept.inputs.keys() & ws.tasks.keys()) - again
+        known = derived.memo.card_inputs_of(today)
+        for tid in same:
+            cards[tid] = kept.views[tid]
+            known[tid] = kept.inputs[tid]
+        reused.update(same)
+        for tid in again & kept.views.keys() & ws.tasks.keys():
+            if kept.inputs.get(tid) == card_inputs(ws, derived, ws.tasks[tid], today):
+                cards[tid] = kept.views[tid]
+                reused.add(tid)
+        return
     for task in ws.tasks.values():
         view = kept.views.get(task.id)
         if view is not None and kept.inputs.get(task.id) == card_inputs(ws, derived, task, today):
