@@ -4,6 +4,7 @@ audience leaves out (tests/audience_cases.py), searched in every byte of its bui
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -275,23 +276,34 @@ def _run(root: Path, args: list[str], **env: str) -> subprocess.CompletedProcess
     )
 
 
-def _found(folder: Path, canary: str) -> list[str]:
-    hits = []
-    year = re.compile(rf"(?<![0-9]){CANARY_YEAR}(?![0-9])")
+@functools.cache
+def _texts(folder: Path) -> list[tuple[str, list[str], list[str]]]:
+    """Every file of a built site but the theme's own (as `_found` searches them): its
+    path, its decoded variants and those case-folded. Read once per folder: the module's
+    sites are built once and never written to again."""
+    found = []
     for path, variants in all_text(folder).items():
         parts = path.relative_to(folder).parts
         if parts[0] == "assets" or parts[:2] == ("admin", "decap-cms"):
             continue  # the theme's own files (the CMS's vendored bundle), the same for every site
-        for text in variants:
-            if canary == CANARY_YEAR:
-                hit = bool(year.search(text))
-            elif canary in CANARY_NUMBERS or canary.isdigit():
-                hit = bool(number_pattern(canary).search(text))
-            else:
-                hit = canary.casefold() in text.casefold()
-            if hit:
-                hits.append(str(path.relative_to(folder)))
-                break
+        found.append((str(path.relative_to(folder)), variants, [t.casefold() for t in variants]))
+    return found
+
+
+def _found(folder: Path, canary: str) -> list[str]:
+    hits = []
+    year = re.compile(rf"(?<![0-9]){CANARY_YEAR}(?![0-9])")
+    folded = canary.casefold()
+    for rel, variants, casefolded in _texts(folder):
+        if canary == CANARY_YEAR:
+            hit = any(year.search(text) for text in variants)
+        elif canary in CANARY_NUMBERS or canary.isdigit():
+            pattern = number_pattern(canary)
+            hit = any(pattern.search(text) for text in variants)
+        else:
+            hit = any(folded in text for text in casefolded)
+        if hit:
+            hits.append(rel)
     return hits
 
 

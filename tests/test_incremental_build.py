@@ -5,8 +5,11 @@ cannot be trusted is a full build that says why."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
+import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -25,8 +28,39 @@ def first_line(stderr: str) -> str:
     return lines[0]
 
 
+#: Cold sites already built, by `sources_key`: a cold build of the same sources (with the
+#: same options, the same day) in a fresh folder is the same site, byte for byte (the
+#: builds are deterministic, tests/test_site_build.py), so each is built once per process.
+COLD_SITES: dict[str, dict[str, bytes]] = {}
+#: The files' bytes, one object per distinct content: the cold sites share their assets.
+_BLOBS: dict[bytes, bytes] = {}
+
+
+def sources_key(root: Path, *extra: str) -> str:
+    """A digest of what a cold build of `root` reads (its `SOURCES`, every file by path
+    and bytes), the build's options and the day (a workspace without `today:` builds
+    for the date)."""
+    h = hashlib.sha256(repr((extra, date.today().isoformat())).encode())
+    for name in SOURCES:
+        src = root / name
+        files = sorted(p for p in src.rglob("*") if p.is_file()) if src.is_dir() else [src]
+        for path in files:
+            h.update(path.relative_to(root).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def keep_cold(key: str, files: dict[str, bytes]) -> dict[str, bytes]:
+    COLD_SITES[key] = {rel: _BLOBS.setdefault(data, data) for rel, data in files.items()}
+    return COLD_SITES[key]
+
+
 def cold_site(root: Path, where: Path, *extra: str) -> dict[str, bytes]:
-    """A cold build of `root`'s sources in a fresh folder: its site's files."""
+    """A cold build of `root`'s sources in a fresh folder: its site's files (built once
+    for the same sources, options and day: `COLD_SITES`)."""
+    key = sources_key(root, *extra)
+    if key in COLD_SITES:
+        return COLD_SITES[key]
     shutil.rmtree(where, ignore_errors=True)
     where.mkdir()
     for name in SOURCES:
@@ -38,7 +72,7 @@ def cold_site(root: Path, where: Path, *extra: str) -> dict[str, bytes]:
     done = build(where, None, *extra)
     assert done.returncode == 0, done.stderr
     assert first_line(done.stderr).startswith("full build: no state"), done.stderr
-    return snapshot_files(where / "site")
+    return keep_cold(key, snapshot_files(where / "site"))
 
 
 def forget_inputs(root: Path) -> None:
@@ -65,15 +99,27 @@ def warm_equals_cold(root: Path, tmp_path: Path, *extra: str) -> str:
     return first_line(done.stderr)
 
 
-@pytest.fixture(name="root")
-def built_root(tmp_path: Path) -> Path:
-    """The small workspace's project, built once (cold, no state yet)."""
-    root = make_workspace(tmp_path, project(SMALL))
+@pytest.fixture(scope="module")
+def small_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small workspace's project, built once per module (cold, no state yet); its
+    site is the cold site of those sources."""
+    root = make_workspace(tmp_path_factory.mktemp("small"), project(SMALL))
     done = build(root)
     assert done.returncode == 0, done.stderr
     assert first_line(done.stderr) == (
         "full build: no state of a previous build (.plaindesk/state/)"
     )
+    keep_cold(sources_key(root), snapshot_files(root / "site"))
+    return root
+
+
+@pytest.fixture(name="root")
+def built_root(small_built: Path, tmp_path: Path) -> Path:
+    """The small workspace's project as its cold build left it (state, caches, site and
+    spare), copied for the test as a CI cache restores it: `cp -a` keeps every file's
+    bytes and mtime and the spare's hard links to the site's files."""
+    root = tmp_path / "ws"
+    subprocess.run(["cp", "-a", str(small_built), str(root)], check=True)
     return root
 
 

@@ -6,8 +6,10 @@ build's of the same commit (docs/incremental.md, "Page keys and the git history"
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from conftest import make_workspace
 from gitrepo import ANNA, GitRepo
 from site_cases import SMALL, build, project, snapshot_files
@@ -71,8 +73,23 @@ def built_repo(tmp_path: Path, *edits: tuple[str, str, str]) -> tuple[Path, GitR
     return root, repo
 
 
-def test_a_commit_rerenders_only_the_pages_that_show_it(tmp_path: Path) -> None:
-    root, repo = built_repo(tmp_path)
+@pytest.fixture(scope="module")
+def default_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`built_repo` with its default edit, made once per module."""
+    root, _repo = built_repo(tmp_path_factory.mktemp("default"))
+    return root
+
+
+def copy_of(default_repo: Path, tmp_path: Path) -> tuple[Path, GitRepo]:
+    """A copy of the default built repository (`cp -a`: its history, state, caches, site
+    and the spare's hard links, every mtime), as a CI cache and checkout restore it."""
+    root = tmp_path / "ws"
+    subprocess.run(["cp", "-a", str(default_repo), str(root)], check=True)
+    return root, GitRepo(root)
+
+
+def test_a_commit_rerenders_only_the_pages_that_show_it(default_repo: Path, tmp_path: Path) -> None:
+    root, repo = copy_of(default_repo, tmp_path)
     first = keys(root)
     unkeyed = {rel for rel, key in first.items() if not key}
     # the dashboard, the activity feed (and its months) and the link lists: always made
@@ -165,11 +182,13 @@ def test_a_commit_rerenders_only_the_pages_that_show_it(tmp_path: Path) -> None:
     assert said.startswith(f"incremental build: {len(unkeyed)} of {total} pages rendered, ")
 
 
-def test_a_column_renamed_rerenders_the_tasks_that_stood_in_it(tmp_path: Path) -> None:
+def test_a_column_renamed_rerenders_the_tasks_that_stood_in_it(
+    default_repo: Path, tmp_path: Path
+) -> None:
     # a task's timeline names each column it stood in: renaming Doing re-renders the
     # tasks in it and the one that left it for Review, not the tasks that never were
     # in it; of the record pages besides, only the web projects' (their task lists)
-    root, repo = built_repo(tmp_path)
+    root, repo = copy_of(default_repo, tmp_path)
     first = keys(root)
 
     edit(root, "workspace.yml", "{id: doing, name: Doing, wip: 2}", "{id: doing, name: Making}")

@@ -8,7 +8,8 @@ wrote into the page tree) equals a cold build."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -38,11 +39,33 @@ def built(root: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
+#: `copy_built(tmp_path, path) -> root`: the project of `path`, built once per module,
+#: copied into `tmp_path/ws` for a test.
+CopyBuilt = Callable[[Path, str], Path]
+
+
+@pytest.fixture(scope="module")
+def copy_built(tmp_path_factory: pytest.TempPathFactory) -> CopyBuilt:
+    """Each path's project built (cold) once per module; a test gets a copy made with
+    `cp -a` (bytes, mtimes and the spare's hard links to the site's files), as a CI cache
+    restores a build."""
+    made: dict[str, Path] = {}
+
+    def copy(tmp_path: Path, path: str) -> Path:
+        if path not in made:
+            made[path] = workspace(tmp_path_factory.mktemp(f"built-{path}"), path)
+            built(made[path])
+        root = tmp_path / "ws"
+        subprocess.run(["cp", "-a", str(made[path]), str(root)], check=True)
+        return root
+
+    return copy
+
+
 @contextmanager
-def serving_warm(tmp_path: Path, path: str) -> Iterator[Server]:
+def serving_warm(copy_built: CopyBuilt, tmp_path: Path, path: str) -> Iterator[Server]:
     """A project built, then edited, then served (from the build's state)."""
-    root = workspace(tmp_path, path)
-    built(root)
+    root = copy_built(tmp_path, path)
     # an edit before serve starts: its first build renders what it changes
     task = root / "content/tasks/site-hosting.md"
     save(task, task.read_text(encoding="utf-8").replace("status: doing", "status: queue"))
@@ -55,8 +78,10 @@ def serving_warm(tmp_path: Path, path: str) -> Iterator[Server]:
 
 
 @pytest.fixture(params=sorted(PATHS))
-def warm(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Server, str]]:
-    with serving_warm(tmp_path, request.param) as server:
+def warm(
+    request: pytest.FixtureRequest, copy_built: CopyBuilt, tmp_path: Path
+) -> Iterator[tuple[Server, str]]:
+    with serving_warm(copy_built, tmp_path, request.param) as server:
         yield server, request.param
 
 
@@ -112,8 +137,10 @@ def test_serve_starts_from_the_build_and_ends_where_a_fresh_build_ends(
 
 
 @pytest.mark.parametrize("path", sorted(PATHS))
-def test_the_build_after_serve_does_not_trust_what_serve_wrote(path: str, tmp_path: Path) -> None:
-    with serving_warm(tmp_path, path) as server:
+def test_the_build_after_serve_does_not_trust_what_serve_wrote(
+    path: str, copy_built: CopyBuilt, tmp_path: Path
+) -> None:
+    with serving_warm(copy_built, tmp_path, path) as server:
         root = server.root
         task = root / "content/tasks/site-copy.md"
         save(task, task.read_text(encoding="utf-8").replace("title: ", "title: Renamed "))
@@ -131,9 +158,10 @@ def test_the_build_after_serve_does_not_trust_what_serve_wrote(path: str, tmp_pa
     assert state.read_stale(root) == frozenset()
 
 
-def test_a_serve_stopped_while_writing_leaves_the_state_untrusted(tmp_path: Path) -> None:
-    root = workspace(tmp_path, "answered")
-    built(root)
+def test_a_serve_stopped_while_writing_leaves_the_state_untrusted(
+    copy_built: CopyBuilt, tmp_path: Path
+) -> None:
+    root = copy_built(tmp_path, "answered")
     assert state.note_writing(root)
     found, why = state.load(root)
     assert found is None
@@ -147,9 +175,10 @@ def test_a_serve_stopped_while_writing_leaves_the_state_untrusted(tmp_path: Path
     assert "tasks/site-copy.md" not in found.pages
 
 
-def test_serve_without_a_usable_state_builds_every_page(tmp_path: Path) -> None:
-    root = workspace(tmp_path, "answered")
-    built(root)
+def test_serve_without_a_usable_state_builds_every_page(
+    copy_built: CopyBuilt, tmp_path: Path
+) -> None:
+    root = copy_built(tmp_path, "answered")
     (root / "site" / "sitemap.xml").write_text("<urlset/>", encoding="utf-8")
     with serving(root, tmp_path / "serve.log", "--today", TODAY) as server:
         log = server.log.read_text(encoding="utf-8")
