@@ -230,6 +230,90 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
+def renders(root: Path, kept: Kept, tree: Path, rel: str, old: str, new: str) -> list[str]:
+    """Apply one edit, generate with `kept`; what the kept run wrote must be what a fresh
+    run writes. Returns the pages it rendered (not taken from the memo)."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, rel
+    write(path, text.replace(old, new))
+    done = generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    fresh = tree.with_name(tree.name + "-fresh")
+    generate(root, fresh, SiteOptions(), None, history=False)
+    assert snapshot(tree) == snapshot(fresh), rel
+    return done.rendered
+
+
+def test_a_person_renamed_renders_the_pages_that_show_their_name(tmp_path: Path) -> None:
+    files = dict(SMALL)
+    # Anna has an hourly cost: profitability shows her hours, not her name
+    files["people/anna.md"] = files["people/anna.md"].replace(
+        "capacity: 40", "capacity: 40\nrate: 50 USD"
+    )
+    root = make_workspace(tmp_path, files)
+    kept, tree = Kept(), tmp_path / "kept"
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    rendered = renders(root, kept, tree, "people/anna.md", "name: Anna Kovalenko", "name: Anna K.")
+    # her page, calendar, tasks, deals, contact, company, projects; the boards and
+    # funnels with her cards; the companies' list (she manages Acme); the team calendar
+    # (its people list), the timesheets, load ahead and estimates (they name people);
+    # the unkeyed pages. Not: the other people's pages, the contacts' lists (all and by
+    # tag), profitability
+    assert rendered == [
+        "boards/all-by-person.md",
+        "boards/all.md",
+        "boards/index.md",
+        "boards/press.md",
+        "boards/site.md",
+        "boards/unassigned.md",
+        *(f"calendar/2026-0{m}.md" for m in range(2, 7)),
+        "calendar/index.md",
+        "calendar/people/anna.md",
+        "companies/acme.md",
+        "companies/index.md",
+        "contacts/olena.md",
+        "deals/big-lead.md",
+        "deals/eur-proposal.md",
+        "deals/march-loss.md",
+        "deals/march-win.md",
+        "funnels/index.md",
+        "funnels/sales.md",
+        "index.md",
+        "people/anna.md",
+        "people/index.md",
+        "projects/press.md",
+        "projects/site.md",
+        "reports/estimates.md",
+        "reports/load.md",
+        *(
+            f"reports/timesheets/{d}.md"
+            for d in ("2026-01-26", "2026-02-02", "2026-02-09", "2026-02-16", "2026-02-23")
+        ),
+        *(f"reports/timesheets/{d}.md" for d in ("2026-03-02", "2026-03-09", "2026-03-16")),
+        "reports/timesheets/index.md",
+        "tasks/press-release.md",
+        "tasks/site-brief.md",
+        "tasks/site-copy.md",
+        "tasks/site-review.md",
+    ]
+    # Oleh has no hourly cost: profitability names him; his page and its archive, not
+    # Anna's
+    rendered = renders(root, kept, tree, "people/oleh.md", "name: Oleh Petrenko", "name: Oleh P.")
+    assert [r for r in rendered if r.startswith(("people/", "reports/index", "contacts/"))] == [
+        "contacts/petro.md",
+        "people/index.md",
+        "people/oleh.md",
+        "reports/index.md",
+    ]
+    # a person's rate: profitability, not the other people's pages
+    rendered = renders(root, kept, tree, "people/anna.md", "rate: 50 USD", "rate: 60 USD")
+    assert [r for r in rendered if r.startswith(("people/", "reports/index"))] == [
+        "people/anna.md",
+        "people/index.md",
+        "reports/index.md",
+    ]
+
+
 def test_a_watchers_list_of_touched_files_replaces_the_walk(tmp_path: Path) -> None:
     """With the paths a file watcher saw touched, the check neither walks the workspace nor
     stats the other files, and still answers as a fresh check."""

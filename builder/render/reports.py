@@ -21,6 +21,7 @@ from builder.views.paths import (
 )
 from builder.views.reports import pages as rp
 from builder.views.reports.timesheets import weeks_back
+from builder.views.reports.work import hourly_cost
 
 log = logging.getLogger("plaindesk")
 
@@ -121,6 +122,18 @@ def _recent_weeks(site: _Site) -> dict[Any, Any]:
     return rp.recent_weeks(ws, derived, today)
 
 
+def _costs(ws: Workspace) -> str:
+    """What profitability reads of the people: each one's hourly cost, and the name of
+    each one without a known cost (its note lists them), so that a person renamed leaves
+    it as it is (`hourly_cost` reads `rate` and the settings' rates, which `general`
+    holds)."""
+    parts = []
+    for p in sorted(ws.people.values(), key=lambda p: p.id):
+        priced = hourly_cost(ws, p.id) is not None
+        parts.append(repr((p.id, p.rate, "" if priced else p.name)))
+    return fingerprint(*parts)
+
+
 def report_pages(site: _Site) -> Iterator[Page]:
     """Profitability, the timesheets (the team's weeks, and a page per week), estimate
     accuracy and the load ahead."""
@@ -134,8 +147,11 @@ def report_pages(site: _Site) -> Iterator[Page]:
         else _build_tasks_key(site)
     )
     key = site.view_key(_KINDS, tasks)
-    # profitability spreads a done task's money over the month git says it was done in
-    money_key = fingerprint(key, site.hk.kind("task"))
+    # profitability spreads a done task's money over the month git says it was done in;
+    # of the people it reads each one's hourly cost, and names only those without one
+    money_key = fingerprint(
+        site.view_key(("project", "company"), tasks, _costs(ws)), site.hk.kind("task")
+    )
     weeks = _recent_weeks(site)
 
     def week_key(*shown: Any) -> str:
@@ -149,7 +165,8 @@ def report_pages(site: _Site) -> Iterator[Page]:
         digests = [
             f"{k}:{i}:{getattr(ws.table(k).get(i), 'digest', '-')}" for k, i in sorted(named)
         ]
-        return fingerprint(site.salt, *map(repr, shown), *digests)
+        # no workflow or pipeline: a column renamed leaves the timesheets as they are
+        return fingerprint(site.record_salt, *map(repr, shown), *digests)
 
     def ctx(name: str, **values: Any) -> dict[str, Any]:
         return {"report_links": rp.report_links(fmt, name, site.options.money), **values}
