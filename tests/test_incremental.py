@@ -230,17 +230,23 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-def renders(root: Path, kept: Kept, tree: Path, rel: str, old: str, new: str) -> list[str]:
+def renders(
+    root: Path, kept: Kept, tree: Path, rel: str, old: str, new: str, made: list[str] | None = None
+) -> list[str]:
     """Apply one edit, generate with `kept`; what the kept run wrote must be what a fresh
-    run writes. Returns the pages it rendered (not taken from the memo)."""
+    run writes. Returns the pages it rendered (not taken from the memo); `made`, the
+    feeds' names the counting writer noted, is left as the kept run left it."""
     path = root / rel
     text = path.read_text(encoding="utf-8")
     assert old in text, rel
     write(path, text.replace(old, new))
     done = generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    kept_made = list(made or ())
     fresh = tree.with_name(tree.name + "-fresh")
     generate(root, fresh, SiteOptions(), None, history=False)
     assert snapshot(tree) == snapshot(fresh), rel
+    if made is not None:
+        made[:] = kept_made
     return done.rendered
 
 
@@ -312,6 +318,48 @@ def test_a_person_renamed_renders_the_pages_that_show_their_name(tmp_path: Path)
         "people/index.md",
         "reports/index.md",
     ]
+
+
+def test_a_stage_renamed_keeps_the_calendars_events_and_the_reports_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What serve keeps of the calendar and the reports is valid for the settings as
+    typing reads them, not workspace.yml's text: a stage (or a column) renamed makes no
+    event, no report text and no feed again; a setting typing reads (hours per day)
+    makes them all."""
+    made: list[str] = []
+    feed = FeedWriter.feed
+
+    def counted(self: FeedWriter, events: Iterable[Event], name: str) -> bytes:
+        made.append(name)
+        out: bytes = feed(self, events, name)
+        return out
+
+    monkeypatch.setattr(FeedWriter, "feed", counted)
+    root = make_workspace(tmp_path, SMALL)
+    kept, tree = Kept(), tmp_path / "kept"
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    events = dict(kept.render.calendar.tasks.now)
+    records = dict(kept.render.calendar.tasks.records)
+    texts = dict(kept.render.reports.shown)
+    made.clear()
+    stage = ("{id: proposal, name: Proposal,", "{id: proposal, name: Offer,")
+    rendered = renders(root, kept, tree, "workspace.yml", *stage, made=made)
+    assert not [r for r in rendered if r.startswith(("calendar/", "reports/"))]
+    assert made == []
+    now = kept.render.calendar.tasks
+    assert now.now.keys() == events.keys() and all(now.now[k] is events[k] for k in events)
+    assert now.records.keys() == records.keys()
+    assert all(now.records[k] is records[k] for k in records)
+    assert all(kept.render.reports.shown[k] is texts[k] for k in texts)
+    # hours per day: every estimate is typed again, so the texts and events are made anew
+    hours = ("base_currency: USD", "base_currency: USD\nhours_per_day: 7")
+    made.clear()
+    renders(root, kept, tree, "workspace.yml", *hours, made=made)
+    now = kept.render.calendar.tasks
+    assert not any(now.now[k] is events[k] for k in events if k in now.now)
+    assert not any(kept.render.reports.shown[k] is texts[k] for k in texts)
+    assert "Snapshot Agency" in made
 
 
 def test_a_watchers_list_of_touched_files_replaces_the_walk(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from builder import i18n
+from builder.model.settings_keys import settings_keys
 from builder.render.kept import CalendarKept
 from builder.render.keys import fingerprint
 from builder.views import calendar as cal
@@ -37,7 +38,9 @@ MONTHS_BEFORE, MONTHS_AFTER = 1, 3
 def _kept(site: _Site) -> CalendarKept:
     """The serve loop's calendar state for this workspace's settings and audience (a fresh
     one, which nothing keeps, for a build)."""
-    words = (site.ws.settings.digest, site.options.audience)
+    # the settings as typing reads them (`general`), not workspace.yml's text: a column
+    # renamed changes no event (a task's done is in its event's key, a deal's open too)
+    words = (settings_keys(site.ws.settings).general, site.options.audience)
     holder = site.options.kept
     if holder is None:
         return CalendarKept(words)

@@ -3,8 +3,11 @@ holds one `RenderKept`): per record, what the calendar and the reports read of i
 an edit makes again only what the records it touched give, and the calendar feeds whose
 events did not change are not serialised again.
 
-Each part is valid for one settings digest and audience: typed records depend on the
-settings, and an audience's records have fields emptied under the same file digests."""
+Each part is valid for one audience and one `general` part of the settings
+(`SettingsKeys.general`: all but the workflows and pipelines): typed records depend on it,
+and an audience's records have fields emptied under the same file digests. What the
+workflows and pipelines decide (whether a task is done, a deal open) is in each event's
+key and beside each task's text, so a column renamed keeps them all."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from builder.model.settings_keys import settings_keys
 from builder.render.kept import RenderKept, ReportsKept
 from builder.render.keys import fingerprint
 from builder.views.paths import (
@@ -40,7 +41,9 @@ def tasks_key(ws: Workspace, derived: Derived, audience: str, holder: RenderKept
     (its fields but the body, the participants, the priority and its status, of which
     only whether it is done), so that a card moved between open columns or a body edited
     leaves the reports as they are."""
-    words = (ws.settings.digest, audience)
+    # the settings as typing reads them (`general`): a column renamed leaves the texts
+    # (whether a task is done is added apart)
+    words = (settings_keys(ws.settings).general, audience)
     kept = holder.reports if holder is not None else ReportsKept()
     if kept.words != words:
         kept = ReportsKept(words)
@@ -82,7 +85,7 @@ def _build_tasks_key(site: _Site) -> str:
     if options.cache_dir is None or not options.code_key:
         return tasks_key(ws, derived, options.audience, None)
     path = options.cache_dir / TEXTS_FILE
-    words = (ws.settings.digest, options.audience)
+    words = (settings_keys(ws.settings).general, options.audience)
     holder = RenderKept()
     try:
         fmt, stamp, kept_words, shown, logged = marshal.loads(path.read_bytes())
