@@ -259,7 +259,11 @@ def test_a_person_renamed_renders_the_pages_that_show_their_name(tmp_path: Path)
     root = make_workspace(tmp_path, files)
     kept, tree = Kept(), tmp_path / "kept"
     generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    index = kept.render.calendar.index
+    assert index is not None
     rendered = renders(root, kept, tree, "people/anna.md", "name: Anna Kovalenko", "name: Anna K.")
+    # no event shows a person's name: the calendar's events are the last rebuild's
+    assert kept.render.calendar.index is index
     # her page, calendar, tasks, deals, contact, company, projects; the boards and
     # funnels with her cards; the companies' list (she manages Acme); the team calendar
     # (its people list), the timesheets, load ahead and estimates (they name people);
@@ -313,6 +317,10 @@ def test_a_person_renamed_renders_the_pages_that_show_their_name(tmp_path: Path)
     ]
     # a person's rate: profitability, not the other people's pages
     rendered = renders(root, kept, tree, "people/anna.md", "rate: 50 USD", "rate: 60 USD")
+    assert kept.render.calendar.index is index
+    # a task's due date: the events are made again (the task's only)
+    renders(root, kept, tree, "tasks/site-hosting.md", "due: 2026-03-20", "due: 2026-03-10")
+    assert kept.render.calendar.index is not index
     assert [r for r in rendered if r.startswith(("people/", "reports/index"))] == [
         "people/anna.md",
         "people/index.md",

@@ -12,9 +12,10 @@ key and beside each task's text, so a column renamed keeps them all."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from builder.views.calendar import Event, TaskEvents
+from builder.views.calendar import Event, EventIndex, TaskEvents
 
 
 @dataclass
@@ -27,6 +28,12 @@ class CalendarKept:
     tasks: TaskEvents = field(default_factory=TaskEvents)
     texts: dict[int, tuple[Event, str]] = field(default_factory=dict)  # by id(event)
     feeds: dict[str, tuple[tuple[object, ...], tuple[str, ...], str]] = field(default_factory=dict)
+    #: the last index of the events, with the digest of what they were made from
+    #: (`calendar._made_from`), and the digest of the events each page's span shows, by
+    #: (whose list: "team", "person:<id>", "project:<id>"; first day, day after): valid
+    #: while that index is kept
+    index: tuple[str, EventIndex] | None = None
+    shown: dict[tuple[str, date, date], str] = field(default_factory=dict)
 
 
 @dataclass
