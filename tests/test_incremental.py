@@ -230,6 +230,146 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
+def renders(
+    root: Path, kept: Kept, tree: Path, rel: str, old: str, new: str, made: list[str] | None = None
+) -> list[str]:
+    """Apply one edit, generate with `kept`; what the kept run wrote must be what a fresh
+    run writes. Returns the pages it rendered (not taken from the memo); `made`, the
+    feeds' names the counting writer noted, is left as the kept run left it."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, rel
+    write(path, text.replace(old, new))
+    done = generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    kept_made = list(made or ())
+    fresh = tree.with_name(tree.name + "-fresh")
+    generate(root, fresh, SiteOptions(), None, history=False)
+    assert snapshot(tree) == snapshot(fresh), rel
+    if made is not None:
+        made[:] = kept_made
+    return done.rendered
+
+
+def test_a_person_renamed_renders_the_pages_that_show_their_name(tmp_path: Path) -> None:
+    files = dict(SMALL)
+    # Anna has an hourly cost: profitability shows her hours, not her name
+    files["people/anna.md"] = files["people/anna.md"].replace(
+        "capacity: 40", "capacity: 40\nrate: 50 USD"
+    )
+    root = make_workspace(tmp_path, files)
+    kept, tree = Kept(), tmp_path / "kept"
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    index = kept.render.calendar.index
+    assert index is not None
+    rendered = renders(root, kept, tree, "people/anna.md", "name: Anna Kovalenko", "name: Anna K.")
+    # no event shows a person's name: the calendar's events are the last rebuild's
+    assert kept.render.calendar.index is index
+    # her page, calendar, tasks, deals, contact, company, projects; the boards and
+    # funnels with her cards; the companies' list (she manages Acme); the team calendar
+    # (its people list), the timesheets, load ahead and estimates (they name people);
+    # the unkeyed pages. Not: the other people's pages, the contacts' lists (all and by
+    # tag), profitability
+    assert rendered == [
+        "boards/all-by-person.md",
+        "boards/all.md",
+        "boards/index.md",
+        "boards/press.md",
+        "boards/site.md",
+        "boards/unassigned.md",
+        *(f"calendar/2026-0{m}.md" for m in range(2, 7)),
+        "calendar/index.md",
+        "calendar/people/anna.md",
+        "companies/acme.md",
+        "companies/index.md",
+        "contacts/olena.md",
+        "deals/big-lead.md",
+        "deals/eur-proposal.md",
+        "deals/march-loss.md",
+        "deals/march-win.md",
+        "funnels/index.md",
+        "funnels/sales.md",
+        "index.md",
+        "people/anna.md",
+        "people/index.md",
+        "projects/press.md",
+        "projects/site.md",
+        "reports/estimates.md",
+        "reports/load.md",
+        *(
+            f"reports/timesheets/{d}.md"
+            for d in ("2026-01-26", "2026-02-02", "2026-02-09", "2026-02-16", "2026-02-23")
+        ),
+        *(f"reports/timesheets/{d}.md" for d in ("2026-03-02", "2026-03-09", "2026-03-16")),
+        "reports/timesheets/index.md",
+        "tasks/press-release.md",
+        "tasks/site-brief.md",
+        "tasks/site-copy.md",
+        "tasks/site-review.md",
+    ]
+    # Oleh has no hourly cost: profitability names him; his page and its archive, not
+    # Anna's
+    rendered = renders(root, kept, tree, "people/oleh.md", "name: Oleh Petrenko", "name: Oleh P.")
+    assert [r for r in rendered if r.startswith(("people/", "reports/index", "contacts/"))] == [
+        "contacts/petro.md",
+        "people/index.md",
+        "people/oleh.md",
+        "reports/index.md",
+    ]
+    # a person's rate: profitability, not the other people's pages
+    rendered = renders(root, kept, tree, "people/anna.md", "rate: 50 USD", "rate: 60 USD")
+    assert kept.render.calendar.index is index
+    # a task's due date: the events are made again (the task's only)
+    renders(root, kept, tree, "tasks/site-hosting.md", "due: 2026-03-20", "due: 2026-03-10")
+    assert kept.render.calendar.index is not index
+    assert [r for r in rendered if r.startswith(("people/", "reports/index"))] == [
+        "people/anna.md",
+        "people/index.md",
+        "reports/index.md",
+    ]
+
+
+def test_a_stage_renamed_keeps_the_calendars_events_and_the_reports_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What serve keeps of the calendar and the reports is valid for the settings as
+    typing reads them, not workspace.yml's text: a stage (or a column) renamed makes no
+    event, no report text and no feed again; a setting typing reads (hours per day)
+    makes them all."""
+    made: list[str] = []
+    feed = FeedWriter.feed
+
+    def counted(self: FeedWriter, events: Iterable[Event], name: str) -> bytes:
+        made.append(name)
+        out: bytes = feed(self, events, name)
+        return out
+
+    monkeypatch.setattr(FeedWriter, "feed", counted)
+    root = make_workspace(tmp_path, SMALL)
+    kept, tree = Kept(), tmp_path / "kept"
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    events = dict(kept.render.calendar.tasks.now)
+    records = dict(kept.render.calendar.tasks.records)
+    texts = dict(kept.render.reports.shown)
+    made.clear()
+    stage = ("{id: proposal, name: Proposal,", "{id: proposal, name: Offer,")
+    rendered = renders(root, kept, tree, "workspace.yml", *stage, made=made)
+    assert not [r for r in rendered if r.startswith(("calendar/", "reports/"))]
+    assert made == []
+    now = kept.render.calendar.tasks
+    assert now.now.keys() == events.keys() and all(now.now[k] is events[k] for k in events)
+    assert now.records.keys() == records.keys()
+    assert all(now.records[k] is records[k] for k in records)
+    assert all(kept.render.reports.shown[k] is texts[k] for k in texts)
+    # hours per day: every estimate is typed again, so the texts and events are made anew
+    hours = ("base_currency: USD", "base_currency: USD\nhours_per_day: 7")
+    made.clear()
+    renders(root, kept, tree, "workspace.yml", *hours, made=made)
+    now = kept.render.calendar.tasks
+    assert not any(now.now[k] is events[k] for k in events if k in now.now)
+    assert not any(kept.render.reports.shown[k] is texts[k] for k in texts)
+    assert "Snapshot Agency" in made
+
+
 def test_a_watchers_list_of_touched_files_replaces_the_walk(tmp_path: Path) -> None:
     """With the paths a file watcher saw touched, the check neither walks the workspace nor
     stats the other files, and still answers as a fresh check."""

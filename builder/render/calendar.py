@@ -9,6 +9,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from builder import i18n
+from builder.model.settings_keys import settings_keys
 from builder.render.kept import CalendarKept
 from builder.render.keys import fingerprint
 from builder.views import calendar as cal
@@ -37,7 +38,9 @@ MONTHS_BEFORE, MONTHS_AFTER = 1, 3
 def _kept(site: _Site) -> CalendarKept:
     """The serve loop's calendar state for this workspace's settings and audience (a fresh
     one, which nothing keeps, for a build)."""
-    words = (site.ws.settings.digest, site.options.audience)
+    # the settings as typing reads them (`general`), not workspace.yml's text: a column
+    # renamed changes no event (a task's done is in its event's key, a deal's open too)
+    words = (settings_keys(site.ws.settings).general, site.options.audience)
     holder = site.options.kept
     if holder is None:
         return CalendarKept(words)
@@ -46,13 +49,35 @@ def _kept(site: _Site) -> CalendarKept:
     return holder.calendar
 
 
+def _made_from(site: _Site) -> str:
+    """Everything the events are made from: the tasks, projects, contacts and deals, the
+    workflows and pipelines (a task done, a deal open), today and each contact's last
+    change in git (a cadence counts from it). The words (`_kept`) hold the rest."""
+    digests = site.derived.table_digests
+    sk = settings_keys(site.ws.settings)
+    return fingerprint(
+        *(digests[k] for k in ("task", "project", "contact", "deal")),
+        sk.all_workflows,
+        sk.all_pipelines,
+        site.today.isoformat(),
+        repr(sorted(site.derived.contact_touched.items())),
+    )
+
+
 def _events(site: _Site) -> cal.EventIndex:
     """The workspace's events, computed and grouped once per build (the tasks' once per
-    edit), and each one's text for the page keys."""
+    edit), and each one's text for the page keys. In the serve loop, an edit that
+    changes none of what they are made from (a person renamed) takes the last rebuild's
+    index as it is, and the pages' keys their digests of it (`_shown_key`)."""
     memo = site.derived.memo.reports
     key = ("calendar", site.today)
     if key not in memo:
         kept = _kept(site)
+        made_from = _made_from(site) if site.options.kept is not None else ""
+        if made_from and kept.index is not None and kept.index[0] == made_from:
+            memo[key] = kept.index[1]
+            memo[("calendar-texts", site.today)] = kept.texts
+            return kept.index[1]
         tasks = cal.TaskEvents(kept.tasks.now, records=kept.tasks.records)
         evs = cal.events(site.ws, site.derived, site.today, tasks)
         kept.tasks = tasks
@@ -64,7 +89,10 @@ def _events(site: _Site) -> cal.EventIndex:
             hit = before.get(id(e))
             texts[id(e)] = hit if hit is not None and hit[0] is e else (e, repr(e))
         kept.texts = texts
-        memo[key] = cal.EventIndex.of(evs)
+        index = cal.EventIndex.of(evs)
+        kept.index = (made_from, index) if made_from else None
+        kept.shown = {}
+        memo[key] = index
         memo[("calendar-texts", site.today)] = texts
     found: cal.EventIndex = memo[key]
     return found
@@ -79,16 +107,26 @@ def _texts(site: _Site) -> dict[int, tuple[cal.Event, str]]:
     return found
 
 
-def _shown_key(site: _Site, evs: list[cal.Event], first: date, after: date, *parts: str) -> str:
+def _shown_key(
+    site: _Site, which: str, evs: list[cal.Event], first: date, after: date, *parts: str
+) -> str:
     """A calendar page's key: the events it shows (those between `first` and `after`) and
     what else it names (`parts`). An edit that changes no event of a page's months (a
     card moved between open columns) leaves it as it is: a task edit re-renders only the
-    months and the person's and project's pages its event is on."""
+    months and the person's and project's pages its event is on. The digest of the events
+    shown is kept with the index it was made from, by `which` of its lists `evs` is (the
+    team's, a person's or a project's) and the span."""
     texts = _texts(site)
-    shown = (texts[id(e)][1] for e in evs if e.end >= first and e.start < after)
+    kept = _kept(site) if site.options.kept is not None else None
+    span = (which, first, after)
+    shown = kept.shown.get(span) if kept is not None else None
+    if shown is None:
+        shown = fingerprint(*(texts[id(e)][1] for e in evs if e.end >= first and e.start < after))
+        if kept is not None:
+            kept.shown[span] = shown
     # what an event shows of the workflows and pipelines (done, an open deal's date) is in
     # its text: the salt without them (a column renamed changes no calendar page)
-    return fingerprint(site.record_salt, *parts, *shown)
+    return fingerprint(site.record_salt, *parts, shown)
 
 
 def team_months(today: date) -> list[date]:
@@ -142,7 +180,7 @@ def calendar_pages(site: _Site) -> Iterator[Page]:
     named = repr(others)
 
     def key(m: date) -> str:
-        return _shown_key(site, _events(site).all, m, next_month(m), "team", named)
+        return _shown_key(site, "team", _events(site).all, m, next_month(m), "team", named)
 
     for m in months:
         yield Page(
@@ -197,7 +235,9 @@ def _own_pages(site: _Site) -> Iterator[Page]:
                 "calendar.html",
                 partial(own, kind, ident, pick),
                 dict(WIDE_VIEW),
-                key=_shown_key(site, pick(index, ident), this, after, kind, ident, name),
+                key=_shown_key(
+                    site, f"{kind}:{ident}", pick(index, ident), this, after, kind, ident, name
+                ),
             )
 
 

@@ -3,16 +3,20 @@ holds one `RenderKept`): per record, what the calendar and the reports read of i
 an edit makes again only what the records it touched give, and the calendar feeds whose
 events did not change are not serialised again.
 
-Each part is valid for one settings digest and audience: typed records depend on the
-settings, and an audience's records have fields emptied under the same file digests."""
+Each part is valid for one audience and one `general` part of the settings
+(`SettingsKeys.general`: all but the workflows and pipelines): typed records depend on it,
+and an audience's records have fields emptied under the same file digests. What the
+workflows and pipelines decide (whether a task is done, a deal open) is in each event's
+key and beside each task's text, so a column renamed keeps them all."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from builder.render.keys import RecordKeys
-from builder.views.calendar import Event, TaskEvents
+from builder.views.calendar import Event, EventIndex, TaskEvents
 
 
 @dataclass
@@ -25,6 +29,12 @@ class CalendarKept:
     tasks: TaskEvents = field(default_factory=TaskEvents)
     texts: dict[int, tuple[Event, str]] = field(default_factory=dict)  # by id(event)
     feeds: dict[str, tuple[tuple[object, ...], tuple[str, ...], str]] = field(default_factory=dict)
+    #: the last index of the events, with the digest of what they were made from
+    #: (`calendar._made_from`), and the digest of the events each page's span shows, by
+    #: (whose list: "team", "person:<id>", "project:<id>"; first day, day after): valid
+    #: while that index is kept
+    index: tuple[str, EventIndex] | None = None
+    shown: dict[tuple[str, date, date], str] = field(default_factory=dict)
 
 
 @dataclass

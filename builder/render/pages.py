@@ -476,12 +476,12 @@ def _funnel_pages(site: _Site) -> Iterator[Page]:
 
 def _directory_pages(site: _Site) -> Iterator[Page]:
     ws, derived, today, fmt = site.ws, site.derived, site.today, site.fmt
-    # the follow-ups (a cadence counts from a contact's last change in git)
-    key = site.view_key(
-        ("company", "contact", "deal", "person", "project"),
-        site.hk.all_chips("contact"),
-        site.hk.all_chips("deal"),
-    )
+    # the companies' list names their managers and counts contacts, open deals and
+    # projects; the contacts' lists (all, by tag) show contacts and their companies only
+    # (a follow-up as written, not the cadence's): a person renamed or a deal moved
+    # leaves them as they are. Neither shows the git history.
+    key = site.view_key(("company", "contact", "deal", "person", "project"))
+    contacts_key = site.view_key(("company", "contact"))
     whole: list[directory.DirectoryView] = []
 
     def everyone() -> directory.DirectoryView:
@@ -534,7 +534,7 @@ def _directory_pages(site: _Site) -> Iterator[Page]:
                 "directory.html",
                 partial(context, i),
                 dict(VIEW),
-                key=key,
+                key=key if first == "companies/" else contacts_key,
             )
 
 
@@ -813,11 +813,25 @@ def _unassigned_pages(site: _Site) -> Iterator[Page]:
     yield from _archive_pages(site, Link(title, unassigned_url()), tasks, boards.DONE_CAP, key)
 
 
+def _person_settings(site: _Site, tasks: list[Any], deals: list[Any]) -> str:
+    """What a person's page (or archive) shows of workspace.yml besides `general`: the
+    workflows of its tasks (a board section each, every column) and the pipelines of its
+    deals (which are open, a won deal's project warning), not every one."""
+    sk = settings_keys(site.ws.settings)
+    workflow, pipeline_of = site.derived.workflow, site.ws.pipeline_of
+    flows = sorted({sk.workflow(workflow(t)) for t in tasks})
+    pipes = sorted({sk.pipeline(pipeline_of(d)) for d in deals})
+    return repr((flows, pipes, bool(site.ws.settings.pipelines)))
+
+
 def _people_pages(site: _Site) -> Iterator[Page]:
     ws, derived, today, fmt = site.ws, site.derived, site.today, site.fmt
     ix = derived.index
-    # a person's page shows their tasks and deals, with project, company and contact names
-    shared = [derived.table_digests[k] for k in ("person", "project", "company", "contact")]
+    # a person's page shows their own record, their tasks and deals (with their projects',
+    # companies' and contacts' names) and the contacts they follow up: not the other
+    # people (every card and deal on it is theirs), so a person renamed renders their own
+    # page and archive, not everyone's
+    shared = [derived.table_digests[k] for k in ("project", "company", "contact")]
     # and of the history: the follow-ups (every contact's last change in git)
     shared.append(site.hk.all_chips("contact"))
     hk = site.hk
@@ -854,7 +868,9 @@ def _people_pages(site: _Site) -> Iterator[Page]:
             # plugin's search_slice), the rest of the page being a board
             {"hide": ["toc", "navigation"]},
             key=fingerprint(
-                site.salt,
+                site.record_salt,
+                _person_settings(site, tasks, deals),
+                p.digest,
                 *shared,
                 *(x.digest for x in (*tasks, *deals)),
                 hk.chips("task", [t.id for t in tasks]),
@@ -867,7 +883,9 @@ def _people_pages(site: _Site) -> Iterator[Page]:
             tasks,
             boards.DONE_CAP,
             fingerprint(
-                site.salt,
+                site.record_salt,
+                _person_settings(site, tasks, []),
+                p.digest,
                 *shared,
                 *(x.digest for x in tasks),
                 hk.chips("task", [t.id for t in tasks]),

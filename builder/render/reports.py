@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from builder.model.settings_keys import settings_keys
 from builder.render.kept import RenderKept, ReportsKept
 from builder.render.keys import fingerprint
 from builder.views.paths import (
@@ -21,6 +22,7 @@ from builder.views.paths import (
 )
 from builder.views.reports import pages as rp
 from builder.views.reports.timesheets import weeks_back
+from builder.views.reports.work import hourly_cost
 
 log = logging.getLogger("plaindesk")
 
@@ -39,7 +41,9 @@ def tasks_key(ws: Workspace, derived: Derived, audience: str, holder: RenderKept
     (its fields but the body, the participants, the priority and its status, of which
     only whether it is done), so that a card moved between open columns or a body edited
     leaves the reports as they are."""
-    words = (ws.settings.digest, audience)
+    # the settings as typing reads them (`general`): a column renamed leaves the texts
+    # (whether a task is done is added apart)
+    words = (settings_keys(ws.settings).general, audience)
     kept = holder.reports if holder is not None else ReportsKept()
     if kept.words != words:
         kept = ReportsKept(words)
@@ -81,7 +85,7 @@ def _build_tasks_key(site: _Site) -> str:
     if options.cache_dir is None or not options.code_key:
         return tasks_key(ws, derived, options.audience, None)
     path = options.cache_dir / TEXTS_FILE
-    words = (ws.settings.digest, options.audience)
+    words = (settings_keys(ws.settings).general, options.audience)
     holder = RenderKept()
     try:
         fmt, stamp, kept_words, shown, logged = marshal.loads(path.read_bytes())
@@ -121,6 +125,18 @@ def _recent_weeks(site: _Site) -> dict[Any, Any]:
     return rp.recent_weeks(ws, derived, today)
 
 
+def _costs(ws: Workspace) -> str:
+    """What profitability reads of the people: each one's hourly cost, and the name of
+    each one without a known cost (its note lists them), so that a person renamed leaves
+    it as it is (`hourly_cost` reads `rate` and the settings' rates, which `general`
+    holds)."""
+    parts = []
+    for p in sorted(ws.people.values(), key=lambda p: p.id):
+        priced = hourly_cost(ws, p.id) is not None
+        parts.append(repr((p.id, p.rate, "" if priced else p.name)))
+    return fingerprint(*parts)
+
+
 def report_pages(site: _Site) -> Iterator[Page]:
     """Profitability, the timesheets (the team's weeks, and a page per week), estimate
     accuracy and the load ahead."""
@@ -134,8 +150,11 @@ def report_pages(site: _Site) -> Iterator[Page]:
         else _build_tasks_key(site)
     )
     key = site.view_key(_KINDS, tasks)
-    # profitability spreads a done task's money over the month git says it was done in
-    money_key = fingerprint(key, site.hk.kind("task"))
+    # profitability spreads a done task's money over the month git says it was done in;
+    # of the people it reads each one's hourly cost, and names only those without one
+    money_key = fingerprint(
+        site.view_key(("project", "company"), tasks, _costs(ws)), site.hk.kind("task")
+    )
     weeks = _recent_weeks(site)
 
     def week_key(*shown: Any) -> str:
@@ -149,7 +168,8 @@ def report_pages(site: _Site) -> Iterator[Page]:
         digests = [
             f"{k}:{i}:{getattr(ws.table(k).get(i), 'digest', '-')}" for k, i in sorted(named)
         ]
-        return fingerprint(site.salt, *map(repr, shown), *digests)
+        # no workflow or pipeline: a column renamed leaves the timesheets as they are
+        return fingerprint(site.record_salt, *map(repr, shown), *digests)
 
     def ctx(name: str, **values: Any) -> dict[str, Any]:
         return {"report_links": rp.report_links(fmt, name, site.options.money), **values}
