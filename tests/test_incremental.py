@@ -370,6 +370,29 @@ def test_a_stage_renamed_keeps_the_calendars_events_and_the_reports_texts(
     assert "Snapshot Agency" in made
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("{id: review, name: Review, wip: 1}", "{id: review, name: Checking, wip: 1}"),
+        ("{id: review, name: Review, wip: 1}", "{id: review, name: Review}"),
+        ("{id: doing, name: Doing, wip: 2}", "{id: doing, name: Doing, wip: 1}"),
+    ],
+    ids=["renamed", "limit-removed", "limit-lowered"],
+)
+def test_a_column_changed_shows_on_every_kept_swimlane(tmp_path: Path, old: str, new: str) -> None:
+    """The boards' and people pages' swimlanes kept between rebuilds show their columns'
+    names and WIP limits: a column renamed, or its limit changed, is on each of them as a
+    fresh run shows it (they were once kept with the tasks they hold only)."""
+    root = make_workspace(tmp_path, SMALL)
+    kept, tree = Kept(), tmp_path / "kept"
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    settings = root / "workspace.yml"
+    write(settings, settings.read_text(encoding="utf-8").replace(old, new))
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    generate(root, tmp_path / "fresh", SiteOptions(), None, history=False)
+    assert snapshot(tree) == snapshot(tmp_path / "fresh")
+
+
 def test_a_watchers_list_of_touched_files_replaces_the_walk(tmp_path: Path) -> None:
     """With the paths a file watcher saw touched, the check neither walks the workspace nor
     stats the other files, and still answers as a fresh check."""

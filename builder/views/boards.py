@@ -153,7 +153,8 @@ def _lane_columns(
     ws: Workspace, derived: Derived, flow: Workflow, lane: _Lane, today: date
 ) -> list[ColumnView]:
     """A swimlane's columns; in the serve loop (see `reuse_lanes`) the very columns made
-    last time when it holds the same tasks, unchanged (the same objects: records are kept
+    last time when it holds the same tasks under the same workflow (its columns' names
+    and limits), unchanged (the same objects: records are kept
     between checks), and none of their cards was made anew (`dirty`: a card also shows
     its project, its assignee and its stuck chip). An edit then sorts and counts only the
     lanes it touched, on each of the boards showing them."""
@@ -161,8 +162,9 @@ def _lane_columns(
     kept = memo.kept_lanes
     if kept is None:
         return _columns(ws, derived, flow, lane, today)
-    # the key (board kind and id, workflow, lane) fixes the done cap and whether WIP applies
-    inputs = tuple(lane.tasks)
+    # the key (board kind and id, workflow, lane) fixes the done cap and whether WIP applies;
+    # the workflow's columns (names, limits) are compared by value
+    inputs = (flow, *lane.tasks)
     hit = kept.get(lane.key)
     columns = (
         hit[1]

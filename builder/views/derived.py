@@ -53,7 +53,7 @@ class Index:
 #: Where a board's swimlane stands: the board ("kind:id"), the workflow, the lane.
 LaneKey = tuple[str, str, str]
 #: A swimlane as a board made it: the tasks it holds, and its columns.
-KeptLane: TypeAlias = "tuple[tuple[Task, ...], list[ColumnView]]"
+KeptLane: TypeAlias = "tuple[tuple[object, ...], list[ColumnView]]"  # (workflow, *tasks)
 
 
 @dataclass
