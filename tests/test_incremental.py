@@ -393,6 +393,36 @@ def test_a_column_changed_shows_on_every_kept_swimlane(tmp_path: Path, old: str,
     assert snapshot(tree) == snapshot(tmp_path / "fresh")
 
 
+def test_a_column_renamed_leaves_the_boards_archives_as_they_are(tmp_path: Path) -> None:
+    """A board's archive shows its done cards beyond the board's cap, not its columns: a
+    column renamed re-renders the board, not the archive (it is written as a fresh run
+    writes it either way)."""
+    from builder.views.paging import Limits
+
+    files = dict(SMALL)
+    for n in range(3):
+        files[f"tasks/old-{n}.md"] = (
+            f"---\ntitle: Old {n}\nproject: site\nstatus: done\ndue: 2026-01-0{n + 1}\n---\n"
+        )
+    root = make_workspace(tmp_path, files)
+    kept, tree = Kept(), tmp_path / "kept"
+    first = generate(
+        root, tree, SiteOptions(limits=Limits(board_done=1)), None, kept=kept, history=False
+    )
+    assert "boards/site/done.md" in first.pages
+    settings = root / "workspace.yml"
+    write(settings, settings.read_text(encoding="utf-8").replace("name: Doing", "name: In work"))
+    done = generate(
+        root, tree, SiteOptions(limits=Limits(board_done=1)), None, kept=kept, history=False
+    )
+    assert "boards/site.md" in done.rendered
+    assert "boards/site/done.md" not in done.rendered
+    generate(
+        root, tmp_path / "fresh", SiteOptions(limits=Limits(board_done=1)), None, history=False
+    )
+    assert snapshot(tree) == snapshot(tmp_path / "fresh")
+
+
 def test_a_watchers_list_of_touched_files_replaces_the_walk(tmp_path: Path) -> None:
     """With the paths a file watcher saw touched, the check neither walks the workspace nor
     stats the other files, and still answers as a fresh check."""

@@ -704,14 +704,18 @@ def _board_pages(site: _Site) -> Iterator[Page]:
         # its cards and filter name their assignees: a person renamed re-renders the
         # boards they have tasks on, not every board
         assignees = sorted({t.assignee or "" for t in tasks})
-        cards = fingerprint(
-            site.record_salt,  # its own workflow, not every one
-            settings_keys(ws.settings).workflow(ws.workflow_of(p)),
+        shown = fingerprint(
+            site.record_salt,
             *(f"{a}:{team[a].digest if a in team else '-'}" for a in assignees),
             p.digest,
             *(task.digest for task in tasks),
             site.hk.chips("task", [task.id for task in tasks]),
         )
+        workflow = ws.workflow_of(p)
+        # the board shows its own workflow, not every one; its archive only which of
+        # its cards are done (a column renamed leaves the archive as it is)
+        cards = fingerprint(shown, settings_keys(ws.settings).workflow(workflow))
+        archived = fingerprint(shown, "done:" + workflow.done)
         flow = (
             site.hk.board(activity.board_task_ids(options.history, ws, p.id))
             if options.history is not None
@@ -726,7 +730,7 @@ def _board_pages(site: _Site) -> Iterator[Page]:
             key=fingerprint(cards, flow),
         )
         yield from _archive_pages(
-            site, Link(p.name, board_url(p.id)), tasks, options.limits.board_done, cards
+            site, Link(p.name, board_url(p.id)), tasks, options.limits.board_done, archived
         )
     yield from _unassigned_pages(site)
     yield Page(

@@ -433,8 +433,11 @@ def write_in_place(on: bool = True) -> None:
     file truncated moments after its last write waits for that write to reach the disk
     (a person renamed: 1,000 pages, seconds). A hard-linked file is unlinked, not written
     through; a missing one is written by MkDocs' own function. `False` puts MkDocs'
-    function back (serve's end)."""
-    mkdocs_utils.write_file = _write_in_place if on else _MKDOCS_WRITE
+    function back (serve's end; any other function found there is left as it is)."""
+    if on:
+        mkdocs_utils.write_file = _write_in_place
+    elif mkdocs_utils.write_file is _write_in_place:
+        mkdocs_utils.write_file = _MKDOCS_WRITE
 
 
 def answer_from_built(server: Any, built: dict[str, str]) -> bool:
