@@ -127,11 +127,10 @@ EDITS: list[tuple[str, str, str]] = [
 ]
 
 
-def test_a_kept_memo_writes_what_a_fresh_run_writes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = make_workspace(tmp_path, SMALL)
-    made: list[str] = []  # the names of the calendar feeds the kept run made
+@pytest.fixture
+def feeds_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the calendar feeds serialised since the test began (or was cleared)."""
+    made: list[str] = []
     feed = FeedWriter.feed
 
     def counted(self: FeedWriter, events: Iterable[Event], name: str) -> bytes:
@@ -140,6 +139,12 @@ def test_a_kept_memo_writes_what_a_fresh_run_writes(
         return out
 
     monkeypatch.setattr(FeedWriter, "feed", counted)
+    return made
+
+
+def test_a_kept_memo_writes_what_a_fresh_run_writes(tmp_path: Path, feeds_made: list[str]) -> None:
+    root = make_workspace(tmp_path, SMALL)
+    made = feeds_made  # the names of the calendar feeds the kept run made
     kept = Kept()
     kept_tree = tmp_path / "kept"
     generate(root, kept_tree, SiteOptions(), None, kept=kept, history=False)
@@ -329,21 +334,13 @@ def test_a_person_renamed_renders_the_pages_that_show_their_name(tmp_path: Path)
 
 
 def test_a_stage_renamed_keeps_the_calendars_events_and_the_reports_texts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, feeds_made: list[str]
 ) -> None:
     """What serve keeps of the calendar and the reports is valid for the settings as
     typing reads them, not workspace.yml's text: a stage (or a column) renamed makes no
     event, no report text and no feed again; a setting typing reads (hours per day)
     makes them all."""
-    made: list[str] = []
-    feed = FeedWriter.feed
-
-    def counted(self: FeedWriter, events: Iterable[Event], name: str) -> bytes:
-        made.append(name)
-        out: bytes = feed(self, events, name)
-        return out
-
-    monkeypatch.setattr(FeedWriter, "feed", counted)
+    made = feeds_made
     root = make_workspace(tmp_path, SMALL)
     kept, tree = Kept(), tmp_path / "kept"
     generate(root, tree, SiteOptions(), None, kept=kept, history=False)
