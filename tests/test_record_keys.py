@@ -227,3 +227,41 @@ def test_a_task_move_computes_two_keys_of_thousands(tmp_path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("doing", "review"), "utf-8")
     generate(root, tmp_path / "kept", SiteOptions(), TODAY, kept=kept, history=False)
     assert kept.render.records.computed == {("task", "many-7"), ("project", "site")}
+
+
+def test_a_chip_that_changes_recomputes_the_pages_that_show_it(tmp_path: Path) -> None:
+    """With a history, a record page's key holds the chips of the records it lists (a
+    task's stuck chip, a deal's idle days, a contact's last change), which change without
+    any file changing (another task of the board moved, a day passed): the pages showing a
+    changed chip are computed again, and only they."""
+    from dataclasses import replace
+
+    from builder.history.reader import History
+    from builder.pipeline import run_check
+    from builder.render.keys import HistoryKeys
+    from builder.views.derived import derive
+
+    root = make_workspace(tmp_path, SMALL)
+    ws = run_check(root, TODAY).workspace
+    history = History()
+    store = RecordKeys()
+    before = derive(ws)
+    store.update(ws, before, "salt", HistoryKeys(history, before), ("context",))
+    assert len(store.computed) == 24
+    # each change on top of the last: a chip that goes back is a change too
+    stuck = replace(before, stuck={"site-copy": "stuck 9 days"})
+    idle = replace(stuck, idle={"big-lead": (30, True)})
+    touched = replace(idle, contact_touched={"olena": TODAY})
+    cases = [
+        (stuck, {"task:site-copy", "project:site"}),
+        (idle, {"deal:big-lead", "company:bank"}),
+        # a changed chip counts as a change of its record: its deal (which names the
+        # contact, but shows no chip of it) is computed again too, to the same key
+        (touched, {"contact:olena", "company:acme", "deal:eur-proposal"}),
+        (replace(touched, stuck={}), {"task:site-copy", "project:site"}),
+    ]
+    for derived, computed in cases:
+        hk = HistoryKeys(history, derived)
+        keys = dict(store.update(ws, derived, "salt", hk, ("context",)))
+        assert {f"{kind}:{ident}" for kind, ident in store.computed} == computed
+        assert keys == RecordKeys().update(ws, derived, "salt", hk, ("context",))
