@@ -420,6 +420,28 @@ def test_a_column_renamed_leaves_the_boards_archives_as_they_are(tmp_path: Path)
     assert snapshot(tree) == snapshot(tmp_path / "fresh")
 
 
+def test_a_task_moved_between_open_columns_keeps_the_calendars_span_digests(
+    tmp_path: Path,
+) -> None:
+    """A task moved between open columns gets its events made again, as they were: the
+    calendar pages' digests of the events their spans show are kept (not hashed again for
+    every page); a due date changed makes them anew."""
+    root = make_workspace(tmp_path, SMALL)
+    kept, tree = Kept(), tmp_path / "kept"
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    shown = kept.render.calendar.shown
+    assert shown
+    task = root / "tasks/site-copy.md"
+    write(task, task.read_text(encoding="utf-8").replace("status: doing", "status: review"))
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    assert kept.render.calendar.shown is shown
+    write(task, task.read_text(encoding="utf-8").replace("due: 2026-03-18", "due: 2026-03-19"))
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    assert kept.render.calendar.shown is not shown
+    generate(root, tmp_path / "fresh", SiteOptions(), None, history=False)
+    assert snapshot(tree) == snapshot(tmp_path / "fresh")
+
+
 def test_a_watchers_list_of_touched_files_replaces_the_walk(tmp_path: Path) -> None:
     """With the paths a file watcher saw touched, the check neither walks the workspace nor
     stats the other files, and still answers as a fresh check."""

@@ -91,7 +91,12 @@ def _events(site: _Site) -> cal.EventIndex:
         kept.texts = texts
         index = cal.EventIndex.of(evs)
         kept.index = (made_from, index) if made_from else None
-        kept.shown = {}
+        # the same texts in the same order (a task moved between open columns: its events
+        # are made again, as they were) give every page's span the same events
+        sequence = [texts[id(e)][1] for e in evs]
+        if sequence != kept.sequence:
+            kept.shown = {}
+        kept.sequence = sequence
         memo[key] = index
         memo[("calendar-texts", site.today)] = texts
     found: cal.EventIndex = memo[key]

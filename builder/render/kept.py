@@ -35,6 +35,8 @@ class CalendarKept:
     #: while that index is kept
     index: tuple[str, EventIndex] | None = None
     shown: dict[tuple[str, date, date], str] = field(default_factory=dict)
+    #: the events' texts in the order of the last index (`shown` holds while it is the same)
+    sequence: list[str] = field(default_factory=list)
 
 
 @dataclass
