@@ -967,10 +967,10 @@ def _kept_record_pages(
     or the memo lacks them), in the site's order, and those the memo holds under their
     very key, as one `KeptPages` (13,500 pages that would each be a `Page` looked up in
     the memo and passed to the tree writer)."""
-    records = site.options.kept
-    assert records is not None
-    memo, paths = records.memo, records.paths
-    computed = records.records.computed
+    holder = site.options.kept
+    assert holder is not None
+    memo, paths = holder.memo, holder.paths
+    computed = holder.records.computed
     texts: dict[str, str] = {}
     refs: list[Ref] = []
     for ref, key in keys.items():
