@@ -442,6 +442,23 @@ def test_a_task_moved_between_open_columns_keeps_the_calendars_span_digests(
     assert snapshot(tree) == snapshot(tmp_path / "fresh")
 
 
+def test_a_page_tree_deleted_while_serving_is_written_whole_again(tmp_path: Path) -> None:
+    """Serve started from a build's state keeps the build's pages in its memo as "" (their
+    text is in the tree): if the tree is then deleted, the next rebuild renders every page
+    again rather than write those as empty files."""
+    import shutil
+
+    root = make_workspace(tmp_path, SMALL)
+    kept, tree = Kept(), tmp_path / "kept"
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    for path, (key, _text) in list(kept.memo.items()):
+        kept.memo[path] = (key, "")  # as serve's first rebuild from a build's state leaves it
+    shutil.rmtree(tree)
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    generate(root, tmp_path / "fresh", SiteOptions(), None, history=False)
+    assert snapshot(tree) == snapshot(tmp_path / "fresh")
+
+
 def test_a_watchers_list_of_touched_files_replaces_the_walk(tmp_path: Path) -> None:
     """With the paths a file watcher saw touched, the check neither walks the workspace nor
     stats the other files, and still answers as a fresh check."""

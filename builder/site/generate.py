@@ -134,6 +134,11 @@ def _generate(
     prior: Prior | None = None,
     tree_files: set[str] | None = None,
 ) -> Generated:
+    if kept is not None and kept.memo and not tree.is_dir():
+        # the page tree went (deleted by hand): the memo's pages are not in it, and those
+        # serve took from the last build's state are kept as "" (their text is the tree's)
+        kept.memo.clear()
+        kept.tree = set()
     if result is None:
         result = run_check(
             content,
