@@ -856,13 +856,8 @@ def edit_tasks(content: Path, n: int, round_no: int) -> None:
 
 def rename_busiest(content: Path, round_no: int) -> str:
     """Rename the person assigned the most tasks; their id."""
-    counts: dict[str, int] = {}
-    for path in (content / "tasks").rglob("*.md"):
-        front, _ = split_front(path.read_text(encoding="utf-8"))
-        who = front_value(front, "assignee")
-        if who:
-            counts[who] = counts.get(who, 0) + 1
-    ident = max(sorted(counts), key=lambda k: counts[k])
+    counts = assigned(content)
+    ident = busiest(content, counts)
     path = content / "people" / f"{ident}.md"
     text = path.read_text(encoding="utf-8")
     new = re.sub(r"^name:.*$", f"name: Renamed Person {round_no}", text, count=1, flags=re.M)
@@ -1058,14 +1053,20 @@ def in_design(content: Path) -> str:
     return ""
 
 
-def busiest(content: Path) -> str:
-    """The id of the person assigned the most tasks (as `rename_busiest` picks)."""
+def assigned(content: Path) -> dict[str, int]:
+    """Person id -> the number of tasks assigned to them."""
     counts: dict[str, int] = {}
     for path in (content / "tasks").rglob("*.md"):
         front, _ = split_front(path.read_text(encoding="utf-8"))
         who = front_value(front, "assignee")
         if who:
             counts[who] = counts.get(who, 0) + 1
+    return counts
+
+
+def busiest(content: Path, counts: dict[str, int] | None = None) -> str:
+    """The id of the person assigned the most tasks (`rename_busiest` renames them)."""
+    counts = assigned(content) if counts is None else counts
     return max(sorted(counts), key=lambda k: counts[k])
 
 

@@ -1075,3 +1075,18 @@ def test_a_file_rewritten_in_place_holds_exactly_the_new_bytes(tmp_path: Path) -
     os.link(path, tmp_path / "link.md")
     assert rewrite(tmp_path / "link.md", b"other") is None
     assert not (tmp_path / "link.md").exists() and path.read_bytes() == b"short"
+
+
+def test_a_pages_body_is_what_mkdocs_reads_past_its_front_matter() -> None:
+    """`page_body` finds a tree page's front matter with MkDocs' own pattern and gives
+    the Markdown MkDocs gives `on_page_markdown` (`get_data`, which also parses it)."""
+    from mkdocs.utils.meta import get_data
+
+    texts = [
+        '---\n{"title": "A &amp; B", "hide": ["toc"]}\n---\n\n<div>body</div>\n',
+        '---\n{"title": "x"}\n---\n\n\n# Heading\n\ntext\n',
+        "no front matter at all\n",
+        '---\n{"title": "empty"}\n---\n',
+    ]
+    for text in texts:
+        assert engine.page_body(text) == get_data(text)[0], text

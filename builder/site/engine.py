@@ -30,6 +30,7 @@ from jinja2 import BytecodeCache, FileSystemLoader
 from jinja2.bccache import Bucket
 from mkdocs import utils as mkdocs_utils
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils.meta import YAML_RE
 
 from builder.output import rewrite
 
@@ -416,6 +417,14 @@ SERVER_PARTS = (
     "root",
     "mount_path",
 )
+
+
+def page_body(text: str) -> str:
+    """A page tree file's body, as MkDocs hands it to `on_page_markdown`: the text past
+    its front matter (which the generator always writes as a YAML mapping), found with
+    MkDocs' own pattern without parsing the YAML again (`mkdocs.utils.meta.get_data`)."""
+    found = YAML_RE.match(text)
+    return text[found.end() :].lstrip("\n") if found else text
 
 
 #: MkDocs' own `write_file`, put back by `write_in_place(False)`.

@@ -19,7 +19,6 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
-from mkdocs.utils.meta import YAML_RE
 
 from builder.model.audience import UnknownAudience
 from builder.model.schema import ID_PATTERN
@@ -391,7 +390,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         """Until the page is indexed, its content is only what search should find (see
         `search_slice`); `_whole_body` puts the whole page back before it is written."""
         if page.file.src_uri in self.page_set:
-            self.body = tree_body(page.file.content_string)
+            self.body = engine.page_body(page.file.content_string)
             page.content = search_slice(self.body, page.meta)
         return context
 
@@ -606,13 +605,6 @@ def _chrome(config: MkDocsConfig, nav: list[Any], locale: str) -> tuple[Any, ...
 
 
 SEARCH_START, SEARCH_END = "<!--pd:search-->", "<!--/pd:search-->"
-
-
-def tree_body(text: str) -> str:
-    """A page tree file's body, as MkDocs hands it to `on_page_markdown`: the text past
-    its front matter (which the generator always writes as a YAML mapping)."""
-    found = YAML_RE.match(text)
-    return text[found.end() :].lstrip("\n") if found else text
 
 
 def search_slice(html: str, meta: dict[str, Any]) -> str:
