@@ -1090,3 +1090,38 @@ def test_a_pages_body_is_what_mkdocs_reads_past_its_front_matter() -> None:
     ]
     for text in texts:
         assert engine.page_body(text) == get_data(text)[0], text
+
+
+def test_a_full_disk_while_rewriting_in_place_is_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails half-way (a full disk) is the caller's error, as with MkDocs'
+    own write: not taken for a missing file and tried again with truncation."""
+    import errno
+
+    from builder import output
+
+    path = tmp_path / "page.md"
+    path.write_bytes(b"old")
+    real_open = open
+
+    class FullDisk:
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> FullDisk:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.handle, name)
+
+        def write(self, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(output, "open", lambda p, m: FullDisk(real_open(p, m)), raising=False)
+    with pytest.raises(OSError) as raised:
+        output.rewrite(path, b"new")
+    assert raised.value.errno == errno.ENOSPC
