@@ -241,8 +241,8 @@ def test_random_edits_keep_the_kept_tree_equal_to_a_fresh_one(tmp_path: Path, se
 
 def first_difference(kept: dict[str, bytes], fresh: dict[str, bytes], rel: str) -> str:
     """The kept and the fresh text of `rel`, as a unified diff."""
-    lines = [
-        (files.get(rel) or b"").decode("utf-8", "replace").splitlines() for files in (kept, fresh)
-    ]
-    diff = difflib.unified_diff(*lines, f"kept/{rel}", f"fresh/{rel}", lineterm="", n=1)
+    old, new = ((files.get(rel) or b"").decode("utf-8", "replace") for files in (kept, fresh))
+    diff = difflib.unified_diff(
+        old.splitlines(), new.splitlines(), f"kept/{rel}", f"fresh/{rel}", lineterm="", n=1
+    )
     return "\n".join(list(diff)[:40])
