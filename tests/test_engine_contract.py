@@ -276,6 +276,45 @@ def test_serves_index_joined_page_by_page_is_the_one_the_plugin_writes(
     assert index.read_bytes() == b"unchanged"
 
 
+def test_a_page_searched_as_before_gets_its_entries_without_a_parse(
+    mkdocs_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`SearchPages.reuse_entries`: the search plugin's page hook reaches the index's
+    `add_entry_from_context` through the instance; a page whose searched HTML, URL and
+    title are unchanged gets the entries the plugin made of it, unparsed; a changed one
+    is parsed again."""
+    from types import SimpleNamespace
+
+    from material.plugins.search import plugin as search_module  # type: ignore[import-untyped]
+
+    config, search = search_plugin_after_one_dirty_build(mkdocs_project)
+    search.search_index_prev = None
+    parsed: list[str] = []
+    feed = search_module.Parser.feed
+
+    def counted(self: Any, data: str) -> None:
+        parsed.append(data)
+        feed(self, data)
+
+    monkeypatch.setattr(search_module.Parser, "feed", counted)
+    pages = engine.SearchPages()
+
+    def build(html: str) -> list[dict[str, Any]]:
+        search.on_config(config)  # a rebuild's new, empty index
+        pages.reuse_entries(config)
+        page = SimpleNamespace(
+            url="tasks/a/", title="Task A", meta={"title": "Task A"}, toc=[], content=html
+        )
+        search.on_page_context({}, page=page, config=config, nav=None)
+        return list(search.search_index.entries)
+
+    first = build("<p>Body of A.</p>")
+    assert [e["location"] for e in first] == ["tasks/a/"] and len(parsed) == 1
+    assert build("<p>Body of A.</p>") == first and len(parsed) == 1
+    again = build("<p>Body of A, edited.</p>")
+    assert again[0]["text"] == "<p>Body of A, edited.</p>" and len(parsed) == 2
+
+
 # --- serve: the last build's pages answered by the live-reload server --------------------
 
 

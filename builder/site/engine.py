@@ -13,6 +13,7 @@ last build's state (`builder.site.warm`). `mkdocs build` takes those three only
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import logging
 import os
@@ -328,6 +329,51 @@ class SearchPages:
 
     def __init__(self) -> None:
         self.pages: dict[str, bytes] | None = None  # page URL -> its entries' JSON
+        #: page URL -> what its entries were made of (a digest) and the entries, for the
+        #: pages MkDocs built in this serve
+        self.made: dict[str, tuple[bytes, list[dict[str, Any]]]] = {}
+
+    def reuse_entries(self, config: Any) -> None:
+        """on_env of a serve build: the search plugin parses a built page's HTML for its
+        entries (`html.parser`, half of MkDocs' time for a person renamed); a page whose
+        searched part, URL, title and search settings are what they were when it was
+        last built gets the entries it got then. Pages with a table of contents (the
+        team's own) are parsed as before."""
+        indexes: list[Any] = [
+            getattr(plugin, "search_index", None) for plugin in config.plugins.values()
+        ]
+        indexes = [
+            index
+            for index in indexes
+            if isinstance(getattr(index, "entries", None), list)
+            and callable(getattr(index, "add_entry_from_context", None))
+        ]
+        if len(indexes) != 1:
+            return
+        index = indexes[0]
+        parse = index.add_entry_from_context
+        made = self.made
+
+        def add_entry_from_context(page: Any) -> None:
+            if page.toc:
+                parse(page)
+                return
+            meta = page.meta
+            made_of = repr(
+                (page.url, page.title, meta.get("title"), meta.get("tags"), meta.get("search"))
+            )
+            key = hashlib.blake2b(made_of.encode("utf-8"), digest_size=16)
+            key.update(str(page.content).encode("utf-8"))
+            digest = key.digest()
+            kept = made.get(page.url)
+            if kept is not None and kept[0] == digest:
+                index.entries.extend(kept[1])
+                return
+            start = len(index.entries)
+            parse(page)
+            made[page.url] = (digest, index.entries[start:])
+
+        index.add_entry_from_context = add_entry_from_context
 
     def seed(self, chunks: Iterable[bytes]) -> None:
         """Every page's entries as the last build's state holds them (`search_json`, one

@@ -492,6 +492,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
                 file.page.update_date = shown
         if self.run.serving:
             env.bytecode_cache = self.run.theme.bytecode
+            if self.run.shortcuts.takes(engine.SEARCH_WRITE):
+                self.run.search.reuse_entries(config)
         elif self.inc is not None and config.config_file_path:
             home = Path(config.config_file_path).parent
             with contextlib.suppress(OSError):  # a read-only project compiles them again
