@@ -303,7 +303,12 @@ def test_a_page_searched_as_before_gets_its_entries_without_a_parse(
         search.on_config(config)  # a rebuild's new, empty index
         pages.reuse_entries(config)
         page = SimpleNamespace(
-            url="tasks/a/", title="Task A", meta={"title": "Task A"}, toc=[], content=html
+            url="tasks/a/",
+            title="Task A",
+            meta={"title": "Task A"},
+            toc=[],
+            content=html,
+            file=SimpleNamespace(src_uri="tasks/a.md"),
         )
         search.on_page_context({}, page=page, config=config, nav=None)
         return list(search.search_index.entries)
@@ -313,6 +318,12 @@ def test_a_page_searched_as_before_gets_its_entries_without_a_parse(
     assert build("<p>Body of A.</p>") == first and len(parsed) == 1
     again = build("<p>Body of A, edited.</p>")
     assert again[0]["text"] == "<p>Body of A, edited.</p>" and len(parsed) == 2
+    # from a build's state: what the page was searched by, and its entries as JSON
+    searched = pages.searched("tasks/a.md")
+    pages = engine.SearchPages()
+    state_page = SimpleNamespace(searched=searched, search=engine.search_json(again).encode())
+    pages.remember({"tasks/a.md": state_page})
+    assert build("<p>Body of A, edited.</p>") == again and len(parsed) == 2
 
 
 # --- serve: the last build's pages answered by the live-reload server --------------------

@@ -329,16 +329,28 @@ class SearchPages:
 
     def __init__(self) -> None:
         self.pages: dict[str, bytes] | None = None  # page URL -> its entries' JSON
-        #: page URL -> what its entries were made of (a digest) and the entries, for the
-        #: pages MkDocs built in this serve
-        self.made: dict[str, tuple[bytes, list[dict[str, Any]]]] = {}
+        #: page (`src_uri`) -> what its search entries were made of (a digest), and the
+        #: entries (None: not decoded yet) or their JSON (`search_json`)
+        self.made: dict[str, tuple[str, list[dict[str, Any]] | bytes]] = {}
+
+    def remember(self, pages: Mapping[str, Any]) -> None:
+        """What the last build's pages were searched by and their entries (the state's
+        `PageEntry.searched` and `.search`), for `reuse_entries`."""
+        for rel, page in pages.items():
+            if page.searched:
+                self.made[rel] = (page.searched, page.search)
+
+    def searched(self, rel: str) -> str:
+        """What the entries of page `rel` were made of when it was last built ("")."""
+        made = self.made.get(rel)
+        return made[0] if made is not None else ""
 
     def reuse_entries(self, config: Any) -> None:
-        """on_env of a serve build: the search plugin parses a built page's HTML for its
-        entries (`html.parser`, half of MkDocs' time for a person renamed); a page whose
-        searched part, URL, title and search settings are what they were when it was
-        last built gets the entries it got then. Pages with a table of contents (the
-        team's own) are parsed as before."""
+        """on_env: the search plugin parses a built page's HTML for its entries
+        (`html.parser`, half of MkDocs' time for a person renamed); a page whose searched
+        part, URL, title and search settings are what they were when it was last built
+        (in this serve, or in the build whose state it came from) gets the entries it got
+        then. Pages with a table of contents (the team's own) are parsed as before."""
         indexes: list[Any] = [
             getattr(plugin, "search_index", None) for plugin in config.plugins.values()
         ]
@@ -358,20 +370,24 @@ class SearchPages:
             if page.toc:
                 parse(page)
                 return
-            meta = page.meta
+            meta, rel = page.meta, page.file.src_uri
             made_of = repr(
                 (page.url, page.title, meta.get("title"), meta.get("tags"), meta.get("search"))
             )
             key = hashlib.blake2b(made_of.encode("utf-8"), digest_size=16)
             key.update(str(page.content).encode("utf-8"))
-            digest = key.digest()
-            kept = made.get(page.url)
+            digest = key.hexdigest()
+            kept = made.get(rel)
             if kept is not None and kept[0] == digest:
-                index.entries.extend(kept[1])
+                entries = kept[1]
+                if isinstance(entries, bytes):
+                    entries = json.loads(b"[" + entries + b"]")
+                    made[rel] = (digest, entries)
+                index.entries.extend(entries)
                 return
             start = len(index.entries)
             parse(page)
-            made[page.url] = (digest, index.entries[start:])
+            made[rel] = (digest, index.entries[start:])
 
         index.add_entry_from_context = add_entry_from_context
 

@@ -400,7 +400,9 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
     def _whole_body(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
         self.built.add(page.url)
         if self.inc is not None:
-            self.inc.page_built(config, page, self.page_set)
+            self.inc.page_built(
+                config, page, self.page_set, self.run.search.searched(page.file.src_uri)
+            )
         if page.file.src_uri in self.page_set:
             page.content, self.body = self.body, ""
         context["build_date_utc"] = self.moment
@@ -490,10 +492,9 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         for file in files.documentation_pages():
             if file.page is not None:
                 file.page.update_date = shown
+        inc = self.inc
         if self.run.serving:
             env.bytecode_cache = self.run.theme.bytecode
-            if self.run.shortcuts.takes(engine.SEARCH_WRITE):
-                self.run.search.reuse_entries(config)
         elif self.inc is not None and config.config_file_path:
             home = Path(config.config_file_path).parent
             with contextlib.suppress(OSError):  # a read-only project compiles them again
@@ -502,6 +503,13 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             engine.share_nav_block(env)
         if self.run.shortcuts.takes(engine.PAGE_FRAME):
             engine.share_page_frame(env)
+        # pages searched as before get their entries unparsed: across serve's rebuilds,
+        # and from the last build's state (whose pages' digests the next state keeps)
+        shortcut = engine.SEARCH_WRITE if self.run.serving else engine.INCREMENTAL_BUILD
+        if (self.run.serving or inc is not None) and self.run.shortcuts.takes(shortcut):
+            if inc is not None and inc.warm and inc.prior is not None:
+                self.run.search.remember(inc.prior.state.pages)
+            self.run.search.reuse_entries(config)
         return env
 
     @event_priority(100)  # before the search plugin writes its index
