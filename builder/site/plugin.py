@@ -103,6 +103,8 @@ class Run:
     #: unlinked before MkDocs writes one, so nothing is written through a link
     links: set[str] = field(default_factory=set)
     search_seed: list[bytes] | None = None  # every page's search entries, for the next rebuild
+    #: serve's search index, page by page (`engine.SearchPages`)
+    search: engine.SearchPages = field(default_factory=engine.SearchPages)
 
     @property
     def serving(self) -> bool:
@@ -490,6 +492,8 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
                 file.page.update_date = shown
         if self.run.serving:
             env.bytecode_cache = self.run.theme.bytecode
+            if self.run.shortcuts.takes(engine.SEARCH_WRITE):
+                self.run.search.reuse_entries(config)
         elif self.inc is not None and config.config_file_path:
             home = Path(config.config_file_path).parent
             with contextlib.suppress(OSError):  # a read-only project compiles them again
@@ -513,14 +517,29 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         # in between did not get here to drop its gone pages
         gone = sorted(run.site.pages.difference(pages)) if run.serving else self.generated.removed
         deleted = {self._file(config, rel).url for rel in gone if rel.endswith(".md")}
+        own_index = (
+            self.served
+            and run.shortcuts.takes(engine.SEARCH_INDEX)
+            and run.shortcuts.takes(engine.SEARCH_WRITE)
+        )
         if run.search_seed is not None and self.served:
             # serve started from the last build's state: its search plugin keeps the
             # entries of the first build's pages only; from now on it keeps every page's
-            engine.seed_search_entries(config, run.search_seed)
+            if own_index:
+                run.search.seed(run.search_seed)
+            else:
+                engine.seed_search_entries(config, run.search_seed)
             run.search_seed = None
-        if run.shortcuts.takes(engine.SEARCH_INDEX):
-            skip_write = run.shortcuts.takes(engine.SEARCH_WRITE)
-            engine.forget_search_entries(config, built, deleted, self._drop_gone, skip_write)
+        if own_index and run.search.update(config, built, deleted, self._drop_gone):
+            pass  # serve wrote the index from every page's kept entries
+        else:
+            if run.search.pages is not None:
+                # after a failed build: the plugin keeps the index again, from every page's
+                engine.seed_search_entries(config, run.search.chunks())
+                run.search.pages = None
+            if run.shortcuts.takes(engine.SEARCH_INDEX):
+                skip_write = run.shortcuts.takes(engine.SEARCH_WRITE)
+                engine.forget_search_entries(config, built, deleted, self._drop_gone, skip_write)
         for rel in gone:
             file = self._file(config, rel)
             run.built_site.pop(file.dest_uri, None)
