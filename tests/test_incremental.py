@@ -459,6 +459,33 @@ def test_a_page_tree_deleted_while_serving_is_written_whole_again(tmp_path: Path
     assert snapshot(tree) == snapshot(tmp_path / "fresh")
 
 
+def test_serve_from_a_builds_state_after_edits_writes_a_deleted_tree_whole_again(
+    tmp_path: Path,
+) -> None:
+    """Serve from a build's state takes the build's pages as "" (their text is in the tree)
+    and keeps the record pages the memo holds as they were (`RecordPagesKept`): after a
+    few edits, a tree deleted by hand is written whole again, not with empty pages."""
+    import shutil
+
+    from builder.render.pages import Prior
+
+    root = make_workspace(tmp_path, SMALL)
+    tree = tmp_path / "kept"
+    built = Prior({})
+    generate(root, tree, SiteOptions(), None, history=False, prior=built)
+    kept = Kept()
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False, prior=Prior(built.keys))
+    assert kept.memo["tasks/site-copy.md"][1] == ""  # from the state
+    task = root / "tasks/site-copy.md"
+    for old, new in (("status: doing", "status: review"), ("status: review", "status: doing")):
+        write(task, task.read_text(encoding="utf-8").replace(old, new))
+        generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    shutil.rmtree(tree)
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    generate(root, tmp_path / "fresh", SiteOptions(), None, history=False)
+    assert snapshot(tree) == snapshot(tmp_path / "fresh")
+
+
 def test_a_watchers_list_of_touched_files_replaces_the_walk(tmp_path: Path) -> None:
     """With the paths a file watcher saw touched, the check neither walks the workspace nor
     stats the other files, and still answers as a fresh check."""
@@ -744,3 +771,4 @@ def test_kept_people_pages_dashboard_and_reports_equal_fresh_ones(tmp_path: Path
     # and again, with nothing changed: not the dashboard either
     again = generate(root, tree, SiteOptions(), None, kept=kept, history=False)
     assert "index.md" not in again.rendered
+

@@ -88,6 +88,22 @@ class PeopleKept:
 
 
 @dataclass
+class RecordPagesKept:
+    """Serve: the record pages the memo held under their very key (path -> text, as
+    `tree.KeptPages` hands them on) and those that went through one by one, as the last
+    rebuild left them, with what that was made from (the keys, the memo and
+    `RecordKeys.updates` then). The next rebuild looks again only at the pages whose key
+    was computed again or went, and at those that went through one by one (the memo holds
+    them now); every other page is in the memo as it was, under the same key object."""
+
+    updates: int = -1
+    keys: dict[Any, tuple[str, ...]] | None = None
+    memo: dict[str, tuple[Any, str]] | None = None
+    texts: dict[str, str] = field(default_factory=dict)
+    one_by_one: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
 class RenderKept:
     """The serve loop's: one of each, replaced when its words (settings, audience) change."""
 
@@ -97,6 +113,7 @@ class RenderKept:
     people: PeopleKept = field(default_factory=PeopleKept)  # the people pages' parts
     dashboard: DashboardKept = field(default_factory=DashboardKept)  # the dashboard's parts
     admin: tuple[tuple[object, ...], dict[str, str]] | None = None  # the admin page's files
+    record_pages: RecordPagesKept = field(default_factory=RecordPagesKept)
     #: the serve loop's page memo (`pages.Memo`: path -> (key, text)), and record pages'
     #: paths by (kind, id)
     memo: dict[str, tuple[Any, str]] | None = None

@@ -1000,25 +1000,48 @@ def _kept_record_pages(
     """Serve: the record pages to go through one by one (their keys were computed again,
     or the memo lacks them), in the site's order, and those the memo holds under their
     very key, as one `KeptPages` (13,500 pages that would each be a `Page` looked up in
-    the memo and passed to the tree writer)."""
+    the memo and passed to the tree writer).
+
+    After a rebuild that kept its record keys (`RecordKeys.full` false), only the pages
+    whose key was computed again or went and those that went one by one last time are
+    looked at (`RecordPagesKept`): the others' keys are the very objects they were, and
+    the memo holds them as it did (it changes where a page is rendered, and is emptied,
+    with `RecordPagesKept`, when the tree goes)."""
     holder = site.options.kept
     assert holder is not None
-    memo, paths = holder.memo, holder.paths
-    computed = holder.records.computed
-    texts: dict[str, str] = {}
+    memo, records, kept = holder.memo, holder.records, holder.record_pages
+    changed = records.changed_since(kept.updates)
+    if (
+        changed is None
+        or records.full
+        or memo is None
+        or kept.keys is not keys
+        or kept.memo is not memo
+    ):
+        kept.texts, again = {}, list(keys)
+    else:
+        again = [*kept.one_by_one, *records.computed]
+        again += (ref for ref in changed if ref[0] != "person")  # those gone
+    texts, paths, computed = kept.texts, holder.paths, records.computed
     refs: list[Ref] = []
-    for ref, key in keys.items():
+    for ref in again:
         path = paths.get(ref)
         if path is None:
             path = paths[ref] = page_file(url(*ref))
+        key = keys.get(ref)
+        if key is None:  # its record went
+            texts.pop(path, None)
+            continue
         if memo is not None and ref not in computed:
             hit = memo.get(path)
             if hit is not None and hit[0] is key:
                 texts[path] = hit[1]
                 continue
+        texts.pop(path, None)
         refs.append(ref)
     order = {kind: i for i, kind in enumerate(PAGE_KINDS)}
-    refs.sort(key=lambda ref: (order[ref[0]], ref[1]))
+    refs = sorted(set(refs), key=lambda ref: (order[ref[0]], ref[1]))
+    kept.updates, kept.keys, kept.memo, kept.one_by_one = records.updates, keys, memo, refs
     return refs, KeptPages(texts)
 
 
@@ -1193,7 +1216,13 @@ class _Renderer:
         if self.memo is None or not page.key:
             return None
         hit = self.memo.get(page.path)
-        return hit[1] if hit is not None and hit[0] == page.key else None
+        if hit is None or hit[0] != page.key:
+            return None
+        if hit[0] is not page.key:
+            # the same key made again (a record page's, after a new context): kept as
+            # this one, the record pages find it by identity next time (`RecordPagesKept`)
+            self.memo[page.path] = (page.key, hit[1])
+        return hit[1]
 
     def render(self, page: Page, options: SiteOptions, content_root: str) -> str:
         """The page's file: front matter, then the template's HTML."""

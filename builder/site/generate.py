@@ -16,7 +16,7 @@ from builder.model.audience import audience_of, for_audience, hidden, visible_pr
 from builder.pipeline import CheckCache, CheckResult, paused_gc, run_check
 from builder.problems import Problem
 from builder.render.admin import admin_files
-from builder.render.kept import RenderKept
+from builder.render.kept import RecordPagesKept, RenderKept
 from builder.render.pages import (
     LaneMemo,
     Memo,
@@ -139,6 +139,7 @@ def _generate(
         # serve took from the last build's state are kept as "" (their text is the tree's)
         kept.memo.clear()
         kept.tree = set()
+        kept.render.record_pages = RecordPagesKept()  # what it knew of the memo
     if result is None:
         result = run_check(
             content,
