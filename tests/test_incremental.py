@@ -772,3 +772,55 @@ def test_kept_people_pages_dashboard_and_reports_equal_fresh_ones(tmp_path: Path
     again = generate(root, tree, SiteOptions(), None, kept=kept, history=False)
     assert "index.md" not in again.rendered
 
+
+def test_kept_contacts_to_chase_follow_the_tasks_their_entries_are_about(tmp_path: Path) -> None:
+    """The dashboard's contacts to chase (`DashboardKept.parts`) name what each waiting
+    entry is about, a task counting as its project: serve keeps the list while no task an
+    entry is about changed, and after a task of one moved to another project, went, came
+    back, or an entry was answered, its tree is a fresh generation's, byte for byte."""
+    files = dict(SMALL)
+    files["contacts/petro.md"] = files["contacts/petro.md"].replace(
+        "follow_up: 2026-03-19\n",
+        "follow_up: 2026-03-19\nlog:\n"
+        "  - {date: 2026-03-02, person: oleh, channel: email, about: press-list, outcome: sent}\n",
+    )
+    files["contacts/maria.md"] = files["contacts/maria.md"].replace(
+        "follow_up: 2026-05-01\n",
+        "follow_up: 2026-05-01\nlog:\n"
+        "  - {date: 2026-03-05, person: anna, channel: phone, about: site-copy, outcome: sent}\n",
+    )
+    root = make_workspace(tmp_path, files)
+    kept = Kept()
+    tree = tmp_path / "kept"
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+
+    def chase() -> str:
+        home = (tree / "index.md").read_text(encoding="utf-8")
+        return home.partition('id="chase"')[2].partition("</section>")[0]
+
+    assert "Acme press tour" in chase() and "Acme website" in chase()
+    # the task of petro's entry to another project: the entry is about that project now
+    renders(
+        root,
+        kept,
+        tree,
+        "tasks/press-list.md",
+        "project: press\nstatus: backlog",
+        "project: site\nstatus: queue",
+    )
+    assert "Acme press tour" not in chase()
+    # a move within its project changes nothing the list shows
+    renders(root, kept, tree, "tasks/press-list.md", "status: queue", "status: doing")
+    # the task of maria's entry goes (the entry names its id), then comes back
+    task = root / "tasks/site-copy.md"
+    text = task.read_text(encoding="utf-8")
+    task.unlink()
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    generate(root, tmp_path / "fresh-gone", SiteOptions(), None, history=False)
+    assert snapshot(tree) == snapshot(tmp_path / "fresh-gone")
+    write(task, text)
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    generate(root, tmp_path / "fresh-back", SiteOptions(), None, history=False)
+    assert snapshot(tree) == snapshot(tmp_path / "fresh-back")
+    # maria answered: her entry waits no more
+    renders(root, kept, tree, "contacts/maria.md", "outcome: sent", "outcome: replied")
