@@ -50,6 +50,10 @@ class Kept:
     lanes: LaneMemo = field(default_factory=dict)  # board swimlanes' HTML
     lane_views: KeptLanes = field(default_factory=lambda: ({}, {}))  # swimlanes, summary rows
     render: RenderKept = field(default_factory=RenderKept)  # calendar events, feeds, reports
+    #: the tree's files that are not pages (feeds, CSVs, the nav), as last handed to it
+    files: dict[str, str] = field(default_factory=dict)
+    pages: list[str] = field(default_factory=list)  # `Generated.pages` of `tree`
+    nav: tuple[list[dict[str, object]], str] | None = None  # the nav's entries and text
 
     def forget(self) -> None:
         """Drop everything: the next generation is a full one (walk, render, compare)."""
@@ -189,19 +193,24 @@ def _generate(
     before = kept.tree if kept is not None and kept.tree else tree_files
     paths: set[str] = set()
     written, removed = write_tree(stream, tree, reused, before, paths)
+    if kept is not None and kept.pages and kept.tree == paths:
+        pages = list(kept.pages)  # the same files as last time (most edits)
+    else:
+        pages = sorted(p for p in paths if p != NAV_FILE)
     if kept is not None:
-        kept.tree = paths
+        kept.tree, kept.pages = paths, pages
         for rel in removed:  # a deleted record's page, a renamed file's old one
             kept.memo.pop(rel, None)
+            kept.files.pop(rel, None)
         kept.cards = cards_to_keep(derived, result.today)
         kept.lane_views = lanes_to_keep(derived)
     return Generated(
         result,
-        sorted(p for p in paths if p != NAV_FILE),
+        list(pages),
         entries,
         written,
         removed,
-        sorted(p for p in paths if p.endswith(".md") and p not in reused),
+        sorted(p for p in paths.difference(reused) if p.endswith(".md")),
     )
 
 
@@ -246,9 +255,27 @@ def _page_stream(
             lanes=kept.lanes if kept is not None else None,
             prior=prior,
         )
+    files: list[tuple[str, str]] = []
     if options.history is not None:
-        yield ATOM_FILE, atom_feed(ws, options, options.site_url)
-    yield from site_files(ws, derived, today, options).items()
+        files.append((ATOM_FILE, atom_feed(ws, options, options.site_url)))
+    files += site_files(ws, derived, today, options).items()
     if options.admin is not None:
-        yield from _admin_files(ws, options).items()
-    yield NAV_FILE, yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
+        files += _admin_files(ws, options).items()
+    files.append((NAV_FILE, _nav_text(entries, kept)))
+    if kept is not None:
+        # serve: a file whose text is the one last handed to the tree is not read back
+        # from it to be compared (250 feeds and CSVs at scale 1), as a kept page is not
+        last = kept.files
+        reused.update(path for path, text in files if last.get(path) == text)
+        last.update(files)
+    yield from files
+
+
+def _nav_text(entries: list[dict[str, object]], kept: Kept | None) -> str:
+    """`_nav.yml`: serve keeps its text while the entries are the same."""
+    if kept is not None and kept.nav is not None and kept.nav[0] == entries:
+        return kept.nav[1]
+    text = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
+    if kept is not None:
+        kept.nav = (entries, text)
+    return text
