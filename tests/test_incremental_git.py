@@ -92,12 +92,11 @@ def test_a_commit_rerenders_only_the_pages_that_show_it(default_repo: Path, tmp_
     root, repo = copy_of(default_repo, tmp_path)
     first = keys(root)
     unkeyed = {rel for rel, key in first.items() if not key}
-    # the dashboard, the activity feed (and its months) and the link lists: always made
+    # the dashboard, the activity feed (and its months) and the boards' list: always made
     assert unkeyed == {
         "index.md",
         "activity.md",
         "boards/index.md",
-        "people/index.md",
     }
     total = len(first)
 

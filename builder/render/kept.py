@@ -67,12 +67,13 @@ class ReportsKept:
 @dataclass
 class PersonKept:
     """What a person's entry on the people pages was made from (their record, tasks and
-    deals, compared by identity) and what it gave: the page's and archive's keys and the
-    row of the people list."""
+    deals, compared by identity) and what it gave: the page's and archive's keys, the
+    archive's size and the row of the people list."""
 
     person: Any
     tasks: list[Any]
     deals: list[Any]
+    archived: int  # how many done cards their archive holds (`boards.done_beyond_count`)
     page_key: str
     archive_key: str
     row: list[Any]
@@ -104,6 +105,19 @@ class RecordPagesKept:
 
 
 @dataclass
+class ProblemsKept:
+    """The Problems page's key, with what it was made from: the salt and options (`head`),
+    the problems as shown, the records in their files (by (kind, id)) and
+    `RecordKeys.updates` then."""
+
+    head: tuple[str, ...] = ()
+    shown: list[str] = field(default_factory=list)
+    read: set[tuple[str, str]] = field(default_factory=set)
+    key: str = ""
+    updates: int = -1
+
+
+@dataclass
 class RenderKept:
     """The serve loop's: one of each, replaced when its words (settings, audience) change."""
 
@@ -114,6 +128,7 @@ class RenderKept:
     dashboard: DashboardKept = field(default_factory=DashboardKept)  # the dashboard's parts
     admin: tuple[tuple[object, ...], dict[str, str]] | None = None  # the admin page's files
     record_pages: RecordPagesKept = field(default_factory=RecordPagesKept)
+    problems: ProblemsKept = field(default_factory=ProblemsKept)  # the Problems page's key
     #: the serve loop's page memo (`pages.Memo`: path -> (key, text)), and record pages'
     #: paths by (kind, id)
     memo: dict[str, tuple[Any, str]] | None = None

@@ -371,27 +371,48 @@ def _problems_pages(site: _Site, problems: list[Problem]) -> Iterator[Page]:
 
 def _problems_key(site: _Site, problems: list[Problem]) -> str:
     """The Problems page's key: every problem as shown, and the digest of the record each
-    is in (its title links to it); an edit that changes no problem leaves it as it is."""
+    is in (its title links to it); an edit that changes no problem leaves it as it is.
+    Serve keeps it while the problems are shown as they were and no record in one of
+    their files changed, came or went (`RecordKeys.changed`), instead of looking at every
+    record for those in the problems' files."""
+    head = (site.salt, site.options.content_root, str(site.options.hidden_problems))
+    shown = [
+        "\1".join((p.code, p.path, str(p.line), str(p.col), p.message, p.hint, p.field, p.source))
+        for p in problems
+    ]
     paths = {p.path for p in problems}
-    digests = {
-        rec.path: rec.digest
-        for k in SECTIONS
-        for rec in site.ws.table(k).values()
-        if rec.path in paths
-    }
-    return fingerprint(
-        site.salt,
-        site.options.content_root,
-        str(site.options.hidden_problems),
-        *(
-            "\1".join(
-                (p.code, p.path, str(p.line), str(p.col), p.message, p.hint, p.field, p.source)
-            )
-            + "\1"
-            + digests.get(p.path, "-")
-            for p in problems
-        ),
+    holder = site.options.kept
+    kept = holder.problems if holder is not None else None
+    if holder is not None and kept is not None:
+        changed = holder.records.changed_since(kept.updates)
+        kept.updates = holder.records.updates
+        if (
+            changed is not None
+            and kept.head == head
+            and kept.shown == shown
+            and not any(ref in kept.read or _record_in(site.ws, ref, paths) for ref in changed)
+        ):
+            return kept.key
+    digests: dict[str, str] = {}
+    read: set[tuple[str, str]] = set()
+    for k in SECTIONS:
+        for ident, rec in site.ws.table(k).items():
+            if rec.path in paths:
+                digests[rec.path] = rec.digest
+                read.add((k, ident))
+    key = fingerprint(
+        *head,
+        *(line + "\1" + digests.get(p.path, "-") for line, p in zip(shown, problems, strict=True)),
     )
+    if kept is not None:
+        kept.head, kept.shown, kept.read, kept.key = head, shown, read, key
+    return key
+
+
+def _record_in(ws: Workspace, ref: Ref, paths: set[str]) -> bool:
+    """Whether the record `ref` names is in one of `paths` (False: there is none)."""
+    rec = ws.table(ref[0]).get(ref[1])
+    return rec is not None and rec.path in paths
 
 
 def _funnel_pages(site: _Site) -> Iterator[Page]:
@@ -758,12 +779,14 @@ def _board_pages(site: _Site) -> Iterator[Page]:
 
 
 def _archive_pages(
-    site: _Site, board: Link, tasks: list[Any], cap: int, key: str
+    site: _Site, board: Link, tasks: list[Any], cap: int, key: str, left: int | None = None
 ) -> Iterator[Page]:
     """The archive of a board's done cards beyond the latest `cap` per column, paged; the
-    pages are known without building them (their number follows from the counts)."""
+    pages are known without building them (their number follows from the counts, or
+    `left`: how many cards it holds, when the caller kept it)."""
     limits = site.options.limits
-    left = boards.done_beyond_count(site.derived, tasks, cap)
+    if left is None:
+        left = boards.done_beyond_count(site.derived, tasks, cap)
     views: list[boards.ArchiveView] = []
 
     def context(i: int) -> dict[str, Any]:
@@ -852,6 +875,9 @@ def _person_parts(
         person=p,
         tasks=list(tasks),
         deals=list(deals),
+        # their tasks' workflows (the projects' digest and the workflows are in the
+        # context) and statuses (the very tasks) decide it
+        archived=boards.done_beyond_count(derived, tasks, boards.DONE_CAP),
         page_key=fingerprint(
             site.record_salt,
             _person_settings(site, tasks, deals),
@@ -926,7 +952,12 @@ def _people_pages(site: _Site) -> Iterator[Page]:
             key=made.page_key,
         )
         yield from _archive_pages(
-            site, Link(p.name, url("person", p.id)), tasks, boards.DONE_CAP, made.archive_key
+            site,
+            Link(p.name, url("person", p.id)),
+            tasks,
+            boards.DONE_CAP,
+            made.archive_key,
+            made.archived,
         )
     fmt = site.fmt
     yield Page(
@@ -944,6 +975,8 @@ def _people_pages(site: _Site) -> Iterator[Page]:
             "rows": rows,
         },
         dict(VIEW),
+        # its rows are all it shows besides the words (in the salt)
+        key=fingerprint(site.salt, repr(rows)),
     )
 
 
