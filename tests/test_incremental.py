@@ -823,3 +823,30 @@ def test_kept_contacts_to_chase_follow_the_tasks_their_entries_are_about(tmp_pat
     assert snapshot(tree) == snapshot(tmp_path / "fresh-back")
     # maria answered: her entry waits no more
     renders(root, kept, tree, "contacts/maria.md", "outcome: sent", "outcome: replied")
+
+
+def test_kept_stage_pages_follow_the_deals_moved_between_stages(tmp_path: Path) -> None:
+    """A stage with more deals than its funnel's board shows has pages of its own; serve
+    keeps the stages' counts while the deals are the same: a deal moved to another stage
+    adds or drops a page, as in a fresh generation."""
+    from builder.views.paging import Limits
+
+    root = make_workspace(tmp_path, SMALL)
+
+    def options() -> SiteOptions:
+        return SiteOptions(limits=Limits(funnel_stage=1, stage=1))
+
+    kept, tree = Kept(), tmp_path / "kept"
+    generate(root, tree, options(), None, kept=kept, history=False)
+    assert (tree / "funnels/sales/lead/pages/2.md").is_file()
+    moves = [
+        ("deals/eur-proposal.md", "stage: proposal", "stage: lead"),
+        ("deals/big-lead.md", "stage: lead", "stage: proposal"),
+        ("deals/uah-lead.md", "stage: lead", "stage: proposal"),
+    ]
+    for n, (rel, old, new) in enumerate(moves):
+        path = root / rel
+        write(path, path.read_text(encoding="utf-8").replace(old, new))
+        generate(root, tree, options(), None, kept=kept, history=False)
+        generate(root, tmp_path / f"fresh-{n}", options(), None, history=False)
+        assert snapshot(tree) == snapshot(tmp_path / f"fresh-{n}"), rel

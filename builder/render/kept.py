@@ -129,6 +129,9 @@ class RenderKept:
     admin: tuple[tuple[object, ...], dict[str, str]] | None = None  # the admin page's files
     record_pages: RecordPagesKept = field(default_factory=RecordPagesKept)
     problems: ProblemsKept = field(default_factory=ProblemsKept)  # the Problems page's key
+    #: small values a page list needs (a funnel's stage counts, the contact tags), by
+    #: name, with what they were made from (`pages._kept_value`)
+    values: dict[str, tuple[tuple[object, ...], Any]] = field(default_factory=dict)
     #: the serve loop's page memo (`pages.Memo`: path -> (key, text)), and record pages'
     #: paths by (kind, id)
     memo: dict[str, tuple[Any, str]] | None = None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
@@ -116,6 +116,8 @@ class Page:
     meta: dict[str, Any] = field(default_factory=dict)
     key: str | tuple[str, ...] = ""
 
+
+_T = TypeVar("_T")
 
 #: path -> (key, text) of pages rendered before; the serve loop keeps one across rebuilds.
 Memo = dict[str, tuple[str | tuple[str, ...], str]]
@@ -468,7 +470,13 @@ def _funnel_pages(site: _Site) -> Iterator[Page]:
         pipeline = pipelines[pid]
         urls = stage_urls(pid, (st.id for st in pipeline.stages))
         names = {st.id: st.name for st in pipeline.stages}
-        for sid, count in funnels.stage_counts(ws, pipeline).items():
+        counts = _kept_value(
+            site,
+            f"stage_counts:{pid}",
+            (site.derived.table_digests["deal"],),
+            partial(funnels.stage_counts, ws, pipeline),
+        )
+        for sid, count in counts.items():
             if count <= options.limits.funnel_stage:
                 continue
             pages = -(-count // max(1, options.limits.stage))
@@ -553,7 +561,13 @@ def _directory_pages(site: _Site) -> Iterator[Page]:
         ("companies/", fmt.t("nav.companies"), len(ws.companies), companies),
         ("contacts/", fmt.t("nav.contacts"), len(ws.contacts), contacts),
     ]
-    for tc in directory.tag_counts(ws, derived):
+    tags = _kept_value(
+        site,
+        "tag_counts",
+        (derived.table_digests["contact"],),
+        partial(directory.tag_counts, ws, derived),
+    )
+    for tc in tags:
         title = f"{fmt.t('nav.contacts')}: {tc.tag}"
         lists.append((tc.url, title, tc.count, partial(tagged, tc.tag, tc.url)))
     for first, title, count, context in lists:
@@ -569,6 +583,22 @@ def _directory_pages(site: _Site) -> Iterator[Page]:
                 dict(VIEW),
                 key=key if first == "companies/" else contacts_key,
             )
+
+
+def _kept_value(site: _Site, name: str, inputs: tuple[object, ...], make: Callable[[], _T]) -> _T:
+    """`make()`, which reads only the records that `inputs` digest and the settings:
+    serve keeps it while they, the salt and the audience are the same."""
+    holder = site.options.kept
+    if holder is None:
+        return make()
+    inputs = (site.salt, site.options.audience, *inputs)
+    found = holder.values.get(name)
+    if found is not None and found[0] == inputs:
+        value: _T = found[1]
+        return value
+    value = make()
+    holder.values[name] = (inputs, value)
+    return value
 
 
 def _dashboard_history(ws: Workspace, options: SiteOptions) -> dict[str, Any]:
