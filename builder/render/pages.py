@@ -412,7 +412,10 @@ def _problems_key(site: _Site, problems: list[Problem]) -> str:
 
 
 def _record_in(ws: Workspace, ref: Ref, paths: set[str]) -> bool:
-    """Whether the record `ref` names is in one of `paths` (False: there is none)."""
+    """Whether the record `ref` names is in one of `paths` (False: there is none, or
+    it is a workflow or a pipeline)."""
+    if ref[0] not in SECTIONS:
+        return False
     rec = ws.table(ref[0]).get(ref[1])
     return rec is not None and rec.path in paths
 
@@ -1073,7 +1076,9 @@ def _kept_record_pages(
     holder = site.options.kept
     assert holder is not None
     memo, records, kept = holder.memo, holder.records, holder.record_pages
+    paths, computed = holder.paths, records.computed
     changed = records.changed_since(kept.updates)
+    refs: list[Ref] = []
     if (
         changed is None
         or records.full
@@ -1081,29 +1086,38 @@ def _kept_record_pages(
         or kept.keys is not keys
         or kept.memo is not memo
     ):
-        kept.texts, again = {}, list(keys)
+        texts = kept.texts = {}
+        for ref, key in keys.items():
+            path = paths.get(ref)
+            if path is None:
+                path = paths[ref] = page_file(url(*ref))
+            if memo is not None and ref not in computed:
+                hit = memo.get(path)
+                if hit is not None and hit[0] is key:
+                    texts[path] = hit[1]
+                    continue
+            refs.append(ref)
     else:
-        again = [*kept.one_by_one, *records.computed]
-        again += (ref for ref in changed if ref[0] != "person")  # those gone
-    texts, paths, computed = kept.texts, holder.paths, records.computed
-    refs: list[Ref] = []
-    for ref in again:
-        path = paths.get(ref)
-        if path is None:
-            path = paths[ref] = page_file(url(*ref))
-        key = keys.get(ref)
-        if key is None:  # its record went
-            texts.pop(path, None)
-            continue
-        if memo is not None and ref not in computed:
-            hit = memo.get(path)
-            if hit is not None and hit[0] is key:
-                texts[path] = hit[1]
+        texts = kept.texts
+        again = {*kept.one_by_one, *computed}
+        again.update(ref for ref in changed if ref[0] in PAGE_KINDS)  # those gone
+        for ref in again:
+            path = paths.get(ref)
+            if path is None:
+                path = paths[ref] = page_file(url(*ref))
+            now = keys.get(ref)
+            if now is None:  # its record went
+                texts.pop(path, None)
                 continue
-        texts.pop(path, None)
-        refs.append(ref)
+            if ref not in computed:
+                hit = memo.get(path)
+                if hit is not None and hit[0] is now:
+                    texts[path] = hit[1]
+                    continue
+            texts.pop(path, None)
+            refs.append(ref)
     order = {kind: i for i, kind in enumerate(PAGE_KINDS)}
-    refs = sorted(set(refs), key=lambda ref: (order[ref[0]], ref[1]))
+    refs.sort(key=lambda ref: (order[ref[0]], ref[1]))
     kept.updates, kept.keys, kept.memo, kept.one_by_one = records.updates, keys, memo, refs
     return refs, KeptPages(texts)
 
@@ -1127,9 +1141,9 @@ def _kept_record_keys(site: _Site) -> dict[Ref, tuple[str, ...]] | None:
         return None
     history = options.history
     status = history.status if history is not None else None
+    # (the workflows and pipelines are read per record: `RecordKeys.update`)
     context = (
         site.record_salt,
-        settings_keys(site.ws.settings).flows,
         options.audience,
         site.hk.status,
         status.uncommitted if status is not None else (),
