@@ -73,21 +73,6 @@ class _KeyParts:
         if self.reads is not None:
             self.reads.append((kind, ident or ""))
 
-    def flow(self, project: Any) -> None:
-        """The workflow a project's tasks stand in (`Workspace.workflow_of`), read: the
-        one it names (which may come or go) and the one it gets."""
-        if self.reads is not None:
-            self.reads.append(("workflow", self.ws.workflow_of(project).id))
-            if project is not None and project.workflow:
-                self.reads.append(("workflow", project.workflow))
-
-    def pipeline(self, deal: Any) -> None:
-        """A deal's pipeline (`Workspace.pipeline_of`), read, as `flow`."""
-        if self.reads is not None:
-            self.reads.append(("pipeline", self.ws.pipeline_of(deal).id))
-            if deal.pipeline:
-                self.reads.append(("pipeline", deal.pipeline))
-
     def listed(self, kind: str, records: Iterable[Any]) -> None:
         """The digests of records listed on the page (its backlinks)."""
         self.parts.extend(r.digest for r in records)
@@ -97,7 +82,6 @@ class _KeyParts:
 
 def _task_parts(k: _KeyParts, task: Any, hk: HistoryKeys | None) -> None:
     k.add(_task_columns(k.ws, k.sk, task, hk))
-    k.flow(k.ws.projects.get(task.project))
     k.ref("project", task.project)
     k.ref("person", task.assignee)
     for p in task.participants:
@@ -108,7 +92,6 @@ def _task_parts(k: _KeyParts, task: Any, hk: HistoryKeys | None) -> None:
 
 def _deal_parts(k: _KeyParts, deal: Any, hk: HistoryKeys | None) -> None:
     k.add(k.sk.pipeline(k.ws.pipeline_of(deal)))
-    k.pipeline(deal)
     k.ref("company", deal.company)
     k.ref("contact", deal.contact)
     k.ref("person", deal.owner)
@@ -119,7 +102,6 @@ def _project_parts(k: _KeyParts, project: Any, hk: HistoryKeys | None) -> None:
     tasks = k.ix.tasks_by_project.get(project.id, ())
     # its workflow's name, and its tasks' columns (their names; done or not)
     flow = k.ws.workflow_of(project)
-    k.flow(project)
     k.add(flow.name)
     k.add(k.sk.columns(flow, sorted({t.status for t in tasks})))
     k.ref("company", project.company)
@@ -140,7 +122,6 @@ def _company_parts(k: _KeyParts, company: Any, hk: HistoryKeys | None) -> None:
     for d in k.ix.deals_by_company.get(company.id, ()):
         k.listed("deal", (d,))
         k.add(k.sk.pipeline(k.ws.pipeline_of(d)))  # its stage, won or not
-        k.pipeline(d)
         k.ref("project", d.project)
 
 
@@ -306,14 +287,11 @@ class RecordKeys:
     move's generation at scale 1).
 
     A record page's key reads the record, the records it names and those naming it
-    (`record_key`'s `reads`), the workflow or pipelines it shows (their digests,
-    `SettingsKeys`, read as records of kinds "workflow" and "pipeline": the one a record
-    names and the one it gets), the history chips of the records it lists, and what every
-    record page shares (the salt, the history's commits and uncommitted files, the
-    audience: `context`). When the context is the last rebuild's, the keys computed again
-    are those of:
-    - the records whose digest changed, that came or went, or whose chip changed (a
-      workflow or pipeline changed, came or went: the pages that read it);
+    (`record_key`'s `reads`), the history chips of the records it lists, and what every
+    record page shares (the salt, the workflows and pipelines, the history's commits and
+    uncommitted files, the audience: `context`). When the context is the last rebuild's,
+    the keys computed again are those of:
+    - the records whose digest changed, that came or went, or whose chip changed;
     - the pages that read one of them in the last rebuild (`readers`: a task's project
       lists it, a deal's contact its deals);
     - the pages that read one of them now (a task moved to another project is in that
@@ -359,10 +337,6 @@ class RecordKeys:
             return self.keys
         chips: tuple[dict[str, Any], ...] = (derived.stuck, derived.idle, derived.contact_touched)
         seen = {kind: _digests(ws.table(kind)) for kind in READ_KINDS}
-        # the workflows and pipelines are read as records are (`_KeyParts.flow`): a column
-        # renamed computes the keys of its workflow's tasks and projects, not all 13,500
-        sk = settings_keys(ws.settings)
-        seen["workflow"], seen["pipeline"] = sk.workflows, sk.pipelines
         self.computed = set()
         self.updates += 1
         self.changed = self._changed(seen) if self.seen else None
@@ -387,11 +361,11 @@ class RecordKeys:
                 todo.update(self.readers.get(ref, ()))
                 if ref[1] not in seen[ref[0]]:
                     self._forget(ref)
-                elif ref[0] in PAGE_KINDS:
+                elif ref[0] != "person":
                     todo.update(self._compute(ws, derived, ref, salt, hk))
                     done.add(ref)
             for ref in todo - done:
-                if ref[0] in PAGE_KINDS and ref[1] in seen[ref[0]]:
+                if ref[0] != "person" and ref[1] in seen[ref[0]]:
                     self._compute(ws, derived, ref, salt, hk)
         self.context, self.seen, self.chips, self.derived = context, seen, chips, derived
         return self.keys

@@ -1141,9 +1141,9 @@ def _kept_record_keys(site: _Site) -> dict[Ref, tuple[str, ...]] | None:
         return None
     history = options.history
     status = history.status if history is not None else None
-    # (the workflows and pipelines are read per record: `RecordKeys.update`)
     context = (
         site.record_salt,
+        settings_keys(site.ws.settings).flows,
         options.audience,
         site.hk.status,
         status.uncommitted if status is not None else (),
