@@ -744,3 +744,21 @@ def test_kept_people_pages_dashboard_and_reports_equal_fresh_ones(tmp_path: Path
     # and again, with nothing changed: not the dashboard either
     again = generate(root, tree, SiteOptions(), None, kept=kept, history=False)
     assert "index.md" not in again.rendered
+
+
+def test_a_kept_body_is_rendered_again_when_raw_html_is_allowed(tmp_path: Path) -> None:
+    """Serve keeps record bodies' HTML by their Markdown across rebuilds: under another
+    `allow_raw_html` the same Markdown renders otherwise, and the kept run says so."""
+    files = dict(SMALL)
+    files["tasks/site-copy.md"] += '\n<span style="color:red">Raw <b>bold</b></span>\n'
+    root = make_workspace(tmp_path, files)
+    kept, tree = Kept(), tmp_path / "kept"
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    page = tree / "tasks/site-copy.md"
+    assert "<span>Raw <b>bold</b></span>" in page.read_text(encoding="utf-8")
+    settings = root / "workspace.yml"
+    write(settings, settings.read_text(encoding="utf-8") + "allow_raw_html: true\n")
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    assert '<span style="color:red">Raw <b>bold</b></span>' in page.read_text(encoding="utf-8")
+    generate(root, tmp_path / "fresh", SiteOptions(), None, history=False)
+    assert snapshot(tree) == snapshot(tmp_path / "fresh")

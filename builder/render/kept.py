@@ -97,6 +97,9 @@ class RenderKept:
     people: PeopleKept = field(default_factory=PeopleKept)  # the people pages' parts
     dashboard: DashboardKept = field(default_factory=DashboardKept)  # the dashboard's parts
     admin: tuple[tuple[object, ...], dict[str, str]] | None = None  # the admin page's files
+    #: the record bodies' HTML by the Markdown's digest (`BodyRenderer`), with the
+    #: settings they were rendered under (raw HTML allowed, the checkbox label)
+    bodies: tuple[tuple[bool, str], dict[str, str]] | None = None
     #: the serve loop's page memo (`pages.Memo`: path -> (key, text)), and record pages'
     #: paths by (kind, id)
     memo: dict[str, tuple[Any, str]] | None = None

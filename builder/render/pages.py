@@ -57,6 +57,8 @@ from builder.views.paths import (
 )
 
 THEME_DIR = Path(__file__).resolve().parent.parent.parent / "theme"
+#: serve keeps at most this many record bodies' HTML, then starts afresh
+BODIES = 50_000
 
 
 def theme_dir() -> Path:
@@ -1098,6 +1100,14 @@ class _Renderer:
         self.body = BodyRenderer(
             ws.settings.allow_raw_html, i18n.t(locale, "record.checklist_item")
         )
+        kept = options.kept
+        if kept is not None:
+            # serve: a body renders as it did at the last rebuild (a person renamed
+            # re-renders hundreds of task pages whose bodies did not change)
+            made_as = (self.body.allow_raw_html, self.body.checkbox_label)
+            if kept.bodies is None or kept.bodies[0] != made_as or len(kept.bodies[1]) > BODIES:
+                kept.bodies = (made_as, {})
+            self.body.cache = kept.bodies[1]
         self.templates: dict[str, Any] = {}
         self.card_template = self.env.get_template("plaindesk/card.html")
         self.lane_template = self.env.get_template("plaindesk/lane.html")
