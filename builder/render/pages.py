@@ -1043,9 +1043,13 @@ def _kept_record_keys(site: _Site) -> dict[Ref, tuple[str, ...]] | None:
         return None
     history = options.history
     status = history.status if history is not None else None
+    settings = site.ws.settings
     context = (
         site.record_salt,
-        settings_keys(site.ws.settings).flows,
+        # which workflow or pipeline a record has (its own, else the default: in the salt);
+        # what pages show of each is read as records are (`keys.SETTINGS_KINDS`)
+        tuple(settings.workflows),
+        tuple(settings.pipelines),
         options.audience,
         site.hk.status,
         status.uncommitted if status is not None else (),
