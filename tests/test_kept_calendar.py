@@ -97,3 +97,33 @@ def test_the_kept_calendar_equals_a_fresh_one_after_each_edit(tmp_path: Path) ->
         generate(root, fresh_tree, SiteOptions(), None, kept=fresh_kept, history=False)
         assert snapshot(tree) == snapshot(fresh_tree), (rel, new)
         same_calendar(kept.render.calendar, fresh_kept.render.calendar, done)
+
+
+def test_serves_event_store_is_a_builds_and_is_left_alone_while_no_feed_changes(
+    tmp_path: Path,
+) -> None:
+    """With a store of serialised events (`cache_dir`), serve reads and writes it only when
+    a feed is made again, and then it holds what a build's holds: every event of the
+    feeds, not only those of the feeds made."""
+    root = make_workspace(tmp_path, SMALL)
+    kept, tree = Kept(), tmp_path / "kept"
+    serving = SiteOptions(cache_dir=tmp_path / "serve-cache")
+    generate(root, tree, serving, None, kept=kept, history=False)
+    store = tmp_path / "serve-cache" / "ical-events.json"
+    first, stamp = store.read_bytes(), store.stat().st_mtime_ns
+    edit(root, "tasks/site-copy.md", "status: doing", "status: review")  # no event changes
+    generate(root, tree, serving, None, kept=kept, history=False)
+    assert store.read_bytes() == first and store.stat().st_mtime_ns == stamp
+    # an event changed (the team's feed is made again), then a person's name (their feed)
+    edits = [
+        ("tasks/site-copy.md", "due: 2026-03-18", "due: 2026-03-19"),
+        ("people/oleh.md", "name: Oleh Petrenko", "name: Oleh P."),
+    ]
+    for n, (rel, old, new) in enumerate(edits):
+        edit(root, rel, old, new)
+        generate(root, tree, serving, None, kept=kept, history=False)
+        built = SiteOptions(cache_dir=tmp_path / f"build-cache-{n}")
+        generate(root, tmp_path / f"fresh-{n}", built, None, history=False)
+        assert snapshot(tree) == snapshot(tmp_path / f"fresh-{n}")
+        assert store.read_bytes() != first
+        assert store.read_bytes() == (tmp_path / f"build-cache-{n}/ical-events.json").read_bytes()

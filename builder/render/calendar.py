@@ -308,7 +308,7 @@ def calendar_files(site: _Site) -> dict[str, str]:
             cache / "ical-events.json" if cache is not None else None,
             lambda e: texts[id(e)][1],  # its repr, made once for the pages' keys
         )
-        if writer.store is not None:
+        if writer.store is not None and todo[0][0] != feed_url():
             # the store keeps what this build's feeds hold: the team's holds every event
             for e in index.all:
                 if cal.in_feeds(e, today):
