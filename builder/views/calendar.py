@@ -202,7 +202,7 @@ class KeptEvents:
             table = ws.table(kind)
             self.digests[kind] = {ident: rec.digest for ident, rec in table.items()}
             for ident, rec in table.items():
-                self.made[(kind, ident)] = self._make(ws, kind, rec, today, self.touched)
+                self.made[(kind, ident)] = self._make(ws, kind, rec, today)
         evs = [e for _, made in self.made.values() for e in made]
         evs.sort(key=event_order)
         self.index = EventIndex.of(evs)
@@ -241,34 +241,51 @@ class KeptEvents:
             del self.made[ref]
             return before[1], []
         self.digests[kind][ident] = rec.digest
-        made = self._make(ws, kind, rec, today, self.touched)
+        key = self._key(ws, kind, rec, self.touched)
+        if before is not None and before[0] == key:
+            return [], []
+        made = self._events(ws, kind, rec, today, key)
         if before is None:
             self.made[ref] = made
             return [], made[1]
-        if before[0] == made[0] or before[1] == made[1]:
+        if before[1] == made[1]:
             self.made[ref] = (made[0], before[1])  # the very events
             return [], []
         self.made[ref] = made
         return before[1], made[1]
 
     @staticmethod
+    def _key(ws: Workspace, kind: str, rec: Any, touched: dict[str, date]) -> tuple[object, ...]:
+        """What a record's events are made of (besides the words)."""
+        if kind == "task":
+            return (rec.digest,) if rec.due is None else (rec.digest, not ws.task_is_open(rec))
+        if kind == "contact":
+            return (rec.digest, touched.get(rec.id))
+        if kind == "deal":
+            return (rec.digest, ws.deal_is_open(rec))
+        return (rec.digest,)
+
     def _make(
-        ws: Workspace, kind: str, rec: Any, today: date, touched: dict[str, date]
+        self, ws: Workspace, kind: str, rec: Any, today: date
     ) -> tuple[tuple[object, ...], list[Event]]:
         """A record's events, with what they are made of."""
+        return self._events(ws, kind, rec, today, self._key(ws, kind, rec, self.touched))
+
+    @staticmethod
+    def _events(
+        ws: Workspace, kind: str, rec: Any, today: date, key: tuple[object, ...]
+    ) -> tuple[tuple[object, ...], list[Event]]:
+        """A record's events made of `key` (`_key`), with it."""
         if kind == "task":
-            if rec.due is None:
-                return (rec.digest,), []
-            done = not ws.task_is_open(rec)
-            return (rec.digest, done), [task_event(rec, done)]
-        if kind == "project":
-            return (rec.digest,), _project_events(rec)
+            return key, [] if rec.due is None else [task_event(rec, bool(key[1]))]
         if kind == "contact":
-            at = touched.get(rec.id)
+            at = key[1]
+            assert at is None or isinstance(at, date)
             cadence = ws.settings.follow_up_from_cadence
-            return (rec.digest, at), _contact_events(rec, cadence, today, at)
-        is_open = ws.deal_is_open(rec)
-        return (rec.digest, is_open), _deal_events(rec, is_open)
+            return key, _contact_events(rec, cadence, today, at)
+        if kind == "deal":
+            return key, _deal_events(rec, bool(key[1]))
+        return key, _project_events(rec)
 
 
 def _changed(table: dict[str, Any], digests: dict[str, str]) -> set[str]:
