@@ -432,7 +432,8 @@ class EventIndex:
 def _take_out(evs: list[Event], e: Event) -> None:
     """Take the very event `e` out of `evs` (in `event_order`)."""
     at = bisect_left(evs, event_order(e), key=event_order)
-    assert at < len(evs) and evs[at] is e, e.uid
+    if at == len(evs) or evs[at] is not e:
+        raise LookupError(f"the kept calendar lacks the event {e.uid}")
     del evs[at]
 
 
