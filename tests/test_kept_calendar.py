@@ -78,6 +78,7 @@ def same_calendar(kept: CalendarKept, fresh: CalendarKept, done: Generated) -> N
     assert index.by_project == other.by_project
     assert kept.events.made == fresh.events.made
     assert kept.events.digests == fresh.events.digests
+    assert kept.events.tables == fresh.events.tables
     assert {i: t for i, (_, t) in kept.texts.items()} == {id(e): repr(e) for e in index.all}
     assert all(kept.texts[id(e)][0] is e for e in index.all)
     # every page's span digest is the one a new calendar makes (a page that went, a

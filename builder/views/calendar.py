@@ -154,11 +154,11 @@ class KeptEvents:
     - a contact: the day of its last change in git (a cadence counts from it);
     - every record: today and whether follow-ups count from cadences (a change of either
       makes every event again, as does the first update).
-    An update looks at the records whose digest changed, that came or went, the tasks of
-    a project that changed, every task when the workflows changed, every deal when the
-    pipelines did, and the contacts whose last change in git moved. A record whose events
-    come out as they were keeps the very objects (a task moved between open columns
-    changes no event). Valid for one audience and one `general` part of the settings (the
+    An update looks at the records whose digest changed, that came or went (in the tables
+    whose digest changed: `Derived.table_digests`), the tasks of a project that changed,
+    every task when the workflows changed, every deal when the pipelines did, and the
+    contacts whose last change in git moved. A record whose events come out as they were
+    keeps the very objects (a task moved between open columns changes no event). Valid for one audience and one `general` part of the settings (the
     caller keeps one per them)."""
 
     def __init__(self) -> None:
@@ -167,6 +167,7 @@ class KeptEvents:
         self.words: tuple[object, ...] = ()  # today, follow-ups from cadences
         self.flows: tuple[str, str] = ("", "")  # the workflows' and pipelines' digests
         self.touched: dict[str, date] = {}
+        self.tables: dict[str, str] = {}  # each table's digest (`Derived.table_digests`)
         self.index: EventIndex | None = None
 
     def update(self, ws: Workspace, derived: Derived, today: date) -> EventChange | None:
@@ -180,10 +181,12 @@ class KeptEvents:
         touched = derived.contact_touched
         if self.index is None or words != self.words:
             self.words, self.flows, self.touched = words, flows, touched
+            self.tables = dict(derived.table_digests)
             self._make_all(ws, today)
             return None
         looked = self._looked(ws, derived, flows)
         self.flows, self.touched = flows, touched
+        self.tables = dict(derived.table_digests)
         gone: list[Event] = []
         came: list[Event] = []
         for kind, idents in looked.items():
@@ -211,7 +214,15 @@ class KeptEvents:
         self, ws: Workspace, derived: Derived, flows: tuple[str, str]
     ) -> dict[str, set[str]]:
         """The ids, by record type, of the records whose events may have changed."""
-        looked = {kind: _changed(ws.table(kind), self.digests[kind]) for kind in EVENT_KINDS}
+        # a table whose digest is the last one holds the same records (a task moved
+        # leaves the other tables alone, a person renamed all of them)
+        tables = derived.table_digests
+        looked = {
+            kind: _changed(ws.table(kind), self.digests[kind])
+            if tables[kind] != self.tables.get(kind)
+            else set()
+            for kind in EVENT_KINDS
+        }
         if flows[0] != self.flows[0]:
             looked["task"].update(ws.tasks)
         else:
