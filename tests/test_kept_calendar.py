@@ -24,12 +24,14 @@ NEW_DEAL = (
     "---\ntitle: New lead\ncompany: acme\nstage: lead\nowner: oleh\namount: 100 USD\n"
     "expected_close: 2026-04-15\nnext_step: {date: 2026-03-20, action: Send the deck}\n---\n"
 )
+LOOSE_TASK = "---\ntitle: Loose end\nstatus: review\ndue: 2026-03-27\n---\n"
 WEB2 = "  web2:\n    done: review\n    columns: [queue, doing, review, done]\n  pr:"
 
 #: (file, old text, new text); "" old: the file is written whole, None new: deleted. Each
 #: edit is applied on top of the ones before it.
 EDITS: list[tuple[str, str, str | None]] = [
     ("tasks/site-new.md", "", NEW_TASK),  # a task added
+    ("tasks/loose.md", "", LOOSE_TASK),  # one with no project (an error): the default workflow
     ("tasks/site-copy.md", "status: doing", "status: review"),  # moved: no event changes
     ("tasks/site-new.md", "due: 2026-03-25", "due: 2026-04-05"),  # re-dated, another month
     ("tasks/site-new.md", "status: queue", "status: done"),  # closed
@@ -45,6 +47,7 @@ EDITS: list[tuple[str, str, str | None]] = [
     ("projects/site.md", "name: Acme website", "name: Acme web shop"),  # a project renamed
     ("projects/site.md", "due: 2026-04-30", "due: 2026-05-15"),  # a project re-dated
     ("workspace.yml", "{id: doing, name: Doing, wip: 2}", "{id: doing, name: In work, wip: 2}"),
+    # the default workflow's done column: the task with no project is done too
     ("workspace.yml", "  web:\n    columns:", "  web:\n    done: review\n    columns:"),
     ("workspace.yml", "  web:\n    done: review\n", "  web:\n"),  # and back
     ("workspace.yml", "  pr:", WEB2),  # a workflow added: no event changes

@@ -148,24 +148,27 @@ class KeptEvents:
     edit touched, and changes the index by them.
 
     A record's events are made of the record (its file's digest) and of:
-    - a task: whether it is done (its status in its project's workflow: the task, the
-      project it names and the workflows decide);
+    - a task: whether it is done (its status is its project's workflow's done column:
+      the task, the project it names and the workflows decide);
     - a deal: whether it is open (its stage in its pipeline: the pipelines decide);
     - a contact: the day of its last change in git (a cadence counts from it);
     - every record: today and whether follow-ups count from cadences (a change of either
       makes every event again, as does the first update).
     An update looks at the records whose digest changed, that came or went (in the tables
-    whose digest changed: `Derived.table_digests`), the tasks of a project that changed,
-    every task when the workflows changed, every deal when the pipelines did, and the
-    contacts whose last change in git moved. A record whose events come out as they were
-    keeps the very objects (a task moved between open columns changes no event). Valid for one audience and one `general` part of the settings (the
-    caller keeps one per them)."""
+    whose digest changed: `Derived.table_digests`), the tasks of a project whose
+    workflow's done column is another (a project changed, or a workflow: a column renamed
+    looks at none), every deal when the pipelines changed, and the contacts whose last
+    change in git moved. A record whose events come out as they were keeps the very
+    objects (a task moved between open columns changes no event). Valid for one audience
+    and one `general` part of the settings (the caller keeps one per them)."""
 
     def __init__(self) -> None:
         self.made: dict[Ref, tuple[tuple[object, ...], list[Event]]] = {}
         self.digests: dict[str, dict[str, str]] = {kind: {} for kind in EVENT_KINDS}
         self.words: tuple[object, ...] = ()  # today, follow-ups from cadences
-        self.flows: tuple[str, str] = ("", "")  # the workflows' and pipelines' digests
+        self.pipelines = ""  # the pipelines' digest
+        #: the done column of the workflow of each project tasks name ("": the default's)
+        self.done: dict[str, str] = {}
         self.touched: dict[str, date] = {}
         self.tables: dict[str, str] = {}  # each table's digest (`Derived.table_digests`)
         self.index: EventIndex | None = None
@@ -177,15 +180,16 @@ class KeptEvents:
 
         sk = settings_keys(ws.settings)
         words = (today, ws.settings.follow_up_from_cadence)
-        flows = (sk.all_workflows, sk.all_pipelines)
+        pipelines = sk.all_pipelines
         touched = derived.contact_touched
         if self.index is None or words != self.words:
-            self.words, self.flows, self.touched = words, flows, touched
+            self.words, self.pipelines, self.touched = words, pipelines, touched
+            self.done = _done_columns(derived)
             self.tables = dict(derived.table_digests)
             self._make_all(ws, today)
             return None
-        looked = self._looked(ws, derived, flows)
-        self.flows, self.touched = flows, touched
+        looked = self._looked(ws, derived, pipelines)
+        self.pipelines, self.touched = pipelines, touched
         self.tables = dict(derived.table_digests)
         gone: list[Event] = []
         came: list[Event] = []
@@ -210,9 +214,7 @@ class KeptEvents:
         evs.sort(key=event_order)
         self.index = EventIndex.of(evs)
 
-    def _looked(
-        self, ws: Workspace, derived: Derived, flows: tuple[str, str]
-    ) -> dict[str, set[str]]:
+    def _looked(self, ws: Workspace, derived: Derived, pipelines: str) -> dict[str, set[str]]:
         """The ids, by record type, of the records whose events may have changed."""
         # a table whose digest is the last one holds the same records (a task moved
         # leaves the other tables alone, a person renamed all of them)
@@ -223,13 +225,18 @@ class KeptEvents:
             else set()
             for kind in EVENT_KINDS
         }
-        if flows[0] != self.flows[0]:
+        # a task is done in its project's workflow's done column: the tasks of a project
+        # whose workflow's done column is another (a project changed, a workflow) are
+        # looked at; when the default's changed and some task names no project, all are
+        done, by_project = _done_columns(derived), derived.index.tasks_by_project
+        if done[""] != self.done.get("") and sum(map(len, by_project.values())) != len(ws.tasks):
             looked["task"].update(ws.tasks)
         else:
-            by_project = derived.index.tasks_by_project
-            for pid in looked["project"]:
-                looked["task"].update(t.id for t in by_project.get(pid, ()))
-        if flows[1] != self.flows[1]:
+            for pid, column in done.items():
+                if pid and column != self.done.get(pid):
+                    looked["task"].update(t.id for t in by_project[pid])
+        self.done = done
+        if pipelines != self.pipelines:
             looked["deal"].update(ws.deals)
         touched, before = derived.contact_touched, self.touched
         if touched != before:
@@ -297,6 +304,15 @@ class KeptEvents:
         if kind == "deal":
             return key, _deal_events(rec, bool(key[1]))
         return key, _project_events(rec)
+
+
+def _done_columns(derived: Derived) -> dict[str, str]:
+    """The done column of the workflow of each project tasks name (a project that does not
+    exist: the default workflow's), and the default's by ""."""
+    flows = derived.workflows
+    done = {pid: (flows.get(pid) or flows[""]).done for pid in derived.index.tasks_by_project}
+    done[""] = flows[""].done
+    return done
 
 
 def _changed(table: dict[str, Any], digests: dict[str, str]) -> set[str]:
