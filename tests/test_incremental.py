@@ -344,25 +344,22 @@ def test_a_stage_renamed_keeps_the_calendars_events_and_the_reports_texts(
     root = make_workspace(tmp_path, SMALL)
     kept, tree = Kept(), tmp_path / "kept"
     generate(root, tree, SiteOptions(), None, kept=kept, history=False)
-    events = dict(kept.render.calendar.tasks.now)
-    records = dict(kept.render.calendar.tasks.records)
+    events = dict(kept.render.calendar.events.made)
     texts = dict(kept.render.reports.shown)
     made.clear()
     stage = ("{id: proposal, name: Proposal,", "{id: proposal, name: Offer,")
     rendered = renders(root, kept, tree, "workspace.yml", *stage, made=made)
     assert not [r for r in rendered if r.startswith(("calendar/", "reports/"))]
     assert made == []
-    now = kept.render.calendar.tasks
-    assert now.now.keys() == events.keys() and all(now.now[k] is events[k] for k in events)
-    assert now.records.keys() == records.keys()
-    assert all(now.records[k] is records[k] for k in records)
+    now = kept.render.calendar.events.made
+    assert now.keys() == events.keys() and all(now[k][1] is events[k][1] for k in events)
     assert all(kept.render.reports.shown[k] is texts[k] for k in texts)
     # hours per day: every estimate is typed again, so the texts and events are made anew
     hours = ("base_currency: USD", "base_currency: USD\nhours_per_day: 7")
     made.clear()
     renders(root, kept, tree, "workspace.yml", *hours, made=made)
-    now = kept.render.calendar.tasks
-    assert not any(now.now[k] is events[k] for k in events if k in now.now)
+    now = kept.render.calendar.events.made
+    assert not any(now[k][1] is events[k][1] for k in events if k in now)
     assert not any(kept.render.reports.shown[k] is texts[k] for k in texts)
     assert "Snapshot Agency" in made
 
