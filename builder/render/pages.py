@@ -696,19 +696,20 @@ def _board_pages(site: _Site) -> Iterator[Page]:
                 "board": boards.project_board(ws, derived, p.id, today, options.limits),
                 "show_project": False,
                 "links": [Link(fmt.t("record.project_page"), url("project", p.id))],
-                "flow": flow_charts(activity.flow(options.history, ws, p.id))
+                "flow": flow_charts(activity.flow(options.history, ws, p.id, derived))
                 if options.history is not None
                 else None,
             }
 
         # its cards and filter name their assignees: a person renamed re-renders the
         # boards they have tasks on, not every board
-        assignees = sorted({t.assignee or "" for t in tasks})
+        counted = boards.tally(derived, tasks, today)
+        assignees = sorted({a or "" for a in counted.assignees})
         shown = fingerprint(
             site.record_salt,
             *(f"{a}:{team[a].digest if a in team else '-'}" for a in assignees),
             p.digest,
-            *(task.digest for task in tasks),
+            counted.digest,
             site.hk.chips("task", [task.id for task in tasks]),
         )
         workflow = ws.workflow_of(p)
@@ -717,7 +718,7 @@ def _board_pages(site: _Site) -> Iterator[Page]:
         cards = fingerprint(shown, settings_keys(ws.settings).workflow(workflow))
         archived = fingerprint(shown, "done:" + workflow.done)
         flow = (
-            site.hk.board(activity.board_task_ids(options.history, ws, p.id))
+            site.hk.board(activity.board_task_ids(options.history, ws, derived, p.id))
             if options.history is not None
             else ""
         )
@@ -751,7 +752,7 @@ def _archive_pages(
     """The archive of a board's done cards beyond the latest `cap` per column, paged; the
     pages are known without building them (their number follows from the counts)."""
     limits = site.options.limits
-    left = boards.done_beyond_count(site.derived, tasks, cap)
+    left = boards.done_beyond_count(site.derived, tasks, cap, site.today)
     views: list[boards.ArchiveView] = []
 
     def context(i: int) -> dict[str, Any]:
@@ -782,7 +783,7 @@ def _unassigned_pages(site: _Site) -> Iterator[Page]:
         site.salt,
         derived.table_digests["person"],
         derived.table_digests["project"],
-        *(t.digest for t in tasks),
+        boards.tally(derived, tasks, site.today).digest,
         site.hk.chips("task", [t.id for t in tasks]),
     )
     title = fmt.t("card.unassigned")
