@@ -40,6 +40,8 @@ EDITS: list[tuple[str, str, str | None]] = [
     ("people/oleh.md", "name: Oleh Petrenko", "name: Oleh P."),  # renamed
     ("tasks/site-new.md", "", "---\ntitle: New one\nproject: site\nstatus: done\n---\n"),
     ("tasks/shop-new.md", "", "---\ntitle: Newer\nproject: shop\nassignee: oleh\n---\n"),
+    # first in id order: its project's and assignee's lists come first in the index
+    ("tasks/aaa-first.md", "", "---\ntitle: First\nproject: shop\nassignee: oleh\n---\n"),
     ("tasks/site-launch.md", "", None),  # deleted
     ("people/maria.md", "", "---\nname: Maria\n---\n"),  # a new person (the people's keys)
     ("tasks/site-review.md", "status: review", "status: review\nassignee: maria"),
