@@ -14,7 +14,7 @@ from site_cases import SMALL
 from test_incremental import snapshot, write
 
 from builder.pipeline import run_check
-from builder.render.pages import SiteOptions
+from builder.render.pages import SiteOptions, _Renderer
 from builder.site.generate import Kept, generate
 from builder.views import boards
 from builder.views.derived import Derived, derive
@@ -125,6 +125,14 @@ def test_a_task_move_counts_again_only_the_lists_it_changed(
         return tally(derived, tasks, today)  # type: ignore[arg-type]
 
     monkeypatch.setattr(boards, "_tally", counting)
+    rows: list[str] = []
+    render_row = _Renderer._render_row
+
+    def rendering(self: _Renderer, row: boards.LaneRow, headers: list[object], root: str) -> str:
+        rows.append(row.id)
+        return render_row(self, row, headers, root)
+
+    monkeypatch.setattr(_Renderer, "_render_row", rendering)
     edit(root, "tasks/press-list.md", "project: press\nstatus: backlog", "project: site")
     generate(root, tree, SiteOptions(), None, kept=kept, history=False)
     after = kept.derived.derived
@@ -142,5 +150,7 @@ def test_a_task_move_counts_again_only_the_lists_it_changed(
     shop = tuple(t.id for t in ix1.tasks_by_project["shop"])
     assert shop not in ids
     assert tuple(t.id for t in moved) in ids
+    # the summaries' rows rendered again: the two projects' and the assignee's lanes
+    assert set(rows) == {"project:press", "project:site", "person:oleh"}
     generate(root, tmp_path / "fresh", SiteOptions(), None, history=False)
     assert snapshot(tree) == snapshot(tmp_path / "fresh")

@@ -1068,6 +1068,7 @@ class _Renderer:
         self.templates: dict[str, Any] = {}
         self.card_template = self.env.get_template("plaindesk/card.html")
         self.lane_template = self.env.get_template("plaindesk/lane.html")
+        self.row_template = self.env.get_template("plaindesk/summary_row.html")
         self.cards: dict[tuple[str, str, bool], Markup] = {}
         # a card shows none of the workflows' names (`card_inputs` says whether it is
         # done); a lane's column names are compared with what it showed
@@ -1145,6 +1146,35 @@ class _Renderer:
         self.lanes[key] = (shown, html)
         return Markup(html)
 
+    def row_html(self, row: Any, headers: list[Any], root: str) -> Markup:
+        """A board summary's row (`boards.LaneRow`) under its section's column headers; in
+        the serve loop kept (with the swimlanes) while it shows the same values."""
+        if self.lanes is None:
+            return Markup(self._render_row(row, headers, root))
+        shown = (
+            row.title,
+            row.url,
+            row.query,
+            row.search,
+            row.total,
+            row.overdue,
+            tuple(row.counts),
+            tuple(row.assignees),
+            tuple(row.tags),
+            tuple(row.priorities),
+        )
+        key = (self.board, "row", row.id, *(h.name for h in headers), root, self.salt)
+        self.lanes_used.add(key)
+        hit = self.lanes.get(key)
+        if hit is not None and hit[0] == shown:
+            return Markup(hit[1])
+        html = self._render_row(row, headers, root)
+        self.lanes[key] = (shown, html)
+        return Markup(html)
+
+    def _render_row(self, row: Any, headers: list[Any], root: str) -> str:
+        return self.row_template.render(lane=row, headers=headers, root=root, L=self.strings)
+
     def _render_lane(self, lane: Any, root: str, show_project: bool) -> str:
         return self.lane_template.render(
             lane=lane,
@@ -1176,6 +1206,7 @@ class _Renderer:
         context["tn"] = self.tn
         context["card_html"] = self.card_html
         context["lane_html"] = self.lane_html
+        context["row_html"] = self.row_html
         if "body_md" in context:
             # nh3-cleaned; templates mark it safe
             context["body"] = self.body(context.pop("body_md"))
