@@ -710,7 +710,7 @@ def _board_pages(site: _Site) -> Iterator[Page]:
             *(f"{a}:{team[a].digest if a in team else '-'}" for a in assignees),
             p.digest,
             counted.digest,
-            site.hk.chips("task", [task.id for task in tasks]),
+            site.hk.chips("task", counted.ids),
         )
         workflow = ws.workflow_of(p)
         # the board shows its own workflow, not every one; its archive only which of
@@ -779,12 +779,13 @@ def _unassigned_pages(site: _Site) -> Iterator[Page]:
     """The board of the tasks nobody is assigned to, and its archive."""
     ws, derived, fmt = site.ws, site.derived, site.fmt
     tasks = boards.unassigned_tasks(ws, derived)
+    counted = boards.tally(derived, tasks, site.today)
     key = fingerprint(
         site.salt,
         derived.table_digests["person"],
         derived.table_digests["project"],
-        boards.tally(derived, tasks, site.today).digest,
-        site.hk.chips("task", [t.id for t in tasks]),
+        counted.digest,
+        site.hk.chips("task", counted.ids),
     )
     title = fmt.t("card.unassigned")
     if boards.unassigned_is_summary(ws, derived, site.today, site.options.limits):

@@ -210,7 +210,7 @@ def _header(columns: list[list[ColumnView]], flow: Workflow) -> list[ColumnView]
 
 
 _ASSIGNEE, _TAGS, _PRIORITY = attrgetter("assignee"), attrgetter("tags"), attrgetter("priority")
-_DIGEST = attrgetter("digest")
+_DIGEST, _ID = attrgetter("digest"), attrgetter("id")
 
 
 @dataclass(frozen=True)
@@ -260,7 +260,8 @@ def _totals_of(ws: Workspace, counted: Tally) -> BoardTotals:
 class Tally:
     """What a board counts and offers of its tasks: (open, overdue), the assignees,
     priorities and tags its filters list, how many cards stand in each done column (by
-    workflow and column), and a digest of the tasks' files (in order)."""
+    workflow and column), a digest of the tasks' files and their ids (in order), and the
+    tasks by workflow."""
 
     open: int
     overdue: int
@@ -269,6 +270,7 @@ class Tally:
     tags: frozenset[str]
     done: dict[tuple[str, str], int]
     digest: str
+    ids: tuple[str, ...]
     #: the tasks by their workflow's id, each list in the tasks' order
     by_flow: dict[str, list[Task]]
 
@@ -327,6 +329,7 @@ def _tally(derived: Derived, tasks: list[Task], today: date) -> Tally:
         tags=frozenset(chain.from_iterable(map(_TAGS, tasks))),
         done=done,
         digest=hashlib.sha1("\0".join(map(_DIGEST, tasks)).encode()).hexdigest(),
+        ids=tuple(map(_ID, tasks)),
         by_flow=by_flow,
     )
 
@@ -356,6 +359,7 @@ def _merged(derived: Derived, parts: list[list[Task]] | None, today: date) -> Ta
         tags=frozenset().union(*(t.tags for t in tallies)),
         done=done,
         digest="",  # (not of the whole list)
+        ids=(),
         by_flow={},
     )
 
