@@ -47,6 +47,9 @@ EDITS: list[tuple[str, str, str | None]] = [
     ("tasks/site-review.md", "status: review", "status: review\nassignee: maria"),
     ("people/ivan.md", "", None),  # a person gone
     ("tasks/site-copy.md", "project: site", "project: shop"),  # moved, its column in both
+    ("tasks/press-release.md", "status: writing", "status: published"),  # done
+    # another done column: what was done is open again
+    ("workspace.yml", "[backlog, writing, published]", "[backlog, writing, published, gone]"),
 ]
 
 
@@ -154,3 +157,11 @@ def test_a_task_move_counts_again_only_the_lists_it_changed(
     assert set(rows) == {"project:press", "project:site", "person:oleh"}
     generate(root, tmp_path / "fresh", SiteOptions(), None, history=False)
     assert snapshot(tree) == snapshot(tmp_path / "fresh")
+    # a column renamed: the same lists, the same done columns: nothing counted again
+    counted.clear()
+    edit(root, "workspace.yml", "name: Doing", "name: In work")
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    assert [c for c in counted if c] == []
+    assert kept.derived.derived.index.tasks_by_project["site"] is moved  # type: ignore[union-attr]
+    generate(root, tmp_path / "fresh-2", SiteOptions(), None, history=False)
+    assert snapshot(tree) == snapshot(tmp_path / "fresh-2")

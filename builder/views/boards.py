@@ -277,7 +277,8 @@ class Tally:
 
 def tally(derived: Derived, tasks: list[Task], today: date) -> Tally:
     """`tasks` counted; once per list (`ViewMemo.tallies`: the derived lists are never
-    changed, and serve keeps them while their tasks are the same objects), so a board,
+    changed, and serve keeps them while their tasks are the same objects; what it reads of
+    the workflows is `Derived.flow_marks`, kept while the same), so a board,
     a person's page, the dashboard and the summaries count a list once, and serve's
     rebuild counts only the lists an edit made anew."""
     memo = derived.memo
@@ -287,14 +288,14 @@ def tally(derived: Derived, tasks: list[Task], today: date) -> Tally:
     if (
         found is not None
         and found[0] is tasks
-        and found[1] is derived.workflows
+        and found[1] is derived.flow_marks
         and found[2] == today
         and found[3] == len(tasks)
     ):
         counted: Tally = found[4]
     else:
         counted = _tally(derived, tasks, today)
-    memo.tallies[id(tasks)] = (tasks, derived.workflows, today, len(tasks), counted)
+    memo.tallies[id(tasks)] = (tasks, derived.flow_marks, today, len(tasks), counted)
     return counted
 
 
@@ -745,8 +746,11 @@ def _lane_groups(
         return None
     groups: dict[tuple[str, str], list[Task]] = {}
     for lane, part in parts.items():
-        for flow_id, flow_tasks in tally(derived, part, today).by_flow.items():
+        by_flow = tally(derived, part, today).by_flow
+        for flow_id, flow_tasks in by_flow.items():
             groups[flow_id, lane] = flow_tasks
+            if len(by_flow) > 1:  # its rows count it: kept for the next rebuild's too
+                tally(derived, flow_tasks, today)
     return groups
 
 

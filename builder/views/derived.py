@@ -111,6 +111,9 @@ class Derived:
     table_digests: dict[str, str]
     #: the tasks nobody (known) is assigned to, in id order
     unassigned: list[Task] = field(default_factory=list)
+    #: what a count of tasks reads of `workflows` (`boards.tally`): each project's
+    #: workflow id and done column; serve keeps the very tuple while they are the same
+    flow_marks: tuple[tuple[str, str, str], ...] = ()
     #: task id -> its "stuck" chip, from git history (empty without it)
     stuck: dict[str, str] = field(default_factory=dict)
     #: deal id -> (idle days, past its stage's limit), from git history where it knows
@@ -136,9 +139,11 @@ def derive(
     equals a fresh `derive`'s (`tests/test_incremental.py`)."""
     if kept is None:
         tasks = [ws.tasks[k] for k in sorted(ws.tasks)]
+        workflows = _project_workflows(ws)
         return Derived(
             index=_index(ws, tasks),
-            workflows=_project_workflows(ws),
+            workflows=workflows,
+            flow_marks=_flow_marks(workflows),
             tasks_by_id=tasks,
             contact_tag_urls=_tag_urls(ws),
             table_digests={kind: _table_digest(ws.table(kind)) for kind in RECORD_TYPES},
@@ -223,6 +228,10 @@ def _project_workflows(ws: Workspace) -> dict[str, Workflow]:
     return found
 
 
+def _flow_marks(workflows: dict[str, Workflow]) -> tuple[tuple[str, str, str], ...]:
+    return tuple((pid, flow.id, flow.done) for pid, flow in workflows.items())
+
+
 def _table_digest(table: dict[str, Any]) -> str:
     """One digest over a table (in the listing's order, which a fresh run keeps: at worst
     a reordering counts as a change)."""
@@ -240,7 +249,9 @@ class DeriveKept:
     """What serve keeps of derivation between rebuilds: the last workspace's record
     tables (as the objects the check kept: an unchanged record is the very same object)
     and what was derived from them. `derive` then updates only what the records that
-    changed feed: a task moved recounts the two projects' (and assignees') lists."""
+    changed feed: a task moved recounts the two projects' (and assignees') lists; a
+    change of workspace.yml makes the workflows again (a column renamed types no record
+    again: the lists stay, and so do their counts while `flow_marks` are the same)."""
 
     tables: dict[str, dict[str, Any]] = field(default_factory=dict)
     settings: str = ""  # the settings' digest
@@ -252,7 +263,7 @@ class DeriveKept:
         last = self.derived
         tables: dict[str, dict[str, Any]] = {kind: dict(ws.table(kind)) for kind in RECORD_TYPES}
         changed: dict[str, set[str]] | None = None
-        if last is not None and self.settings == ws.settings.digest:
+        if last is not None:
             changed = {kind: _changed(self.tables[kind], tables[kind]) for kind in RECORD_TYPES}
             if sum(map(len, changed.values())) > _FEW:
                 changed = None
@@ -321,6 +332,11 @@ class DeriveKept:
             deals_by_owner=_group(deal_list, attrgetter("owner")) if deals else ix.deals_by_owner,
             outreach_by_project=outreach,
         )
+        workflows, marks = last.workflows, last.flow_marks
+        if projects or self.settings != ws.settings.digest:
+            workflows = _project_workflows(ws)
+            marks = _flow_marks(workflows)
+            marks = last.flow_marks if marks == last.flow_marks else marks
         digests = dict(last.table_digests)
         for kind in RECORD_TYPES:
             table = ws.table(kind)
@@ -328,7 +344,8 @@ class DeriveKept:
                 digests[kind] = _table_digest(table)
         return Derived(
             index=index,
-            workflows=_project_workflows(ws) if projects else last.workflows,
+            workflows=workflows,
+            flow_marks=marks,
             tasks_by_id=tasks,
             contact_tag_urls=_tag_urls(ws) if contacts else last.contact_tag_urls,
             table_digests=digests,
