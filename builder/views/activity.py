@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from babel.units import format_unit
@@ -174,7 +175,7 @@ def board_task_ids(history: History, ws: Workspace, derived: Derived, project: s
     """The tasks a project board's flow reads: its tasks, and deleted ones last on it
     (`history.flow.board_tasks`'s ids), its tasks from the derived index rather than from
     every task of the workspace."""
-    live = [t.id for t in derived.index.tasks_by_project.get(project, ())]
+    live = list(map(attrgetter("id"), derived.index.tasks_by_project.get(project, ())))
     gone = _gone_by_project(history, ws).get(project)
     return sorted({*live, *gone}) if gone else live
 

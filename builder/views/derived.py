@@ -174,7 +174,9 @@ def _contact_touches(history: History, ws: Workspace) -> dict[str, date]:
     follow-up need it)."""
     from builder.history.events import local_day
 
-    out = {}
+    out: dict[str, date] = {}
+    if not history.records:  # no record has a history (a folder outside git)
+        return out
     for c in ws.contacts.values():
         if c.cadence and c.follow_up is None:
             rec = history.get("contact", c.id)
