@@ -230,7 +230,7 @@ def _all_totals(ws: Workspace, derived: Derived, tasks: list[Task], today: date)
     shared = derived.memo.all_board_totals
     totals = shared.get(today)
     if totals is None:
-        parts = _partition(derived, tasks, derived.index.tasks_by_project.values())
+        parts = _partition(tasks, derived.index.tasks_by_project.values())
         totals = shared[today] = _totals_of(ws, _merged(derived, parts, today))
     return totals
 
@@ -280,7 +280,8 @@ def tally(derived: Derived, tasks: list[Task], today: date) -> Tally:
     changed, and serve keeps them while their tasks are the same objects; what it reads of
     the workflows is `Derived.flow_marks`, kept while the same), so a board,
     a person's page, the dashboard and the summaries count a list once, and serve's
-    rebuild counts only the lists an edit made anew."""
+    rebuild counts only the lists an edit made anew. A list is not changed once counted
+    (a derived list, or one made for the call: appending to it is noticed, no more)."""
     memo = derived.memo
     found = memo.tallies.get(id(tasks))
     if found is None and memo.kept_tallies is not None:
@@ -335,9 +336,7 @@ def _tally(derived: Derived, tasks: list[Task], today: date) -> Tally:
     )
 
 
-def _partition(
-    derived: Derived, tasks: list[Task], parts: Iterable[list[Task]]
-) -> list[list[Task]] | None:
+def _partition(tasks: list[Task], parts: Iterable[list[Task]]) -> list[list[Task]] | None:
     """`parts` when they hold every one of `tasks` (each task in one part), else None."""
     found = list(parts)
     return found if sum(map(len, found)) == len(tasks) else None
@@ -742,7 +741,7 @@ def _lane_groups(
     split by workflow as its tally has it: the lists stay the same objects while their
     tasks are (a summary's rows are then the last rebuild's); None when the lanes do not
     hold every task once (a task without a project)."""
-    if _partition(derived, tasks, parts.values()) is None:
+    if _partition(tasks, parts.values()) is None:
         return None
     groups: dict[tuple[str, str], list[Task]] = {}
     for lane, part in parts.items():
