@@ -136,7 +136,7 @@ def derive(
     index, the task lists and the table digests of the record types whose records are
     the very objects they were (the check keeps unchanged records) are taken as they
     were, and a task edit updates only the lists holding the tasks it changed. The result
-    equals a fresh `derive`'s (`tests/test_incremental.py`)."""
+    equals a fresh `derive`'s (`tests/test_incremental_boards.py`)."""
     if kept is None:
         tasks = [ws.tasks[k] for k in sorted(ws.tasks)]
         workflows = _project_workflows(ws)
