@@ -278,7 +278,7 @@ def load(
             loaded.problems.extend(hit[2])
             record = hit[1]
         else:
-            record = _read_cached(root, kind, rel, loaded.problems, cache)
+            record = read_cached(root, kind, rel, loaded.problems, cache)
         if record is not None:
             loaded.records.append(record)
     return loaded
@@ -313,7 +313,7 @@ def load_settings(root: Path, digest: bool = True) -> Loaded:
     return loaded
 
 
-def _read_cached(
+def read_cached(
     root: Path, kind: str, rel: str, problems: list[Problem], cache: ReadCache
 ) -> RawRecord | None:
     try:
