@@ -263,6 +263,26 @@ EDITS: list[tuple[str, str, str]] = [
 ]
 
 
+def test_a_kept_generation_told_the_files_edited_writes_what_a_fresh_one_writes(
+    tmp_path: Path,
+) -> None:
+    """As serve generates: with the watcher's paths, the check is made from the last one
+    (`pipeline._check_edits`) and every page is what a fresh generation writes."""
+    root = make_workspace(tmp_path, SMALL)
+    kept = Kept()
+    kept_tree = tmp_path / "kept"
+    generate(root, kept_tree, SiteOptions(), None, kept=kept, history=False)
+    for n, (rel, old, new) in enumerate(EDITS):
+        path = root / rel
+        write(path, path.read_text(encoding="utf-8").replace(old, new))
+        wholes = kept.check.whole
+        generate(root, kept_tree, SiteOptions(), None, kept=kept, history=False, changed={rel})
+        assert (kept.check.whole > wholes) == (rel == "workspace.yml"), rel
+        fresh_tree = tmp_path / f"fresh-{n}"
+        generate(root, fresh_tree, SiteOptions(), None, history=False)
+        assert snapshot(kept_tree) == snapshot(fresh_tree), rel
+
+
 @pytest.fixture
 def feeds_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the calendar feeds serialised since the test began (or was cleared)."""
