@@ -19,6 +19,7 @@ from builder.load.files import (
     ReadCache,
     display_path,
     load,
+    load_settings,
     quoted,
     read_cached,
     relist,
@@ -29,7 +30,7 @@ from builder.model.settings_keys import settings_keys
 from builder.problems import Problem, sort_key
 from builder.validate.defaults import Copies, default_status, resolve_defaults, resolve_record
 from builder.validate.fields import build_record
-from builder.validate.incremental import RuleCache
+from builder.validate.incremental import RuleCache, settings_read
 from builder.validate.rules import duplicate_id, run_rules
 from builder.validate.settings import effective_today, read_settings
 from builder.validate.warnings import run_warnings
@@ -295,40 +296,27 @@ def _check_edits(
     records that read them, the counting warnings for their groups (`RuleCache.run_edits`).
     None when the edit is not of that kind (a file added, deleted, renamed or unreadable;
     a duplicate id; a project whose tasks' default status changes): a whole check then."""
-    last = cache.last
-    if (
-        last is None
-        or cache.listing is None
-        or cache.found is None
-        or last.today != today
-        or SETTINGS_FILE in changed
-        or cache.rules.groups is None
-    ):
+    standing = _standing(root, today, cache, changed)
+    if standing is None:
         return None
-    listing = relist(root, cache.listing, changed)
-    if listing is not cache.listing or cache.found[0] is not listing:
-        return None
+    last, found = standing
+    settings: tuple[Settings, list[Problem]] | None = None
+    if SETTINGS_FILE in changed:
+        settings = _settings_edit(root, last, cache.rules.settings, len(found) + 1)
+        if settings is None:
+            return None
+        last.settings = settings[0]
     cache.last = None  # changed below: a failure half-way leaves a whole check to do
-    found = cache.found[1]
     read = _read_edits(root, cache, last, changed, found)
     if read is None:
         return None
     edits, files = read
-    ws = Workspace(last.settings)
-    for section in RECORD_TYPES:
-        setattr(ws, SECTIONS[section], last.resolved[section].copy())
-    for kind, before, record in edits:
-        if kind == "project" and default_status(ws, before) != default_status(ws, record):
-            return None  # its tasks without a status take another: a whole check
-        ws.table(kind)[record.id] = record
-    resolved: list[tuple[str, Any, Any]] = []
-    for kind, before, record in edits:
-        ident = record.id
-        now = resolve_record(ws, kind, record, cache.copies, before)
-        resolved.append((kind, last.resolved[kind][ident], now))
-        ws.table(kind)[ident] = now
-    for kind, _, now in resolved:
-        last.resolved[kind][now.id] = now
+    if settings is not None:  # its problems are the file's
+        files[display_path(root, SETTINGS_FILE)] = settings[1]
+    made = _edited_workspace(last, edits, cache.copies)
+    if made is None:
+        return None
+    ws, resolved = made
     problems = [p for p in last.before_rules if p.path not in files]
     for mine in files.values():
         problems += mine
@@ -344,6 +332,71 @@ def _check_edits(
     stale = set(ws.stale.values())
     left_out = [p for p in last.unread if p not in stale]
     return CheckResult(ws, problems, last.day, last.files, left_out)
+
+
+def _standing(
+    root: Path, today: date | None, cache: CheckCache, changed: set[str]
+) -> tuple[Last, dict[str, str]] | None:
+    """The last check and its record files found (`_found`), when the files in `changed`
+    leave the same files found (none added, deleted or renamed) and today is the same."""
+    last = cache.last
+    if (
+        last is None
+        or cache.listing is None
+        or cache.found is None
+        or last.today != today
+        or cache.rules.groups is None
+    ):
+        return None
+    listing = relist(root, cache.listing, changed)
+    if listing is not cache.listing or cache.found[0] is not listing:
+        return None
+    return last, cache.found[1]
+
+
+def _edited_workspace(
+    last: Last, edits: list[tuple[str, Any, Any]], copies: Copies
+) -> tuple[Workspace, list[tuple[str, Any, Any]]] | None:
+    """The last check's records with those `edits` (type, record before, record now)
+    gave in their place, their defaults resolved; and (type, record before, record now)
+    of each as resolved. None when a project's tasks without a status take another."""
+    ws = Workspace(last.settings)
+    for section in RECORD_TYPES:
+        setattr(ws, SECTIONS[section], last.resolved[section].copy())
+    for kind, before, record in edits:
+        if kind == "project" and default_status(ws, before) != default_status(ws, record):
+            return None
+        ws.table(kind)[record.id] = record
+    resolved: list[tuple[str, Any, Any]] = []
+    for kind, before, record in edits:
+        ident = record.id
+        now = resolve_record(ws, kind, record, copies, before)
+        resolved.append((kind, last.resolved[kind][ident], now))
+        ws.table(kind)[ident] = now
+    for kind, _, now in resolved:
+        last.resolved[kind][now.id] = now
+    return ws, resolved
+
+
+def _settings_edit(
+    root: Path, last: Last, rules: tuple[str, date] | None, files: int
+) -> tuple[Settings, list[Problem]] | None:
+    """workspace.yml as edited and its problems, when the check made last can stand: the
+    records typed and checked as they were (`settings_keys(...).general` and
+    `settings_read` the same: a workflow's column renamed), today the same; else None.
+    `files`: the files a check reads with workspace.yml, which the last one read too."""
+    loaded = load_settings(root)
+    if loaded.settings is None or loaded.files != 1 or files != last.files:
+        return None
+    settings, problems = read_settings(loaded.settings, loaded.settings_path)
+    settings.digest = loaded.settings_digest
+    if (
+        settings_keys(settings).general != last.typing
+        or effective_today(settings, last.today) != last.day
+        or rules != (settings_read(settings), last.day)
+    ):
+        return None
+    return settings, loaded.problems + quoted(problems, loaded.settings_text)
 
 
 def _read_edits(

@@ -164,6 +164,12 @@ EDITED: list[tuple[str, str | None, str | None, bool]] = [
     ("notes/stray.md", "", "# Notes\n", True),  # a Markdown file outside the folders
     ("notes/stray.md", "# Notes", "# More notes", False),
     ("workspace.yml", "wip: 1", "wip: 3", True),  # the settings: every record
+    # names no problem words: the records as checked, the settings' problems read again
+    ("workspace.yml", "{id: review, name: Review", "{id: review, name: Checking", False),
+    ("workspace.yml", "{id: lead, name: Lead", "{id: lead, name: Leads", False),
+    ("workspace.yml", "name: Snapshot Agency", "name: Snapshot Agency\nfoo: bar", False),
+    ("workspace.yml", "name: Snapshot Agency\nfoo: bar", "name: Snapshot Agency", False),
+    ("workspace.yml", "UAH: 0.025", "UAH: 0.03", True),  # what typing reads
     ("tasks/shop-catalog.md", "status: doing", "status: review", False),
     # another workflow of the same first column: a task's status is not in it (PD202, the
     # task stands in as last good), then is again, then is not

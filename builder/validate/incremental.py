@@ -13,11 +13,11 @@ type it refers to (a record added, deleted or renamed: those naming it are re-ch
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from builder.model import Project, Workspace
+from builder.model import Project, Settings, Workspace
 from builder.model.keys import region_of
 from builder.model.schema import RECORD_SPECS, RECORD_TYPES
 from builder.problems import Problem
@@ -68,13 +68,34 @@ def _reads(ws: Workspace, kind: str, rec: Any) -> tuple[str, ...]:
     return (rec.digest,)
 
 
+def settings_read(settings: Settings) -> str:
+    """What the rules and warnings read of the settings: all of them but the names of the
+    workflows and their columns, and of the pipelines and their stages (which no problem
+    words): a column renamed checks no record again."""
+    bare = replace(
+        settings,
+        workflows={
+            k: replace(w, name="", columns=tuple(replace(c, name="") for c in w.columns))
+            for k, w in settings.workflows.items()
+        },
+        pipelines={
+            k: replace(p, name="", stages=tuple(replace(s, name="") for s in p.stages))
+            for k, p in settings.pipelines.items()
+        },
+        pos={},
+        digest="",
+        path="",
+    )
+    return repr(bare)
+
+
 @dataclass
 class RuleCache:
     """Per record (type, id): what it read and its problems from the rules and per-record
     warnings, with what they were found under (settings digest, today, the ids of each
     type); and the counting warnings by group (`Groups`)."""
 
-    settings: tuple[str, date] | None = None
+    settings: tuple[str, date] | None = None  # `settings_read`, today
     ids: dict[str, list[str]] = field(default_factory=dict)
     found: dict[tuple[str, str], tuple[tuple[str, ...], list[Problem]]] = field(
         default_factory=dict
@@ -86,7 +107,7 @@ class RuleCache:
 
     def run(self, ws: Workspace, today: date) -> list[Problem]:
         """The problems of every rule and warning, as `run_rules` + `run_warnings` find."""
-        settings = (ws.settings.digest, today)
+        settings = (settings_read(ws.settings), today)
         ids: dict[str, list[str]] = {kind: list(ws.table(kind)) for kind in RECORD_TYPES}
         moved = {kind for kind in RECORD_TYPES if ids[kind] != self.ids.get(kind)}
         whole = settings != self.settings
@@ -118,7 +139,7 @@ class RuleCache:
         added or removed, the settings and today as the last run's. The rules and
         per-record warnings run again for those records and the records that read them
         (a project's tasks, a person's tasks); the counting warnings for their groups."""
-        assert self.groups is not None and self.settings == (ws.settings.digest, today)
+        assert self.groups is not None and self.settings is not None
         groups = self.groups
         groups.edit(ws, edits)
         again: dict[str, dict[str, Any]] = {kind: {} for kind in RECORD_TYPES}
