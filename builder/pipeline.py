@@ -69,7 +69,9 @@ class CheckCache:
     """What the serve loop keeps between checks: parsed files (keyed by their stat) and
     typed records (keyed by file digest and the settings typing reads), so an edit
     re-reads and re-types one file; cross-record rules and warnings run for the records an edit may
-    have changed the answer for (`builder.validate.incremental`)."""
+    have changed the answer for (`builder.validate.incremental`). Told which files changed
+    (serve's watcher), a check of edits in place starts from the last one (`last`,
+    `_check_edits`) and costs what the edited files and the records reading them cost."""
 
     files: ReadCache = field(default_factory=dict)
     typed: dict[str, tuple[str, str, Record, list[Problem]]] = field(default_factory=dict)

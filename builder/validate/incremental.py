@@ -1,14 +1,17 @@
 """The serve loop's cross-record check: the rules and the per-record warnings run again only
 for the records an edit may have changed the answer for; every other record keeps the
 problems found for it last time. The warnings that count over many records (WIP limits,
-duplicate contacts, missing rates) run whole.
+duplicate contacts, missing rates) are kept by group (`Groups`): a whole check counts
+them all; an edit in place (`RuleCache.run_edits`) counts again the groups its records
+were and are in.
 
 A record's problems are a function of the record, the records it reads (a task: its
-project's workflow, its assignee's `active`), the settings, today, and which ids exist
-(an unknown reference; the "did you mean" hint names the ids there are). So a record is
-checked again when its own file digest, or that of a record it reads, changed; all
-records of a type are checked again when the settings or today changed, or the ids of a
-type it refers to (a record added, deleted or renamed: those naming it are re-checked)."""
+project's workflow, its assignee's `active`), the settings (`settings_read`), today, and
+which ids exist (an unknown reference; the "did you mean" hint names the ids there are).
+So a record is checked again when its own file digest, or that of a record it reads,
+changed; all records of a type are checked again when the settings or today changed, or
+the ids of a type it refers to (a record added, deleted or renamed: those naming it are
+re-checked)."""
 
 from __future__ import annotations
 
