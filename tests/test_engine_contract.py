@@ -221,6 +221,111 @@ def test_seeding_the_kept_index_gives_the_next_rebuild_every_pages_entries(
     )
 
 
+def test_serves_index_joined_page_by_page_is_the_one_the_plugin_writes(
+    mkdocs_project: Path, tmp_path: Path
+) -> None:
+    """`SearchPages`: seeded with every page's entries, a rebuild of b/ (its entries
+    changed) with d/ and e/ deleted writes, instead of the search plugin, the bytes the plugin
+    writes for the same index (its configuration part, then the entries, b/ last as the
+    plugin puts a rebuilt page); an unchanged rebuild writes nothing."""
+    import json
+
+    from mkdocs.config import load_config
+
+    config, search = search_plugin_after_one_dirty_build(mkdocs_project)
+    config.site_dir = str(tmp_path / "site")
+    every = entries("a/", "b/", "c/", "d/", "e/", "")
+    chunks = [engine.search_json(every[i : i + 2]).encode() for i in range(0, 12, 2)]
+    pages = engine.SearchPages()
+    pages.seed([*chunks[:2], b"", *chunks[2:]])
+
+    def rebuild(built: list[dict[str, str]], urls: set[str], deleted: set[str]) -> None:
+        search.on_config(config)  # a rebuild's new, empty index
+        search.search_index.entries = list(built)
+
+        def ours(*, config: Any) -> None:
+            assert pages.update(config, urls, deleted, ours)
+
+        handlers = [ours, search.on_post_build]
+        config.plugins.events["post_build"] = handlers
+        config.plugins.on_post_build(config=config)
+        assert handlers == [ours], "the plugin's own post_build was not taken off"
+
+    index = tmp_path / "site/search/search_index.json"
+    rebuilt = [{**e, "text": "new"} for e in entries("b/")]
+    try:
+        rebuild(rebuilt, {"b/"}, {"d/", "e/"})
+    finally:
+        search.search_index_prev = None  # MkDocs keeps the plugin for the next tests' loads
+    written = index.read_bytes()
+    # the plugin's own index of the same pages, in the same order, from a full build
+    full = load_config(str(mkdocs_project), site_dir=str(tmp_path / "full"))
+    plugin: Any = full.plugins["material/search"]
+    plugin.on_startup(command="build", dirty=False)
+    plugin.on_config(full)
+    plugin.search_index.entries = [*entries("a/", "c/", ""), *rebuilt]
+    plugin.on_post_build(config=full)
+    assert written == (tmp_path / "full/search/search_index.json").read_bytes()
+    assert [e["location"] for e in json.loads(written)["docs"]][-2:] == ["b/", "b/#a"]
+    index.write_bytes(b"unchanged")  # a rebuild whose pages index as before writes nothing
+    search.search_index_prev = search.search_index
+    try:
+        rebuild(rebuilt, {"b/"}, set())
+    finally:
+        search.search_index_prev = None
+    assert index.read_bytes() == b"unchanged"
+
+
+def test_a_page_searched_as_before_gets_its_entries_without_a_parse(
+    mkdocs_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`SearchPages.reuse_entries`: the search plugin's page hook reaches the index's
+    `add_entry_from_context` through the instance; a page whose searched HTML, URL and
+    title are unchanged gets the entries the plugin made of it, unparsed; a changed one
+    is parsed again."""
+    from types import SimpleNamespace
+
+    from material.plugins.search import plugin as search_module  # type: ignore[import-untyped]
+
+    config, search = search_plugin_after_one_dirty_build(mkdocs_project)
+    search.search_index_prev = None
+    parsed: list[str] = []
+    feed = search_module.Parser.feed
+
+    def counted(self: Any, data: str) -> None:
+        parsed.append(data)
+        feed(self, data)
+
+    monkeypatch.setattr(search_module.Parser, "feed", counted)
+    pages = engine.SearchPages()
+
+    def build(html: str) -> list[dict[str, Any]]:
+        search.on_config(config)  # a rebuild's new, empty index
+        pages.reuse_entries(config)
+        page = SimpleNamespace(
+            url="tasks/a/",
+            title="Task A",
+            meta={"title": "Task A"},
+            toc=[],
+            content=html,
+            file=SimpleNamespace(src_uri="tasks/a.md"),
+        )
+        search.on_page_context({}, page=page, config=config, nav=None)
+        return list(search.search_index.entries)
+
+    first = build("<p>Body of A.</p>")
+    assert [e["location"] for e in first] == ["tasks/a/"] and len(parsed) == 1
+    assert build("<p>Body of A.</p>") == first and len(parsed) == 1
+    again = build("<p>Body of A, edited.</p>")
+    assert again[0]["text"] == "<p>Body of A, edited.</p>" and len(parsed) == 2
+    # from a build's state: what the page was searched by, and its entries as JSON
+    searched = pages.searched("tasks/a.md")
+    pages = engine.SearchPages()
+    state_page = SimpleNamespace(searched=searched, search=engine.search_json(again).encode())
+    pages.remember({"tasks/a.md": state_page})
+    assert build("<p>Body of A, edited.</p>") == again and len(parsed) == 2
+
+
 # --- serve: the last build's pages answered by the live-reload server --------------------
 
 

@@ -870,3 +870,57 @@ def test_a_file_renamed_or_moved_as_it_is_rewrites_the_pages_naming_it(tmp_path:
         assert snapshot(kept_tree) == snapshot(tmp_path / f"fresh-{n}"), n
     page = (kept_tree / "tasks/press-release.md").read_text(encoding="utf-8")
     assert "edit/main/content/tasks/press/press-release.md" in page
+
+
+#: edits for the kept people pages, dashboard and reports (each on top of the ones before)
+VIEW_EDITS: list[tuple[str, str, str]] = [
+    ("tasks/site-launch.md", "status: queue", "status: doing"),  # a move: WIP, the dashboard
+    ("tasks/site-launch.md", "assignee: oleh", "assignee: anna"),  # two people, the team
+    ("tasks/site-mockups.md", "oleh 3h mock-ups", "oleh 5h mock-ups"),  # time: timesheets
+    ("tasks/site-review.md", "due: 2026-04-10", "due: 2026-03-11"),  # overdue now
+    ("tasks/site-review.md", "status: review", "status: done"),  # done: reports, WIP
+    ("deals/big-lead.md", "owner: anna", "owner: oleh"),  # deal cards, two people
+    ("deals/big-lead.md", "stage: lead", "stage: won"),  # won without a project
+    ("people/oleh.md", "capacity: 20", "capacity: 10"),  # a person's settings: load
+    ("people/anna.md", "role: Account director", "role: Director"),  # the people list
+    ("contacts/petro.md", "follow_up: 2026-03-19", "follow_up: 2026-03-14"),  # follow-ups
+    ("tasks/site-hosting.md", "status: doing", "status: queue"),  # unassigned, still open
+]
+
+
+def test_kept_people_pages_dashboard_and_reports_equal_fresh_ones(tmp_path: Path) -> None:
+    """Serve keeps the people pages' keys and rows, the dashboard's parts and the reports'
+    task key from the records that changed: after each kind of edit its tree is a fresh
+    generation's, byte for byte; a move that changes nothing they show renders none."""
+    root = make_workspace(tmp_path, SMALL)
+    kept = Kept()
+    tree = tmp_path / "kept"
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    for rel, old, new in VIEW_EDITS:
+        renders(root, kept, tree, rel, old, new)
+    # a move between open columns of a task the dashboard does not list (not due this
+    # week, no WIP limit on either column): no dashboard or report rendered
+    rendered = renders(root, kept, tree, "tasks/shop-catalog.md", "status: doing", "status: queue")
+    assert "index.md" not in rendered
+    assert [r for r in rendered if r.startswith("reports/")] == ["reports/statements/index.md"]
+    # and again, with nothing changed: not the dashboard either
+    again = generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    assert "index.md" not in again.rendered
+
+
+def test_a_kept_body_is_rendered_again_when_raw_html_is_allowed(tmp_path: Path) -> None:
+    """Serve keeps record bodies' HTML by their Markdown across rebuilds: under another
+    `allow_raw_html` the same Markdown renders otherwise, and the kept run says so."""
+    files = dict(SMALL)
+    files["tasks/site-copy.md"] += '\n<span style="color:red">Raw <b>bold</b></span>\n'
+    root = make_workspace(tmp_path, files)
+    kept, tree = Kept(), tmp_path / "kept"
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    page = tree / "tasks/site-copy.md"
+    assert "<span>Raw <b>bold</b></span>" in page.read_text(encoding="utf-8")
+    settings = root / "workspace.yml"
+    write(settings, settings.read_text(encoding="utf-8") + "allow_raw_html: true\n")
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    assert '<span style="color:red">Raw <b>bold</b></span>' in page.read_text(encoding="utf-8")
+    generate(root, tmp_path / "fresh", SiteOptions(), None, history=False)
+    assert snapshot(tree) == snapshot(tmp_path / "fresh")

@@ -17,6 +17,7 @@ from typing import Any
 
 from builder.render.keys import RecordKeys
 from builder.views.calendar import Event, EventIndex, TaskEvents
+from builder.views.dashboard import DashboardKept
 
 
 @dataclass
@@ -50,6 +51,40 @@ class ReportsKept:
     logged: dict[str, str] = field(default_factory=dict)
     #: the recent weeks' timesheets, with the digest of what they were made from
     weeks: tuple[str, Any] | None = None
+    #: serve: per task id, (its text, whether it is done, its time log's text), as the
+    #: last key was made from them, with that key, the digest of the time logs, what else
+    #: they depend on (the projects' digest, the workflows) and `RecordKeys.updates` then
+    tasks: dict[str, tuple[str, bool, str]] = field(default_factory=dict)
+    key: str = ""
+    logged_key: str = ""
+    context: tuple[object, ...] = ()
+    updates: int = -1
+    #: each timesheet page's key and each week's CSV, with what they were made from
+    week_keys: dict[object, tuple[tuple[object, ...], str]] = field(default_factory=dict)
+    csv: dict[object, tuple[tuple[object, ...], str]] = field(default_factory=dict)
+
+
+@dataclass
+class PersonKept:
+    """What a person's entry on the people pages was made from (their record, tasks and
+    deals, compared by identity) and what it gave: the page's and archive's keys and the
+    row of the people list."""
+
+    person: Any
+    tasks: list[Any]
+    deals: list[Any]
+    page_key: str
+    archive_key: str
+    row: list[Any]
+
+
+@dataclass
+class PeopleKept:
+    """The people pages' per-person parts, valid for one `context` (the settings, today,
+    the projects', companies' and contacts' digests, the history's chips)."""
+
+    context: tuple[object, ...] = ()
+    people: dict[str, PersonKept] = field(default_factory=dict)
 
 
 @dataclass
@@ -59,7 +94,12 @@ class RenderKept:
     calendar: CalendarKept = field(default_factory=CalendarKept)
     reports: ReportsKept = field(default_factory=ReportsKept)
     records: RecordKeys = field(default_factory=RecordKeys)  # record pages' keys
+    people: PeopleKept = field(default_factory=PeopleKept)  # the people pages' parts
+    dashboard: DashboardKept = field(default_factory=DashboardKept)  # the dashboard's parts
     admin: tuple[tuple[object, ...], dict[str, str]] | None = None  # the admin page's files
+    #: the record bodies' HTML by the Markdown's digest (`BodyRenderer`), with the
+    #: settings they were rendered under (raw HTML allowed, the checkbox label)
+    bodies: tuple[tuple[bool, str], dict[str, str]] | None = None
     #: the serve loop's page memo (`pages.Memo`: path -> (key, text)), and record pages'
     #: paths by (kind, id)
     memo: dict[str, tuple[Any, str]] | None = None

@@ -301,6 +301,16 @@ class RecordKeys:
         self.computed: set[Ref] = set()  # the keys the last `update` computed
         self.full = True  # whether the last `update` computed every key (a new context)
         self.derived: Derived | None = None  # what the last `update` was for
+        self.updates = 0  # how many rebuilds `update` has seen
+        #: the records whose digest changed, came or went in the last `update` (None: the
+        #: first, which has nothing to compare with)
+        self.changed: set[Ref] | None = None
+
+    def changed_since(self, updates: int) -> set[Ref] | None:
+        """The records that changed since the rebuild whose `updates` count was
+        `updates`: known only when that was the last one but this (None: a view kept
+        from an older rebuild, or from none, looks at everything again)."""
+        return self.changed if updates == self.updates - 1 else None
 
     def update(
         self,
@@ -321,6 +331,8 @@ class RecordKeys:
             for ident, rec in ws.table(kind).items()
         }
         self.computed = set()
+        self.updates += 1
+        self.changed = self._changed(seen) if self.seen else None
         self.full = context != self.context or not self.seen
         if self.full:
             self.keys, self.reads, self.readers = {}, {}, {}
@@ -328,8 +340,8 @@ class RecordKeys:
                 if ref[0] != "person":
                     self._compute(ws, derived, ref, salt, hk)
         else:
-            changed = {ref for ref, digest in seen.items() if self.seen.get(ref) != digest}
-            changed.update(ref for ref in self.seen if ref not in seen)
+            assert self.changed is not None
+            changed = set(self.changed)
             for kind, now, before in zip(
                 ("task", "deal", "contact"), chips, self.chips, strict=True
             ):
@@ -350,6 +362,12 @@ class RecordKeys:
                     self._compute(ws, derived, ref, salt, hk)
         self.context, self.seen, self.chips, self.derived = context, seen, chips, derived
         return self.keys
+
+    def _changed(self, seen: dict[Ref, str]) -> set[Ref]:
+        """The records whose digest is not the last rebuild's, and those gone since."""
+        changed = {ref for ref, digest in seen.items() if self.seen.get(ref) != digest}
+        changed.update(ref for ref in self.seen if ref not in seen)
+        return changed
 
     def _compute(
         self, ws: Workspace, derived: Derived, ref: Ref, salt: str, hk: HistoryKeys

@@ -24,7 +24,7 @@ from builder import i18n
 from builder.model import Workspace
 from builder.model.settings_keys import settings_keys
 from builder.problems import Problem
-from builder.render.kept import RenderKept
+from builder.render.kept import PersonKept, RenderKept
 from builder.render.keys import (
     PAGE_KINDS,
     HistoryKeys,
@@ -57,6 +57,8 @@ from builder.views.paths import (
 )
 
 THEME_DIR = Path(__file__).resolve().parent.parent.parent / "theme"
+#: serve keeps at most this many record bodies' HTML, then starts afresh
+BODIES = 50_000
 
 
 def theme_dir() -> Path:
@@ -272,13 +274,25 @@ def site_files(
 
 def _dashboard_page(site: _Site, problems: list[Problem]) -> Page:
     ws, options = site.ws, site.options
+    title = site.fmt.t("nav.dashboard")
+    holder = options.kept
+    if holder is None:
 
-    def context() -> dict[str, Any]:
-        view = dashboard.dashboard(ws, site.derived, site.today, problems)
-        return {"d": view, **_dashboard_history(ws, options)}
+        def context() -> dict[str, Any]:
+            view = dashboard.dashboard(ws, site.derived, site.today, problems)
+            return {"d": view, **_dashboard_history(ws, options)}
 
-    # no key: it shows a little of everything, the problems included
-    return Page("index.md", site.fmt.t("nav.dashboard"), "dashboard.html", context, dict(VIEW))
+        # no key: it shows a little of everything, the problems included
+        return Page("index.md", title, "dashboard.html", context, dict(VIEW))
+    # serve: its parts are kept and made again from what changed (`DashboardKept`), and
+    # the page is keyed by what it shows, so an edit that changes none of it renders none
+    kept = holder.dashboard
+    changed = holder.records.changed_since(kept.updates)
+    view = dashboard.dashboard(ws, site.derived, site.today, problems, kept, changed)
+    kept.updates = holder.records.updates
+    values = {"d": view, **_dashboard_history(ws, options)}
+    key = fingerprint(site.salt, repr(values))
+    return Page("index.md", title, "dashboard.html", values, dict(VIEW), key=key)
 
 
 def _projects_page(site: _Site) -> Page:
@@ -828,8 +842,47 @@ def _person_settings(site: _Site, tasks: list[Any], deals: list[Any]) -> str:
     return repr((flows, pipes, bool(site.ws.settings.pipelines)))
 
 
+def _person_parts(
+    site: _Site, p: Any, tasks: list[Any], deals: list[Any], shared: list[str]
+) -> PersonKept:
+    """A person's page key, archive key and row of the people list."""
+    derived, today, hk = site.derived, site.today, site.hk
+    open_, overdue = boards.board_stats(derived, tasks, today)
+    load, capacity = people.person_load(site.ws, derived, p.id, today)
+    task_chips = hk.chips("task", [t.id for t in tasks])
+    return PersonKept(
+        person=p,
+        tasks=list(tasks),
+        deals=list(deals),
+        page_key=fingerprint(
+            site.record_salt,
+            _person_settings(site, tasks, deals),
+            p.digest,
+            *shared,
+            *(x.digest for x in (*tasks, *deals)),
+            task_chips,
+            hk.chips("deal", [d.id for d in deals]),
+        ),
+        archive_key=fingerprint(
+            site.record_salt,
+            _person_settings(site, tasks, []),
+            p.digest,
+            *shared,
+            *(x.digest for x in tasks),
+            task_chips,
+        ),
+        row=[
+            Link(p.name, url("person", p.id)),
+            Link(p.role),
+            Link(str(open_)),
+            Link(str(overdue)),
+            Link(f"{load} / {capacity}" if capacity else load),
+        ],
+    )
+
+
 def _people_pages(site: _Site) -> Iterator[Page]:
-    ws, derived, today, fmt = site.ws, site.derived, site.today, site.fmt
+    ws, derived, today = site.ws, site.derived, site.today
     ix = derived.index
     # a person's page shows their own record, their tasks and deals (with their projects',
     # companies' and contacts' names) and the contacts they follow up: not the other
@@ -838,7 +891,13 @@ def _people_pages(site: _Site) -> Iterator[Page]:
     shared = [derived.table_digests[k] for k in ("project", "company", "contact")]
     # and of the history: the follow-ups (every contact's last change in git)
     shared.append(site.hk.all_chips("contact"))
-    hk = site.hk
+    # serve keeps each person's keys and row while their record, tasks and deals are the
+    # very same objects under the same settings, day, tables and chips
+    kept = site.options.kept.people if site.options.kept is not None else None
+    if kept is not None:
+        context = (site.salt, today, *shared, derived.stuck, derived.idle)
+        if kept.context != context:
+            kept.context, kept.people = context, {}
     rows = []
 
     def page(p: Any) -> dict[str, Any]:
@@ -852,17 +911,12 @@ def _people_pages(site: _Site) -> Iterator[Page]:
     for p in sorted(ws.people.values(), key=lambda p: (not p.active, p.name.lower())):
         tasks = ix.tasks_by_assignee.get(p.id, [])
         deals = ix.deals_by_owner.get(p.id, [])
-        open_, overdue = boards.board_stats(derived, tasks, today)
-        load, capacity = people.person_load(ws, derived, p.id, today)
-        rows.append(
-            [
-                Link(p.name, url("person", p.id)),
-                Link(p.role),
-                Link(str(open_)),
-                Link(str(overdue)),
-                Link(f"{load} / {capacity}" if capacity else load),
-            ]
-        )
+        made = kept.people.get(p.id) if kept is not None else None
+        if made is None or made.person is not p or made.tasks != tasks or made.deals != deals:
+            made = _person_parts(site, p, tasks, deals, shared)
+            if kept is not None:
+                kept.people[p.id] = made
+        rows.append(made.row)
         yield Page(
             page_file(url("person", p.id)),
             p.name,
@@ -871,30 +925,12 @@ def _people_pages(site: _Site) -> Iterator[Page]:
             # a person is found by name: in the index with the profile text (see the
             # plugin's search_slice), the rest of the page being a board
             {"hide": ["toc", "navigation"]},
-            key=fingerprint(
-                site.record_salt,
-                _person_settings(site, tasks, deals),
-                p.digest,
-                *shared,
-                *(x.digest for x in (*tasks, *deals)),
-                hk.chips("task", [t.id for t in tasks]),
-                hk.chips("deal", [d.id for d in deals]),
-            ),
+            key=made.page_key,
         )
         yield from _archive_pages(
-            site,
-            Link(p.name, url("person", p.id)),
-            tasks,
-            boards.DONE_CAP,
-            fingerprint(
-                site.record_salt,
-                _person_settings(site, tasks, []),
-                p.digest,
-                *shared,
-                *(x.digest for x in tasks),
-                hk.chips("task", [t.id for t in tasks]),
-            ),
+            site, Link(p.name, url("person", p.id)), tasks, boards.DONE_CAP, made.archive_key
         )
+    fmt = site.fmt
     yield Page(
         "people/index.md",
         fmt.t("nav.people"),
@@ -1064,6 +1100,14 @@ class _Renderer:
         self.body = BodyRenderer(
             ws.settings.allow_raw_html, i18n.t(locale, "record.checklist_item")
         )
+        kept = options.kept
+        if kept is not None:
+            # serve: a body renders as it did at the last rebuild (a person renamed
+            # re-renders hundreds of task pages whose bodies did not change)
+            made_as = (self.body.allow_raw_html, self.body.checkbox_label)
+            if kept.bodies is None or kept.bodies[0] != made_as or len(kept.bodies[1]) > BODIES:
+                kept.bodies = (made_as, {})
+            self.body.cache = kept.bodies[1]
         self.templates: dict[str, Any] = {}
         self.card_template = self.env.get_template("plaindesk/card.html")
         self.lane_template = self.env.get_template("plaindesk/lane.html")

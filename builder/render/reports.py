@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from builder.model.settings_keys import settings_keys
 from builder.render.kept import RenderKept, ReportsKept
-from builder.render.keys import fingerprint
+from builder.render.keys import RecordKeys, fingerprint
 from builder.views.paths import (
     page_file,
     paged_url,
@@ -40,34 +40,84 @@ def tasks_key(ws: Workspace, derived: Derived, audience: str, holder: RenderKept
     """The part of the reports' key that the tasks make: of each task what a report reads
     (its fields but the body, the participants, the priority and its status, of which
     only whether it is done), so that a card moved between open columns or a body edited
-    leaves the reports as they are."""
+    leaves the reports as they are.
+
+    In serve (`holder`), the last rebuild's key is taken as it is when every task that
+    changed since reads as it did (`ReportsKept.tasks`) and what whether a task is done
+    depends on (the projects, the workflows) is the same: a move between open columns
+    walks no other task."""
     # the settings as typing reads them (`general`): a column renamed leaves the texts
     # (whether a task is done is added apart)
-    words = (settings_keys(ws.settings).general, audience)
+    sk = settings_keys(ws.settings)
+    words = (sk.general, audience)
     kept = holder.reports if holder is not None else ReportsKept()
     if kept.words != words:
         kept = ReportsKept(words)
+    flows, default = derived.workflows, derived.workflows[""]
+    context = (derived.table_digests["project"], sk.flows)
+    if holder is not None and _kept_tasks_key(ws, derived, holder.records, kept, context):
+        kept.updates = holder.records.updates
+        holder.reports = kept
+        return kept.key
     now = ReportsKept(words)
     before, shown = kept.shown, now.shown
     logged_before, logged = kept.logged, now.logged
-    now.weeks = kept.weeks
-    flows, default = derived.workflows, derived.workflows[""]
+    now.weeks, now.week_keys, now.csv = kept.weeks, kept.week_keys, kept.csv
     parts: list[str] = []
     add = parts.append
     for t in derived.tasks_by_id:
         text = before.get(t.digest)
         if text is None:
-            fields = (t.id, t.title, t.project, t.assignee, t.start, t.due, t.estimate)
-            text = repr((*fields, t.time, t.tags, t.price, t.custom))
+            text = _task_text(t)
         shown[t.digest] = text
         add(text)
+        time = ""
         if t.time:
-            time = logged_before.get(t.digest)
-            logged[t.digest] = time if time is not None else repr((t.id, t.project, t.time))
-        add("d" if (flows.get(t.project) or default).is_done(t.status) else "o")
+            time = logged_before.get(t.digest) or repr((t.id, t.project, t.time))
+            logged[t.digest] = time
+        done = (flows.get(t.project) or default).is_done(t.status)
+        add("d" if done else "o")
+        now.tasks[t.id] = (text, done, time)
+    now.key = fingerprint(*parts)
+    now.logged_key = fingerprint(*logged.values())
+    now.context = context
     if holder is not None:
+        now.updates = holder.records.updates
         holder.reports = now
-    return fingerprint(*parts)
+    return now.key
+
+
+def _task_text(t: Any) -> str:
+    """What the reports read of a task, but whether it is done."""
+    fields = (t.id, t.title, t.project, t.assignee, t.start, t.due, t.estimate)
+    return repr((*fields, t.time, t.tags, t.price, t.custom))
+
+
+def _kept_tasks_key(
+    ws: Workspace,
+    derived: Derived,
+    records: RecordKeys,
+    kept: ReportsKept,
+    context: tuple[object, ...],
+) -> bool:
+    """Whether the last rebuild's tasks key holds: the same projects and workflows, and
+    every task that changed since (none came or went) reads as it did."""
+    changed = records.changed_since(kept.updates)
+    if not kept.key or kept.context != context or changed is None:
+        return False
+    flows, default = derived.workflows, derived.workflows[""]
+    for kind, ident in changed:
+        if kind != "task":
+            continue
+        t = ws.tasks.get(ident)
+        was = kept.tasks.get(ident)
+        if t is None or was is None:
+            return False
+        time = repr((t.id, t.project, t.time)) if t.time else ""
+        done = (flows.get(t.project) or default).is_done(t.status)
+        if (_task_text(t), done, time) != was:
+            return False
+    return True
 
 
 #: `plaindesk build`'s copy of the reports' per-task texts (`ReportsKept.shown`), in its
@@ -116,7 +166,7 @@ def _recent_weeks(site: _Site) -> dict[Any, Any]:
     holder = site.options.kept
     if holder is not None:
         key = fingerprint(
-            derived.table_digests["person"], today.isoformat(), *holder.reports.logged.values()
+            derived.table_digests["person"], today.isoformat(), holder.reports.logged_key
         )
         weeks = holder.reports.weeks
         if weeks is not None and weeks[0] == key:
@@ -135,6 +185,36 @@ def _costs(ws: Workspace) -> str:
         priced = hourly_cost(ws, p.id) is not None
         parts.append(repr((p.id, p.rate, "" if priced else p.name)))
     return fingerprint(*parts)
+
+
+def _week_key(site: _Site, *shown: Any) -> str:
+    """A timesheet's key: the weeks it shows (who logged what, per day and project) and
+    the people and projects it names; a card moved leaves it as it is. Serve keeps it
+    while the weeks are the same and the people and projects are too."""
+    if site.options.kept is None:
+        return _made_week_key(site, *shown)
+    keys = site.options.kept.reports.week_keys
+    digests = site.derived.table_digests
+    inputs = (site.record_salt, digests["person"], digests["project"])
+    slot = shown[0].monday if len(shown) == 1 else None
+    found = keys.get(slot)
+    if found is not None and found[0] == (inputs, shown):
+        return found[1]
+    key = _made_week_key(site, *shown)
+    keys[slot] = ((inputs, shown), key)
+    return key
+
+
+def _made_week_key(site: _Site, *shown: Any) -> str:
+    ws = site.ws
+    named: set[tuple[str, str]] = set()
+    for w in shown:
+        for row in w.people:
+            named.add(("person", row.person))
+            named.update(("project", pid) for pid in row.projects)
+    digests = [f"{k}:{i}:{getattr(ws.table(k).get(i), 'digest', '-')}" for k, i in sorted(named)]
+    # no workflow or pipeline: a column renamed leaves the timesheets as they are
+    return fingerprint(site.record_salt, *map(repr, shown), *digests)
 
 
 def report_pages(site: _Site) -> Iterator[Page]:
@@ -158,18 +238,7 @@ def report_pages(site: _Site) -> Iterator[Page]:
     weeks = _recent_weeks(site)
 
     def week_key(*shown: Any) -> str:
-        """A timesheet's key: the weeks it shows (who logged what, per day and project)
-        and the people and projects it names; a card moved leaves it as it is."""
-        named: set[tuple[str, str]] = set()
-        for w in shown:
-            for row in w.people:
-                named.add(("person", row.person))
-                named.update(("project", pid) for pid in row.projects)
-        digests = [
-            f"{k}:{i}:{getattr(ws.table(k).get(i), 'digest', '-')}" for k, i in sorted(named)
-        ]
-        # no workflow or pipeline: a column renamed leaves the timesheets as they are
-        return fingerprint(site.record_salt, *map(repr, shown), *digests)
+        return _week_key(site, *shown)
 
     def ctx(name: str, **values: Any) -> dict[str, Any]:
         return {"report_links": rp.report_links(fmt, name, site.options.money), **values}
@@ -235,7 +304,20 @@ def report_pages(site: _Site) -> Iterator[Page]:
 
 def report_files(site: _Site) -> dict[str, str]:
     """Files next to the report pages: each timesheet week as CSV."""
+    ws, derived, today = site.ws, site.derived, site.today
+    kept = site.options.kept.reports.csv if site.options.kept is not None else None
+    recent = rp.recent_weeks(ws, derived, today) if kept is not None else {}
     out = {}
-    for monday in weeks_back(site.today, rp.TIMESHEET_WEEKS):
-        out[timesheet_csv_url(monday)] = rp.week_csv(site.ws, site.derived, monday, site.today)
+    for monday in weeks_back(today, rp.TIMESHEET_WEEKS):
+        # serve keeps a week's CSV while its timesheet and the people (names) are the same
+        week = recent.get(monday)
+        inputs = (week, derived.table_digests["person"], today)
+        found = kept.get(monday) if kept is not None and week is not None else None
+        if found is not None and found[0] == inputs:
+            text = found[1]
+        else:
+            text = rp.week_csv(ws, derived, monday, today)
+            if kept is not None:
+                kept[monday] = (inputs, text)
+        out[timesheet_csv_url(monday)] = text
     return out

@@ -13,6 +13,7 @@ last build's state (`builder.site.warm`). `mkdocs build` takes those three only
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import logging
 import os
@@ -312,6 +313,153 @@ def forget_search_entries(
                 continue
         if gone:
             prev.entries = [e for e in entries if _page(e) not in gone]
+
+
+#: where a page's entries begin in `search_json`: its first entry's location
+_FIRST_LOCATION = re.compile(rb'\{"location":("(?:[^"\\]|\\.)*")')
+
+
+class SearchPages:
+    """serve's search index as each page's entries, already encoded (`search_json`), in
+    the order the search plugin would list them. A rebuild encodes the entries of the
+    pages it built, and the index is written by joining every page's: the plugin's own
+    post_build, taken off, encodes all of them again (44 MB at scale 1, a seventh of a
+    person rename). The plugin's kept index (`search_index_prev`) is then no longer kept
+    up; it is made from these pages again should the plugin ever have to write."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, bytes] | None = None  # page URL -> its entries' JSON
+        #: page (`src_uri`) -> what its search entries were made of (a digest), and the
+        #: entries (None: not decoded yet) or their JSON (`search_json`)
+        self.made: dict[str, tuple[str, list[dict[str, Any]] | bytes]] = {}
+
+    def remember(self, pages: Mapping[str, Any]) -> None:
+        """What the last build's pages were searched by and their entries (the state's
+        `PageEntry.searched` and `.search`), for `reuse_entries`."""
+        for rel, page in pages.items():
+            if page.searched:
+                self.made[rel] = (page.searched, page.search)
+
+    def searched(self, rel: str) -> str:
+        """What the entries of page `rel` were made of when it was last built ("")."""
+        made = self.made.get(rel)
+        return made[0] if made is not None else ""
+
+    def reuse_entries(self, config: Any) -> None:
+        """on_env: the search plugin parses a built page's HTML for its entries
+        (`html.parser`, half of MkDocs' time for a person renamed); a page whose searched
+        part, URL, title and search settings are what they were when it was last built
+        (in this serve, or in the build whose state it came from) gets the entries it got
+        then. Pages with a table of contents (the team's own) are parsed as before."""
+        indexes: list[Any] = [
+            getattr(plugin, "search_index", None) for plugin in config.plugins.values()
+        ]
+        indexes = [
+            index
+            for index in indexes
+            if isinstance(getattr(index, "entries", None), list)
+            and callable(getattr(index, "add_entry_from_context", None))
+        ]
+        if len(indexes) != 1:
+            return
+        index = indexes[0]
+        parse = index.add_entry_from_context
+        made = self.made
+
+        def add_entry_from_context(page: Any) -> None:
+            if page.toc:
+                parse(page)
+                return
+            meta, rel = page.meta, page.file.src_uri
+            made_of = repr(
+                (page.url, page.title, meta.get("title"), meta.get("tags"), meta.get("search"))
+            )
+            key = hashlib.blake2b(made_of.encode("utf-8"), digest_size=16)
+            key.update(str(page.content).encode("utf-8"))
+            digest = key.hexdigest()
+            kept = made.get(rel)
+            if kept is not None and kept[0] == digest:
+                entries = kept[1]
+                if isinstance(entries, bytes):
+                    entries = json.loads(b"[" + entries + b"]")
+                    made[rel] = (digest, entries)
+                index.entries.extend(entries)
+                return
+            start = len(index.entries)
+            parse(page)
+            made[rel] = (digest, index.entries[start:])
+
+        index.add_entry_from_context = add_entry_from_context
+
+    def seed(self, chunks: Iterable[bytes]) -> None:
+        """Every page's entries as the last build's state holds them (`search_json`, one
+        chunk a page; a page without entries, b""): read without decoding them."""
+        self.pages = {}
+        for chunk in chunks:
+            first = _FIRST_LOCATION.match(chunk)
+            if first is not None:
+                self.pages[_page({"location": json.loads(first.group(1))})] = chunk
+
+    def update(self, config: Any, built: set[str], deleted: set[str], running: Any) -> bool:
+        """post_build of a dirty rebuild (before the search plugin's): the entries of the
+        pages `built` (URLs) replace theirs, `deleted` pages' go, and the index is written
+        (not when no page's entries changed: a card moved). `running` is the handler
+        running now. False when there is no single search plugin to do this for."""
+        plugins = search_plugins(config)
+        if len(plugins) != 1:
+            return False
+        plugin = plugins[0]
+        prev = plugin.search_index_prev
+        if self.pages is None:  # serve's first build was a full one: the plugin's index
+            self.pages = {}
+            for url, group in _by_page(prev.entries).items():
+                self.pages[url] = search_json(group).encode("utf-8")
+        prev.entries = []  # not kept up from now on: `chunks` has every page's
+        pages, now = self.pages, _by_page(plugin.search_index.entries)
+        dropped = [pages.pop(url, None) for url in deleted]
+        changed = any(chunk is not None for chunk in dropped)
+        for url in built:
+            chunk = search_json(now[url]).encode("utf-8") if url in now else b""
+            if pages.get(url) != chunk:
+                changed = True
+                pages.pop(url, None)  # a page built again goes last, as the plugin puts it
+                if chunk:
+                    pages[url] = chunk
+        if not drop_handler(config, "post_build", running, plugin.on_post_build):
+            # the plugin writes after all: its kept index is every page's but those built
+            gone = built | deleted
+            prev.entries = [e for e in json.loads(self.joined(b"[", b"]")) if _page(e) not in gone]
+            return True
+        path = Path(config.site_dir, *SEARCH_INDEX_FILE)
+        if changed or not path.is_file():
+            entries, plugin.search_index.entries = plugin.search_index.entries, []
+            try:
+                head = plugin.search_index.generate_search_index(None)
+            finally:
+                plugin.search_index.entries = entries
+            if not head.endswith(_NO_DOCS):
+                raise EngineChanged(f"the search plugin's index is not {{config, docs}}: {head}")
+            start = head[: -len(_NO_DOCS)].encode("utf-8") + b',"docs":['
+            mkdocs_utils.write_file(self.joined(start, b"]}"), str(path))
+        return True
+
+    def chunks(self) -> list[bytes]:
+        return list(self.pages.values()) if self.pages is not None else []
+
+    def joined(self, start: bytes, end: bytes) -> bytes:
+        assert self.pages is not None
+        return start + b",".join(self.pages.values()) + end
+
+
+_NO_DOCS = ',"docs":[]}'
+
+
+def _by_page(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Search entries by the page they are of (its URL), in their order."""
+    pages: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        pages.setdefault(_page(entry), []).append(entry)
+    return pages
 
 
 def drop_handler(config: Any, event: str, running: Any, later: Any) -> bool:

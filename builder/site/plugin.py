@@ -103,6 +103,8 @@ class Run:
     #: unlinked before MkDocs writes one, so nothing is written through a link
     links: set[str] = field(default_factory=set)
     search_seed: list[bytes] | None = None  # every page's search entries, for the next rebuild
+    #: serve's search index, page by page (`engine.SearchPages`)
+    search: engine.SearchPages = field(default_factory=engine.SearchPages)
 
     @property
     def serving(self) -> bool:
@@ -398,7 +400,9 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
     def _whole_body(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
         self.built.add(page.url)
         if self.inc is not None:
-            self.inc.page_built(config, page, self.page_set)
+            self.inc.page_built(
+                config, page, self.page_set, self.run.search.searched(page.file.src_uri)
+            )
         if page.file.src_uri in self.page_set:
             page.content, self.body = self.body, ""
         context["build_date_utc"] = self.moment
@@ -488,6 +492,7 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         for file in files.documentation_pages():
             if file.page is not None:
                 file.page.update_date = shown
+        inc = self.inc
         if self.run.serving:
             env.bytecode_cache = self.run.theme.bytecode
         elif self.inc is not None and config.config_file_path:
@@ -498,6 +503,13 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
             engine.share_nav_block(env)
         if self.run.shortcuts.takes(engine.PAGE_FRAME):
             engine.share_page_frame(env)
+        # pages searched as before get their entries unparsed: across serve's rebuilds,
+        # and from the last build's state (whose pages' digests the next state keeps)
+        shortcut = engine.SEARCH_WRITE if self.run.serving else engine.INCREMENTAL_BUILD
+        if (self.run.serving or inc is not None) and self.run.shortcuts.takes(shortcut):
+            if inc is not None and inc.warm and inc.prior is not None:
+                self.run.search.remember(inc.prior.state.pages)
+            self.run.search.reuse_entries(config)
         return env
 
     @event_priority(100)  # before the search plugin writes its index
@@ -513,14 +525,29 @@ class PlaindeskPlugin(BasePlugin[PlaindeskConfig]):
         # in between did not get here to drop its gone pages
         gone = sorted(run.site.pages.difference(pages)) if run.serving else self.generated.removed
         deleted = {self._file(config, rel).url for rel in gone if rel.endswith(".md")}
+        own_index = (
+            self.served
+            and run.shortcuts.takes(engine.SEARCH_INDEX)
+            and run.shortcuts.takes(engine.SEARCH_WRITE)
+        )
         if run.search_seed is not None and self.served:
             # serve started from the last build's state: its search plugin keeps the
             # entries of the first build's pages only; from now on it keeps every page's
-            engine.seed_search_entries(config, run.search_seed)
+            if own_index:
+                run.search.seed(run.search_seed)
+            else:
+                engine.seed_search_entries(config, run.search_seed)
             run.search_seed = None
-        if run.shortcuts.takes(engine.SEARCH_INDEX):
-            skip_write = run.shortcuts.takes(engine.SEARCH_WRITE)
-            engine.forget_search_entries(config, built, deleted, self._drop_gone, skip_write)
+        if own_index and run.search.update(config, built, deleted, self._drop_gone):
+            pass  # serve wrote the index from every page's kept entries
+        else:
+            if run.search.pages is not None:
+                # after a failed build: the plugin keeps the index again, from every page's
+                engine.seed_search_entries(config, run.search.chunks())
+                run.search.pages = None
+            if run.shortcuts.takes(engine.SEARCH_INDEX):
+                skip_write = run.shortcuts.takes(engine.SEARCH_WRITE)
+                engine.forget_search_entries(config, built, deleted, self._drop_gone, skip_write)
         for rel in gone:
             file = self._file(config, rel)
             run.built_site.pop(file.dest_uri, None)

@@ -34,7 +34,7 @@ SEARCH_FILE = "search.txt"
 #: The pages `plaindesk serve` wrote into (or removed from) the page tree since the state
 #: was saved, one tree-relative path a line: the next build does not trust them.
 STALE_FILE = "stale.txt"
-FORMAT = 2
+FORMAT = 3
 
 #: The site files that identify one build's site (what `site_print` hashes).
 SITE_PRINTS = ("sitemap.xml", "search/search_index.json")
@@ -49,6 +49,7 @@ class PageEntry:
     canonical_url: str | None
     search: bytes  # its search entries, JSON objects joined by "," (b"" for none), as
     # the index holds them: from the state file to the index, never decoded
+    searched: str = ""  # what they were made of (`engine.SearchPages`), "" if not known
 
 
 @dataclass
@@ -183,8 +184,8 @@ def _read(folder: Path) -> BuildState:
     if len(lines) != len(rows):
         raise Damaged(f"{SEARCH_FILE} has {len(lines)} lines for {len(rows)} pages")
     pages = {
-        str(rel): PageEntry(str(key), absu, canon, line)
-        for (rel, key, absu, canon), line in zip(rows, lines, strict=True)
+        str(rel): PageEntry(str(key), absu, canon, line, str(searched))
+        for (rel, key, absu, canon, searched), line in zip(rows, lines, strict=True)
     }
     return BuildState(
         stamp={str(k): str(v) for k, v in raw["stamp"].items()},
@@ -229,8 +230,8 @@ def save(home: Path, state: BuildState) -> None:
     text = b"\n".join(state.pages[rel].search for rel in order)
     (folder / SEARCH_FILE).write_bytes(text)
     rows = [
-        [rel, state.pages[rel].key, state.pages[rel].abs_url, state.pages[rel].canonical_url]
-        for rel in order
+        [rel, page.key, page.abs_url, page.canonical_url, page.searched]
+        for rel, page in ((rel, state.pages[rel]) for rel in order)
     ]
     raw = {
         "format": FORMAT,

@@ -36,6 +36,7 @@ class Incremental:
     stamp: dict[str, str] = field(default_factory=dict)
     tree: set[str] = field(default_factory=set)  # the page tree's files before generation
     chunks: dict[str, bytes] = field(default_factory=dict)  # src_uri -> search entries now
+    searched: dict[str, str] = field(default_factory=dict)  # src_uri -> what they are of
     shown: dict[str, engine.ShownPage] = field(default_factory=dict)  # src_uri -> sitemap
     seen: int = 0  # search entries of the pages built so far
     team: list[str] = field(default_factory=list)  # the team's own pages, in build order
@@ -139,13 +140,15 @@ class Incremental:
         self.linked += len(self.kept) + len(self.links) + len(self.lookup or ())
         return engine.KeptFiles([*theirs.values(), *made], config, tree, lazy)
 
-    def page_built(self, config: Any, page: Any, generated: set[str]) -> None:
-        """A page was built: note its search entries and its sitemap entry."""
+    def page_built(self, config: Any, page: Any, generated: set[str], searched: str) -> None:
+        """A page was built: note its search entries (and what they were made of, as
+        `engine.SearchPages` says) and its sitemap entry."""
         uri = page.file.src_uri
         entries = engine.search_entries(config)
         if entries is not None:
             self.chunks[uri] = engine.search_json(entries[self.seen :]).encode("utf-8")
             self.seen = len(entries)
+            self.searched[uri] = searched
         self.shown[uri] = engine.ShownPage(page.abs_url, page.canonical_url, page.update_date)
         if uri in generated:
             self.built += 1
@@ -166,11 +169,15 @@ class Incremental:
             if shown is not None:
                 search = self.chunks.get(rel, b"")
                 pages[rel] = state.PageEntry(
-                    keys.get(rel, ""), shown.abs_url, shown.canonical_url, search
+                    keys.get(rel, ""),
+                    shown.abs_url,
+                    shown.canonical_url,
+                    search,
+                    self.searched.get(rel, ""),
                 )
             elif old is not None:
                 pages[rel] = state.PageEntry(
-                    keys.get(rel, ""), old.abs_url, old.canonical_url, old.search
+                    keys.get(rel, ""), old.abs_url, old.canonical_url, old.search, old.searched
                 )
             else:
                 return  # a page neither built now nor known: no state to trust
