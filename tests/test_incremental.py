@@ -19,6 +19,7 @@ from builder.site.generate import Kept, generate
 from builder.views.calendar import Event
 
 TABLES = ("people", "companies", "contacts", "projects", "tasks", "deals")
+KINDS = dict(zip(TABLES, ("person", "company", "contact", "project", "task", "deal"), strict=True))
 
 
 def tables(result: CheckResult) -> dict[str, object]:
@@ -102,6 +103,147 @@ def test_a_kept_check_cache_answers_as_a_fresh_check(tmp_path: Path) -> None:
     assert len(cache.typed) == len(list(root.rglob("*.md")))
 
 
+#: more for the counting warnings: contacts that share an e-mail or a phone (PD406), a
+#: published outreach entry without a link (PD407)
+CONTACTS = {
+    "contacts/dup-a.md": "---\nname: Dup A\nemail: same@example.com\n---\n",
+    "contacts/dup-b.md": "---\nname: Dup B\nemail: Same@example.com\n"
+    "phone: +380 44 123 4567\n---\n",
+    "contacts/dup-c.md": "---\nname: Dup C\nphone: +380441234567\n---\n",
+    "contacts/dup-d.md": "---\nname: Dup D\nemail: d@example.com\n---\n",
+    "contacts/press.md": "---\nname: Press\nlog:\n  - 2026-03-10 anna site published\n---\n",
+}
+
+#: (file, old text, new text) applied in turn: "" old text writes the file anew, None new
+#: text deletes it; `whole`: the check is made whole (not from the last one and the edit)
+EDITED: list[tuple[str, str | None, str | None, bool]] = [
+    ("tasks/site-review.md", "status: review", "status: doing", False),  # WIP over (PD405)
+    ("tasks/site-copy.md", "status: doing", "status: review", False),
+    ("tasks/site-copy.md", "project: site\nstatus: review", "project: shop\nstatus: doing", False),
+    ("tasks/site-copy.md", "assignee: anna", "assignee: ivan", False),  # inactive (PD404)
+    # out of a column over its limit, into another
+    ("tasks/site-review.md", "project: site\nstatus: doing", "project: shop\nstatus: doing", False),
+    ("people/ivan.md", "active: false", "active: true", False),  # the person read by tasks
+    ("people/anna.md", "capacity: 40", "capacity: 40\nrate: 40 USD", False),  # PD408 gone
+    ("people/anna.md", "rate: 40 USD", "rate: 40 GBP", False),  # no rate to USD (PD204)
+    ("tasks/site-mockups.md", "oleh 3h", "ivan 3h", False),  # the minutes move to ivan
+    ("tasks/site-mockups.md", "ivan 3h", "nobody 3h", False),  # unknown person (PD201)
+    ("tasks/site-hosting.md", "due: 2026-03-20", "due: 2026-03-02", False),  # overdue
+    ("tasks/site-hosting.md", "status: doing", "status: nowhere", False),  # PD202, stands in
+    ("tasks/site-hosting.md", "status: nowhere", "status: done", False),
+    ("tasks/site-hosting.md", "status: done\n", "", False),  # the project's first column
+    ("projects/site.md", "name: Acme website", "name: Acme web", False),
+    ("projects/shop.md", "workflow: web", "workflow: none", True),  # tasks' default changes
+    ("projects/shop.md", "workflow: none", "workflow: web", True),
+    ("projects/site.md", "budget: 5000 USD", "budget: 5000 GBP", False),
+    ("deals/uah-lead.md", "stage: lead", "stage: nowhere", False),  # PD203
+    ("deals/uah-lead.md", "updated: 2026-03-10", "updated: 2026-01-10", False),
+    ("deals/uah-lead.md", "stage: nowhere", "stage: proposal", False),  # idle (PD402)
+    ("deals/big-lead.md", "stage: lead", "pipeline: none\nstage: lead", False),  # PD205
+    ("contacts/olena.md", "follow_up: 2026-03-12", "follow_up: 2026-03-20", False),
+    ("contacts/dup-a.md", "same@example.com", "a@example.com", False),  # B alone now
+    ("contacts/dup-a.md", "a@example.com", "same@example.com", False),
+    ("contacts/dup-b.md", "Same@example.com", "other@example.com", False),  # phone now: C
+    ("contacts/dup-a.md", "same@example.com", "d@example.com", False),  # A and D
+    ("contacts/dup-c.md", "+380441234567", "+380 44 765 4321", False),
+    ("contacts/dup-b.md", "name: Dup B", "name: Dup B\nemail: d@example.com", False),  # twice
+    ("contacts/dup-b.md", "name: Dup B\nemail: d@example.com", "name: Dup B", False),
+    ("contacts/dup-c.md", "765 4321", "123 4567", False),
+    ("contacts/press.md", "site published", "site published https://x.example/a", False),
+    ("contacts/press.md", "https://x.example/a", "", False),  # published, no link (PD407)
+    ("contacts/petro.md", "name: Petro Melnyk", "name: Petro", False),
+    ("contacts/petro.md", "", None, True),  # deleted: who named him (PD201)
+    ("contacts/petro.md", "", "---\nname: Petro\ncompany: bank\n---\n", True),  # back
+    ("tasks/site-launch.md", "title: Launch", "title: Launch: [", True),  # unreadable
+    ("tasks/site-launch.md", "title: Launch: [", "title: Launch it", True),
+    ("tasks/sub/site-launch.md", "", "---\ntitle: Twin\nproject: site\n---\n", True),
+    ("tasks/sub/site-launch.md", "title: Twin", "title: Twin again", True),  # duplicate id
+    ("tasks/site-launch.md", "title: Launch it", "title: Launch", True),
+    ("tasks/sub/site-launch.md", "", None, True),
+    ("tasks/site-brief.md", "status: done", "status: done", False),  # saved, unchanged
+    ("notes/stray.md", "", "# Notes\n", True),  # a Markdown file outside the folders
+    ("notes/stray.md", "# Notes", "# More notes", False),
+    ("workspace.yml", "wip: 1", "wip: 3", True),  # the settings: every record
+    # names no problem words: the records as checked, the settings' problems read again
+    ("workspace.yml", "{id: review, name: Review", "{id: review, name: Checking", False),
+    ("workspace.yml", "{id: lead, name: Lead", "{id: lead, name: Leads", False),
+    ("workspace.yml", "name: Snapshot Agency", "name: Snapshot Agency\nfoo: bar", False),
+    ("workspace.yml", "name: Snapshot Agency\nfoo: bar", "name: Snapshot Agency", False),
+    ("workspace.yml", "UAH: 0.025", "UAH: 0.03", True),  # what typing reads
+    ("tasks/shop-catalog.md", "status: doing", "status: review", False),
+    # another workflow of the same first column: a task's status is not in it (PD202, the
+    # task stands in as last good), then is again, then is not
+    ("projects/shop.md", "workflow: web", "workflow: kanban", False),
+    ("projects/shop.md", "workflow: kanban", "workflow: web", False),
+    ("projects/shop.md", "workflow: web", "workflow: kanban", False),
+    # edited while its project breaks it, made good by its project, then broken by an
+    # edit of its own: the version its project made good stands in
+    ("tasks/shop-catalog.md", "title: Catalogue page", "title: Catalogue", False),
+    ("projects/shop.md", "workflow: kanban", "workflow: web", False),
+    ("tasks/shop-catalog.md", "status: review", "status: nowhere", False),
+]
+
+
+def test_a_kept_check_of_the_files_edited_answers_as_a_fresh_check(tmp_path: Path) -> None:
+    """Serve's check with the watcher's paths (`changed`): after every edit, the same
+    problems in the same order, records and files left out as a check from scratch; edits
+    of records in place are made from the last check, the others whole."""
+    settings = SMALL["workspace.yml"].replace(
+        "pipelines:", "  kanban:\n    columns: [queue, doing, done]\npipelines:"
+    )
+    root = make_workspace(tmp_path, {**SMALL, **CONTACTS, "workspace.yml": settings})
+    cache, whole_cache = CheckCache(), CheckCache()  # the other checks whole each time
+    run_check(root, None, cache)
+    run_check(root, None, whole_cache)
+    seen: set[str] = set()
+    for rel, old, new, whole in EDITED:
+        path = root / rel
+        if new is None:
+            path.unlink()
+        elif not old:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write(path, new)
+        else:
+            text = path.read_text(encoding="utf-8")
+            assert old in text, rel
+            write(path, text.replace(old, new))
+        wholes = cache.whole
+        kept, fresh = run_check(root, None, cache, {rel}), run_check(root)
+        assert (cache.whole > wholes) == whole, rel
+        # as a kept check made whole: the same records stand in as last good
+        made = run_check(root, None, whole_cache)
+        assert (kept.problems, kept.left_out) == (made.problems, made.left_out)
+        assert kept.workspace.stale == made.workspace.stale
+        assert tables(kept) == tables(made)
+        assert kept.problems == fresh.problems, (rel, old, new)
+        stale = kept.workspace.stale  # files with errors that stand in as last good
+        assert kept.left_out == [p for p in fresh.left_out if p not in stale.values()]
+        for name, table in tables(kept).items():
+            kind = KINDS[name]
+            mine = {i: r for i, r in table.items() if (kind, i) not in stale}  # type: ignore[attr-defined]
+            theirs = {
+                i: r for i, r in getattr(fresh.workspace, name).items() if (kind, i) not in stale
+            }
+            assert list(mine.items()) == list(theirs.items()), (rel, name)
+        seen |= {p.code for p in kept.problems}
+    # every rule and warning was found on the way
+    assert {
+        f"PD{n}" for n in (201, 202, 203, 204, 205, 401, 402, 403, 404, 405, 406, 407, 408)
+    } <= seen
+    # a task moved: the check read one file and checked one record
+    write(
+        root / "tasks/site-review.md",
+        (root / "tasks/site-review.md")
+        .read_text(encoding="utf-8")
+        .replace("status: doing", "status: queue"),
+    )
+    wholes = cache.whole
+    assert (
+        run_check(root, None, cache, {"tasks/site-review.md"}).problems == run_check(root).problems
+    )
+    assert (cache.whole, cache.rules.checked) == (wholes, 1)
+
+
 # --- the serve loop's page memo: an edit re-renders only what it changes, and the pages
 # --- it reuses are exactly what a fresh run writes ----------------------------------------
 
@@ -125,6 +267,26 @@ EDITS: list[tuple[str, str, str]] = [
     ("tasks/site-hosting.md", "status: doing", "status: done"),  # done: reports, events
     ("tasks/site-launch.md", "title: Launch", "title: Go live"),  # feeds, calendar pages
 ]
+
+
+def test_a_kept_generation_told_the_files_edited_writes_what_a_fresh_one_writes(
+    tmp_path: Path,
+) -> None:
+    """As serve generates: with the watcher's paths, the check is made from the last one
+    (`pipeline._check_edits`) and every page is what a fresh generation writes."""
+    root = make_workspace(tmp_path, SMALL)
+    kept = Kept()
+    kept_tree = tmp_path / "kept"
+    generate(root, kept_tree, SiteOptions(), None, kept=kept, history=False)
+    for n, (rel, old, new) in enumerate(EDITS):
+        path = root / rel
+        write(path, path.read_text(encoding="utf-8").replace(old, new))
+        wholes = kept.check.whole
+        generate(root, kept_tree, SiteOptions(), None, kept=kept, history=False, changed={rel})
+        assert (kept.check.whole > wholes) == (rel == "workspace.yml"), rel
+        fresh_tree = tmp_path / f"fresh-{n}"
+        generate(root, fresh_tree, SiteOptions(), None, history=False)
+        assert snapshot(kept_tree) == snapshot(fresh_tree), rel
 
 
 @pytest.fixture
@@ -343,25 +505,22 @@ def test_a_stage_renamed_keeps_the_calendars_events_and_the_reports_texts(
     root = make_workspace(tmp_path, SMALL)
     kept, tree = Kept(), tmp_path / "kept"
     generate(root, tree, SiteOptions(), None, kept=kept, history=False)
-    events = dict(kept.render.calendar.tasks.now)
-    records = dict(kept.render.calendar.tasks.records)
+    events = dict(kept.render.calendar.events.made)
     texts = dict(kept.render.reports.shown)
     made.clear()
     stage = ("{id: proposal, name: Proposal,", "{id: proposal, name: Offer,")
     rendered = renders(root, kept, tree, "workspace.yml", *stage, made=made)
     assert not [r for r in rendered if r.startswith(("calendar/", "reports/"))]
     assert made == []
-    now = kept.render.calendar.tasks
-    assert now.now.keys() == events.keys() and all(now.now[k] is events[k] for k in events)
-    assert now.records.keys() == records.keys()
-    assert all(now.records[k] is records[k] for k in records)
+    now = kept.render.calendar.events.made
+    assert now.keys() == events.keys() and all(now[k][1] is events[k][1] for k in events)
     assert all(kept.render.reports.shown[k] is texts[k] for k in texts)
     # hours per day: every estimate is typed again, so the texts and events are made anew
     hours = ("base_currency: USD", "base_currency: USD\nhours_per_day: 7")
     made.clear()
     renders(root, kept, tree, "workspace.yml", *hours, made=made)
-    now = kept.render.calendar.tasks
-    assert not any(now.now[k] is events[k] for k in events if k in now.now)
+    now = kept.render.calendar.events.made
+    assert not any(now[k][1] is events[k][1] for k in events if k in now)
     assert not any(kept.render.reports.shown[k] is texts[k] for k in texts)
     assert "Snapshot Agency" in made
 
@@ -850,3 +1009,21 @@ def test_kept_stage_pages_follow_the_deals_moved_between_stages(tmp_path: Path) 
         generate(root, tree, options(), None, kept=kept, history=False)
         generate(root, tmp_path / f"fresh-{n}", options(), None, history=False)
         assert snapshot(tree) == snapshot(tmp_path / f"fresh-{n}"), rel
+
+
+def test_a_kept_body_is_rendered_again_when_raw_html_is_allowed(tmp_path: Path) -> None:
+    """Serve keeps record bodies' HTML by their Markdown across rebuilds: under another
+    `allow_raw_html` the same Markdown renders otherwise, and the kept run says so."""
+    files = dict(SMALL)
+    files["tasks/site-copy.md"] += '\n<span style="color:red">Raw <b>bold</b></span>\n'
+    root = make_workspace(tmp_path, files)
+    kept, tree = Kept(), tmp_path / "kept"
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    page = tree / "tasks/site-copy.md"
+    assert "<span>Raw <b>bold</b></span>" in page.read_text(encoding="utf-8")
+    settings = root / "workspace.yml"
+    write(settings, settings.read_text(encoding="utf-8") + "allow_raw_html: true\n")
+    generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+    assert '<span style="color:red">Raw <b>bold</b></span>' in page.read_text(encoding="utf-8")
+    generate(root, tmp_path / "fresh", SiteOptions(), None, history=False)
+    assert snapshot(tree) == snapshot(tmp_path / "fresh")

@@ -157,7 +157,42 @@ EDITS: list[tuple[str, str, str | None, str | None, set[str]]] = [
         "due: 2026-04-11",
         {"task:site-review", "project:site"},
     ),
-    ("a column renamed", "workspace.yml", "name: Review", "name: Checking", {"*"}),
+    # the pages that show the column: the tasks in it (one moved there above) and their
+    # project's (the other project of the workflow has no task there)
+    (
+        "a column renamed",
+        "workspace.yml",
+        "name: Review",
+        "name: Checking",
+        {"task:site-review", "task:site-copy", "project:site"},
+    ),
+    ("a WIP limit changed (no record page shows it)", "workspace.yml", "wip: 1", "wip: 3", set()),
+    # a deal's page shows its pipeline, a company's its deals' stages
+    (
+        "a stage renamed",
+        "workspace.yml",
+        "name: Proposal,",
+        "name: Offer,",
+        {
+            "company:acme",
+            "company:bank",
+            "deal:big-lead",
+            "deal:december-loss",
+            "deal:eur-proposal",
+            "deal:january-win",
+            "deal:march-loss",
+            "deal:march-win",
+            "deal:uah-lead",
+        },
+    ),
+    # which workflow a project has may change: every key
+    (
+        "a workflow added",
+        "workspace.yml",
+        "pipelines:\n",
+        "  ops:\n    columns: [todo, done]\npipelines:\n",
+        {"*"},
+    ),
 ]
 
 

@@ -115,6 +115,7 @@ def _whole_pattern(locale: str) -> str:
     return pattern.split(";")[0].replace(".00", "")
 
 
+@lru_cache(maxsize=65536)  # the same amounts recur on boards, funnels and reports
 def format_money(amount: Decimal | float, currency: str, locale: str) -> str:
     """An amount with its currency, locale style: `$1,200`, `1 200,50 ₴`, `UAH 5,000`.
 
@@ -141,6 +142,7 @@ def format_money(amount: Decimal | float, currency: str, locale: str) -> str:
 _PRECISION = 60
 
 
+@lru_cache(maxsize=65536)  # Babel parses the pattern and the locale at each call
 def format_number(value: Decimal | float, locale: str, digits: int = 0) -> str:
     fmt = "#,##0" + ("." + "0" * digits if digits else "")
     with localcontext(prec=_PRECISION):

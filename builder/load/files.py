@@ -103,6 +103,15 @@ class Listing:
     found: list[tuple[str, str]]
     stray: list[str]
     links: list[tuple[str, str]] = field(default_factory=list)
+    #: path -> record type ("" for a stray file) of each file listed, made once (`kinds`)
+    index: dict[str, str] | None = field(default=None, compare=False, repr=False)
+
+    def kinds(self) -> dict[str, str]:
+        """Path -> record type ("" for a stray Markdown file) of every file listed."""
+        if self.index is None:
+            self.index = {rel: kind for kind, rel in self.found}
+            self.index.update((rel, "") for rel in self.stray)
+        return self.index
 
 
 def classify(rel: str) -> str | None:
@@ -133,36 +142,43 @@ def _under_a_link(root: Path, rel: str) -> bool:
 def relist(root: Path, before: Listing, changed: set[str]) -> Listing:
     """`discover`'s answer after the files in `changed` (workspace-relative paths that a
     file watcher saw created, changed, moved or deleted) without walking the tree."""
-    kinds = {rel: kind for kind, rel in before.found}
-    kinds.update((rel, "") for rel in before.stray)
-    added = removed = False
+    known = before.kinds()
+    now: dict[str, str | None] = {}  # what each changed path is now (None: no file we list)
     for rel in changed:
-        known = kinds.pop(rel, None)
         kind = classify(rel)
         if (
             kind is not None
             and os.path.isfile(os.path.join(root, rel))
             and not _under_a_link(root, rel)
         ):
-            kinds[rel] = kind
-            added |= known is None
-            removed |= known is not None and known != kind
+            now[rel] = kind
         else:
-            removed |= known is not None
+            now[rel] = None
+    added = any(kind is not None and rel not in known for rel, kind in now.items())
+    removed = any(rel in known and known[rel] != kind for rel, kind in now.items())
     if not added and not removed:  # files edited in place: the very listing stands
         return before
+    kinds = known.copy()
+    for rel, kind in now.items():
+        if kind is None:
+            kinds.pop(rel, None)
+        else:
+            kinds[rel] = kind
     if not added:  # edits and deletes: the order stands
-        return Listing(
+        listing = Listing(
             [(k, r) for k, r in before.found if r in kinds],
             [r for r in before.stray if r in kinds],
             before.links,
         )
-    ordered = sorted(kinds, key=_walk_order)
-    return Listing(
-        [(kinds[r], r) for r in ordered if kinds[r]],
-        [r for r in ordered if not kinds[r]],
-        before.links,
-    )
+    else:
+        ordered = sorted(kinds, key=_walk_order)
+        listing = Listing(
+            [(kinds[r], r) for r in ordered if kinds[r]],
+            [r for r in ordered if not kinds[r]],
+            before.links,
+        )
+    listing.index = kinds
+    return listing
 
 
 def discover(root: Path) -> Listing:
@@ -278,7 +294,7 @@ def load(
             loaded.problems.extend(hit[2])
             record = hit[1]
         else:
-            record = _read_cached(root, kind, rel, loaded.problems, cache)
+            record = read_cached(root, kind, rel, loaded.problems, cache)
         if record is not None:
             loaded.records.append(record)
     return loaded
@@ -313,7 +329,7 @@ def load_settings(root: Path, digest: bool = True) -> Loaded:
     return loaded
 
 
-def _read_cached(
+def read_cached(
     root: Path, kind: str, rel: str, problems: list[Problem], cache: ReadCache
 ) -> RawRecord | None:
     try:

@@ -49,58 +49,74 @@ def _kept(site: _Site) -> CalendarKept:
     return holder.calendar
 
 
-def _made_from(site: _Site) -> str:
-    """Everything the events are made from: the tasks, projects, contacts and deals, the
-    workflows and pipelines (a task done, a deal open), today and each contact's last
-    change in git (a cadence counts from it). The words (`_kept`) hold the rest."""
-    digests = site.derived.table_digests
-    sk = settings_keys(site.ws.settings)
-    return fingerprint(
-        *(digests[k] for k in ("task", "project", "contact", "deal")),
-        sk.all_workflows,
-        sk.all_pipelines,
-        site.today.isoformat(),
-        repr(sorted(site.derived.contact_touched.items())),
-    )
-
-
 def _events(site: _Site) -> cal.EventIndex:
-    """The workspace's events, computed and grouped once per build (the tasks' once per
-    edit), and each one's text for the page keys. In the serve loop, an edit that
-    changes none of what they are made from (a person renamed) takes the last rebuild's
-    index as it is, and the pages' keys their digests of it (`_shown_key`)."""
+    """The workspace's events, grouped once per build, and each one's text for the page
+    keys. In the serve loop, the events of the records an edit touched are made again
+    (`cal.KeptEvents`) and the index changed by them; the digests of the pages' spans and
+    the feeds those events are on are dropped, the others kept (an edit that changes no
+    event, a person renamed or a task moved between open columns, keeps them all)."""
     memo = site.derived.memo.reports
     key = ("calendar", site.today)
     if key not in memo:
         kept = _kept(site)
-        made_from = _made_from(site) if site.options.kept is not None else ""
-        if made_from and kept.index is not None and kept.index[0] == made_from:
-            memo[key] = kept.index[1]
-            memo[("calendar-texts", site.today)] = kept.texts
-            return kept.index[1]
-        tasks = cal.TaskEvents(kept.tasks.now, records=kept.tasks.records)
-        evs = cal.events(site.ws, site.derived, site.today, tasks)
-        kept.tasks = tasks
-        # by identity: the kept task events are the very objects, and hashing an event
-        # (all its fields) costs more than its repr is worth
-        before = kept.texts
-        texts: dict[int, tuple[cal.Event, str]] = {}
-        for e in evs:
-            hit = before.get(id(e))
-            texts[id(e)] = hit if hit is not None and hit[0] is e else (e, repr(e))
-        kept.texts = texts
-        index = cal.EventIndex.of(evs)
-        kept.index = (made_from, index) if made_from else None
-        # the same texts in the same order (a task moved between open columns: its events
-        # are made again, as they were) give every page's span the same events
-        sequence = [texts[id(e)][1] for e in evs]
-        if sequence != kept.sequence:
-            kept.shown = {}
-        kept.sequence = sequence
+        change = kept.events.update(site.ws, site.derived, site.today)
+        index = kept.events.index
+        assert index is not None
+        if change is None:
+            # by identity: hashing an event (all its fields) costs more than its repr
+            kept.texts = {id(e): (e, repr(e)) for e in index.all}
+            kept.shown, kept.stale = {}, None
+        elif change.gone or change.came:
+            texts = kept.texts
+            for e in change.gone:
+                del texts[id(e)]
+            for e in change.came:
+                texts[id(e)] = (e, repr(e))
+            kept.shown = _still_shown(kept.shown, change)
+            if kept.stale is not None:
+                kept.stale.update(path for e in _changed(change) for path in _feeds_of(e))
         memo[key] = index
-        memo[("calendar-texts", site.today)] = texts
+        memo[("calendar-texts", site.today)] = kept.texts
     found: cal.EventIndex = memo[key]
     return found
+
+
+def _changed(change: cal.EventChange) -> Iterator[cal.Event]:
+    yield from change.gone
+    yield from change.came
+
+
+def _lists_of(e: cal.Event) -> Iterator[str]:
+    """The lists of events `e` is on (`_shown_key`'s `which`)."""
+    yield "team"
+    for person in e.people:
+        yield f"person:{person}"
+    if e.project:
+        yield f"project:{e.project}"
+
+
+def _feeds_of(e: cal.Event) -> Iterator[str]:
+    """The feeds that may hold `e`."""
+    yield feed_url()
+    for person in e.people:
+        yield feed_url("person", person)
+    if e.project:
+        yield feed_url("project", e.project)
+
+
+def _still_shown(
+    shown: dict[tuple[str, date, date], str], change: cal.EventChange
+) -> dict[tuple[str, date, date], str]:
+    """The span digests no changed event (gone or come) falls in."""
+    marks: dict[str, list[tuple[date, date]]] = {}
+    for e in _changed(change):
+        for which in _lists_of(e):
+            marks.setdefault(which, []).append((e.start, e.end))
+    return {
+        span: digest
+        for span, digest in shown.items()
+        if not any(end >= span[1] and start < span[2] for start, end in marks.get(span[0], ()))
+    }
 
 
 def _texts(site: _Site) -> dict[int, tuple[cal.Event, str]]:
@@ -247,58 +263,62 @@ def _own_pages(site: _Site) -> Iterator[Page]:
 
 
 def calendar_files(site: _Site) -> dict[str, str]:
-    """The iCalendar feeds: the team's, one per person and one per project."""
+    """The iCalendar feeds: the team's, one per person and one per project. `serve` keeps
+    a feed's text while its name and words are the same and none of its events changed
+    (`CalendarKept.stale`)."""
     from builder.render.ical import FeedWriter, uid_domain
 
-    ws, fmt = site.ws, site.fmt
+    ws, fmt, today = site.ws, site.fmt, site.today
     index = _events(site)
     base = site.options.site_url.rstrip("/") + "/" if site.options.site_url else ""
-
-    def link(e: cal.Event) -> str | None:
-        return f"{base}{url(*e.record)}" if base else None
-
     domain = uid_domain(ws.settings.name)
-    cache = site.options.cache_dir
-    texts, kept = _texts(site), _kept(site)
-    writer = FeedWriter(
-        domain,
-        site.today,
-        partial(ical_summary, fmt),
-        link,
-        (fmt.locale, base),
-        cache / "ical-events.json" if cache is not None else None,
-        lambda e: texts[id(e)][1],  # its repr, made once for the pages' keys
-    )
-
-    feeds = {i for i, (e, _) in texts.items() if cal.in_feeds(e, site.today)}
-    memo, now = kept.feeds, {}
-    words: tuple[object, ...] = (domain, site.today, fmt.locale, base)
-
-    def write(path: str, events: list[cal.Event], name: str) -> None:
-        """A feed's text; `serve` keeps it while its events, name and words are the same
-        (the texts are the very strings each time, so comparing them is cheap)."""
-        chosen = [e for e in events if id(e) in feeds]
-        shown = (name, *(texts[id(e)][1] for e in chosen))
+    kept = _kept(site)
+    words: tuple[object, ...] = (domain, today, fmt.locale, base)
+    feeds = [(feed_url(), index.all, ws.settings.name)]
+    feeds += [
+        (feed_url("person", p.id), index.person(p.id), f"{p.name} · {ws.settings.name}")
+        for p in sorted(ws.people.values(), key=lambda p: p.id)
+    ]
+    feeds += [
+        (feed_url("project", pr.id), index.project(pr.id), f"{pr.name} · {ws.settings.name}")
+        for pr in sorted(ws.projects.values(), key=lambda p: p.id)
+    ]
+    memo, stale = kept.feeds, kept.stale
+    now = {}
+    todo = []
+    for path, events, name in feeds:
         hit = memo.get(path)
-        if hit is not None and hit[0] == words and hit[1] == shown:
-            if writer.store is not None:
-                for e in chosen:
-                    writer.event(e)  # the store keeps what this build used
-            text = hit[2]
+        if stale is None or path in stale or hit is None or hit[:2] != (words, name):
+            todo.append((path, events, name))
         else:
-            text = writer.feed(chosen, name).decode("utf-8")
-        now[path] = (words, shown, text)
-        out[path] = text
+            now[path] = hit
+    if todo:
+        texts = _texts(site)
 
-    out: dict[str, str] = {}
-    write(feed_url(), index.all, ws.settings.name)
-    for p in sorted(ws.people.values(), key=lambda p: p.id):
-        write(feed_url("person", p.id), index.person(p.id), f"{p.name} · {ws.settings.name}")
-    for pr in sorted(ws.projects.values(), key=lambda p: p.id):
-        write(feed_url("project", pr.id), index.project(pr.id), f"{pr.name} · {ws.settings.name}")
-    kept.feeds = now
-    writer.save()
-    return out
+        def link(e: cal.Event) -> str | None:
+            return f"{base}{url(*e.record)}" if base else None
+
+        cache = site.options.cache_dir
+        writer = FeedWriter(
+            domain,
+            today,
+            partial(ical_summary, fmt),
+            link,
+            (fmt.locale, base),
+            cache / "ical-events.json" if cache is not None else None,
+            lambda e: texts[id(e)][1],  # its repr, made once for the pages' keys
+        )
+        if writer.store is not None and todo[0][0] != feed_url():
+            # the store keeps what this build's feeds hold: the team's holds every event
+            for e in index.all:
+                if cal.in_feeds(e, today):
+                    writer.event(e)
+        for path, events, name in todo:
+            chosen = [e for e in events if cal.in_feeds(e, today)]
+            now[path] = (words, name, writer.feed(chosen, name).decode("utf-8"))
+        writer.save()
+    kept.feeds, kept.stale = now, set()
+    return {path: now[path][2] for path, _, _ in feeds}
 
 
 def ical_summary(fmt: Fmt, e: cal.Event) -> str:

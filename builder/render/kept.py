@@ -16,28 +16,32 @@ from datetime import date
 from typing import Any
 
 from builder.render.keys import RecordKeys
-from builder.views.calendar import Event, EventIndex, TaskEvents
+from builder.views.calendar import Event, EventIndex, KeptEvents
 from builder.views.dashboard import DashboardKept
 
 
 @dataclass
 class CalendarKept:
-    """The task events (made again only for the tasks an edit touched), each event's text
-    (its repr: what page keys hash) and each feed's text, with the words and the events'
-    texts it was made from."""
+    """Each record's events and their index (`KeptEvents`: made again only for the records
+    an edit touched), each event's text (its repr: what page keys hash), the digest of
+    the events each calendar page's span shows, and each feed's text: an edit drops the
+    digests and feeds its changed events are on, and keeps the others."""
 
-    words: tuple[str, str] = ("", "")
-    tasks: TaskEvents = field(default_factory=TaskEvents)
+    words: tuple[object, ...] = ()
+    events: KeptEvents = field(default_factory=KeptEvents)
     texts: dict[int, tuple[Event, str]] = field(default_factory=dict)  # by id(event)
-    feeds: dict[str, tuple[tuple[object, ...], tuple[str, ...], str]] = field(default_factory=dict)
-    #: the last index of the events, with the digest of what they were made from
-    #: (`calendar._made_from`), and the digest of the events each page's span shows, by
-    #: (whose list: "team", "person:<id>", "project:<id>"; first day, day after): valid
-    #: while that index is kept
-    index: tuple[str, EventIndex] | None = None
+    #: the digest of the events a page's span shows, by (whose list: "team",
+    #: "person:<id>", "project:<id>"; first day, day after)
     shown: dict[tuple[str, date, date], str] = field(default_factory=dict)
-    #: the events' texts in the order of the last index (`shown` holds while it is the same)
-    sequence: list[str] = field(default_factory=list)
+    #: each feed's text by path, with the words and the name it was made with
+    feeds: dict[str, tuple[tuple[object, ...], str, str]] = field(default_factory=dict)
+    #: the feeds whose events changed since they were made (None: all of them)
+    stale: set[str] | None = None
+
+    @property
+    def index(self) -> EventIndex | None:
+        """The events' index as the last rebuild left it."""
+        return self.events.index
 
 
 @dataclass
@@ -132,6 +136,9 @@ class RenderKept:
     #: small values a page list needs (a funnel's stage counts, the contact tags), by
     #: name, with what they were made from (`pages._kept_value`)
     values: dict[str, tuple[tuple[object, ...], Any]] = field(default_factory=dict)
+    #: the record bodies' HTML by the Markdown's digest (`BodyRenderer`), with the
+    #: settings they were rendered under (raw HTML allowed, the checkbox label)
+    bodies: tuple[tuple[bool, str], dict[str, str]] | None = None
     #: the serve loop's page memo (`pages.Memo`: path -> (key, text)), and record pages'
     #: paths by (kind, id)
     memo: dict[str, tuple[Any, str]] | None = None

@@ -9,7 +9,8 @@ from operator import attrgetter
 from typing import Any
 
 from builder.model import Workspace
-from builder.model.settings_keys import SettingsKeys, settings_keys
+from builder.model.records import Workflow
+from builder.model.settings_keys import settings_keys
 from builder.views.derived import Derived
 
 
@@ -73,6 +74,13 @@ class _KeyParts:
         if self.reads is not None:
             self.reads.append((kind, ident or ""))
 
+    def shown(self, kind: str, ident: str, part: str) -> None:
+        """What the page shows of workspace.yml's workflow or pipeline `ident` (or of one
+        column of a workflow): `part`, read as `settings_digest` reads it again."""
+        self.parts.append(part)
+        if self.reads is not None:
+            self.reads.append((kind, ident))
+
     def listed(self, kind: str, records: Iterable[Any]) -> None:
         """The digests of records listed on the page (its backlinks)."""
         self.parts.extend(r.digest for r in records)
@@ -81,7 +89,9 @@ class _KeyParts:
 
 
 def _task_parts(k: _KeyParts, task: Any, hk: HistoryKeys | None) -> None:
-    k.add(_task_columns(k.ws, k.sk, task, hk))
+    flow, statuses = _task_columns(k.ws, task, hk)
+    for status in dict.fromkeys(statuses):
+        k.shown("column", f"{flow.id}\0{status}", k.sk.columns(flow, (status,)))
     k.ref("project", task.project)
     k.ref("person", task.assignee)
     for p in task.participants:
@@ -91,7 +101,8 @@ def _task_parts(k: _KeyParts, task: Any, hk: HistoryKeys | None) -> None:
 
 
 def _deal_parts(k: _KeyParts, deal: Any, hk: HistoryKeys | None) -> None:
-    k.add(k.sk.pipeline(k.ws.pipeline_of(deal)))
+    pipeline = k.ws.pipeline_of(deal)
+    k.shown("pipeline", pipeline.id, k.sk.pipeline(pipeline))
     k.ref("company", deal.company)
     k.ref("contact", deal.contact)
     k.ref("person", deal.owner)
@@ -102,8 +113,9 @@ def _project_parts(k: _KeyParts, project: Any, hk: HistoryKeys | None) -> None:
     tasks = k.ix.tasks_by_project.get(project.id, ())
     # its workflow's name, and its tasks' columns (their names; done or not)
     flow = k.ws.workflow_of(project)
-    k.add(flow.name)
-    k.add(k.sk.columns(flow, sorted({t.status for t in tasks})))
+    k.shown("workflow", flow.id, flow.name)
+    for status in sorted({t.status for t in tasks}):
+        k.shown("column", f"{flow.id}\0{status}", k.sk.columns(flow, (status,)))
     k.ref("company", project.company)
     k.ref("person", project.manager)
     k.listed("task", tasks)
@@ -121,7 +133,8 @@ def _company_parts(k: _KeyParts, company: Any, hk: HistoryKeys | None) -> None:
     k.listed("project", k.ix.projects_by_company.get(company.id, ()))
     for d in k.ix.deals_by_company.get(company.id, ()):
         k.listed("deal", (d,))
-        k.add(k.sk.pipeline(k.ws.pipeline_of(d)))  # its stage, won or not
+        pipeline = k.ws.pipeline_of(d)  # its stage, won or not
+        k.shown("pipeline", pipeline.id, k.sk.pipeline(pipeline))
         k.ref("project", d.project)
 
 
@@ -145,14 +158,34 @@ _PARTS = {
 }
 
 
-def _task_columns(ws: Workspace, sk: SettingsKeys, task: Any, hk: HistoryKeys | None) -> str:
+def _task_columns(ws: Workspace, task: Any, hk: HistoryKeys | None) -> tuple[Workflow, list[str]]:
     """What a task's page shows of its workflow: its status's column and, when its
     timeline shows, every column it stood in (a status never set: the backlog)."""
     flow = ws.workflow_of(ws.projects.get(task.project))
     if hk is None or not hk.on or hk.history.get("task", task.id) is None:
-        return sk.columns(flow, (task.status,))
+        return flow, [task.status]
     past = hk.history.statuses(task.id)
-    return sk.columns(flow, [task.status, flow.backlog, *(s or flow.backlog for s in past)])
+    return flow, [task.status, flow.backlog, *(s or flow.backlog for s in past)]
+
+
+#: What record pages read of workspace.yml, named as records are (`_KeyParts.shown`): a
+#: project its workflow's name, a project or task a column of a workflow
+#: ("workflow-id\0status": its name and place), a deal or company a pipeline.
+SETTINGS_KINDS = frozenset({"workflow", "column", "pipeline"})
+
+
+def settings_digest(ws: Workspace, ref: Ref) -> str:
+    """What a page reading `ref` (one of SETTINGS_KINDS) shows of it now ("-": gone)."""
+    kind, ident = ref
+    sk, settings = settings_keys(ws.settings), ws.settings
+    if kind == "pipeline":
+        pipeline = settings.pipelines.get(ident)
+        return sk.pipeline(pipeline) if pipeline is not None else "-"
+    flow_id, _, status = ident.partition("\0")
+    flow = settings.workflows.get(flow_id)
+    if flow is None:
+        return "-"
+    return flow.name if kind == "workflow" else sk.columns(flow, (status,))
 
 
 def _history_parts(hk: HistoryKeys, ix: Any, kind: str, rec: Any, parts: list[str]) -> None:
@@ -337,6 +370,8 @@ class RecordKeys:
             return self.keys
         chips: tuple[dict[str, Any], ...] = (derived.stuck, derived.idle, derived.contact_touched)
         seen = {kind: _digests(ws.table(kind)) for kind in READ_KINDS}
+        for kind in SETTINGS_KINDS:  # the workflows' and pipelines' parts pages read
+            seen[kind] = {i: settings_digest(ws, (kind, i)) for i in self.seen.get(kind, ())}
         self.computed = set()
         self.updates += 1
         self.changed = self._changed(seen) if self.seen else None
@@ -347,35 +382,52 @@ class RecordKeys:
                 for ident in seen[kind]:
                     self._compute(ws, derived, (kind, ident), salt, hk)
         else:
-            assert self.changed is not None
-            changed = set(self.changed)
-            for kind, now, before in zip(
-                ("task", "deal", "contact"), chips, self.chips, strict=True
-            ):
-                if now != before:
-                    differ = (i for i in now.keys() | before.keys() if now.get(i) != before.get(i))
-                    changed.update((kind, i) for i in differ)
-            done: set[Ref] = set()
-            todo: set[Ref] = set()
-            for ref in changed:
-                todo.update(self.readers.get(ref, ()))
-                if ref[1] not in seen[ref[0]]:
-                    self._forget(ref)
-                elif ref[0] != "person":
-                    todo.update(self._compute(ws, derived, ref, salt, hk))
-                    done.add(ref)
-            for ref in todo - done:
-                if ref[0] != "person" and ref[1] in seen[ref[0]]:
-                    self._compute(ws, derived, ref, salt, hk)
+            self._recompute(ws, derived, salt, hk, seen, chips)
+        if self.computed:  # parts of workspace.yml read for the first time
+            for ref in self.readers:
+                kind, ident = ref
+                if kind in SETTINGS_KINDS and ident not in seen[kind]:
+                    seen[kind][ident] = settings_digest(ws, ref)
         self.context, self.seen, self.chips, self.derived = context, seen, chips, derived
         return self.keys
 
+    def _recompute(
+        self,
+        ws: Workspace,
+        derived: Derived,
+        salt: str,
+        hk: HistoryKeys,
+        seen: dict[str, dict[str, str]],
+        chips: tuple[dict[str, Any], ...],
+    ) -> None:
+        """Under the last rebuild's context: the keys of what changed and of the pages
+        that read it, before or now."""
+        assert self.changed is not None
+        changed = set(self.changed)
+        for kind, now, before in zip(("task", "deal", "contact"), chips, self.chips, strict=True):
+            if now != before:
+                differ = (i for i in now.keys() | before.keys() if now.get(i) != before.get(i))
+                changed.update((kind, i) for i in differ)
+        done: set[Ref] = set()
+        todo: set[Ref] = set()
+        for ref in changed:
+            todo.update(self.readers.get(ref, ()))
+            if ref[1] not in seen[ref[0]]:
+                self._forget(ref)
+            elif ref[0] in PAGE_KINDS:
+                todo.update(self._compute(ws, derived, ref, salt, hk))
+                done.add(ref)
+        for ref in todo - done:
+            if ref[0] in PAGE_KINDS and ref[1] in seen[ref[0]]:
+                self._compute(ws, derived, ref, salt, hk)
+
     def _changed(self, seen: dict[str, dict[str, str]]) -> set[Ref]:
-        """The records whose digest is not the last rebuild's, and those gone since (or
-        come): per kind, the (id, digest) pairs one rebuild has and the other not."""
+        """The records (and workflows' and pipelines' parts) whose digest is not the last
+        rebuild's, and those gone since (or come): per kind, the (id, digest) pairs one
+        rebuild has and the other not."""
         changed: set[Ref] = set()
         for kind, now in seen.items():
-            before = self.seen[kind]
+            before = self.seen.get(kind, {})
             if now != before:
                 changed.update((kind, ident) for ident, _ in now.items() ^ before.items())
         return changed

@@ -113,13 +113,13 @@ class BodyRenderer:
     def __init__(self, allow_raw_html: bool = False, checkbox_label: str = "") -> None:
         self.allow_raw_html = allow_raw_html
         self.checkbox_label = checkbox_label
-        self._cache: dict[str, str] = {}
+        self.cache: dict[str, str] = {}  # HTML by the Markdown's digest
 
     def __call__(self, body: str) -> str:
         if not body.strip():
             return ""
         key = hashlib.sha1(body.encode("utf-8")).hexdigest()
-        cached = self._cache.get(key)
+        cached = self.cache.get(key)
         if cached is not None:
             return cached
         if self.allow_raw_html:
@@ -136,5 +136,5 @@ class BodyRenderer:
         if self.checkbox_label:
             named = f'<input type="checkbox" aria-label="{escape(self.checkbox_label)}"'
             html = _CHECKBOX.sub(named, html)
-        self._cache[key] = html
+        self.cache[key] = html
         return html

@@ -57,6 +57,8 @@ from builder.views.paths import (
 )
 
 THEME_DIR = Path(__file__).resolve().parent.parent.parent / "theme"
+#: serve keeps at most this many record bodies' HTML, then starts afresh
+BODIES = 50_000
 
 
 def theme_dir() -> Path:
@@ -762,20 +764,21 @@ def _board_pages(site: _Site) -> Iterator[Page]:
                 "board": boards.project_board(ws, derived, p.id, today, options.limits),
                 "show_project": False,
                 "links": [Link(fmt.t("record.project_page"), url("project", p.id))],
-                "flow": flow_charts(activity.flow(options.history, ws, p.id))
+                "flow": flow_charts(activity.flow(options.history, ws, p.id, derived))
                 if options.history is not None
                 else None,
             }
 
         # its cards and filter name their assignees: a person renamed re-renders the
         # boards they have tasks on, not every board
-        assignees = sorted({t.assignee or "" for t in tasks})
+        counted = boards.tally(derived, tasks, today)
+        assignees = sorted({a or "" for a in counted.assignees})
         shown = fingerprint(
             site.record_salt,
             *(f"{a}:{team[a].digest if a in team else '-'}" for a in assignees),
             p.digest,
-            *(task.digest for task in tasks),
-            site.hk.chips("task", [task.id for task in tasks]),
+            counted.digest,
+            site.hk.chips("task", counted.ids),
         )
         workflow = ws.workflow_of(p)
         # the board shows its own workflow, not every one; its archive only which of
@@ -783,7 +786,7 @@ def _board_pages(site: _Site) -> Iterator[Page]:
         cards = fingerprint(shown, settings_keys(ws.settings).workflow(workflow))
         archived = fingerprint(shown, "done:" + workflow.done)
         flow = (
-            site.hk.board(activity.board_task_ids(options.history, ws, p.id))
+            site.hk.board(activity.board_task_ids(options.history, ws, derived, p.id))
             if options.history is not None
             else ""
         )
@@ -819,7 +822,7 @@ def _archive_pages(
     `left`: how many cards it holds, when the caller kept it)."""
     limits = site.options.limits
     if left is None:
-        left = boards.done_beyond_count(site.derived, tasks, cap)
+        left = boards.done_beyond_count(site.derived, tasks, cap, site.today)
     views: list[boards.ArchiveView] = []
 
     def context(i: int) -> dict[str, Any]:
@@ -846,12 +849,13 @@ def _unassigned_pages(site: _Site) -> Iterator[Page]:
     """The board of the tasks nobody is assigned to, and its archive."""
     ws, derived, fmt = site.ws, site.derived, site.fmt
     tasks = boards.unassigned_tasks(ws, derived)
+    counted = boards.tally(derived, tasks, site.today)
     key = fingerprint(
         site.salt,
         derived.table_digests["person"],
         derived.table_digests["project"],
-        *(t.digest for t in tasks),
-        site.hk.chips("task", [t.id for t in tasks]),
+        counted.digest,
+        site.hk.chips("task", counted.ids),
     )
     title = fmt.t("card.unassigned")
     if boards.unassigned_is_summary(ws, derived, site.today, site.options.limits):
@@ -910,7 +914,7 @@ def _person_parts(
         deals=list(deals),
         # their tasks' workflows (the projects' digest and the workflows are in the
         # context) and statuses (the very tasks) decide it
-        archived=boards.done_beyond_count(derived, tasks, boards.DONE_CAP),
+        archived=boards.done_beyond_count(derived, tasks, boards.DONE_CAP, today),
         page_key=fingerprint(
             site.record_salt,
             _person_settings(site, tasks, deals),
@@ -1141,9 +1145,13 @@ def _kept_record_keys(site: _Site) -> dict[Ref, tuple[str, ...]] | None:
         return None
     history = options.history
     status = history.status if history is not None else None
+    settings = site.ws.settings
     context = (
         site.record_salt,
-        settings_keys(site.ws.settings).flows,
+        # which workflow or pipeline a record has (its own, else the default: in the salt);
+        # what pages show of each is read as records are (`keys.SETTINGS_KINDS`)
+        tuple(settings.workflows),
+        tuple(settings.pipelines),
         options.audience,
         site.hk.status,
         status.uncommitted if status is not None else (),
@@ -1198,9 +1206,18 @@ class _Renderer:
         self.body = BodyRenderer(
             ws.settings.allow_raw_html, i18n.t(locale, "record.checklist_item")
         )
+        kept = options.kept
+        if kept is not None:
+            # serve: a body renders as it did at the last rebuild (a person renamed
+            # re-renders hundreds of task pages whose bodies did not change)
+            made_as = (self.body.allow_raw_html, self.body.checkbox_label)
+            if kept.bodies is None or kept.bodies[0] != made_as or len(kept.bodies[1]) > BODIES:
+                kept.bodies = (made_as, {})
+            self.body.cache = kept.bodies[1]
         self.templates: dict[str, Any] = {}
         self.card_template = self.env.get_template("plaindesk/card.html")
         self.lane_template = self.env.get_template("plaindesk/lane.html")
+        self.row_template = self.env.get_template("plaindesk/summary_row.html")
         self.cards: dict[tuple[str, str, bool], Markup] = {}
         # a card shows none of the workflows' names (`card_inputs` says whether it is
         # done); a lane's column names are compared with what it showed
@@ -1278,6 +1295,35 @@ class _Renderer:
         self.lanes[key] = (shown, html)
         return Markup(html)
 
+    def row_html(self, row: Any, headers: list[Any], root: str) -> Markup:
+        """A board summary's row (`boards.LaneRow`) under its section's column headers; in
+        the serve loop kept (with the swimlanes) while it shows the same values."""
+        if self.lanes is None:
+            return Markup(self._render_row(row, headers, root))
+        shown = (
+            row.title,
+            row.url,
+            row.query,
+            row.search,
+            row.total,
+            row.overdue,
+            tuple(row.counts),
+            tuple(row.assignees),
+            tuple(row.tags),
+            tuple(row.priorities),
+        )
+        key = (self.board, "row", row.id, *(h.name for h in headers), root, self.salt)
+        self.lanes_used.add(key)
+        hit = self.lanes.get(key)
+        if hit is not None and hit[0] == shown:
+            return Markup(hit[1])
+        html = self._render_row(row, headers, root)
+        self.lanes[key] = (shown, html)
+        return Markup(html)
+
+    def _render_row(self, row: Any, headers: list[Any], root: str) -> str:
+        return self.row_template.render(lane=row, headers=headers, root=root, L=self.strings)
+
     def _render_lane(self, lane: Any, root: str, show_project: bool) -> str:
         return self.lane_template.render(
             lane=lane,
@@ -1315,6 +1361,7 @@ class _Renderer:
         context["tn"] = self.tn
         context["card_html"] = self.card_html
         context["lane_html"] = self.lane_html
+        context["row_html"] = self.row_html
         if "body_md" in context:
             # nh3-cleaned; templates mark it safe
             context["body"] = self.body(context.pop("body_md"))

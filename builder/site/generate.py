@@ -32,7 +32,7 @@ from builder.render.pages import (
 from builder.render.tree import KeptPages, write_tree
 from builder.views.boards import KeptLanes, lanes_to_keep, reuse_lanes
 from builder.views.common import KeptCards, cards_to_keep, reuse_cards
-from builder.views.derived import Derived, derive
+from builder.views.derived import Derived, DeriveKept, derive
 
 NAV_FILE = "_nav.yml"
 ATOM_FILE = "activity.xml"
@@ -50,6 +50,7 @@ class Kept:
     lanes: LaneMemo = field(default_factory=dict)  # board swimlanes' HTML
     lane_views: KeptLanes = field(default_factory=lambda: ({}, {}))  # swimlanes, summary rows
     render: RenderKept = field(default_factory=RenderKept)  # calendar events, feeds, reports
+    derived: DeriveKept = field(default_factory=DeriveKept)  # the index and task lists
     #: the tree's files that are not pages (feeds, CSVs, the nav), as last handed to it
     files: dict[str, str] = field(default_factory=dict)
     pages: list[str] = field(default_factory=list)  # `Generated.pages` of `tree`
@@ -172,7 +173,7 @@ def _generate(
         # that show what it changed, not every page
         st = options.history.status
         options.history_key = f"git:{st.state}:{st.reason}:{st.shallow_since}"
-    derived = derive(ws, options.history)
+    derived = derive(ws, options.history, kept.derived if kept is not None else None)
     if kept is not None:
         options.kept = kept.render
         kept.render.memo = kept.memo

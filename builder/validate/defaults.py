@@ -10,11 +10,10 @@ kept record must stay as its file was read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from builder.model import Deal, Task, Workspace
+from builder.model import Deal, Project, Task, Workspace
 
 
 def task_status(ws: Workspace, task: Task) -> str:
@@ -22,7 +21,12 @@ def task_status(ws: Workspace, task: Task) -> str:
     project or that project's workflow is unknown: the rules report those)."""
     if task.status:
         return task.status
-    project = ws.projects.get(task.project)
+    return default_status(ws, ws.projects.get(task.project))
+
+
+def default_status(ws: Workspace, project: Project | None) -> str:
+    """The status a task of `project` that gives none takes: its workflow's backlog (""
+    when the project or its workflow is unknown)."""
     if project is None or (project.workflow and project.workflow not in ws.settings.workflows):
         return ""
     return ws.workflow_of(project).backlog
@@ -44,19 +48,41 @@ def resolve_defaults(ws: Workspace, copies: Copies | None = None) -> None:
     before = copies.copy() if copies is not None else {}
     if copies is not None:
         copies.clear()
-
-    def copy(rec: Task | Deal, value: str, make: Callable[[], Task | Deal]) -> Any:
-        hit = before.get(id(rec))
-        out = hit[2] if hit is not None and hit[0] is rec and hit[1] == value else make()
-        if copies is not None:
-            copies[id(rec)] = (rec, value, out)
-        return out
-
     for ident, task in ws.tasks.items():
         status = task_status(ws, task)
         if status != task.status:
-            ws.tasks[ident] = copy(task, status, lambda: replace(task, status=status))
+            ws.tasks[ident] = _copy(task, status, before, copies)
     for ident, deal in ws.deals.items():
         pipeline = deal_pipeline(ws, deal)
         if pipeline != deal.pipeline:
-            ws.deals[ident] = copy(deal, pipeline, lambda: replace(deal, pipeline=pipeline))
+            ws.deals[ident] = _copy(deal, pipeline, before, copies)
+
+
+def resolve_record(ws: Workspace, kind: str, rec: Any, copies: Copies, last: Any) -> Any:
+    """One record as `resolve_defaults` gives it, in place of `last` (the record of its
+    file before, whose copy `copies` drops): the serve loop's check of a few edits."""
+    before = copies.pop(id(last), None)
+    if kind == "task":
+        value, given = task_status(ws, rec), rec.status
+    elif kind == "deal":
+        value, given = deal_pipeline(ws, rec), rec.pipeline
+    else:
+        return rec
+    if value == given:
+        return rec
+    return _copy(rec, value, {id(rec): before} if before is not None else {}, copies)
+
+
+def _copy(rec: Task | Deal, value: str, before: Copies, copies: Copies | None) -> Any:
+    """`rec` with its default `value` (the copy in `before` when it is of the very record
+    and value), filed in `copies`."""
+    hit = before.get(id(rec))
+    if hit is not None and hit[0] is rec and hit[1] == value:
+        out = hit[2]
+    elif isinstance(rec, Task):
+        out = replace(rec, status=value)
+    else:
+        out = replace(rec, pipeline=value)
+    if copies is not None:
+        copies[id(rec)] = (rec, value, out)
+    return out

@@ -6,10 +6,10 @@ rate."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
-from builder.model import Workspace
+from builder.model import Contact, Project, Workspace
 from builder.problems import Problem
 from builder.validate.rules import Pick, every
 
@@ -111,40 +111,72 @@ def wip_limits(ws: Workspace, today: date) -> list[Problem]:
         counts[(t.project, t.status)].append(t.id)
     out = []
     for p in ws.projects.values():
-        flow = ws.workflow_of(p)
-        for column in flow.columns:
-            tasks = counts.get((p.id, column.id), [])
-            if column.wip is not None and len(tasks) > column.wip:
-                line, col = p.at("workflow") if "workflow" in p.pos else (1, 1)
-                out.append(
-                    Problem(
-                        "PD405",
-                        p.path,
-                        line,
-                        col,
-                        f"column `{column.id}` holds {len(tasks)} tasks, WIP limit {column.wip}",
-                        "finish or move tasks: " + ", ".join(sorted(tasks)[:5]),
-                        "workflow",
-                    )
+        out += project_wip(ws, p, counts)
+    return out
+
+
+def project_wip(
+    ws: Workspace, p: Project, counts: Mapping[tuple[str, str], list[str]]
+) -> list[Problem]:
+    """`wip_limits` of one project, from its tasks' ids by (project, status)."""
+    out = []
+    for column in ws.workflow_of(p).columns:
+        tasks = counts.get((p.id, column.id), [])
+        if column.wip is not None and len(tasks) > column.wip:
+            line, col = p.at("workflow") if "workflow" in p.pos else (1, 1)
+            out.append(
+                Problem(
+                    "PD405",
+                    p.path,
+                    line,
+                    col,
+                    f"column `{column.id}` holds {len(tasks)} tasks, WIP limit {column.wip}",
+                    "finish or move tasks: " + ", ".join(sorted(tasks)[:5]),
+                    "workflow",
                 )
+            )
     return out
 
 
 def duplicate_contacts(ws: Workspace, today: date) -> list[Problem]:
     """Two contacts with the same e-mail address or the same phone number (compared as
     `plaindesk import` compares them: case aside, and numbers in any notation)."""
-    from builder.model.keys import email_key, phone_key, region_of
+    region = contact_region(ws)
+    return same_contacts(
+        ws.contacts.values(), {c.id: contact_keys(c, region) for c in ws.contacts.values()}
+    )
 
-    region = region_of(ws.settings.timezone) if any(c.phone for c in ws.contacts.values()) else None
+
+def contact_region(ws: Workspace) -> str | None:
+    """The region phone numbers are read in (None: no contact has one)."""
+    from builder.model.keys import region_of
+
+    return region_of(ws.settings.timezone) if any(c.phone for c in ws.contacts.values()) else None
+
+
+#: what `duplicate_contacts` compares of a contact: (field, what, key), e-mail first
+ContactKeys = list[tuple[str, str, str]]
+
+
+def contact_keys(c: Contact, region: str | None) -> ContactKeys:
+    """A contact's e-mail and phone keys, as `duplicate_contacts` compares them."""
+    from builder.model.keys import email_key, phone_key
+
+    keys = []
+    if c.email:
+        keys.append(("email", "e-mail", "e:" + email_key(c.email)))
+    if c.phone and len(digits := phone_key(c.phone, region)) >= 6:
+        keys.append(("phone", "phone", "p:" + digits))
+    return keys
+
+
+def same_contacts(contacts: Iterable[Contact], keys: Mapping[str, ContactKeys]) -> list[Problem]:
+    """`duplicate_contacts` among `contacts` (by id, `keys`: each one's `contact_keys`):
+    each contact that shares a key with one before it (by path), once."""
     first: dict[str, str] = {}
     out = []
-    for c in sorted(ws.contacts.values(), key=lambda c: (c.path, c.id)):
-        keys = []
-        if c.email:
-            keys.append(("email", "e-mail", "e:" + email_key(c.email)))
-        if c.phone and len(digits := phone_key(c.phone, region)) >= 6:
-            keys.append(("phone", "phone", "p:" + digits))
-        for name, what, key in keys:
+    for c in sorted(contacts, key=lambda c: (c.path, c.id)):
+        for name, what, key in keys[c.id]:
             other = first.setdefault(key, c.id)
             if other == c.id:
                 continue
@@ -193,25 +225,28 @@ def missing_rates(ws: Workspace, today: date) -> list[Problem]:
             logged[entry.person] += entry.minutes
     out = []
     for pid in sorted(logged):
-        person = ws.people.get(pid)
-        if person is None or person.rate is not None or not logged[pid]:
-            continue
-        hours, minutes = divmod(logged[pid], 60)
-        spent = (
-            f"{hours}h{minutes}m" if hours and minutes else f"{hours}h" if hours else f"{minutes}m"
-        )
-        out.append(
-            Problem(
-                "PD408",
-                person.path,
-                1,
-                1,
-                f"{spent} logged by `{pid}` has no cost: no `rate`",
-                "add their cost per hour, e.g. `rate: 40 USD`, so reports can count it",
-                "rate",
-            )
-        )
+        out += missing_rate(ws, pid, logged[pid])
     return out
+
+
+def missing_rate(ws: Workspace, pid: str, minutes: int) -> list[Problem]:
+    """`missing_rates` of one person, who logged `minutes` in all."""
+    person = ws.people.get(pid)
+    if person is None or person.rate is not None or not minutes:
+        return []
+    hours, minutes = divmod(minutes, 60)
+    spent = f"{hours}h{minutes}m" if hours and minutes else f"{hours}h" if hours else f"{minutes}m"
+    return [
+        Problem(
+            "PD408",
+            person.path,
+            1,
+            1,
+            f"{spent} logged by `{pid}` has no cost: no `rate`",
+            "add their cost per hour, e.g. `rate: 40 USD`, so reports can count it",
+            "rate",
+        )
+    ]
 
 
 WARNINGS: list[Warning_] = [

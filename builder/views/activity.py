@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from babel.units import format_unit
 
@@ -22,13 +24,22 @@ from builder.history import (
     stage_conversions,
     task_timeline,
 )
-from builder.history.flow import BoardFlow, StuckCard, Timeline, board_tasks, project_stuck
+from builder.history.flow import (
+    BoardFlow,
+    StuckCard,
+    Timeline,
+    board_flow,
+    project_stuck,
+)
 from builder.history.reader import ERROR, NO_COMMITS, NO_REPO
 from builder.i18n import format_date, t
 from builder.model import Workspace
 from builder.views.charts import BarChart, CfdChart, cfd_chart, throughput_chart
 from builder.views.common import SECTIONS, Fmt, Link, url
 from builder.views.feed import FeedDay, Part, feed
+
+if TYPE_CHECKING:
+    from builder.views.derived import Derived
 
 #: The feed page shows this many entries; the Atom file the newest `ATOM_ENTRIES`.
 FEED_ENTRIES = 400
@@ -143,20 +154,47 @@ def history_notes(status: HistoryStatus, locale: str) -> list[str]:
     return out
 
 
-def _project_flow(history: History, ws: Workspace, project: str) -> BoardFlow:
+def _project_flow(
+    history: History, ws: Workspace, project: str, derived: Derived | None = None
+) -> BoardFlow:
     """A project's flow, computed once per build: the board, its cards' stuck chips and
-    the dashboard all read it."""
+    the dashboard all read it (with `derived`, its tasks are found in its index)."""
     key = f"views.flow.{project}"
     found = history.memo.get(key)
-    if found is None:
+    if found is None and derived is not None:
+        tasks = board_task_ids(history, ws, derived, project)
+        workflow = ws.workflow_of(ws.projects.get(project))
+        found = history.memo[key] = board_flow(history, ws, tasks, workflow)
+    elif found is None:
         found = history.memo[key] = project_flow(history, ws, project)
     assert isinstance(found, BoardFlow)
     return found
 
 
-def board_task_ids(history: History, ws: Workspace, project: str) -> list[str]:
-    """The tasks a project board's flow reads: its tasks, and deleted ones last on it."""
-    return board_tasks(history, ws, project)
+def board_task_ids(history: History, ws: Workspace, derived: Derived, project: str) -> list[str]:
+    """The tasks a project board's flow reads: its tasks, and deleted ones last on it
+    (`history.flow.board_tasks`'s ids), its tasks from the derived index rather than from
+    every task of the workspace."""
+    live = list(map(attrgetter("id"), derived.index.tasks_by_project.get(project, ())))
+    gone = _gone_by_project(history, ws).get(project)
+    return sorted({*live, *gone}) if gone else live
+
+
+def _gone_by_project(history: History, ws: Workspace) -> dict[str, list[str]]:
+    """The deleted tasks of the history, by the project each was last in (once per
+    history and workspace)."""
+    found = history.memo.get("views.gone_tasks")
+    if found is None or found[0] is not ws:
+        tasks = ws.tasks
+        gone: dict[str, list[str]] = {}
+        for (kind, ident), rec in history.records.items():
+            if kind == "task" and ident not in tasks:
+                last = (rec.snapshot or {}).get("project")
+                if last:
+                    gone.setdefault(last, []).append(ident)
+        found = history.memo["views.gone_tasks"] = (ws, gone)
+    by_project: dict[str, list[str]] = found[1]
+    return by_project
 
 
 def _part_url(part: Part) -> str:
@@ -303,11 +341,12 @@ def card_history(history: History, ws: Workspace, kind: str, ident: str) -> Time
     return None if tl is None else _timeline(history, ws, tl, kind == "deal")
 
 
-def flow(history: History, ws: Workspace, project: str) -> FlowView:
-    """A project board's flow metrics and what its charts show (`render.svg` draws them)."""
+def flow(history: History, ws: Workspace, project: str, derived: Derived | None = None) -> FlowView:
+    """A project board's flow metrics and what its charts show (`render.svg` draws them);
+    `derived`, when given, finds its tasks (`board_task_ids`)."""
     fmt = Fmt.of(ws)
     locale = fmt.locale
-    f = _project_flow(history, ws, project)
+    f = _project_flow(history, ws, project, derived)
 
     def days(value: float | None) -> str:
         return "—" if value is None else format_days(value, locale)

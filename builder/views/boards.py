@@ -3,6 +3,7 @@ assignee, one section per workflow), one per person."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -209,6 +210,7 @@ def _header(columns: list[list[ColumnView]], flow: Workflow) -> list[ColumnView]
 
 
 _ASSIGNEE, _TAGS, _PRIORITY = attrgetter("assignee"), attrgetter("tags"), attrgetter("priority")
+_DIGEST, _ID = attrgetter("digest"), attrgetter("id")
 
 
 @dataclass(frozen=True)
@@ -223,43 +225,149 @@ class BoardTotals:
 
 
 def _all_totals(ws: Workspace, derived: Derived, tasks: list[Task], today: date) -> BoardTotals:
-    """The all-projects boards' filter totals: both show the same tasks, counted once."""
+    """The all-projects boards' filter totals: both show the same tasks, counted once
+    (by project, each project's list counted as its own board counts it)."""
     shared = derived.memo.all_board_totals
     totals = shared.get(today)
     if totals is None:
-        totals = shared[today] = _totals(ws, derived, tasks, today)
+        parts = _partition(tasks, derived.index.tasks_by_project.values())
+        totals = shared[today] = _totals_of(ws, _merged(derived, parts, today))
     return totals
 
 
 def _totals(ws: Workspace, derived: Derived, tasks: list[Task], today: date) -> BoardTotals:
+    return _totals_of(ws, tally(derived, tasks, today))
+
+
+def _totals_of(ws: Workspace, counted: Tally) -> BoardTotals:
     fmt = Fmt.of(ws)
-    given = set(map(_ASSIGNEE, tasks))  # (C-level passes: the all-projects boards' are long)
+    given = counted.assignees
     people = sorted(p for p in given if p)
     assignees = [Option(p, ws.people[p].name if p in ws.people else p) for p in people]
     if None in given or "" in given:
         assignees.append(Option("", fmt.t("card.unassigned")))
-    used = set(map(_PRIORITY, tasks))
-    open_, overdue = board_stats(derived, tasks, today)
+    used = counted.priorities
     return BoardTotals(
         assignees=assignees,
-        tags=sorted(set(chain.from_iterable(map(_TAGS, tasks)))),
+        tags=sorted(counted.tags),
         priorities=[Option(p, fmt.t(f"priority.{p}")) for p in reversed(PRIORITIES) if p in used],
+        open=counted.open,
+        overdue=counted.overdue,
+    )
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a board counts and offers of its tasks: (open, overdue), the assignees,
+    priorities and tags its filters list, how many cards stand in each done column (by
+    workflow and column), a digest of the tasks' files and their ids (in order), and the
+    tasks by workflow."""
+
+    open: int
+    overdue: int
+    assignees: frozenset[str | None]
+    priorities: frozenset[str]
+    tags: frozenset[str]
+    done: dict[tuple[str, str], int]
+    digest: str
+    ids: tuple[str, ...]
+    #: the tasks by their workflow's id, each list in the tasks' order
+    by_flow: dict[str, list[Task]]
+
+
+def tally(derived: Derived, tasks: list[Task], today: date) -> Tally:
+    """`tasks` counted; once per list (`ViewMemo.tallies`: the derived lists are never
+    changed, and serve keeps them while their tasks are the same objects; what it reads of
+    the workflows is `Derived.flow_marks`, kept while the same), so a board,
+    a person's page, the dashboard and the summaries count a list once, and serve's
+    rebuild counts only the lists an edit made anew. A list is not changed once counted
+    (a derived list, or one made for the call: appending to it is noticed, no more)."""
+    memo = derived.memo
+    found = memo.tallies.get(id(tasks))
+    if found is None and memo.kept_tallies is not None:
+        found = memo.kept_tallies.get(id(tasks))
+    if (
+        found is not None
+        and found[0] is tasks
+        and found[1] is derived.flow_marks
+        and found[2] == today
+        and found[3] == len(tasks)
+    ):
+        counted: Tally = found[4]
+    else:
+        counted = _tally(derived, tasks, today)
+    memo.tallies[id(tasks)] = (tasks, derived.flow_marks, today, len(tasks), counted)
+    return counted
+
+
+def _tally(derived: Derived, tasks: list[Task], today: date) -> Tally:
+    flows = derived.workflows
+    default = flows[""]
+    open_, overdue = 0, 0
+    done: dict[tuple[str, str], int] = {}
+    by_flow: dict[str, list[Task]] = {}
+    for t in tasks:
+        flow = flows.get(t.project, default)
+        found = by_flow.get(flow.id)
+        if found is None:
+            by_flow[flow.id] = [t]
+        else:
+            found.append(t)
+        if flow.is_done(t.status):
+            column = (flow.id, t.status)
+            done[column] = done.get(column, 0) + 1
+        else:
+            open_ += 1
+            if t.due is not None and t.due < today:
+                overdue += 1
+    if len(by_flow) == 1:  # (the list itself: its tally is this one)
+        by_flow = dict.fromkeys(by_flow, tasks)
+    return Tally(
         open=open_,
         overdue=overdue,
+        # (C-level passes: the all-projects boards' are long)
+        assignees=frozenset(map(_ASSIGNEE, tasks)),
+        priorities=frozenset(map(_PRIORITY, tasks)),
+        tags=frozenset(chain.from_iterable(map(_TAGS, tasks))),
+        done=done,
+        digest=hashlib.sha1("\0".join(map(_DIGEST, tasks)).encode()).hexdigest(),
+        ids=tuple(map(_ID, tasks)),
+        by_flow=by_flow,
+    )
+
+
+def _partition(tasks: list[Task], parts: Iterable[list[Task]]) -> list[list[Task]] | None:
+    """`parts` when they hold every one of `tasks` (each task in one part), else None."""
+    found = list(parts)
+    return found if sum(map(len, found)) == len(tasks) else None
+
+
+def _merged(derived: Derived, parts: list[list[Task]] | None, today: date) -> Tally:
+    """The tally of every task, from those of `parts` (None: of `derived.tasks_by_id`)."""
+    if parts is None:
+        return tally(derived, derived.tasks_by_id, today)
+    tallies = [tally(derived, part, today) for part in parts]
+    done: dict[tuple[str, str], int] = {}
+    for t in tallies:
+        for column, n in t.done.items():
+            done[column] = done.get(column, 0) + n
+    return Tally(
+        open=sum(t.open for t in tallies),
+        overdue=sum(t.overdue for t in tallies),
+        assignees=frozenset().union(*(t.assignees for t in tallies)),
+        priorities=frozenset().union(*(t.priorities for t in tallies)),
+        tags=frozenset().union(*(t.tags for t in tallies)),
+        done=done,
+        digest="",  # (not of the whole list)
+        ids=(),
+        by_flow={},
     )
 
 
 def board_stats(derived: Derived, tasks: list[Task], today: date) -> tuple[int, int]:
     """(open, overdue) of `tasks`, as a board of them counts: without building the board."""
-    flows = derived.workflows
-    default = flows[""]
-    open_, overdue = 0, 0
-    for t in tasks:
-        if not flows.get(t.project, default).is_done(t.status):
-            open_ += 1
-            if t.due is not None and t.due < today:
-                overdue += 1
-    return open_, overdue
+    counted = tally(derived, tasks, today)
+    return counted.open, counted.overdue
 
 
 @dataclass(frozen=True)
@@ -461,8 +569,7 @@ def person_board(ws: Workspace, derived: Derived, person_id: str, today: date) -
 
 def unassigned_tasks(ws: Workspace, derived: Derived) -> list[Task]:
     """The tasks nobody (known) is assigned to, in the order of `tasks_by_id`."""
-    people = ws.people
-    return [t for t in derived.tasks_by_id if t.assignee not in people]
+    return derived.unassigned
 
 
 def unassigned_board(ws: Workspace, derived: Derived, today: date) -> BoardView:
@@ -535,15 +642,20 @@ def _summary_row(
     if kept is None:
         return _lane_row(derived, flow, info, tasks, today)
     key = (page, flow.id, info[0])
-    inputs = (info, today, flow, tuple(tasks))
+    inputs = (info, today, flow, tasks)
     hit = kept.get(key)
+    # (a list that is the very one counted last time holds the same tasks: `tally`)
     row: LaneRow = (
         hit[1]
-        if hit is not None and hit[0] == inputs
+        if hit is not None and hit[0][:3] == inputs[:3] and _same(hit[0][3], tasks)
         else _lane_row(derived, flow, info, tasks, today)
     )
     memo.rows[key] = (inputs, row)
     return row
+
+
+def _same(before: list[Task], now: list[Task]) -> bool:
+    return before is now or before == now
 
 
 def _lane_row(
@@ -553,18 +665,18 @@ def _lane_row(
     counts = {c.id: 0 for c in flow.columns}
     for t in tasks:
         counts[t.status] = counts.get(t.status, 0) + 1
-    open_, overdue = board_stats(derived, tasks, today)
+    counted = tally(derived, tasks, today)
     return LaneRow(
         id=lane_id,
         title=title,
         url=lane_url,
         counts=[counts[c.id] for c in flow.columns],
         total=len(tasks),
-        open=open_,
-        overdue=overdue,
-        assignees=sorted({t.assignee or "" for t in tasks}),
-        tags=sorted(set(chain.from_iterable(map(_TAGS, tasks)))),
-        priorities=sorted(set(map(_PRIORITY, tasks))),
+        open=counted.open,
+        overdue=counted.overdue,
+        assignees=sorted({a or "" for a in counted.assignees}),
+        tags=sorted(counted.tags),
+        priorities=sorted(counted.priorities),
         search=title.lower(),
     )
 
@@ -584,13 +696,18 @@ def board_summary(
             return ("person:", fmt.t("card.unassigned"), unassigned_url())
         return (f"person:{person_id}", people[person_id].name, url("person", person_id))
 
+    ix = derived.index
     if lanes == "project":
         split = _by_project(ws)
         ident, title = "all", fmt.t("board.all")
+        parts = {pid: ix.tasks_by_project[pid] for pid in ix.tasks_by_project}
     else:
         split = Lanes(lambda t: t.assignee if t.assignee in people else "", person_lane)
         ident, title = "all-by-person", fmt.t("board.all_by_person")
-    sections = _summary_sections(ws, derived, tasks, split, today, ident)
+        parts = {pid: ix.tasks_by_assignee[pid] for pid in people if pid in ix.tasks_by_assignee}
+        parts[""] = derived.unassigned
+    groups = _lane_groups(derived, tasks, parts, today)
+    sections = _summary_sections(ws, derived, tasks, split, today, ident, groups)
     totals = _all_totals(ws, derived, tasks, today)
     return BoardSummary(
         id=ident,
@@ -617,12 +734,39 @@ def _by_project(ws: Workspace) -> Lanes:
     return Lanes(attrgetter("project"), info)
 
 
+def _lane_groups(
+    derived: Derived, tasks: list[Task], parts: dict[str, list[Task]], today: date
+) -> dict[tuple[str, str], list[Task]] | None:
+    """`_groups` of `tasks` from the lists of each lane's tasks (`parts`, by lane), each
+    split by workflow as its tally has it: the lists stay the same objects while their
+    tasks are (a summary's rows are then the last rebuild's); None when the lanes do not
+    hold every task once (a task without a project)."""
+    if _partition(tasks, parts.values()) is None:
+        return None
+    groups: dict[tuple[str, str], list[Task]] = {}
+    for lane, part in parts.items():
+        by_flow = tally(derived, part, today).by_flow
+        for flow_id, flow_tasks in by_flow.items():
+            groups[flow_id, lane] = flow_tasks
+            if len(by_flow) > 1:  # its rows count it: kept for the next rebuild's too
+                tally(derived, flow_tasks, today)
+    return groups
+
+
 def _summary_sections(
-    ws: Workspace, derived: Derived, tasks: list[Task], split: Lanes, today: date, page: str
+    ws: Workspace,
+    derived: Derived,
+    tasks: list[Task],
+    split: Lanes,
+    today: date,
+    page: str,
+    groups: dict[tuple[str, str], list[Task]] | None = None,
 ) -> list[SummarySection]:
     """`tasks` counted by swimlane and column, one section per workflow (`page`: which
-    summary, for the rows kept between serve's rebuilds)."""
-    groups = _groups(derived, tasks, split)
+    summary, for the rows kept between serve's rebuilds); `groups`, when given, are
+    `_groups` of them."""
+    if groups is None:
+        groups = _groups(derived, tasks, split)
     order = list(ws.settings.workflows)
     sections = []
     for flow_id in sorted({f for f, _ in groups}, key=order.index):
@@ -744,15 +888,8 @@ def archive_pages(
     ]
 
 
-def done_beyond_count(derived: Derived, tasks: list[Task], cap: int) -> int:
+def done_beyond_count(derived: Derived, tasks: list[Task], cap: int, today: date) -> int:
     """How many done tasks a board of `tasks` leaves off (see `done_beyond_cap`), counted
     without sorting them: what the archive's pages need to be named."""
-    flows = derived.workflows
-    default = flows[""]
-    per_column: dict[tuple[str, str], int] = {}
-    for t in tasks:
-        flow = flows.get(t.project, default)
-        if flow.is_done(t.status):
-            column = (flow.id, t.status)
-            per_column[column] = per_column.get(column, 0) + 1
-    return sum(max(0, n - cap) for n in per_column.values())
+    done = tally(derived, tasks, today).done
+    return sum(max(0, n - cap) for n in done.values())

@@ -12,11 +12,10 @@ with a date), whichever is later (`cadence_follow_up`; off with
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import partial
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from builder.model import Contact, Deal, Project, Task, Workspace
 from builder.views.common import Fmt, Link, url
@@ -102,20 +101,6 @@ def follow_up_due(ws: Workspace, derived: Derived, c: Contact, today: date) -> d
     return computed.due if computed is not None else None
 
 
-@dataclass
-class TaskEvents:
-    """Task events as made by the last `events` call, by (task file digest, done), and
-    those of this call: `serve` makes again only the events of the tasks an edit touched.
-    Only for one settings digest and audience (their records differ under one digest)."""
-
-    before: dict[tuple[str, bool], Event] = field(default_factory=dict)
-    now: dict[tuple[str, bool], Event] = field(default_factory=dict)
-    #: the other records' events (projects', contacts', deals'), by the record's digest
-    #: and what else they read (a contact: its last change in git and today; a deal:
-    #: whether it is open), as the last call made them; replaced by each call
-    records: dict[tuple[object, ...], list[Event]] = field(default_factory=dict)
-
-
 def task_event(task: Task, done: bool) -> Event:
     """The event of a task with a due date: its span (from `start` when that is not
     after `due`), its assignee and participants."""
@@ -127,51 +112,216 @@ def task_event(task: Task, done: bool) -> Event:
     return Event(uid, "task", record, task.title, "", start, task.due, people, task.project, done)
 
 
-def events(
-    ws: Workspace, derived: Derived, today: date, kept: TaskEvents | None = None
-) -> list[Event]:
+def events(ws: Workspace, derived: Derived, today: date) -> list[Event]:
     """Every event of the workspace, by date, then kind, then record (a computed
-    follow-up counts from git through `derived.contact_touched`). With `kept`, the
-    events of a record made before are taken from it (`TaskEvents`)."""
-    out: list[Event] = []
-    before, now = (kept.before, kept.now) if kept is not None else ({}, None)
-    for task in derived.tasks_by_id:
-        if task.due is None:
-            continue
-        done = not ws.task_is_open(task)
-        key = (task.digest, done)
-        event = before.get(key) or task_event(task, done)
-        if now is not None:
-            now[key] = event
-        out.append(event)
-    made: dict[tuple[object, ...], list[Event]] = kept.records if kept is not None else {}
-    mine: dict[tuple[object, ...], list[Event]] = {}
+    follow-up counts from git through `derived.contact_touched`)."""
+    kept = KeptEvents()
+    kept.update(ws, derived, today)
+    assert kept.index is not None
+    return kept.index.all
 
-    def of(key: tuple[object, ...], make: Callable[[], list[Event]]) -> None:
-        found = made.get(key)
-        if found is None:
-            found = make()
-        mine[key] = found
-        out.extend(found)
 
-    for pid in sorted(ws.projects):
-        p = ws.projects[pid]
-        of(("project", p.digest), partial(_project_events, p))
-    cadence = ws.settings.follow_up_from_cadence
-    for cid in sorted(ws.contacts):
-        c = ws.contacts[cid]
-        touched = derived.contact_touched.get(cid)
-        of(
-            ("contact", c.digest, touched, today),
-            partial(_contact_events, c, cadence, today, touched),
-        )
-    for did in sorted(ws.deals):
-        d = ws.deals[did]
-        of(("deal", d.digest, ws.deal_is_open(d)), partial(_deal_events, ws, d))
-    if kept is not None:
-        kept.records = mine
-    out.sort(key=lambda e: (e.start, e.kind, e.record))
-    return out
+#: a record as the calendar keeps its events: (record type, id)
+Ref = tuple[str, str]
+#: the record types that have events
+EVENT_KINDS = ("task", "project", "contact", "deal")
+
+
+def event_order(e: Event) -> tuple[date, str, tuple[str, str]]:
+    """Where an event stands in every list of events: by date, then kind, then record (a
+    record has at most one event of a kind, so no two events stand at the same place)."""
+    return (e.start, e.kind, e.record)
+
+
+@dataclass(frozen=True)
+class EventChange:
+    """What an update changed: the events that went and those that came (an event made
+    again as it was is in neither)."""
+
+    gone: list[Event]
+    came: list[Event]
+
+
+class KeptEvents:
+    """Each record's events, with what they were made of, and their index, kept between
+    `update`s: the serve loop's calendar makes again only the events of the records an
+    edit touched, and changes the index by them.
+
+    A record's events are made of the record (its file's digest) and of:
+    - a task: whether it is done (its status is its project's workflow's done column:
+      the task, the project it names and the workflows decide);
+    - a deal: whether it is open (its stage in its pipeline: the pipelines decide);
+    - a contact: the day of its last change in git (a cadence counts from it);
+    - every record: today and whether follow-ups count from cadences (a change of either
+      makes every event again, as does the first update).
+    An update looks at the records whose digest changed, that came or went (in the tables
+    whose digest changed: `Derived.table_digests`), the tasks of a project whose
+    workflow's done column is another (a project changed, or a workflow: a column renamed
+    looks at none), every deal when the pipelines changed, and the contacts whose last
+    change in git moved. A record whose events come out as they were keeps the very
+    objects (a task moved between open columns changes no event). Valid for one audience
+    and one `general` part of the settings (the caller keeps one per them)."""
+
+    def __init__(self) -> None:
+        self.made: dict[Ref, tuple[tuple[object, ...], list[Event]]] = {}
+        self.digests: dict[str, dict[str, str]] = {kind: {} for kind in EVENT_KINDS}
+        self.words: tuple[object, ...] = ()  # today, follow-ups from cadences
+        self.pipelines = ""  # the pipelines' digest
+        #: the done column of the workflow of each project tasks name ("": the default's)
+        self.done: dict[str, str] = {}
+        self.touched: dict[str, date] = {}
+        self.tables: dict[str, str] = {}  # each table's digest (`Derived.table_digests`)
+        self.index: EventIndex | None = None
+
+    def update(self, ws: Workspace, derived: Derived, today: date) -> EventChange | None:
+        """Bring the events up to `ws` and `today` (`self.index`): what changed, or None
+        when every event was made (the first update, another day)."""
+        from builder.model.settings_keys import settings_keys
+
+        sk = settings_keys(ws.settings)
+        words = (today, ws.settings.follow_up_from_cadence)
+        pipelines = sk.all_pipelines
+        touched = derived.contact_touched
+        if self.index is None or words != self.words:
+            self.words, self.pipelines, self.touched = words, pipelines, touched
+            self.done = _done_columns(derived)
+            self.tables = dict(derived.table_digests)
+            self._make_all(ws, today)
+            return None
+        looked = self._looked(ws, derived, pipelines)
+        self.pipelines, self.touched = pipelines, touched
+        self.tables = dict(derived.table_digests)
+        gone: list[Event] = []
+        came: list[Event] = []
+        for kind, idents in looked.items():
+            for ident in idents:
+                before, after = self._remake(ws, kind, ident, today)
+                gone += before
+                came += after
+        if gone or came:
+            assert self.index is not None
+            self.index = self.index.changed(gone, came)
+        return EventChange(gone, came)
+
+    def _make_all(self, ws: Workspace, today: date) -> None:
+        self.made = {}
+        for kind in EVENT_KINDS:
+            table = ws.table(kind)
+            self.digests[kind] = {ident: rec.digest for ident, rec in table.items()}
+            for ident, rec in table.items():
+                self.made[(kind, ident)] = self._make(ws, kind, rec, today)
+        evs = [e for _, made in self.made.values() for e in made]
+        evs.sort(key=event_order)
+        self.index = EventIndex.of(evs)
+
+    def _looked(self, ws: Workspace, derived: Derived, pipelines: str) -> dict[str, set[str]]:
+        """The ids, by record type, of the records whose events may have changed."""
+        # a table whose digest is the last one holds the same records (a task moved
+        # leaves the other tables alone, a person renamed all of them)
+        tables = derived.table_digests
+        looked = {
+            kind: _changed(ws.table(kind), self.digests[kind])
+            if tables[kind] != self.tables.get(kind)
+            else set()
+            for kind in EVENT_KINDS
+        }
+        # a task is done in its project's workflow's done column: the tasks of a project
+        # whose workflow's done column is another (a project changed, a workflow) are
+        # looked at; when the default's changed and some task names no project, all are
+        done, by_project = _done_columns(derived), derived.index.tasks_by_project
+        if done[""] != self.done.get("") and sum(map(len, by_project.values())) != len(ws.tasks):
+            looked["task"].update(ws.tasks)
+        else:
+            for pid, column in done.items():
+                if pid and column != self.done.get(pid):
+                    looked["task"].update(t.id for t in by_project[pid])
+        self.done = done
+        if pipelines != self.pipelines:
+            looked["deal"].update(ws.deals)
+        touched, before = derived.contact_touched, self.touched
+        if touched != before:
+            looked["contact"].update(
+                cid for cid in touched.keys() | before.keys() if touched.get(cid) != before.get(cid)
+            )
+        return looked
+
+    def _remake(
+        self, ws: Workspace, kind: str, ident: str, today: date
+    ) -> tuple[list[Event], list[Event]]:
+        """Make a record's events again: the events that went and those that came (none
+        when they come out as they were: the very objects are kept)."""
+        ref, rec = (kind, ident), ws.table(kind).get(ident)
+        before = self.made.get(ref)
+        if rec is None:
+            self.digests[kind].pop(ident, None)
+            if before is None:
+                return [], []
+            del self.made[ref]
+            return before[1], []
+        self.digests[kind][ident] = rec.digest
+        key = self._key(ws, kind, rec, self.touched)
+        if before is not None and before[0] == key:
+            return [], []
+        made = self._events(ws, kind, rec, today, key)
+        if before is None:
+            self.made[ref] = made
+            return [], made[1]
+        if before[1] == made[1]:
+            self.made[ref] = (made[0], before[1])  # the very events
+            return [], []
+        self.made[ref] = made
+        return before[1], made[1]
+
+    @staticmethod
+    def _key(ws: Workspace, kind: str, rec: Any, touched: dict[str, date]) -> tuple[object, ...]:
+        """What a record's events are made of (besides the words)."""
+        if kind == "task":
+            return (rec.digest,) if rec.due is None else (rec.digest, not ws.task_is_open(rec))
+        if kind == "contact":
+            return (rec.digest, touched.get(rec.id))
+        if kind == "deal":
+            return (rec.digest, ws.deal_is_open(rec))
+        return (rec.digest,)
+
+    def _make(
+        self, ws: Workspace, kind: str, rec: Any, today: date
+    ) -> tuple[tuple[object, ...], list[Event]]:
+        """A record's events, with what they are made of."""
+        return self._events(ws, kind, rec, today, self._key(ws, kind, rec, self.touched))
+
+    @staticmethod
+    def _events(
+        ws: Workspace, kind: str, rec: Any, today: date, key: tuple[object, ...]
+    ) -> tuple[tuple[object, ...], list[Event]]:
+        """A record's events made of `key` (`_key`), with it."""
+        if kind == "task":
+            return key, [] if rec.due is None else [task_event(rec, bool(key[1]))]
+        if kind == "contact":
+            at = key[1]
+            assert at is None or isinstance(at, date)
+            cadence = ws.settings.follow_up_from_cadence
+            return key, _contact_events(rec, cadence, today, at)
+        if kind == "deal":
+            return key, _deal_events(rec, bool(key[1]))
+        return key, _project_events(rec)
+
+
+def _done_columns(derived: Derived) -> dict[str, str]:
+    """The done column of the workflow of each project tasks name (a project that does not
+    exist: the default workflow's), and the default's by ""."""
+    flows = derived.workflows
+    done = {pid: (flows.get(pid) or flows[""]).done for pid in derived.index.tasks_by_project}
+    done[""] = flows[""].done
+    return done
+
+
+def _changed(table: dict[str, Any], digests: dict[str, str]) -> set[str]:
+    """The ids of a table's records whose digest is not the one kept, came or went."""
+    found = {ident for ident, rec in table.items() if digests.get(ident) != rec.digest}
+    new = sum(ident not in digests for ident in found)
+    if len(digests) != len(table) - new:  # some went
+        found.update(digests.keys() - table.keys())
+    return found
 
 
 def _project_events(p: Project) -> list[Event]:
@@ -204,9 +354,9 @@ def _contact_events(c: Contact, cadence: bool, today: date, touched: date | None
     return [Event(uid, "follow_up", record, c.name, note, day, day, owner)]
 
 
-def _deal_events(ws: Workspace, d: Deal) -> list[Event]:
-    """An open deal's next step and expected close."""
-    if not ws.deal_is_open(d):
+def _deal_events(d: Deal, is_open: bool) -> list[Event]:
+    """An open deal's next step and expected close (`is_open`: whether it is)."""
+    if not is_open:
         return []
     out = []
     owner = (d.owner,) if d.owner else ()
@@ -264,6 +414,39 @@ class EventIndex:
                 projects.setdefault(e.project, []).append(e)
         return cls(evs, people, projects)
 
+    def changed(self, gone: list[Event], came: list[Event]) -> EventIndex:
+        """The index with the events `gone` taken out and those that `came` put in, each
+        at its place (`event_order`): the lists no event of either is on are shared with
+        this one, the others copied."""
+        people: dict[str, list[Event]] = dict(self.by_person)
+        projects: dict[str, list[Event]] = dict(self.by_project)
+        copied: dict[str, set[str]] = {"person": set(), "project": set()}
+
+        def own(kind: str, name: str) -> list[Event]:
+            """The list of `name`'s events in the new index (a copy of the old one)."""
+            groups = people if kind == "person" else projects
+            if name not in copied[kind]:
+                copied[kind].add(name)
+                groups[name] = list(groups.get(name, ()))
+            return groups[name]
+
+        def lists(e: Event) -> list[list[Event]]:
+            found = [own("person", p) for p in e.people]
+            return [*found, own("project", e.project)] if e.project else found
+
+        evs = list(self.all)
+        for e in gone:
+            for lst in (evs, *lists(e)):
+                _take_out(lst, e)
+        for e in came:
+            for lst in (evs, *lists(e)):
+                insort(lst, e, key=event_order)
+        for kind, groups in (("person", people), ("project", projects)):
+            for name in copied[kind]:
+                if not groups[name]:
+                    del groups[name]
+        return EventIndex(evs, people, projects)
+
     def person(self, person_id: str) -> list[Event]:
         """Same as `person_events(self.all, person_id)`."""
         return self.by_person.get(person_id, [])
@@ -271,6 +454,14 @@ class EventIndex:
     def project(self, project_id: str) -> list[Event]:
         """Same as `project_events(self.all, project_id)`."""
         return self.by_project.get(project_id, [])
+
+
+def _take_out(evs: list[Event], e: Event) -> None:
+    """Take the very event `e` out of `evs` (in `event_order`)."""
+    at = bisect_left(evs, event_order(e), key=event_order)
+    if at == len(evs) or evs[at] is not e:
+        raise LookupError(f"the kept calendar lacks the event {e.uid}")
+    del evs[at]
 
 
 # --- the month grid ----------------------------------------------------------------------

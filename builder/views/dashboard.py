@@ -253,6 +253,8 @@ def _task_places(
     if changed is None or context != kept.context:
         kept.context = context
         kept.overdue, kept.due_week, kept.counts, kept.placed = {}, {}, {}, {}
+        # the team's rows count open tasks and deals: the workflows and pipelines decide
+        kept.team = {}
         ids: Iterable[str] = ws.tasks
     else:
         ids = [ident for kind, ident in changed if kind == "task"]
