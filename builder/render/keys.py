@@ -383,11 +383,12 @@ class RecordKeys:
                     self._compute(ws, derived, (kind, ident), salt, hk)
         else:
             self._recompute(ws, derived, salt, hk, seen, chips)
-        if self.computed:  # parts of workspace.yml read for the first time
-            for ref in self.readers:
-                kind, ident = ref
+        # parts of workspace.yml read for the first time: by a page computed now (every
+        # other page's reads were known, and their parts kept in `seen`, last time)
+        for page in self.computed:
+            for kind, ident in self.reads[page]:
                 if kind in SETTINGS_KINDS and ident not in seen[kind]:
-                    seen[kind][ident] = settings_digest(ws, ref)
+                    seen[kind][ident] = settings_digest(ws, (kind, ident))
         self.context, self.seen, self.chips, self.derived = context, seen, chips, derived
         return self.keys
 
