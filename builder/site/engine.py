@@ -420,7 +420,7 @@ class SearchPages:
         changed = any(chunk is not None for chunk in dropped)
         for url in built:
             chunk = search_json(now[url]).encode("utf-8") if url in now else b""
-            if pages.get(url) != chunk:
+            if pages.get(url, b"") != chunk:  # a page without entries has no chunk
                 changed = True
                 pages.pop(url, None)  # a page built again goes last, as the plugin puts it
                 if chunk:
@@ -447,8 +447,15 @@ class SearchPages:
         return list(self.pages.values()) if self.pages is not None else []
 
     def joined(self, start: bytes, end: bytes) -> bytes:
+        """Every page's entries, between `start` and `end`: one join, one copy."""
         assert self.pages is not None
-        return start + b",".join(self.pages.values()) + end
+        pieces = [start]
+        for chunk in self.pages.values():
+            pieces += (chunk, b",")
+        if len(pieces) > 1:
+            pieces.pop()
+        pieces.append(end)
+        return b"".join(pieces)
 
 
 _NO_DOCS = ',"docs":[]}'
