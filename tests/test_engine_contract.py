@@ -267,10 +267,11 @@ def test_serves_index_joined_page_by_page_is_the_one_the_plugin_writes(
     plugin.on_post_build(config=full)
     assert written == (tmp_path / "full/search/search_index.json").read_bytes()
     assert [e["location"] for e in json.loads(written)["docs"]][-2:] == ["b/", "b/#a"]
-    index.write_bytes(b"unchanged")  # a rebuild whose pages index as before writes nothing
+    # a rebuild whose pages index as before (x/ has no entries, then as now) writes nothing
+    index.write_bytes(b"unchanged")
     search.search_index_prev = search.search_index
     try:
-        rebuild(rebuilt, {"b/"}, set())
+        rebuild(rebuilt, {"b/", "x/"}, set())
     finally:
         search.search_index_prev = None
     assert index.read_bytes() == b"unchanged"
@@ -316,6 +317,10 @@ def test_a_page_searched_as_before_gets_its_entries_without_a_parse(
     first = build("<p>Body of A.</p>")
     assert [e["location"] for e in first] == ["tasks/a/"] and len(parsed) == 1
     assert build("<p>Body of A.</p>") == first and len(parsed) == 1
+    # the kept entries are the very ones encoded before: their JSON is not made again
+    chunk = pages._encoded("tasks/a/", first)
+    assert pages._encoded("tasks/a/", search.search_index.entries) is chunk
+    assert pages._encoded("tasks/a/", [dict(e) for e in first]) == chunk
     again = build("<p>Body of A, edited.</p>")
     assert again[0]["text"] == "<p>Body of A, edited.</p>" and len(parsed) == 2
     # from a build's state: what the page was searched by, and its entries as JSON
@@ -1176,6 +1181,9 @@ def test_a_file_rewritten_in_place_holds_exactly_the_new_bytes(tmp_path: Path) -
     assert path.read_bytes() == b"short" and path.stat().st_ino == inode
     assert rewrite(path, b"short") is False
     assert rewrite(path, b"short", compare=False) is True
+    assert rewrite(path, [b"in ", b"", b"pieces"]) is True  # written one after the other
+    assert path.read_bytes() == b"in pieces" and path.stat().st_ino == inode
+    assert rewrite(path, b"short") is True
     assert rewrite(tmp_path, b"x") is None
     os.link(path, tmp_path / "link.md")
     assert rewrite(tmp_path / "link.md", b"other") is None

@@ -16,6 +16,7 @@ import gc
 import hashlib
 import json
 import logging
+import operator
 import os
 import posixpath
 import re
@@ -329,6 +330,8 @@ class SearchPages:
 
     def __init__(self) -> None:
         self.pages: dict[str, bytes] | None = None  # page URL -> its entries' JSON
+        #: page URL -> entries and their JSON as last encoded (or read from the state)
+        self.encoded: dict[str, tuple[list[dict[str, Any]], bytes]] = {}
         #: page (`src_uri`) -> what its search entries were made of (a digest), and the
         #: entries (None: not decoded yet) or their JSON (`search_json`)
         self.made: dict[str, tuple[str, list[dict[str, Any]] | bytes]] = {}
@@ -364,7 +367,7 @@ class SearchPages:
             return
         index = indexes[0]
         parse = index.add_entry_from_context
-        made = self.made
+        made, encoded = self.made, self.encoded
 
         def add_entry_from_context(page: Any) -> None:
             if page.toc:
@@ -381,8 +384,9 @@ class SearchPages:
             if kept is not None and kept[0] == digest:
                 entries = kept[1]
                 if isinstance(entries, bytes):
-                    entries = json.loads(b"[" + entries + b"]")
+                    chunk, entries = entries, json.loads(b"[" + entries + b"]")
                     made[rel] = (digest, entries)
+                    encoded[page.url] = (entries, chunk)
                 index.entries.extend(entries)
                 return
             start = len(index.entries)
@@ -419,8 +423,8 @@ class SearchPages:
         dropped = [pages.pop(url, None) for url in deleted]
         changed = any(chunk is not None for chunk in dropped)
         for url in built:
-            chunk = search_json(now[url]).encode("utf-8") if url in now else b""
-            if pages.get(url) != chunk:
+            chunk = self._encoded(url, now[url]) if url in now else b""
+            if pages.get(url, b"") != chunk:  # a page without entries has no chunk
                 changed = True
                 pages.pop(url, None)  # a page built again goes last, as the plugin puts it
                 if chunk:
@@ -440,15 +444,39 @@ class SearchPages:
             if not head.endswith(_NO_DOCS):
                 raise EngineChanged(f"the search plugin's index is not {{config, docs}}: {head}")
             start = head[: -len(_NO_DOCS)].encode("utf-8") + b',"docs":['
-            mkdocs_utils.write_file(self.joined(start, b"]}"), str(path))
+            pieces = self.pieces(start, b"]}")
+            if rewrite(path, pieces, compare=False) is None:
+                with open(path, "wb") as out:
+                    out.writelines(pieces)
         return True
+
+    def _encoded(self, url: str, entries: list[dict[str, Any]]) -> bytes:
+        """The JSON of a built page's entries: the last one, when they are the very
+        entries encoded then (`reuse_entries` gave the page its kept ones)."""
+        last = self.encoded.get(url)
+        same = last is not None and len(last[0]) == len(entries)
+        if last is not None and same and all(map(operator.is_, last[0], entries)):
+            return last[1]
+        chunk = search_json(entries).encode("utf-8")
+        self.encoded[url] = (entries, chunk)
+        return chunk
 
     def chunks(self) -> list[bytes]:
         return list(self.pages.values()) if self.pages is not None else []
 
-    def joined(self, start: bytes, end: bytes) -> bytes:
+    def pieces(self, start: bytes, end: bytes) -> list[bytes]:
+        """Every page's entries, between `start` and `end`, as the pieces of the index."""
         assert self.pages is not None
-        return start + b",".join(self.pages.values()) + end
+        pieces = [start]
+        for chunk in self.pages.values():
+            pieces += (chunk, b",")
+        if len(pieces) > 1:
+            pieces.pop()
+        pieces.append(end)
+        return pieces
+
+    def joined(self, start: bytes, end: bytes) -> bytes:
+        return b"".join(self.pieces(start, end))
 
 
 _NO_DOCS = ',"docs":[]}'
