@@ -209,8 +209,21 @@ KINDS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("seed", [3, 11])
-def test_random_edits_keep_the_kept_tree_equal_to_a_fresh_one(tmp_path: Path, seed: int) -> None:
+def files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("seed", "told"),
+    [(3, False), (11, False), (5, True), (17, True)],
+    ids=["walked-3", "walked-11", "told-5", "told-17"],
+)
+def test_random_edits_keep_the_kept_tree_equal_to_a_fresh_one(
+    tmp_path: Path, seed: int, told: bool
+) -> None:
+    """`told`: the kept generation is told which files changed, as serve's watcher tells
+    it (the check is then made from the last one where it can,
+    `builder.pipeline._check_edits`); else it walks the content folder."""
     root = tmp_path / "ws"
     make(root, seed)
     rng = random.Random(seed)
@@ -218,11 +231,25 @@ def test_random_edits_keep_the_kept_tree_equal_to_a_fresh_one(tmp_path: Path, se
     kept, tree = Kept(), tmp_path / "kept"
     generate(root, tree, SiteOptions(), None, kept=kept, history=False)
     done: list[str] = []
+    edits_checked = 0
     for n in range(ROUNDS):
+        before = files(root) if told else {}
         # one or two edits between rebuilds, as a save or a quick pair of saves
         for _ in range(rng.choice((1, 1, 2))):
             done.append(getattr(editor, rng.choice(KINDS))())
-        made = generate(root, tree, SiteOptions(), None, kept=kept, history=False)
+        after = files(root) if told else {}
+        changed = {rel for rel in before.keys() | after.keys() if before.get(rel) != after.get(rel)}
+        wholes = kept.check.whole
+        made = generate(
+            root,
+            tree,
+            SiteOptions(),
+            None,
+            kept=kept,
+            history=False,
+            changed=changed if told else None,
+        )
+        edits_checked += kept.check.whole == wholes
         # serve shows a record with an error as it last was without: a fresh run cannot
         errors = [p.message for p in made.result.problems if p.is_error]
         assert errors == [], f"after {done}"
@@ -237,6 +264,8 @@ def test_random_edits_keep_the_kept_tree_equal_to_a_fresh_one(tmp_path: Path, se
         assert differ == [], f"after {done}: {differ[:10]}\n" + first_difference(
             kept_files, fresh_files, differ[0]
         )
+    if told:
+        assert edits_checked > ROUNDS // 2  # most edits are checked from the last check
 
 
 def first_difference(kept: dict[str, bytes], fresh: dict[str, bytes], rel: str) -> str:
