@@ -39,7 +39,7 @@ from builder.render.svg import flow_charts
 from builder.render.tree import KeptPages
 from builder.views import activity, boards, dashboard, directory, funnels, paging, people, records
 from builder.views.admin import AdminSettings
-from builder.views.common import SECTIONS, Fmt, Link, card_inputs
+from builder.views.common import SECTIONS, Fmt, Link, card_inputs, kept_value
 from builder.views.derived import Derived
 from builder.views.paging import Limits
 from builder.views.paths import (
@@ -594,13 +594,8 @@ def _kept_value(site: _Site, name: str, inputs: tuple[object, ...], make: Callab
     """`make()`, which reads only the records that `inputs` digest and the settings:
     serve keeps it while they, the salt and the audience are the same."""
     holder = site.options.kept
-    if holder is None:
-        return make()
-    inputs = (site.salt, site.options.audience, *inputs)
-    found = holder.values.get(name)
-    if found is not None and found[0] == inputs:
-        value: _T = found[1]
-        return value
+    kept = holder.values if holder is not None else None
+    return kept_value(kept, name, (site.salt, site.options.audience, *inputs), make)
     value = make()
     holder.values[name] = (inputs, value)
     return value

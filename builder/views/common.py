@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from builder import i18n
 from builder.model import Money, Person, Task, Workspace
@@ -316,3 +317,24 @@ def _card(ws: Workspace, derived: Derived, task: Task, today: date, fmt: Fmt) ->
             (task.title, task.id, project_link.text, assignee.text, *task.tags)
         ).lower(),
     )
+
+
+_Made = TypeVar("_Made")
+#: what serve keeps of a value made from known inputs: name -> (inputs, value)
+KeptValues = dict[str, tuple[tuple[object, ...], Any]]
+
+
+def kept_value(
+    kept: KeptValues | None, name: str, inputs: tuple[object, ...], make: Callable[[], _Made]
+) -> _Made:
+    """`make()`, kept in `kept` (serve's; None: made every time) under `name` while its
+    `inputs` are equal to those it was made from."""
+    if kept is None:
+        return make()
+    found = kept.get(name)
+    if found is not None and found[0] == inputs:
+        value: _Made = found[1]
+        return value
+    value = make()
+    kept[name] = (inputs, value)
+    return value

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from builder.model import Contact, Deal, Person, Task, Workspace
 from builder.problems import Problem
 from builder.views.calendar import follow_up_due
-from builder.views.common import CardView, Fmt, Link, card, url, week_bounds
+from builder.views.common import CardView, Fmt, Link, card, kept_value, url, week_bounds
 from builder.views.funnels import DealCard, deal_card, idle_days, is_idle
 from builder.views.outreach import ChaseItem, to_chase
 from builder.views.paths import board_url
@@ -304,12 +304,7 @@ def _part(
     kept: DashboardKept | None, name: str, inputs: tuple[object, ...], make: Callable[[], T]
 ) -> T:
     """A part of the dashboard, kept while its inputs are equal."""
-    if kept is None:
-        return make()
-    found = kept.parts.get(name)
-    if found is not None and found[0] == inputs:
-        value: T = found[1]
-        return value
+    return kept_value(kept.parts if kept is not None else None, name, inputs, make)
     value = make()
     kept.parts[name] = (inputs, value)
     return value
