@@ -33,6 +33,20 @@ def write(path: Path, text: str) -> None:
     os.utime(path, ns=(before + 10**9, before + 10**9))
 
 
+def edit(root: Path, rel: str, old: str, new: str | None) -> None:
+    """Edit `rel` under `root`: `old` replaced by `new`; a new file when `old` is empty;
+    deleted when `new` is None."""
+    path = root / rel
+    if new is None:
+        path.unlink()
+    elif not old:
+        write(path, new)
+    else:
+        text = path.read_text(encoding="utf-8")
+        assert old in text, rel
+        write(path, text.replace(old, new))
+
+
 def test_a_kept_check_cache_answers_as_a_fresh_check(tmp_path: Path) -> None:
     root = make_workspace(tmp_path, SMALL)
     cache = CheckCache()

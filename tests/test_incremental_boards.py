@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import make_workspace
 from site_cases import SMALL
-from test_incremental import snapshot, write
+from test_incremental import edit, snapshot
 
 from builder.model import Task
 from builder.pipeline import run_check
@@ -50,18 +50,6 @@ EDITS: list[tuple[str, str, str | None]] = [
     ("tasks/site-copy.md", "project: site", "project: shop"),  # moved, its column in both
     ("tasks/press-release.md", "status: writing", "status: published"),  # done
 ]
-
-
-def edit(root: Path, rel: str, old: str, new: str | None) -> None:
-    path = root / rel
-    if new is None:
-        path.unlink()
-    elif not old:
-        write(path, new)
-    else:
-        text = path.read_text(encoding="utf-8")
-        assert old in text, rel
-        write(path, text.replace(old, new))
 
 
 def files(done_cards: int) -> dict[str, str]:

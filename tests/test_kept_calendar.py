@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import make_workspace
 from site_cases import SMALL, TODAY
-from test_incremental import snapshot, write
+from test_incremental import edit, snapshot
 
 from builder.render.kept import CalendarKept
 from builder.render.pages import SiteOptions
@@ -57,18 +57,6 @@ EDITS: list[tuple[str, str, str | None]] = [
     ("contacts/petro.md", "follow_up: 2026-03-19", "follow_up: 2026-03-26"),
     ("projects/shop.md", "", None),  # a project deleted (its task names it still)
 ]
-
-
-def edit(root: Path, rel: str, old: str, new: str | None) -> None:
-    path = root / rel
-    if new is None:
-        path.unlink()
-    elif not old:
-        write(path, new)
-    else:
-        text = path.read_text(encoding="utf-8")
-        assert old in text, rel
-        write(path, text.replace(old, new))
 
 
 def same_calendar(kept: CalendarKept, fresh: CalendarKept, done: Generated) -> None:

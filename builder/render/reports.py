@@ -77,7 +77,8 @@ def tasks_key(ws: Workspace, derived: Derived, audience: str, holder: RenderKept
             logged[t.digest] = time
         done = (flows.get(t.project) or default).is_done(t.status)
         add("d" if done else "o")
-        now.tasks[t.id] = (text, done, time)
+        if holder is not None:  # serve's, for `_kept_tasks_key`
+            now.tasks[t.id] = (text, done, time)
     now.key = fingerprint(*parts)
     now.logged_key = fingerprint(*logged.values())
     now.context = context
