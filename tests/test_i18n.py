@@ -361,3 +361,18 @@ def test_counts_on_the_pages_take_the_plural_form_of_their_number(
     problems = _texts(pages["problems.md"], "pd-summary")
     assert [*one, *many, *more, dashboard] == expected
     assert problems == [expected[-1]]
+
+
+@pytest.mark.parametrize("first", ["0", "-0"])
+def test_a_memoised_format_tells_minus_zero_from_zero(first: str) -> None:
+    """-0 equals 0 (one dictionary key) but is written with its sign: whichever comes
+    first, each is formatted as Babel formats it."""
+    from decimal import Decimal
+
+    from builder.i18n import format_money, format_number
+
+    order = [first, "0" if first == "-0" else "-0"]
+    numbers = {v: format_number(Decimal(v), "en") for v in order}
+    money = {v: format_money(Decimal(v), "USD", "en") for v in order}
+    assert numbers == {"0": "0", "-0": "-0"}
+    assert money == {"0": "$0", "-0": "-$0"}

@@ -37,6 +37,7 @@ takes about 11 ms, reading a catalogue about 8 ms.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import KeysView, Mapping
 from datetime import date
@@ -115,7 +116,6 @@ def _whole_pattern(locale: str) -> str:
     return pattern.split(";")[0].replace(".00", "")
 
 
-@lru_cache(maxsize=65536)  # the same amounts recur on boards, funnels and reports
 def format_money(amount: Decimal | float, currency: str, locale: str) -> str:
     """An amount with its currency, locale style: `$1,200`, `1 200,50 ₴`, `UAH 5,000`.
 
@@ -123,6 +123,17 @@ def format_money(amount: Decimal | float, currency: str, locale: str) -> str:
     (`UAH5,000`); CLDR's currency-spacing rule says to put a space there, which Babel
     does not do.
     """
+    return _format_money(amount, currency, locale, _signed(amount))
+
+
+def _signed(value: Decimal | float) -> bool:
+    """Whether `value` carries a minus sign: memoised formats are keyed by it too, as
+    -0 equals 0 (one key) but is written `-0`."""
+    return math.copysign(1.0, value) < 0
+
+
+@lru_cache(maxsize=65536)  # the same amounts recur on boards, funnels and reports
+def _format_money(amount: Decimal | float, currency: str, locale: str, negative: bool) -> str:
     with localcontext(prec=_PRECISION):
         if Decimal(amount) == Decimal(amount).to_integral_value():
             text: str = format_currency(
@@ -142,8 +153,12 @@ def format_money(amount: Decimal | float, currency: str, locale: str) -> str:
 _PRECISION = 60
 
 
-@lru_cache(maxsize=65536)  # Babel parses the pattern and the locale at each call
 def format_number(value: Decimal | float, locale: str, digits: int = 0) -> str:
+    return _format_number(value, locale, digits, _signed(value))
+
+
+@lru_cache(maxsize=65536)  # Babel parses the pattern and the locale at each call
+def _format_number(value: Decimal | float, locale: str, digits: int, negative: bool) -> str:
     fmt = "#,##0" + ("." + "0" * digits if digits else "")
     with localcontext(prec=_PRECISION):
         text: str = format_decimal(value, format=fmt, locale=locale)
